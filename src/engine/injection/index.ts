@@ -1,0 +1,3 @@
+export { detectPromptInjection, looksLikePromptInjection } from './detect';
+export type { InjectionSignal, InjectionSubject, PromptInjectionFinding } from './detect';
+export { hasInvisible, normalizeForMatching, stripInvisible } from './sanitize';
