@@ -1,0 +1,512 @@
+/**
+ * Evaluation of Sigma correlation rules over detection hits, on EVENT time.
+ *
+ * Window semantics (the choice, documented once here):
+ * - Per group, the entries (rule hits) are ordered by event time, then event index. An event without
+ *   a time takes the time of the closest earlier timed event (by index), so untimed events keep
+ *   their input order; a batch without any time is one instant.
+ * - A window is anchored at an entry and holds every entry up to `timespan` later (both ends
+ *   inclusive, so lastTime - firstTime <= timespan always). This is the sliding window of the
+ *   pySigma SQL backends (`RANGE BETWEEN <timespan> PRECEDING AND CURRENT ROW`) seen from its start.
+ * - Only maximal windows are tested: a window that a neighbour contains adds nothing for gt/gte,
+ *   and for lt/lte/eq/neq, averages and percentiles it would report a partial picture (the first
+ *   two of ten events in a minute are not "fewer than three events in an hour").
+ * - Each window is reported once: after a hit, the next window starts after the hit's last entry,
+ *   so a burst yields one hit citing all its events, and a long stream one hit per timespan, not a
+ *   flood of overlapping duplicates.
+ * - Windows are built only from events that exist: "fewer than N events" can only be seen in a
+ *   window that holds at least one of them.
+ * - An entry lacking a group-by field (absent or null) joins no group: it cannot be attributed, and
+ *   grouping it under "missing" would merge unrelated events.
+ */
+import type { CorrelationHit, RuleRef } from '../../model';
+import { conditionHolds, isMonotone } from './condition';
+import { hasValue, numericValue, readField, valueKey } from './fields';
+import type { CorrelationInput, CorrelationRule, EvaluateCorrelationOptions, SigmaEvent } from './types';
+
+/** One thing a correlation counts: a detection hit on one event, or a hit of a chained correlation. */
+interface Occurrence {
+  /** Same key = same underlying event (an event matching two referenced rules counts once). */
+  key: string;
+  order: number;
+  tiebreak: number;
+  firstTime?: number;
+  lastTime?: number;
+  eventIndices: number[];
+  /** id and name of the rule that produced it (alias mappings may name either). */
+  sourceIds: string[];
+  lookup(field: string): unknown;
+}
+
+interface Entry {
+  /** Position of the referenced rule in `rules`. */
+  ref: number;
+  occ: Occurrence;
+  groupValues: unknown[];
+  /** Value of the condition field(s) for this entry, when the rule has one. */
+  value?: unknown;
+  valueKey?: string;
+  num?: number;
+}
+
+interface WindowResult {
+  value: number;
+  entries: Entry[];
+  extraGroup?: Record<string, unknown>;
+  triggerOrder: number;
+  triggerTiebreak: number;
+}
+
+/** An internal hit: the public CorrelationHit plus when it fired, for chained correlations. */
+interface InternalHit {
+  hit: CorrelationHit;
+  order: number;
+  tiebreak: number;
+}
+
+function compareEntries(a: Entry, b: Entry): number {
+  return a.occ.order - b.occ.order || a.occ.tiebreak - b.occ.tiebreak || a.ref - b.ref;
+}
+
+function sameInstant(a: Entry, b: Entry): boolean {
+  return a.occ.order === b.occ.order && a.occ.tiebreak === b.occ.tiebreak;
+}
+
+function effectiveTimes(inputs: CorrelationInput[]): Map<number, number> {
+  const events = new Map<number, SigmaEvent>();
+  for (const input of inputs) events.set(input.event.index, input.event);
+  const ordered = [...events.values()].sort((a, b) => a.index - b.index);
+  const firstTimed = ordered.find((event) => event.time !== undefined)?.time ?? 0;
+  const times = new Map<number, number>();
+  let last = firstTimed;
+  for (const event of ordered) {
+    if (event.time !== undefined) last = event.time;
+    times.set(event.index, last);
+  }
+  return times;
+}
+
+function detectionOccurrences(inputs: CorrelationInput[]): Map<string, Occurrence[]> {
+  const times = effectiveTimes(inputs);
+  const byRef = new Map<string, Occurrence[]>();
+  const seen = new Set<string>();
+  for (const { rule, event } of inputs) {
+    const dedupe = `${rule.id}\u0000${event.index}`;
+    if (seen.has(dedupe)) continue;
+    seen.add(dedupe);
+    const occurrence: Occurrence = {
+      key: `e${event.index}`,
+      order: times.get(event.index) ?? 0,
+      tiebreak: event.index,
+      firstTime: event.time,
+      lastTime: event.time,
+      eventIndices: [event.index],
+      sourceIds: rule.name ? [rule.id, rule.name] : [rule.id],
+      lookup: (field) => readField(event.fields, field),
+    };
+    for (const id of new Set(occurrence.sourceIds)) {
+      const list = byRef.get(id);
+      if (list) list.push(occurrence);
+      else byRef.set(id, [occurrence]);
+    }
+  }
+  return byRef;
+}
+
+function correlationKeys(rule: CorrelationRule): string[] {
+  return [...new Set([rule.ref.id, rule.ref.name].filter((k): k is string => typeof k === 'string'))];
+}
+
+/** Correlation rules in an order where referenced correlations come first; rules in a cycle are left out. */
+export function correlationOrder(rules: CorrelationRule[]): { ordered: CorrelationRule[]; cyclic: CorrelationRule[] } {
+  const byKey = new Map<string, CorrelationRule>();
+  for (const rule of rules) for (const key of correlationKeys(rule)) if (!byKey.has(key)) byKey.set(key, rule);
+  const state = new Map<CorrelationRule, 'visiting' | 'done' | 'cyclic'>();
+  const ordered: CorrelationRule[] = [];
+  const cyclic: CorrelationRule[] = [];
+  const visit = (rule: CorrelationRule): boolean => {
+    const current = state.get(rule);
+    if (current === 'done') return true;
+    if (current === 'visiting' || current === 'cyclic') return false;
+    state.set(rule, 'visiting');
+    let ok = true;
+    for (const ref of rule.rules) {
+      const target = byKey.get(ref);
+      if (target && !visit(target)) ok = false;
+    }
+    state.set(rule, ok ? 'done' : 'cyclic');
+    if (ok) ordered.push(rule);
+    else cyclic.push(rule);
+    return ok;
+  };
+  for (const rule of rules) visit(rule);
+  return { ordered, cyclic };
+}
+
+function fieldFor(rule: CorrelationRule, name: string, ref: number, occ: Occurrence): string {
+  const mapping = rule.aliases[name];
+  if (!mapping) return name;
+  const direct = mapping[rule.rules[ref]];
+  if (direct !== undefined) return direct;
+  for (const id of occ.sourceIds) if (mapping[id] !== undefined) return mapping[id];
+  return name;
+}
+
+function conditionValue(rule: CorrelationRule, ref: number, occ: Occurrence): unknown {
+  const fields = rule.condition.field;
+  if (!fields || rule.type === 'event_count' || rule.type === 'temporal' || rule.type === 'temporal_ordered') {
+    return undefined;
+  }
+  const values = fields.map((field) => occ.lookup(fieldFor(rule, field, ref, occ)));
+  if (values.length === 1) return values[0];
+  return values.every(hasValue) ? values : undefined;
+}
+
+function buildGroups(rule: CorrelationRule, sources: Occurrence[][]): Map<string, Entry[]> {
+  const groups = new Map<string, Entry[]>();
+  sources.forEach((occurrences, ref) => {
+    for (const occ of occurrences) {
+      const groupValues = rule.groupBy.map((name) => occ.lookup(fieldFor(rule, name, ref, occ)));
+      if (!groupValues.every(hasValue)) continue;
+      const entry: Entry = { ref, occ, groupValues };
+      const value = conditionValue(rule, ref, occ);
+      if (hasValue(value)) {
+        entry.value = value;
+        entry.valueKey = valueKey(value);
+        entry.num = numericValue(value);
+      }
+      const key = groupValues.map(valueKey).join('\u0000');
+      const list = groups.get(key);
+      if (list) list.push(entry);
+      else groups.set(key, [entry]);
+    }
+  });
+  return groups;
+}
+
+/**
+ * Running aggregate of a window for the types that can add and drop entries cheaply.
+ * Counts are per occurrence, so an event matched by two referenced rules is one event.
+ */
+class RunningAggregate {
+  private readonly occurrences = new Map<string, { count: number; entry: Entry }>();
+  private readonly values = new Map<string, number>();
+  private readonly refCounts: number[];
+  private refsPresent = 0;
+  private sum = 0;
+  private numericCount = 0;
+
+  constructor(private readonly rule: CorrelationRule) {
+    this.refCounts = rule.rules.map(() => 0);
+  }
+
+  add(entry: Entry): void {
+    if (this.refCounts[entry.ref]++ === 0) this.refsPresent++;
+    const held = this.occurrences.get(entry.occ.key);
+    if (held) {
+      held.count++;
+      return;
+    }
+    this.occurrences.set(entry.occ.key, { count: 1, entry });
+    this.count(entry, 1);
+  }
+
+  remove(entry: Entry): void {
+    if (--this.refCounts[entry.ref] === 0) this.refsPresent--;
+    const held = this.occurrences.get(entry.occ.key);
+    if (!held) return;
+    if (--held.count > 0) return;
+    this.occurrences.delete(entry.occ.key);
+    this.count(held.entry, -1);
+  }
+
+  private count(entry: Entry, delta: 1 | -1): void {
+    if (entry.valueKey !== undefined) {
+      const next = (this.values.get(entry.valueKey) ?? 0) + delta;
+      if (next === 0) this.values.delete(entry.valueKey);
+      else this.values.set(entry.valueKey, next);
+    }
+    if (entry.num !== undefined) {
+      this.sum += delta * entry.num;
+      this.numericCount += delta;
+    }
+  }
+
+  value(): number | undefined {
+    switch (this.rule.type) {
+      case 'event_count':
+        return this.occurrences.size;
+      case 'value_count':
+        return this.values.size;
+      case 'temporal':
+        return this.refsPresent;
+      case 'value_sum':
+        return this.numericCount > 0 ? this.sum : undefined;
+      case 'value_avg':
+        return this.numericCount > 0 ? this.sum / this.numericCount : undefined;
+      default:
+        return undefined;
+    }
+  }
+}
+
+const INCREMENTAL = new Set(['event_count', 'value_count', 'temporal', 'value_sum', 'value_avg']);
+
+/** Longest run of referenced rules, in `rules` order, whose entries occur in that order (by time, then index). */
+function orderedChain(rule: CorrelationRule, window: Entry[]): Entry[] {
+  const best: Array<Entry[] | undefined> = rule.rules.map(() => undefined);
+  let i = 0;
+  while (i < window.length) {
+    // Entries of the same instant and event cannot follow one another.
+    let j = i;
+    while (j < window.length && sameInstant(window[j], window[i])) j++;
+    const updates: Array<[number, Entry[]]> = [];
+    for (const entry of window.slice(i, j)) {
+      let prefix: Entry[] = [];
+      for (let ref = 0; ref < entry.ref; ref++) {
+        const chain = best[ref];
+        if (chain && chain.length > prefix.length) prefix = chain;
+      }
+      const candidate = [...prefix, entry];
+      const current = best[entry.ref];
+      if (!current || candidate.length > current.length) updates.push([entry.ref, candidate]);
+    }
+    for (const [ref, chain] of updates) {
+      const current = best[ref];
+      if (!current || chain.length > current.length) best[ref] = chain;
+    }
+    i = j;
+  }
+  return best.reduce<Entry[]>((longest, chain) => (chain && chain.length > longest.length ? chain : longest), []);
+}
+
+/** Nearest-rank percentile (the pySigma SQL backends' choice). */
+function percentileOf(sorted: number[], percentile: number): number {
+  const rank = Math.max(1, Math.ceil((percentile / 100) * sorted.length));
+  return sorted[rank - 1];
+}
+
+function uniqueOccurrences(window: Entry[]): Entry[] {
+  const seen = new Set<string>();
+  const unique: Entry[] = [];
+  for (const entry of window) {
+    if (seen.has(entry.occ.key)) continue;
+    seen.add(entry.occ.key);
+    unique.push(entry);
+  }
+  return unique;
+}
+
+function lastEntry(entries: Entry[]): Entry {
+  return entries.reduce((latest, entry) => (compareEntries(entry, latest) > 0 ? entry : latest));
+}
+
+function result(value: number, entries: Entry[], extraGroup?: Record<string, unknown>): WindowResult {
+  const trigger = lastEntry(entries);
+  return { value, entries, extraGroup, triggerOrder: trigger.occ.order, triggerTiebreak: trigger.occ.tiebreak };
+}
+
+/**
+ * value_percentile. With `percentile: P` (pySigma): the P-th percentile of the numeric field is
+ * compared. Without it, the spec's example ("spawned a process name ... than 1% of all the
+ * processes") reads the condition as the share, in percent, of the window's events carrying each
+ * value: each value whose share meets the condition is reported (a rare-value hunt).
+ */
+function percentileResults(rule: CorrelationRule, window: Entry[]): WindowResult[] {
+  const entries = uniqueOccurrences(window);
+  const percentile = rule.condition.percentile;
+  if (percentile !== undefined) {
+    const numbers = entries.map((e) => e.num).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
+    if (numbers.length === 0) return [];
+    const value = percentileOf(numbers, percentile);
+    return conditionHolds(rule.condition, value) ? [result(value, window)] : [];
+  }
+  const withValue = entries.filter((e) => e.valueKey !== undefined);
+  const byValue = new Map<string, Entry[]>();
+  for (const entry of withValue) {
+    const key = entry.valueKey as string;
+    const list = byValue.get(key);
+    if (list) list.push(entry);
+    else byValue.set(key, [entry]);
+  }
+  const field = (rule.condition.field ?? [])[0];
+  const results: WindowResult[] = [];
+  for (const list of byValue.values()) {
+    const share = (100 * list.length) / withValue.length;
+    if (conditionHolds(rule.condition, share)) results.push(result(share, list, { [field]: list[0].value }));
+  }
+  return results;
+}
+
+/** Full evaluation of one window, for any type; empty when the condition does not hold. */
+function measureWindow(rule: CorrelationRule, window: Entry[]): WindowResult[] {
+  if (rule.type === 'temporal_ordered') {
+    const chain = orderedChain(rule, window);
+    return chain.length > 0 && conditionHolds(rule.condition, chain.length) ? [result(chain.length, chain)] : [];
+  }
+  if (rule.type === 'value_percentile') return percentileResults(rule, window);
+  const aggregate = new RunningAggregate(rule);
+  let trigger: Entry | undefined;
+  for (const entry of window) {
+    aggregate.add(entry);
+    if (!trigger && conditionHolds(rule.condition, aggregate.value())) trigger = entry;
+  }
+  const value = aggregate.value();
+  if (value === undefined || !conditionHolds(rule.condition, value)) return [];
+  // The hit "fires" when its condition first held (for gt/gte), which is what a chained
+  // correlation orders on: ten failures then a success is ordered even if more failures follow.
+  const fired = trigger && isMonotone(rule.condition) ? trigger : lastEntry(window);
+  return [{ value, entries: window, triggerOrder: fired.occ.order, triggerTiebreak: fired.occ.tiebreak }];
+}
+
+function evaluateGroup(rule: CorrelationRule, entries: Entry[]): WindowResult[] {
+  entries.sort(compareEntries);
+  const results: WindowResult[] = [];
+  const incremental = INCREMENTAL.has(rule.type);
+  let aggregate = new RunningAggregate(rule);
+  let floor = 0;
+  let end = -1;
+  let previousEnd = -1;
+  let start = 0;
+  while (start < entries.length) {
+    const limit = entries[start].occ.order + rule.timespanMs;
+    while (end + 1 < entries.length && entries[end + 1].occ.order <= limit) aggregate.add(entries[++end]);
+    const maximal = start === floor || end > previousEnd;
+    const candidate = maximal && (!incremental || conditionHolds(rule.condition, aggregate.value()));
+    const found = candidate ? measureWindow(rule, entries.slice(start, end + 1)) : [];
+    if (found.length > 0) {
+      results.push(...found);
+      floor = end + 1;
+      start = floor;
+      previousEnd = end;
+      aggregate = new RunningAggregate(rule);
+      continue;
+    }
+    previousEnd = end;
+    aggregate.remove(entries[start]);
+    start++;
+  }
+  return results;
+}
+
+function toHit(rule: CorrelationRule, groupValues: unknown[], found: WindowResult): InternalHit {
+  const group: Record<string, unknown> = {};
+  rule.groupBy.forEach((name, i) => {
+    group[name] = groupValues[i];
+  });
+  Object.assign(group, found.extraGroup);
+  const indices = new Set<number>();
+  let firstTime: number | undefined;
+  let lastTime: number | undefined;
+  for (const entry of found.entries) {
+    for (const index of entry.occ.eventIndices) indices.add(index);
+    const { firstTime: first, lastTime: last } = entry.occ;
+    if (first !== undefined && (firstTime === undefined || first < firstTime)) firstTime = first;
+    if (last !== undefined && (lastTime === undefined || last > lastTime)) lastTime = last;
+  }
+  const hit: CorrelationHit = {
+    rule: rule.ref,
+    correlationType: rule.type,
+    group,
+    eventIndices: [...indices].sort((a, b) => a - b),
+    value: found.value,
+  };
+  if (firstTime !== undefined) hit.firstTime = firstTime;
+  if (lastTime !== undefined) hit.lastTime = lastTime;
+  return { hit, order: found.triggerOrder, tiebreak: found.triggerTiebreak };
+}
+
+function commonValue(events: Map<number, SigmaEvent>, indices: number[], field: string): unknown {
+  let found: unknown;
+  let key: string | undefined;
+  for (const index of indices) {
+    const event = events.get(index);
+    const value = event ? readField(event.fields, field) : undefined;
+    if (!hasValue(value)) continue;
+    if (key === undefined) {
+      found = value;
+      key = valueKey(value);
+    } else if (valueKey(value) !== key) {
+      return undefined;
+    }
+  }
+  return found;
+}
+
+/**
+ * A correlation hit seen by a correlation that references it: grouped by the inner hit's group
+ * values, else by a value all of its events share (the outer rule groups by its own fields).
+ */
+function chainedOccurrence(rule: CorrelationRule, internal: InternalHit, seq: number, events: Map<number, SigmaEvent>): Occurrence {
+  const { hit } = internal;
+  return {
+    key: `c${seq}`,
+    order: internal.order,
+    tiebreak: internal.tiebreak,
+    firstTime: hit.firstTime,
+    lastTime: hit.lastTime,
+    eventIndices: hit.eventIndices,
+    sourceIds: correlationKeys(rule),
+    lookup: (field) => (hasValue(hit.group[field]) ? hit.group[field] : commonValue(events, hit.eventIndices, field)),
+  };
+}
+
+function evaluateRule(rule: CorrelationRule, sources: Occurrence[][]): InternalHit[] {
+  const hits: InternalHit[] = [];
+  for (const entries of buildGroups(rule, sources).values()) {
+    const groupValues = entries[0].groupValues;
+    for (const found of evaluateGroup(rule, entries)) hits.push(toHit(rule, groupValues, found));
+  }
+  return hits;
+}
+
+/** Keys (id and name) of the rules whose own hits a `generate: false` correlation consumes. */
+export function hiddenRuleKeys(rules: CorrelationRule[]): Set<string> {
+  // pySigma disables a referenced rule's output as soon as one referencing correlation does not
+  // generate it, whatever the others say; we do the same.
+  const hidden = new Set<string>();
+  for (const rule of rules) if (!rule.generate) for (const ref of rule.rules) hidden.add(ref);
+  return hidden;
+}
+
+/** Whether a rule's own hits are reported (false when a `generate: false` correlation consumes it). */
+export function isReported(rule: Pick<RuleRef, 'id' | 'name'>, hidden: Set<string>): boolean {
+  return !hidden.has(rule.id) && !(rule.name !== undefined && hidden.has(rule.name));
+}
+
+/**
+ * Evaluates correlation rules over detection hits (each with its event). Chained correlations see
+ * the hits of the correlations they reference. Hits of a correlation consumed by a `generate: false`
+ * correlation are not returned unless `includeHidden` is set. Output is ordered by time, then rule.
+ */
+export function evaluateCorrelations(
+  rules: CorrelationRule[],
+  hits: CorrelationInput[],
+  options: EvaluateCorrelationOptions = {},
+): CorrelationHit[] {
+  const detections = detectionOccurrences(hits);
+  const events = new Map<number, SigmaEvent>();
+  for (const { event } of hits) events.set(event.index, event);
+  const correlationOutput = new Map<string, Occurrence[]>();
+  const correlationKeysSet = new Set(rules.flatMap(correlationKeys));
+  const hidden = hiddenRuleKeys(rules);
+  const results: InternalHit[] = [];
+  let seq = 0;
+  for (const rule of correlationOrder(rules).ordered) {
+    const sources = rule.rules.map((ref) =>
+      correlationKeysSet.has(ref) ? (correlationOutput.get(ref) ?? []) : (detections.get(ref) ?? []),
+    );
+    const found = evaluateRule(rule, sources);
+    const occurrences = found.map((internal) => chainedOccurrence(rule, internal, seq++, events));
+    for (const key of correlationKeys(rule)) correlationOutput.set(key, occurrences);
+    if (options.includeHidden || isReported(rule.ref, hidden)) results.push(...found);
+  }
+  results.sort(
+    (a, b) =>
+      (a.hit.firstTime ?? a.order) - (b.hit.firstTime ?? b.order) ||
+      a.order - b.order ||
+      a.tiebreak - b.tiebreak ||
+      a.hit.rule.id.localeCompare(b.hit.rule.id),
+  );
+  return results.map((internal) => internal.hit);
+}

@@ -1,0 +1,13 @@
+export { parseCorrelationRule, CORRELATION_TYPES } from './parse';
+export { evaluateCorrelations, correlationOrder, hiddenRuleKeys, isReported } from './evaluate';
+export { parseTimespan } from './timespan';
+export { describeCondition, isUnsatisfiable } from './condition';
+export type {
+  SigmaEvent,
+  ConditionOperator,
+  ConditionBound,
+  CorrelationCondition,
+  CorrelationRule,
+  CorrelationInput,
+  EvaluateCorrelationOptions,
+} from './types';
