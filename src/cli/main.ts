@@ -4,6 +4,7 @@
  * and administration (`accounts`, `keys`, `credits`).
  */
 import { Command } from 'commander';
+import { registerIntelCommand } from './intel.command';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .description('Lantern incident analysis: offline analysis, Sigma hunting, rule testing and administration')
     .showHelpAfterError();
   // Sub-command registrations (one line per concern):
+  registerIntelCommand(program);
   return program;
 }
 
