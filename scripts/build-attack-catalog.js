@@ -120,14 +120,12 @@ function enterpriseTacticOrder(killChainOrder) {
   keys.sort((a, b) => (a === 'attack-PRE' ? -1 : b === 'attack-PRE' ? 1 : 0));
   const order = [];
   for (const key of keys) {
-    let insertAt = order.length;
     // Merge keeping each matrix's relative order: a tactic new to `order` goes right after its predecessor.
     const list = killChainOrder[key];
     list.forEach((tactic, i) => {
       if (order.includes(tactic)) return;
       const prev = i > 0 ? order.indexOf(list[i - 1]) : -1;
-      insertAt = prev >= 0 ? prev + 1 : order.length;
-      order.splice(insertAt, 0, tactic);
+      order.splice(prev >= 0 ? prev + 1 : order.length, 0, tactic);
     });
   }
   return order;
