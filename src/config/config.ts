@@ -4,6 +4,8 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { intelDirFrom } from '../engine/intel';
+import { LlmConfigError, validateLlmConfig } from '../llm/config';
 
 export type NodeEnv = 'production' | 'development' | 'test';
 
@@ -27,11 +29,11 @@ export interface AppConfig {
   rateLimit: number;
   redisUrl?: string;
   keyPepper?: string;
+  /** Offline threat-intel feeds (LANTERN_INTEL_DIR, else ./intel when it exists). */
+  intelDir?: string;
   /** Create a starter account and key on an empty database (never in production). */
   seed: boolean;
   logLevel: string;
-  /** Max length of the `context` request field. */
-  contextMaxLength: number;
 }
 
 export class ConfigError extends Error {
@@ -140,6 +142,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const schema = env.LANTERN_DB_SCHEMA?.trim() || undefined;
   if (schema && !/^[a-z_][a-z0-9_]{0,62}$/i.test(schema)) problems.push('LANTERN_DB_SCHEMA must be a plain SQL identifier');
 
+  try {
+    validateLlmConfig(env);
+  } catch (err) {
+    if (!(err instanceof LlmConfigError)) throw err;
+    problems.push(...err.issues);
+  }
+
   const dataDir = resolve(env.LANTERN_DATA_DIR?.trim() || 'data');
   const config: AppConfig = {
     nodeEnv,
@@ -157,9 +166,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
     rateLimit: readInt(env, 'LANTERN_RATE_LIMIT', 60, 1, 1_000_000, problems),
     redisUrl,
     keyPepper,
+    intelDir: intelDirFrom(env, process.cwd()),
     seed: !production && readBoolean(env, 'LANTERN_SEED', true, problems),
     logLevel,
-    contextMaxLength: readInt(env, 'LANTERN_CONTEXT_MAX', 4000, 1, 1_000_000, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
