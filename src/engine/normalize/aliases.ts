@@ -1,0 +1,97 @@
+import type { EventEntities } from '../model';
+import { ENTITY_FIELDS, FIELD_ALIASES, type AliasSource, type AliasTable } from './field-mappings';
+import { getPath, int, str } from './paths';
+
+type Reader = (fields: Record<string, unknown>) => unknown;
+type CompiledTable = ReadonlyArray<readonly [alias: string, readers: readonly Reader[]]>;
+
+const compiled = new Map<string, CompiledTable>();
+
+function present(v: unknown): boolean {
+  return v !== undefined && v !== null && v !== '';
+}
+
+function reader(source: AliasSource): Reader {
+  if (typeof source === 'string') {
+    if (source.indexOf('.') < 0) return (f) => f[source];
+    return (f) => getPath(f, source);
+  }
+  const parts = source.join;
+  return (f) => {
+    const values: string[] = [];
+    for (const p of parts) {
+      const v = str(getPath(f, p));
+      if (v === undefined) return undefined;
+      values.push(v);
+    }
+    return values.join(source.sep);
+  };
+}
+
+function compile(table: AliasTable): CompiledTable {
+  return Object.entries(table).map(([alias, sources]) => [alias, sources.map(reader)] as const);
+}
+
+function table(name: string): CompiledTable | undefined {
+  let t = compiled.get(name);
+  if (t) return t;
+  const src = FIELD_ALIASES[name];
+  if (!src) return undefined;
+  t = compile(src);
+  compiled.set(name, t);
+  return t;
+}
+
+/** Adds the aliases of table `name` to `fields` (in place); existing fields are never overwritten. */
+export function applyAliases(fields: Record<string, unknown>, name: string): void {
+  const t = table(name);
+  if (!t) return;
+  for (const [alias, readers] of t) {
+    if (present(fields[alias])) continue;
+    for (const read of readers) {
+      const v = read(fields);
+      if (present(v) && typeof v !== 'object') {
+        fields[alias] = v;
+        break;
+      }
+    }
+  }
+}
+
+const IPV4_MAPPED = '::ffff:';
+
+/** IPv4-mapped IPv6 (`::ffff:10.0.0.1`) is the IPv4 address for correlation purposes. */
+export function cleanIp(v: unknown): string | undefined {
+  const s = str(v);
+  if (!s) return undefined;
+  if (s.toLowerCase().startsWith(IPV4_MAPPED) && s.indexOf('.') > 0) return s.slice(IPV4_MAPPED.length);
+  return s;
+}
+
+const NUMERIC_ENTITIES = new Set<keyof EventEntities>(['srcPort', 'dstPort']);
+const IP_ENTITIES = new Set<keyof EventEntities>(['srcIp', 'dstIp']);
+
+/** Fills entities from the shared ENTITY_FIELDS table; entities the format already set are kept. */
+export function entitiesFromFields(fields: Record<string, unknown>, entities: EventEntities): EventEntities {
+  const out = entities as Record<string, unknown>;
+  for (const key of Object.keys(ENTITY_FIELDS) as (keyof EventEntities)[]) {
+    if (out[key] !== undefined) continue;
+    for (const f of ENTITY_FIELDS[key] ?? []) {
+      const raw = fields[f];
+      if (NUMERIC_ENTITIES.has(key)) {
+        const n = int(raw);
+        if (n !== undefined && n > 0) {
+          out[key] = n;
+          break;
+        }
+        continue;
+      }
+      const v = IP_ENTITIES.has(key) ? cleanIp(raw) : str(raw);
+      if (v !== undefined) {
+        out[key] = v;
+        break;
+      }
+    }
+  }
+  return entities;
+}

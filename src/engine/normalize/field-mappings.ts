@@ -1,0 +1,119 @@
+import type { EventEntities } from '../model';
+
+/**
+ * THE field-mapping data of the normaliser. Every format's Sigma-taxonomy aliases and the entity sources live
+ * here, so a reader can see in one place which source field feeds which Sigma field.
+ *
+ * An alias is only written when the event does not already carry that field (original values always win).
+ * Sources are tried in order; the first present, non-empty value is used. A source is a field path (a literal
+ * key first, else a dotted path into nested objects) or a `join` of several paths.
+ */
+export type AliasSource = string | { readonly join: readonly string[]; readonly sep: string };
+export type AliasTable = Readonly<Record<string, readonly AliasSource[]>>;
+
+const GENERIC_SRC_IP = ['src_ip', 'srcip', 'source_ip', 'sourceip', 'src', 'client_ip', 'clientip', 'remote_ip', 'remote_addr', 'ip_address', 'ipaddress', 'ip', 'source.ip', 'sourceIp', 'srcIp', 'clientIp', 'source_address', 'src_addr'];
+const GENERIC_DST_IP = ['dst_ip', 'dstip', 'dest_ip', 'destip', 'destination_ip', 'dst', 'dest', 'server_ip', 'target_ip', 'destination.ip', 'dstIp', 'destIp', 'destinationIp', 'destination_address', 'dst_addr'];
+const GENERIC_SRC_PORT = ['src_port', 'srcport', 'source_port', 'sport', 'srcPort', 'sourcePort', 'client_port'];
+const GENERIC_DST_PORT = ['dst_port', 'dstport', 'dest_port', 'destport', 'destination_port', 'dport', 'port', 'dstPort', 'destPort', 'destinationPort', 'server_port'];
+const GENERIC_USER = ['user', 'username', 'user_name', 'userName', 'account', 'account_name', 'accountName', 'login', 'src_user', 'actor'];
+const GENERIC_TARGET_USER = ['target_user', 'targetUser', 'target_username', 'target_user_name', 'dst_user', 'target_account', 'new_user', 'member'];
+const GENERIC_HOST = ['host', 'hostname', 'host_name', 'computer', 'computer_name', 'computerName', 'device', 'device_name', 'machine', 'endpoint', 'server', 'agent_hostname'];
+const GENERIC_PROCESS = ['process', 'process_name', 'processName', 'process_path', 'image', 'image_path', 'exe', 'executable', 'program', 'proc', 'binary', 'new_process', 'file_name_executed'];
+const GENERIC_PARENT = ['parent', 'parent_process', 'parentProcess', 'parent_process_name', 'parent_image', 'parentImage', 'parent_name', 'parent_path', 'pprocess'];
+const GENERIC_CMDLINE = ['command_line', 'commandline', 'commandLine', 'cmdline', 'cmd_line', 'cmd', 'command', 'process_command_line', 'args'];
+
+export const FIELD_ALIASES: Readonly<Record<string, AliasTable>> = {
+  /** The API document's own events and their common synonyms (see README: bare process names stay bare). */
+  generic: {
+    Image: GENERIC_PROCESS,
+    CommandLine: GENERIC_CMDLINE,
+    ParentImage: GENERIC_PARENT,
+    ParentCommandLine: ['parent_command_line', 'parent_cmdline', 'parentCommandLine', 'parent_commandline'],
+    ProcessId: ['pid', 'process_id', 'processId'],
+    ParentProcessId: ['ppid', 'parent_pid', 'parent_process_id', 'parentProcessId'],
+    User: GENERIC_USER,
+    TargetUserName: GENERIC_TARGET_USER,
+    SubjectUserName: GENERIC_USER,
+    Computer: GENERIC_HOST,
+    src_ip: GENERIC_SRC_IP,
+    dst_ip: GENERIC_DST_IP,
+    src_port: GENERIC_SRC_PORT,
+    dst_port: GENERIC_DST_PORT,
+    SourceIp: ['src_ip', ...GENERIC_SRC_IP],
+    DestinationIp: ['dst_ip', ...GENERIC_DST_IP],
+    SourcePort: ['src_port', ...GENERIC_SRC_PORT],
+    DestinationPort: ['dst_port', ...GENERIC_DST_PORT],
+    IpAddress: ['src_ip', ...GENERIC_SRC_IP],
+    Protocol: ['protocol', 'proto', 'transport'],
+    DestinationHostname: ['dst_host', 'dest_host', 'destination_host', 'dst_hostname', 'remote_host', 'server_name'],
+    QueryName: ['query', 'dns_query', 'qname', 'query_name', 'queryName', 'question'],
+    TargetFilename: ['file', 'file_path', 'filepath', 'filename', 'file_name', 'target_file', 'targetFilename', 'path'],
+    TargetObject: ['registry_key', 'reg_key', 'registry_path', 'registryKey', 'key_path', 'registry'],
+    Details: ['registry_value', 'reg_value', 'value_data'],
+    Hashes: ['hashes'],
+    LogonType: ['logon_type', 'logonType'],
+    ServiceName: ['service_name', 'serviceName'],
+    ImagePath: ['service_path', 'service_file', 'service_binary'],
+    TaskName: ['task_name', 'taskName', 'task'],
+    EventID: ['event_id', 'eventid', 'eventId', 'event_code'],
+    'c-uri': ['url', 'uri', 'request_url', 'requestUrl', 'full_url'],
+    'cs-method': ['method', 'http_method', 'request_method', 'verb'],
+    'sc-status': ['status', 'status_code', 'http_status', 'response_code', 'statusCode'],
+    'c-useragent': ['user_agent', 'useragent', 'userAgent', 'http_user_agent', 'ua'],
+    'cs-user-agent': ['user_agent', 'useragent', 'userAgent', 'http_user_agent', 'ua'],
+    'cs-referer': ['referer', 'referrer', 'http_referer'],
+    query: ['query', 'dns_query', 'qname', 'query_name', 'queryName'],
+    record_type: ['record_type', 'qtype', 'query_type', 'qtype_name'],
+    answer: ['answer', 'answers', 'response', 'resolved_ip'],
+    action: ['action', 'disposition', 'verdict'],
+  },
+
+  /** Windows events that name a field differently from the Sysmon schema the Sigma taxonomy uses. */
+  'windows:security:4688': {
+    Image: ['NewProcessName'],
+    ParentImage: ['ParentProcessName'],
+    ProcessId: ['NewProcessId'],
+    ParentProcessId: ['ProcessId'],
+    User: [{ join: ['SubjectDomainName', 'SubjectUserName'], sep: '\\' }, 'SubjectUserName'],
+  },
+  'windows:security:5156': {
+    SourceIp: ['SourceAddress'],
+    DestinationIp: ['DestAddress'],
+    SourcePort: ['SourcePort'],
+    DestinationPort: ['DestPort'],
+    Image: ['Application'],
+  },
+  'windows:security:4624': { WorkstationName: ['Workstation'] },
+  'windows:system:7045': { TargetFilename: ['ImagePath'] },
+  'windows:sysmon:1': {},
+};
+
+/** Entity -> fields of the (aliased) field view that name it, in preference order. Shared by all formats. */
+export const ENTITY_FIELDS: Readonly<Partial<Record<keyof EventEntities, readonly string[]>>> = {
+  srcIp: ['SourceIp', 'src_ip', 'IpAddress', 'c-ip', 'sourceIPAddress', 'ClientIP', 'ipAddress', 'SourceAddress'],
+  dstIp: ['DestinationIp', 'dst_ip', 's-ip', 'DestAddress'],
+  srcPort: ['SourcePort', 'src_port', 'IpPort'],
+  dstPort: ['DestinationPort', 'dst_port', 's-port', 'DestPort'],
+  protocol: ['Protocol', 'protocol', 'proto'],
+  host: ['Computer', 'Hostname', 'hostname', 'host', 'cs-host'],
+  srcHost: ['WorkstationName', 'Workstation', 'SourceHostname'],
+  process: ['Image'],
+  processId: ['ProcessId'],
+  parentProcess: ['ParentImage'],
+  parentProcessId: ['ParentProcessId'],
+  commandLine: ['CommandLine'],
+  parentCommandLine: ['ParentCommandLine'],
+  file: ['TargetFilename', 'ImageLoaded', 'FileName'],
+  domain: ['QueryName', 'DestinationHostname', 'query'],
+  url: ['c-uri', 'url'],
+  registryKey: ['TargetObject', 'ObjectName_registry'],
+  service: ['ServiceName'],
+  task: ['TaskName'],
+};
+
+/** Keys that commonly carry an event's time, in preference order (generic, unknown and line-less objects). */
+export const TIME_FIELDS: readonly string[] = [
+  'timestamp', '@timestamp', 'time', 'ts', 'datetime', 'date', 'event_time', 'eventTime', 'EventTime',
+  'TimeCreated', 'TimeGenerated', 'UtcTime', 'created_at', 'createdAt', 'published', 'time_generated',
+  'occurred_at', 'logged_at', 'start_time', 'startTime', 'receivedTime', '_time', 'Timestamp',
+];

@@ -1,0 +1,214 @@
+import { normalizeEvent } from '../normalize';
+
+describe('Windows events, flat (EventData at the top)', () => {
+  it('maps Sysmon 1 to process_creation with process entities and split hashes', () => {
+    const ev = normalizeEvent(
+      {
+        EventID: 1,
+        Channel: 'Microsoft-Windows-Sysmon/Operational',
+        Computer: 'WS-22.corp.local',
+        UtcTime: '2025-11-02 08:15:42.120',
+        ProcessId: '4412',
+        Image: 'C:\\Windows\\System32\\whoami.exe',
+        CommandLine: 'whoami /all',
+        ParentImage: 'C:\\Windows\\System32\\cmd.exe',
+        ParentProcessId: '3920',
+        ParentCommandLine: 'cmd.exe /c whoami /all',
+        User: 'CORP\\jdoe',
+        Hashes: 'SHA1=1111111111111111111111111111111111111111,MD5=22222222222222222222222222222222,SHA256=3333333333333333333333333333333333333333333333333333333333333333,IMPHASH=44444444444444444444444444444444',
+      },
+      0,
+      'logs[0]',
+    );
+    expect(ev.format).toBe('sysmon');
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'sysmon', category: 'process_creation' });
+    expect(ev.action).toBe('process_create');
+    expect(ev.outcome).toBe('success');
+    expect(ev.time).toBe(Date.UTC(2025, 10, 2, 8, 15, 42, 120));
+    expect(ev.entities).toMatchObject({
+      host: 'WS-22.corp.local',
+      user: 'CORP\\jdoe',
+      process: 'C:\\Windows\\System32\\whoami.exe',
+      processId: '4412',
+      parentProcess: 'C:\\Windows\\System32\\cmd.exe',
+      commandLine: 'whoami /all',
+      parentCommandLine: 'cmd.exe /c whoami /all',
+    });
+    expect(ev.entities.hashes).toEqual([
+      '1111111111111111111111111111111111111111',
+      '22222222222222222222222222222222',
+      '3333333333333333333333333333333333333333333333333333333333333333',
+    ]);
+    expect(ev.fields.Image).toBe('C:\\Windows\\System32\\whoami.exe');
+  });
+
+  it.each([
+    [3, 'network_connection', 'network_connection'],
+    [11, 'file_event', 'file_create'],
+    [13, 'registry_set', 'registry_set'],
+    [22, 'dns_query', 'dns_query'],
+    [7, 'image_load', 'image_load'],
+    [10, 'process_access', 'process_access'],
+  ])('maps Sysmon %i to category %s', (id, category, action) => {
+    const ev = normalizeEvent({ EventID: id, Channel: 'Microsoft-Windows-Sysmon/Operational', Computer: 'h' }, 0, 'x');
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'sysmon', category });
+    expect(ev.action).toBe(action);
+  });
+
+  it('splits Sysmon 12 by EventType into registry_add and registry_delete', () => {
+    const add = normalizeEvent({ EventID: 12, Channel: 'Microsoft-Windows-Sysmon/Operational', EventType: 'CreateKey' }, 0, 'x');
+    const del = normalizeEvent({ EventID: 12, Channel: 'Microsoft-Windows-Sysmon/Operational', EventType: 'DeleteValue' }, 0, 'x');
+    expect(add.logsource.category).toBe('registry_add');
+    expect(del.logsource.category).toBe('registry_delete');
+  });
+
+  it('names network endpoints of Sysmon 3', () => {
+    const ev = normalizeEvent(
+      { EventID: 3, Channel: 'Microsoft-Windows-Sysmon/Operational', SourceIp: '10.1.1.5', SourcePort: '50122', DestinationIp: '203.0.113.9', DestinationPort: '443', Protocol: 'tcp', DestinationHostname: 'cdn.example.net' },
+      0,
+      'x',
+    );
+    expect(ev.entities).toMatchObject({ srcIp: '10.1.1.5', srcPort: 50122, dstIp: '203.0.113.9', dstPort: 443, protocol: 'tcp', domain: 'cdn.example.net' });
+  });
+
+  it('reads a Security 4625 as a failed logon of the target account from the source address', () => {
+    const ev = normalizeEvent(
+      { timestamp: '2026-02-09T23:10:00Z', EventID: 4625, Channel: 'Security', Computer: 'RDS-01', TargetUserName: 'backup', TargetDomainName: 'RDS-01', LogonType: 10, IpAddress: '80.94.95.112', WorkstationName: 'kali', Status: '0xc000006d' },
+      5,
+      'logs[5]',
+    );
+    expect(ev.format).toBe('windows');
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'security' });
+    expect(ev.action).toBe('logon_failed');
+    expect(ev.outcome).toBe('failure');
+    expect(ev.entities).toMatchObject({ targetUser: 'RDS-01\\backup', user: 'RDS-01\\backup', srcIp: '80.94.95.112', host: 'RDS-01', srcHost: 'kali' });
+    expect(ev.index).toBe(5);
+    expect(ev.ref).toBe('logs[5]');
+  });
+
+  it('reads a Security 4624 as a successful logon and strips IPv4-mapped prefixes from addresses', () => {
+    const ev = normalizeEvent({ EventID: 4624, Channel: 'security', TargetUserName: 'alice', IpAddress: '::ffff:10.2.7.31', LogonType: '3' }, 0, 'x');
+    expect(ev.action).toBe('logon');
+    expect(ev.outcome).toBe('success');
+    expect(ev.entities.srcIp).toBe('10.2.7.31');
+    expect(ev.fields.IpAddress).toBe('::ffff:10.2.7.31');
+  });
+
+  it('aliases Security 4688 NewProcessName/ParentProcessName to Image/ParentImage (THOR mapping)', () => {
+    const ev = normalizeEvent(
+      { EventID: 4688, Channel: 'Security', NewProcessName: 'C:\\Windows\\System32\\net.exe', ParentProcessName: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'net user /domain', SubjectUserName: 'bob', SubjectDomainName: 'CORP', NewProcessId: '0x1a2c', ProcessId: '0x88' },
+      0,
+      'x',
+    );
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'security', category: 'process_creation' });
+    expect(ev.fields).toMatchObject({ Image: 'C:\\Windows\\System32\\net.exe', ParentImage: 'C:\\Windows\\System32\\cmd.exe', User: 'CORP\\bob', ProcessId: '0x88' });
+    expect(ev.entities).toMatchObject({ user: 'CORP\\bob', process: 'C:\\Windows\\System32\\net.exe', parentProcess: 'C:\\Windows\\System32\\cmd.exe', commandLine: 'net user /domain' });
+  });
+
+  it('names the added member of a group change as the target account', () => {
+    const ev = normalizeEvent({ EventID: 4732, Channel: 'Security', SubjectUserName: 'admin', SubjectDomainName: 'SRV', TargetUserName: 'Administrators', MemberSid: 'S-1-5-21-1-2-3-1010', MemberName: '-' }, 0, 'x');
+    expect(ev.action).toBe('group_member_added');
+    expect(ev.entities.user).toBe('SRV\\admin');
+    expect(ev.entities.targetUser).toBe('S-1-5-21-1-2-3-1010');
+  });
+
+  it('decides Kerberos outcomes from the Status code', () => {
+    const ok = normalizeEvent({ EventID: 4769, Channel: 'Security', TargetUserName: 'mhill@CORP.EXAMPLE', ServiceName: 'MSSQLSvc/sql01:1433', Status: '0x0' }, 0, 'x');
+    const bad = normalizeEvent({ EventID: 4768, Channel: 'Security', TargetUserName: 'mhill', Status: '0x18' }, 0, 'x');
+    expect(ok.outcome).toBe('success');
+    expect(ok.entities.service).toBe('MSSQLSvc/sql01:1433');
+    expect(bad.outcome).toBe('failure');
+  });
+
+  it('maps PowerShell 4104 to ps_script and the classic channel to powershell-classic', () => {
+    const ps = normalizeEvent({ EventID: 4104, Channel: 'Microsoft-Windows-PowerShell/Operational', ScriptBlockText: 'IEX (New-Object Net.WebClient)' }, 0, 'x');
+    const classic = normalizeEvent({ EventID: 800, Channel: 'Windows PowerShell' }, 0, 'x');
+    expect(ps.logsource).toEqual({ product: 'windows', service: 'powershell', category: 'ps_script' });
+    expect(classic.logsource).toEqual({ product: 'windows', service: 'powershell-classic', category: 'ps_classic_script' });
+  });
+
+  it('treats Sysmon for Linux as product linux', () => {
+    const ev = normalizeEvent({ EventID: 1, Channel: 'Linux-Sysmon/Operational', Image: '/usr/bin/curl', CommandLine: 'curl http://x' }, 0, 'x');
+    expect(ev.logsource).toEqual({ product: 'linux', service: 'sysmon', category: 'process_creation' });
+  });
+
+  it('derives the service from the provider when the channel is missing', () => {
+    const ev = normalizeEvent({ EventID: 7045, Provider: 'Service Control Manager', ServiceName: 'PSEXESVC', ImagePath: '%SystemRoot%\\PSEXESVC.exe' }, 0, 'x');
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'system' });
+    expect(ev.action).toBe('service_install');
+    expect(ev.entities).toMatchObject({ service: 'PSEXESVC', file: '%SystemRoot%\\PSEXESVC.exe' });
+  });
+});
+
+describe('Windows events, nested evtx dumps', () => {
+  it('flattens System and EventData (Data array with Name attributes) and reads SystemTime', () => {
+    const raw = {
+      Event: {
+        '#attributes': { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' },
+        System: {
+          Provider: { '#attributes': { Name: 'Microsoft-Windows-Security-Auditing', Guid: '{54849625-5478-4994-a5ba-3e3b0328c30d}' } },
+          EventID: 4624,
+          Channel: 'Security',
+          Computer: 'DC01.corp.local',
+          TimeCreated: { '#attributes': { SystemTime: '2025-07-14T09:12:33.456789Z' } },
+          EventRecordID: 88123,
+        },
+        EventData: {
+          Data: [
+            { '#attributes': { Name: 'TargetUserName' }, '#text': 'svc_backup' },
+            { '#attributes': { Name: 'TargetDomainName' }, '#text': 'CORP' },
+            { '#attributes': { Name: 'LogonType' }, '#text': '3' },
+            { '#attributes': { Name: 'IpAddress' }, '#text': '10.0.4.20' },
+          ],
+        },
+      },
+    };
+    const ev = normalizeEvent(raw, 0, 'x');
+    expect(ev.format).toBe('windows');
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'security' });
+    expect(ev.time).toBe(Date.UTC(2025, 6, 14, 9, 12, 33, 456));
+    expect(ev.fields).toMatchObject({ EventID: 4624, Channel: 'Security', TargetUserName: 'svc_backup', LogonType: '3', IpAddress: '10.0.4.20', Computer: 'DC01.corp.local' });
+    expect(ev.fields.Event).toBe(raw.Event);
+    expect(ev.entities).toMatchObject({ targetUser: 'CORP\\svc_backup', srcIp: '10.0.4.20', host: 'DC01.corp.local' });
+  });
+
+  it('reads EventData as a name->value map and UserData children, keeping names with spaces', () => {
+    const raw = {
+      Event: {
+        System: { EventID: { '#text': '1102' }, Channel: 'Security', Computer: 'FS01', TimeCreated: { '#attributes': { SystemTime: '2025-07-14T09:12:33Z' } } },
+        UserData: { LogFileCleared: { SubjectUserName: 'mallory', SubjectDomainName: 'CORP', 'Client Address': '10.0.0.9' } },
+      },
+    };
+    const ev = normalizeEvent(raw, 0, 'x');
+    expect(ev.fields.EventID).toBe(1102);
+    expect(ev.action).toBe('log_cleared');
+    expect(ev.fields['Client Address']).toBe('10.0.0.9');
+    expect(ev.entities.user).toBe('CORP\\mallory');
+  });
+});
+
+describe('Windows events from Winlogbeat', () => {
+  it('reads winlog.event_data, channel and event_id', () => {
+    const ev = normalizeEvent(
+      {
+        '@timestamp': '2025-03-01T10:00:00.000Z',
+        winlog: {
+          channel: 'Microsoft-Windows-Sysmon/Operational',
+          event_id: '1',
+          computer_name: 'WS-9',
+          provider_name: 'Microsoft-Windows-Sysmon',
+          event_data: { Image: 'C:\\Tools\\mimikatz.exe', CommandLine: 'mimikatz.exe "sekurlsa::logonpasswords"', User: 'WS-9\\admin' },
+        },
+        host: { name: 'ws-9' },
+      },
+      0,
+      'x',
+    );
+    expect(ev.format).toBe('sysmon');
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'sysmon', category: 'process_creation' });
+    expect(ev.fields.Image).toBe('C:\\Tools\\mimikatz.exe');
+    expect(ev.fields.EventID).toBe(1);
+    expect(ev.time).toBe(Date.UTC(2025, 2, 1, 10));
+    expect(ev.entities).toMatchObject({ process: 'C:\\Tools\\mimikatz.exe', host: 'WS-9', user: 'WS-9\\admin' });
+  });
+});

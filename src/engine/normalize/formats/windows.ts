@@ -1,0 +1,227 @@
+import type { EventEntities, LogSource, Outcome } from '../../model';
+import { applyAliases, entitiesFromFields } from '../aliases';
+import { splitHashes } from '../hashes';
+import { int, isObject, str } from '../paths';
+import { timeFrom } from '../time-fields';
+import type { NormalizedParts, ObjectFormat, RawObject } from '../types';
+import { isEmptyUser, joinDomainUser } from '../users';
+import { WINDOWS_EVENT_MEANINGS } from '../windows-events';
+import {
+  LINUX_CHANNELS,
+  SYSMON_REGISTRY_EVENT_TYPES,
+  WINDOWS_CHANNEL_SERVICES,
+  WINDOWS_EVENT_CATEGORIES,
+  WINDOWS_PROVIDER_SERVICES,
+} from '../windows-logsource';
+
+/**
+ * Windows event log records (Security, System, Sysmon, PowerShell, ...) in three shapes:
+ * flat (EventData fields at the top, as many SIEM exports), nested evtx dumps (`Event.System` / `Event.EventData`)
+ * and Winlogbeat (`winlog.event_data`). All three are flattened into one field view with the EventData names.
+ */
+export const windowsFormat: ObjectFormat = {
+  id: 'windows',
+  detect: (raw) => isFlatWindows(raw) || isEvtx(raw) || isWinlogbeat(raw),
+  normalize: (raw) => normalizeWindowsFields(flattenWindows(raw), raw),
+};
+
+function isFlatWindows(raw: RawObject): boolean {
+  if (raw.EventID === undefined && raw.EventId === undefined) return false;
+  return raw.Channel !== undefined || raw.Provider !== undefined || raw.Computer !== undefined || raw.ProviderName !== undefined;
+}
+
+function isEvtx(raw: RawObject): boolean {
+  const ev = raw.Event;
+  return isObject(ev) && isObject(ev.System);
+}
+
+function isWinlogbeat(raw: RawObject): boolean {
+  const w = raw.winlog;
+  return isObject(w) && (w.event_id !== undefined || w.channel !== undefined);
+}
+
+/** The text of an XML-to-JSON node: `{"#text": v}`, `{"#attributes": ...}` or a plain scalar. */
+function xmlText(v: unknown): unknown {
+  if (!isObject(v)) return v;
+  if (v['#text'] !== undefined) return v['#text'];
+  if (v._ !== undefined) return v._;
+  if (v.value !== undefined) return v.value;
+  return undefined;
+}
+
+function xmlAttr(v: unknown, name: string): unknown {
+  if (!isObject(v)) return undefined;
+  const attrs = v['#attributes'] ?? v.$ ?? v._attributes;
+  if (isObject(attrs) && attrs[name] !== undefined) return attrs[name];
+  return v[`@${name}`] ?? v[name];
+}
+
+/** EventData as `{Name: value}` or as `Data: [{#attributes: {Name}, #text}]` (also `@Name`). */
+function eventDataFields(data: unknown, into: Record<string, unknown>): void {
+  if (!isObject(data)) return;
+  const list = data.Data;
+  if (list !== undefined) {
+    const items = Array.isArray(list) ? list : [list];
+    let unnamed = 0;
+    for (const item of items) {
+      const name = xmlAttr(item, 'Name');
+      const value = xmlText(item);
+      if (typeof name === 'string') into[name] = value ?? '';
+      else if (value !== undefined) into[`param${++unnamed}`] = value;
+    }
+  }
+  for (const [k, v] of Object.entries(data)) {
+    if (k === 'Data' || k.startsWith('#') || k.startsWith('@') || k === '$') continue;
+    into[k] = isObject(v) ? (xmlText(v) ?? v) : v;
+  }
+}
+
+/** UserData holds one element whose children are the fields. */
+function userDataFields(data: unknown, into: Record<string, unknown>): void {
+  if (!isObject(data)) return;
+  for (const inner of Object.values(data)) {
+    if (!isObject(inner)) continue;
+    for (const [k, v] of Object.entries(inner)) {
+      if (k.startsWith('#') || k.startsWith('@') || k === '$') continue;
+      into[k] = isObject(v) ? (xmlText(v) ?? v) : v;
+    }
+  }
+}
+
+function flattenWindows(raw: RawObject): Record<string, unknown> {
+  if (isFlatWindows(raw)) return { ...raw };
+  const fields: Record<string, unknown> = { ...raw };
+  if (isWinlogbeat(raw)) {
+    const w = raw.winlog as RawObject;
+    eventDataFields(w.event_data, fields);
+    userDataFields(w.user_data, fields);
+    setIfMissing(fields, 'EventID', int(w.event_id) ?? w.event_id);
+    setIfMissing(fields, 'Channel', w.channel);
+    setIfMissing(fields, 'Computer', w.computer_name);
+    setIfMissing(fields, 'Provider', w.provider_name);
+    setIfMissing(fields, 'EventRecordID', w.record_id);
+    return fields;
+  }
+  const ev = raw.Event as RawObject;
+  const sys = ev.System as RawObject;
+  eventDataFields(ev.EventData, fields);
+  userDataFields(ev.UserData, fields);
+  const id = xmlText(sys.EventID);
+  setIfMissing(fields, 'EventID', int(id) ?? id);
+  setIfMissing(fields, 'Channel', xmlText(sys.Channel));
+  setIfMissing(fields, 'Computer', xmlText(sys.Computer));
+  setIfMissing(fields, 'Provider', xmlAttr(sys.Provider, 'Name') ?? xmlText(sys.Provider));
+  setIfMissing(fields, 'EventRecordID', xmlText(sys.EventRecordID));
+  setIfMissing(fields, 'Level', xmlText(sys.Level));
+  setIfMissing(fields, 'Keywords', xmlText(sys.Keywords));
+  setIfMissing(fields, 'SystemTime', xmlAttr(sys.TimeCreated, 'SystemTime'));
+  setIfMissing(fields, 'UserID', xmlAttr(sys.Security, 'UserID'));
+  return fields;
+}
+
+function setIfMissing(fields: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined && value !== null && fields[key] === undefined) fields[key] = value;
+}
+
+/** Service from the channel, else from the provider, else from an exporter's `source: sysmon` hint. */
+export function windowsService(fields: Record<string, unknown>): { service?: string; linux: boolean } {
+  const channel = typeof fields.Channel === 'string' ? fields.Channel.toLowerCase().replace(/^wineventlog:/, '') : '';
+  if (channel) {
+    const service = WINDOWS_CHANNEL_SERVICES[channel];
+    if (service) return { service, linux: LINUX_CHANNELS.has(channel) };
+  }
+  const provider = str(fields.Provider ?? fields.ProviderName)?.toLowerCase();
+  if (provider && WINDOWS_PROVIDER_SERVICES[provider]) {
+    return { service: WINDOWS_PROVIDER_SERVICES[provider], linux: provider === 'linux-sysmon' };
+  }
+  if (str(fields.source)?.toLowerCase() === 'sysmon') return { service: 'sysmon', linux: false };
+  return { service: channel || undefined, linux: false };
+}
+
+export function windowsLogsource(service: string | undefined, eventId: number | undefined, fields: Record<string, unknown>, linux: boolean): LogSource {
+  const ls: LogSource = { product: linux ? 'linux' : 'windows' };
+  if (service) ls.service = service;
+  if (service === undefined || eventId === undefined) return ls;
+  let category = WINDOWS_EVENT_CATEGORIES[service]?.[eventId];
+  if (service === 'sysmon' && eventId === 12) {
+    const t = str(fields.EventType)?.toLowerCase();
+    category = (t && SYSMON_REGISTRY_EVENT_TYPES[t]) || category;
+  }
+  if (category) ls.category = category;
+  return ls;
+}
+
+function normalizeWindowsFields(fields: Record<string, unknown>, raw: RawObject): NormalizedParts {
+  const eventId = int(fields.EventID ?? fields.EventId);
+  const { service, linux } = windowsService(fields);
+  const logsource = windowsLogsource(service, eventId, fields, linux);
+  if (service && eventId !== undefined) applyAliases(fields, `windows:${service}:${eventId}`);
+  const meaning = service && eventId !== undefined ? WINDOWS_EVENT_MEANINGS[service]?.[eventId] : undefined;
+  const entities = windowsEntities(fields, service, eventId);
+  entitiesFromFields(fields, entities);
+  const message = str(fields.Message) ?? str(fields.message);
+  return {
+    format: service === 'sysmon' ? 'sysmon' : 'windows',
+    fields,
+    logsource,
+    time: timeFrom(fields, ['timestamp', '@timestamp', 'UtcTime', 'SystemTime', 'TimeCreated']) ?? timeFrom(raw),
+    action: meaning?.action,
+    outcome: windowsOutcome(fields, eventId, meaning?.outcome),
+    entities,
+    message,
+  };
+}
+
+const STATUS_DECIDES = new Set([4768, 4769, 4776, 4771, 4625, 4624]);
+
+function windowsOutcome(fields: Record<string, unknown>, eventId: number | undefined, known: Outcome | undefined): Outcome {
+  if (eventId !== undefined && STATUS_DECIDES.has(eventId)) {
+    const status = str(fields.Status ?? fields.ResultCode)?.toLowerCase();
+    if (status !== undefined && known === undefined) return status === '0x0' || status === '0' ? 'success' : 'failure';
+  }
+  if (known) return known;
+  if (eventId === 22 && fields.QueryStatus !== undefined) return str(fields.QueryStatus) === '0' ? 'success' : 'failure';
+  const kw = str(fields.Keywords)?.toLowerCase();
+  if (kw === '0x8010000000000000' || kw?.includes('audit failure')) return 'failure';
+  if (kw === '0x8020000000000000' || kw?.includes('audit success')) return 'success';
+  return 'unknown';
+}
+
+/** Windows events the acting account is the account authenticating (TargetUserName), not the subject. */
+const TARGET_ACTS = new Set([4624, 4625, 4634, 4647, 4768, 4769, 4770, 4771, 4776, 4778, 4779]);
+const MEMBER_TARGET = new Set([4728, 4729, 4732, 4733, 4756, 4757]);
+
+function windowsEntities(fields: Record<string, unknown>, service: string | undefined, eventId: number | undefined): EventEntities {
+  const e: EventEntities = {};
+  const subject = joinDomainUser(fields.SubjectDomainName, fields.SubjectUserName);
+  const target = joinDomainUser(fields.TargetDomainName, fields.TargetUserName);
+  if (service === 'security' && eventId !== undefined) {
+    if (TARGET_ACTS.has(eventId)) {
+      e.user = target ?? subject;
+      e.targetUser = target;
+    } else if (MEMBER_TARGET.has(eventId)) {
+      e.user = subject;
+      e.targetUser = str(fields.MemberName) ?? str(fields.MemberSid);
+    } else {
+      e.user = subject;
+      if (target && target !== subject) e.targetUser = target;
+    }
+  } else {
+    const u = fields.User ?? fields.UserName ?? fields.AccountName;
+    e.user = isEmptyUser(u) ? subject : (u as string).trim();
+    if (target) e.targetUser = target;
+  }
+  if (eventId === 8 || eventId === 10) {
+    e.process = str(fields.SourceImage);
+    e.processId = str(fields.SourceProcessId);
+  }
+  const file = str(fields.ServiceFileName) ?? str(fields.ImagePath);
+  if (file && (eventId === 4697 || eventId === 7045)) e.file = file;
+  const hashes = splitHashes(fields.Hashes ?? fields.Hash);
+  if (hashes.length) e.hashes = hashes;
+  if (e.user === undefined) delete e.user;
+  if (e.targetUser === undefined) delete e.targetUser;
+  if (e.process === undefined) delete e.process;
+  if (e.processId === undefined) delete e.processId;
+  return e;
+}

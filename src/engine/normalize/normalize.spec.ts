@@ -1,0 +1,88 @@
+import { normalizeEvent, normalizeRequestEvents } from './normalize';
+import { normalizeUserName } from './users';
+
+describe('normalizeRequestEvents', () => {
+  it('indexes events over all collections in key order, then array order, and names their ref', () => {
+    const r = normalizeRequestEvents({
+      logs: [{ action: 'login', user: 'a' }, { action: 'logout', user: 'a' }],
+      alerts: [{ source: 'ids', action: 'alert' }],
+    });
+    expect(r.events.map((e) => [e.index, e.ref])).toEqual([
+      [0, 'logs[0]'],
+      [1, 'logs[1]'],
+      [2, 'alerts[0]'],
+    ]);
+  });
+
+  it('keeps the original event untouched as raw', () => {
+    const raw = { EventID: 4624, Channel: 'Security', TargetUserName: 'x' };
+    const copy = JSON.parse(JSON.stringify(raw));
+    const r = normalizeRequestEvents({ logs: [raw] });
+    expect(r.events[0].raw).toBe(raw);
+    expect(raw).toEqual(copy);
+  });
+
+  it('splits a plain string value into one event per non-empty line', () => {
+    const r = normalizeRequestEvents({ syslog: 'first line\n\nsecond line\r\nthird line\n' });
+    expect(r.events.map((e) => [e.ref, e.message])).toEqual([
+      ['syslog[0]', 'first line'],
+      ['syslog[2]', 'second line'],
+      ['syslog[3]', 'third line'],
+    ]);
+  });
+
+  it('parses JSON lines as objects', () => {
+    const r = normalizeRequestEvents({ logs: ['{"EventID": 4625, "Channel": "Security", "TargetUserName": "bob"}'] });
+    expect(r.events[0].format).toBe('windows');
+    expect(r.events[0].action).toBe('logon_failed');
+  });
+
+  it('walks folders of arrays such as a CloudTrail export', () => {
+    const r = normalizeRequestEvents({ cloudtrail: { Records: [{ x: 1 }, { y: 2 }] } });
+    expect(r.events.map((e) => e.ref)).toEqual(['cloudtrail.Records[0]', 'cloudtrail.Records[1]']);
+  });
+
+  it('never drops what it cannot recognise: unknown format, fields kept, empty logsource', () => {
+    const r = normalizeRequestEvents({ logs: [{ weird: { nested: 'payload 1.2.3.4' } }, 42, null, 'gibberish line'] });
+    expect(r.events).toHaveLength(4);
+    expect(r.events.every((e) => e.format === 'unknown')).toBe(true);
+    expect(r.events[0].fields.weird).toEqual({ nested: 'payload 1.2.3.4' });
+    expect(r.events[0].logsource).toEqual({});
+    expect(r.formats).toEqual({ unknown: 4 });
+    expect(r.untimed).toBe(4);
+  });
+
+  it('counts events per format and untimed events', () => {
+    const r = normalizeRequestEvents({
+      logs: [
+        { timestamp: '2026-01-01T00:00:00Z', source: 'firewall', action: 'deny', src_ip: '1.2.3.4', dst_ip: '10.0.0.1', dst_port: 22 },
+        { EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational', Image: 'C:\\a.exe' },
+      ],
+    });
+    expect(r.formats).toEqual({ firewall: 1, sysmon: 1 });
+    expect(r.untimed).toBe(1);
+  });
+
+  it('tolerates a missing or empty events object', () => {
+    expect(normalizeRequestEvents({}).events).toEqual([]);
+  });
+});
+
+describe('normalizeEvent', () => {
+  it('does not throw on hostile shapes', () => {
+    const cyclic: Record<string, unknown> = { action: 'login' };
+    cyclic.self = cyclic;
+    expect(() => normalizeEvent(cyclic, 0, 'x')).not.toThrow();
+    expect(() => normalizeEvent({ EventID: 'x', Channel: {}, Event: 5 }, 0, 'x')).not.toThrow();
+    expect(() => normalizeEvent([1, 2], 0, 'x')).not.toThrow();
+    expect(() => normalizeEvent({ Event: { System: 'oops' } }, 0, 'x')).not.toThrow();
+  });
+});
+
+describe('normalizeUserName', () => {
+  it('reduces DOMAIN\\user, user@domain and case to one comparable form', () => {
+    expect(normalizeUserName('CORP\\TLee')).toBe('tlee');
+    expect(normalizeUserName('tlee@corp.example')).toBe('tlee');
+    expect(normalizeUserName('tlee')).toBe('tlee');
+  });
+});

@@ -1,0 +1,176 @@
+import type { CanonicalEvent } from '../model';
+import { normalizeUnknownLine, normalizeUnknownObject, normalizeUnknownValue } from './formats/unknown';
+import { isObject } from './paths';
+import { LINE_FORMATS, OBJECT_FORMATS } from './registry';
+import { resolveYearless } from './time';
+import type { LineContext, NormalizedParts, NormalizeOptions, RawObject } from './types';
+
+export interface NormalizeResult {
+  events: CanonicalEvent[];
+  /** Events per recognised format id. */
+  formats: Record<string, number>;
+  /** Events left without a usable time. */
+  untimed: number;
+}
+
+function normalizeObject(raw: RawObject): NormalizedParts {
+  for (const f of OBJECT_FORMATS) {
+    if (f.detect(raw)) return f.normalize(raw);
+  }
+  return normalizeUnknownObject(raw);
+}
+
+/** Header lines (`#Fields:`, Zeek `#separator`) update the context and yield no event. */
+function isHeaderLine(line: string, ctx: LineContext): boolean {
+  for (const f of LINE_FORMATS) {
+    if (f.header?.(line, ctx)) return true;
+  }
+  return false;
+}
+
+function normalizeLine(line: string, ctx: LineContext): NormalizedParts {
+  const c = line.charCodeAt(0);
+  if (c === 123 /* { */) {
+    const parsed = tryJson(line);
+    if (isObject(parsed)) return normalizeObject(parsed);
+  }
+  for (const f of LINE_FORMATS) {
+    if (f.detect(line, ctx)) return f.normalize(line, ctx);
+  }
+  return normalizeUnknownLine(line);
+}
+
+function tryJson(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Elasticsearch hits carry the document under `_source`. */
+function unwrap(raw: RawObject): RawObject {
+  const src = raw._source;
+  return isObject(src) && (raw._index !== undefined || raw._id !== undefined) ? src : raw;
+}
+
+function safeParts(raw: unknown, ctx: LineContext): NormalizedParts {
+  try {
+    if (typeof raw === 'string') return normalizeLine(raw, ctx);
+    if (isObject(raw)) return normalizeObject(unwrap(raw));
+    return normalizeUnknownValue(raw);
+  } catch {
+    // A malformed event must never sink the batch: keep it as unknown so it is still searchable.
+    return isObject(raw) ? normalizeUnknownObject(raw) : normalizeUnknownValue(raw);
+  }
+}
+
+function toEvent(parts: NormalizedParts, raw: unknown, index: number, ref: string): CanonicalEvent {
+  const ev: CanonicalEvent = {
+    index,
+    ref,
+    format: parts.format,
+    time: parts.time,
+    logsource: parts.logsource,
+    fields: parts.fields,
+    action: parts.action,
+    outcome: parts.outcome,
+    entities: parts.entities,
+    message: parts.message,
+    raw,
+  };
+  return ev;
+}
+
+/** Normalises one event on its own (year-less syslog times stay undefined: there is no batch to date them). */
+export function normalizeEvent(raw: unknown, index: number, ref: string): CanonicalEvent {
+  return toEvent(safeParts(raw, {}), raw, index, ref);
+}
+
+interface Pending {
+  parts: NormalizedParts;
+  raw: unknown;
+  ref: string;
+}
+
+function splitLines(s: string): string[] {
+  return s.split(/\r?\n/);
+}
+
+class Collector {
+  readonly pending: Pending[] = [];
+
+  addLines(text: string, ref: string, ctx: LineContext, lineRefs: boolean): void {
+    const lines = splitLines(text);
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i].trim();
+      if (line === '' || isHeaderLine(line, ctx)) continue;
+      const r = lineRefs ? `${ref}[${i}]` : ref;
+      this.pending.push({ parts: safeParts(line, ctx), raw: lines[i], ref: r });
+    }
+  }
+
+  addValue(value: unknown, ref: string, ctx: LineContext): void {
+    if (typeof value === 'string') {
+      this.addLines(value, ref, ctx, value.includes('\n'));
+      return;
+    }
+    this.pending.push({ parts: safeParts(value, ctx), raw: value, ref });
+  }
+
+  addCollection(value: unknown, ref: string): void {
+    const ctx: LineContext = {};
+    if (Array.isArray(value)) {
+      for (let i = 0; i < value.length; i++) this.addValue(value[i], `${ref}[${i}]`, ctx);
+      return;
+    }
+    if (typeof value === 'string') {
+      this.addLines(value, ref, ctx, true);
+      return;
+    }
+    if (isContainer(value)) {
+      for (const [k, v] of Object.entries(value)) this.addCollection(v, `${ref}.${k}`);
+      return;
+    }
+    if (value !== undefined && value !== null) this.addValue(value, ref, ctx);
+  }
+}
+
+/** An object whose every value is an array of events (e.g. `{ "Records": [...] }`) is a folder, not an event. */
+function isContainer(v: unknown): v is RawObject {
+  if (!isObject(v)) return false;
+  const values = Object.values(v);
+  return values.length > 0 && values.every((x) => Array.isArray(x));
+}
+
+/**
+ * Normalises every event of a request: every array under `events` (any key) holds events, strings are lines.
+ * Index = position over all events (keys in order, then array order); `ref` names where each came from.
+ */
+export function normalizeRequestEvents(events: Record<string, unknown>, opts: NormalizeOptions = {}): NormalizeResult {
+  const collector = new Collector();
+  for (const [key, value] of Object.entries(events ?? {})) collector.addCollection(value, key);
+  resolveYearlessTimes(collector.pending, opts.referenceTime);
+  const formats: Record<string, number> = {};
+  let untimed = 0;
+  const out = collector.pending.map((p, i) => {
+    formats[p.parts.format] = (formats[p.parts.format] ?? 0) + 1;
+    if (p.parts.time === undefined) untimed++;
+    return toEvent(p.parts, p.raw, i, p.ref);
+  });
+  return { events: out, formats, untimed };
+}
+
+/** Syslog lines have no year: take the median year of the batch's dated events, else the reference time's year. */
+function resolveYearlessTimes(pending: Pending[], referenceTime: number | undefined): void {
+  const yearless = pending.filter((p) => p.parts.yearless !== undefined && p.parts.time === undefined);
+  if (yearless.length === 0) return;
+  const years = pending
+    .filter((p) => p.parts.time !== undefined)
+    .map((p) => new Date(p.parts.time as number).getUTCFullYear())
+    .sort((a, b) => a - b);
+  const year = years.length > 0 ? years[Math.floor((years.length - 1) / 2)] : referenceTime !== undefined ? new Date(referenceTime).getUTCFullYear() : undefined;
+  if (year === undefined) return;
+  const rollbackRef = years.length > 0 ? undefined : referenceTime;
+  for (const p of yearless) p.parts.time = resolveYearless(p.parts.yearless!, year, rollbackRef);
+}

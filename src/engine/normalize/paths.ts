@@ -1,0 +1,40 @@
+/** Reads `a.b.c` from an object: a literal dotted key wins (Zeek writes `id.orig_h` flat), else the nested path. */
+export function getPath(obj: Record<string, unknown>, path: string): unknown {
+  const direct = obj[path];
+  if (direct !== undefined) return direct;
+  if (path.indexOf('.') < 0) return undefined;
+  let cur: unknown = obj;
+  for (const seg of path.split('.')) {
+    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
+    cur = (cur as Record<string, unknown>)[seg];
+    if (cur === undefined) return undefined;
+  }
+  return cur;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** A non-empty string form of a scalar, or undefined for objects, empty strings and placeholders. */
+export function str(v: unknown): string | undefined {
+  if (typeof v === 'string') {
+    const t = v.trim();
+    return t === '' || t === '-' ? undefined : t;
+  }
+  if (typeof v === 'number' && Number.isFinite(v)) return String(v);
+  if (typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+/** A port or count given as number or numeric string. */
+export function int(v: unknown): number | undefined {
+  if (typeof v === 'number') return Number.isInteger(v) ? v : undefined;
+  if (typeof v !== 'string' || v === '') return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) ? n : undefined;
+}
+
+export function lower(v: unknown): string | undefined {
+  return typeof v === 'string' ? v.toLowerCase() : undefined;
+}

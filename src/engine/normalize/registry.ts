@@ -1,0 +1,14 @@
+import { firewallFormat } from './formats/firewall';
+import { genericFormat } from './formats/generic';
+import { proxyFormat } from './formats/proxy';
+import { windowsFormat } from './formats/windows';
+import type { LineFormat, ObjectFormat } from './types';
+
+/**
+ * Detectors in order from most to least specific; the first whose `detect` accepts an event normalises it.
+ * Specific schemas (Windows, ECS, cloud audit logs, sensors) come before the loose generic shape.
+ */
+export const OBJECT_FORMATS: readonly ObjectFormat[] = [windowsFormat, proxyFormat, firewallFormat, genericFormat];
+
+/** Line formats, most specific first (header-driven and tagged formats before free-form syslog). */
+export const LINE_FORMATS: readonly LineFormat[] = [];

@@ -1,0 +1,62 @@
+import { fromEpochNumber, parseSyslogTime, parseTimestamp, resolveYearless } from './time';
+
+describe('parseTimestamp', () => {
+  it('reads ISO 8601 in UTC', () => {
+    expect(parseTimestamp('2026-04-03T14:20:00Z')).toBe(Date.UTC(2026, 3, 3, 14, 20, 0));
+  });
+
+  it('converts ISO 8601 offsets to UTC', () => {
+    expect(parseTimestamp('2026-04-03T16:20:00+02:00')).toBe(Date.UTC(2026, 3, 3, 14, 20, 0));
+    expect(parseTimestamp('2026-04-03T09:20:00-0500')).toBe(Date.UTC(2026, 3, 3, 14, 20, 0));
+    expect(parseTimestamp('2026-04-03T19:50:00.250+05:30')).toBe(Date.UTC(2026, 3, 3, 14, 20, 0, 250));
+  });
+
+  it('reads nanosecond fractions (Windows SystemTime) to the millisecond', () => {
+    expect(parseTimestamp('2022-05-11T18:10:22.003485000Z')).toBe(Date.UTC(2022, 4, 11, 18, 10, 22, 3));
+  });
+
+  it('reads Sysmon UtcTime (space separated, no zone) as UTC', () => {
+    expect(parseTimestamp('2020-12-19 12:49:32.278')).toBe(Date.UTC(2020, 11, 19, 12, 49, 32, 278));
+  });
+
+  it('reads epoch seconds, milliseconds and float seconds, as numbers and strings', () => {
+    const t = Date.UTC(2026, 5, 30, 1, 0, 0);
+    expect(parseTimestamp(t / 1000)).toBe(t);
+    expect(parseTimestamp(t)).toBe(t);
+    expect(parseTimestamp(String(t / 1000))).toBe(t);
+    expect(parseTimestamp(String(t))).toBe(t);
+    expect(parseTimestamp('1782781201.5')).toBe(1782781201500);
+    expect(fromEpochNumber(1782781201500000)).toBe(1782781201500);
+  });
+
+  it('reads the Apache access-log time with its offset', () => {
+    expect(parseTimestamp('[10/Oct/2000:13:55:36 -0700]')).toBe(Date.UTC(2000, 9, 10, 20, 55, 36));
+    expect(parseTimestamp('10/Oct/2000:13:55:36 +0000')).toBe(Date.UTC(2000, 9, 10, 13, 55, 36));
+  });
+
+  it('reads RFC 2822 dates that name their zone', () => {
+    expect(parseTimestamp('Fri, 03 Apr 2026 14:20:00 GMT')).toBe(Date.UTC(2026, 3, 3, 14, 20, 0));
+  });
+
+  it('rejects values that are not times, and zone-less free text that would depend on the host zone', () => {
+    expect(parseTimestamp('yesterday')).toBeUndefined();
+    expect(parseTimestamp('')).toBeUndefined();
+    expect(parseTimestamp(null)).toBeUndefined();
+    expect(parseTimestamp({})).toBeUndefined();
+    expect(parseTimestamp('April 3 2026 14:20')).toBeUndefined();
+    expect(parseTimestamp(-5)).toBeUndefined();
+  });
+});
+
+describe('syslog times without a year', () => {
+  it('parses month, day and time and places them in the given year', () => {
+    const t = parseSyslogTime('Apr  3 14:22:01');
+    expect(t).toBeDefined();
+    expect(resolveYearless(t!, 2026)).toBe(Date.UTC(2026, 3, 3, 14, 22, 1));
+  });
+
+  it('puts a December line before a January reference time into the previous year', () => {
+    const t = parseSyslogTime('Dec 31 23:59:59')!;
+    expect(resolveYearless(t, 2027, Date.UTC(2027, 0, 1, 0, 5))).toBe(Date.UTC(2026, 11, 31, 23, 59, 59));
+  });
+});

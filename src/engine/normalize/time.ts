@@ -1,0 +1,108 @@
+import type { YearlessTime } from './types';
+
+const MONTHS: Record<string, number> = {
+  jan: 0, feb: 1, mar: 2, apr: 3, may: 4, jun: 5, jul: 6, aug: 7, sep: 8, oct: 9, nov: 10, dec: 11,
+};
+
+// Accepts `T` or a space as separator, any fraction length, `Z`, `+hh:mm`, `+hhmm`, `+hh`, `UTC`/`GMT`; no zone means UTC.
+const ISO_RE =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?$/;
+const APACHE_RE = /^\[?(\d{1,2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?\s*([+-]\d{4})?\]?$/;
+const SYSLOG_RE = /^([A-Za-z]{3})\s+(\d{1,2})\s+(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$/;
+const NUMERIC_RE = /^\d{9,19}(?:\.\d+)?$/;
+const EXPLICIT_ZONE_RE = /(?:\b(?:GMT|UTC)\b|[+-]\d{4}\b|Z$)/;
+
+/** Epoch milliseconds of a timestamp value, or undefined when it is not a usable time. */
+export function parseTimestamp(value: unknown): number | undefined {
+  if (typeof value === 'number') return fromEpochNumber(value);
+  if (typeof value !== 'string') return undefined;
+  const s = value.trim();
+  if (s.length < 8) return undefined;
+  const c = s.charCodeAt(0);
+  if (c >= 48 && c <= 57) {
+    if (NUMERIC_RE.test(s)) return fromEpochNumber(Number(s));
+    return parseIso(s) ?? parseApache(s) ?? parseZoned(s);
+  }
+  if (c === 91) return parseApache(s);
+  return parseZoned(s);
+}
+
+/** Seconds, milliseconds, microseconds or nanoseconds since the epoch, told apart by magnitude. */
+export function fromEpochNumber(n: number): number | undefined {
+  if (!Number.isFinite(n) || n <= 0) return undefined;
+  if (n < 1e11) return Math.round(n * 1000);
+  if (n < 1e14) return Math.round(n);
+  if (n < 1e17) return Math.round(n / 1000);
+  return Math.round(n / 1e6);
+}
+
+export function parseIso(s: string): number | undefined {
+  const m = ISO_RE.exec(s);
+  if (!m) return undefined;
+  const ms = fractionMs(m[7]);
+  const base = Date.UTC(+m[1], +m[2] - 1, +m[3], m[4] ? +m[4] : 0, m[5] ? +m[5] : 0, m[6] ? +m[6] : 0, ms);
+  if (Number.isNaN(base)) return undefined;
+  return base - zoneOffsetMinutes(m[8]) * 60000;
+}
+
+export function parseApache(s: string): number | undefined {
+  const m = APACHE_RE.exec(s);
+  if (!m) return undefined;
+  const month = MONTHS[m[2].toLowerCase()];
+  if (month === undefined) return undefined;
+  const ms = fractionMs(m[7]);
+  const base = Date.UTC(+m[3], month, +m[1], +m[4], +m[5], +m[6], ms);
+  return base - zoneOffsetMinutes(m[8]) * 60000;
+}
+
+/** `Oct  3 14:20:00` (RFC 3164): the year is resolved later from the batch or the reference time. */
+export function parseSyslogTime(s: string): YearlessTime | undefined {
+  const m = SYSLOG_RE.exec(s);
+  if (!m) return undefined;
+  const month = MONTHS[m[1].toLowerCase()];
+  if (month === undefined) return undefined;
+  return {
+    month,
+    day: +m[2],
+    hour: +m[3],
+    minute: +m[4],
+    second: +m[5],
+    ms: fractionMs(m[6]),
+    offsetMinutes: 0,
+  };
+}
+
+/** Places a year-less time in `year`; a December line read against a January reference belongs to the year before. */
+export function resolveYearless(t: YearlessTime, year: number, referenceTime?: number): number {
+  const at = (y: number) => Date.UTC(y, t.month, t.day, t.hour, t.minute, t.second, t.ms) - t.offsetMinutes * 60000;
+  const time = at(year);
+  if (referenceTime !== undefined && time - referenceTime > 31 * 86400000) return at(year - 1);
+  return time;
+}
+
+/** Only strings naming their zone go to Date.parse: anything else would depend on the host's time zone. */
+function parseZoned(s: string): number | undefined {
+  if (!EXPLICIT_ZONE_RE.test(s) || !/\d{4}/.test(s)) return undefined;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+/** Sub-second digits truncated to milliseconds (as Windows and Sysmon tools display them). */
+function fractionMs(frac: string | undefined): number {
+  return frac ? Number(`${frac}00`.slice(0, 3)) : 0;
+}
+
+function zoneOffsetMinutes(zone: string | undefined): number {
+  if (!zone) return 0;
+  const c = zone[0];
+  if (c !== '+' && c !== '-') return 0;
+  const digits = zone.slice(1).replace(':', '');
+  const h = Number(digits.slice(0, 2));
+  const m = digits.length > 2 ? Number(digits.slice(2, 4)) : 0;
+  const total = h * 60 + m;
+  return c === '-' ? -total : total;
+}
+
+export function toIso(ms: number): string {
+  return new Date(ms).toISOString();
+}
