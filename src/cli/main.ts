@@ -4,6 +4,7 @@
  * and administration (`accounts`, `keys`, `credits`).
  */
 import { Command } from 'commander';
+import { registerAdminCommands } from './admin.command';
 import { registerIntelCommand } from './intel.command';
 
 export function buildProgram(): Command {
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .description('Lantern incident analysis: offline analysis, Sigma hunting, rule testing and administration')
     .showHelpAfterError();
   // Sub-command registrations (one line per concern):
+  registerAdminCommands(program);
   registerIntelCommand(program);
   return program;
 }
