@@ -27,7 +27,8 @@ export function normalizeHash(text: string): string | undefined {
 export function normalizeDomain(text: string): string | undefined {
   const trimmed = text.trim().toLowerCase().replace(/^\*?\./, '').replace(/\.$/, '');
   if (!trimmed || trimmed.length > 253 || /[\s/:@]/.test(trimmed)) return undefined;
-  const ascii = domainToASCII(trimmed);
+  // domainToASCII (ICU) is the slow part of loading a large list; plain ASCII names need no conversion.
+  const ascii = /^[\x21-\x7e]+$/.test(trimmed) ? trimmed : domainToASCII(trimmed);
   if (!ascii) return undefined;
   const labels = ascii.split('.');
   if (labels.length < 2 || !labels.every((l) => LABEL.test(l))) return undefined;
