@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin.command';
+import { registerDetectionCommands } from './hunt.command';
 import { registerIntelCommand } from './intel.command';
 
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   // Sub-command registrations (one line per concern):
   registerAdminCommands(program);
   registerIntelCommand(program);
+  registerDetectionCommands(program);
   return program;
 }
 

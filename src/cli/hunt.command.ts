@@ -1,0 +1,224 @@
+/**
+ * `lantern hunt`: runs a Sigma rule pack over event files, detections streamed as found and
+ * correlations at the end of each input. Each FILE is one batch: correlations join events of
+ * the same file (concatenate inputs, or pipe them to `-`, to correlate across files).
+ */
+import { createReadStream, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { RuleRef } from '../engine/model';
+import { type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
+import { evaluateCorrelations, hiddenRuleKeys, isReported } from '../engine/sigma/correlation';
+import { InputError, type InputProgress, readInputEvents } from './hunt.input';
+import { FORMATS, type HuntFormat, HuntWriter, LEVELS, correlationRecord, detectionRecord, levelRank } from './hunt.output';
+import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
+import { registerRulesCommand } from './rules.command';
+
+export interface HuntOptions {
+  rules: string[];
+  ignoreLogsource?: boolean;
+  format?: string;
+  minLevel?: string;
+}
+
+interface Counters {
+  events: number;
+  detections: number;
+  correlations: number;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Checks paths before any work starts, so a typo is a usage error and not a half-written output. */
+function checkPaths(rules: string[], files: string[]): string | undefined {
+  for (const dir of rules) {
+    try {
+      statSync(dir);
+    } catch {
+      return `rules path not found or unreadable: ${dir}`;
+    }
+  }
+  for (const file of files) {
+    if (file === '-') continue;
+    try {
+      if (statSync(file).isDirectory()) return `input is a directory, not a file: ${file}`;
+    } catch {
+      return `input file not found or unreadable: ${file}`;
+    }
+  }
+  return undefined;
+}
+
+function correlationKeys(ruleSet: RuleSet): Set<string> {
+  return new Set(ruleSet.correlationRules.flatMap((rule) => rule.rules));
+}
+
+function needsForCorrelation(rule: RuleRef, keys: Set<string>): boolean {
+  return keys.has(rule.id) || (rule.name !== undefined && keys.has(rule.name));
+}
+
+class Progress {
+  private last = 0;
+  private shown = false;
+
+  constructor(
+    private readonly io: CommandIO,
+    private readonly started: number,
+  ) {}
+
+  update(file: string, events: number, input: InputProgress): void {
+    if (!this.io.stderrIsTTY) return;
+    const now = this.io.now();
+    if (now - this.last < 200) return;
+    this.last = now;
+    this.shown = true;
+    const rate = Math.round(events / Math.max((now - this.started) / 1000, 0.001));
+    const share = input.totalBytes ? ` ${Math.min(100, Math.floor((100 * input.bytesRead) / input.totalBytes))}%` : '';
+    this.io.stderr(`\r\x1b[Khunting ${file}${share}: ${events.toLocaleString('en-US')} events, ${rate.toLocaleString('en-US')} events/s`);
+  }
+
+  clear(): void {
+    if (this.shown) this.io.stderr('\r\x1b[K');
+    this.shown = false;
+  }
+}
+
+interface HuntContext {
+  ruleSet: RuleSet;
+  writer: HuntWriter;
+  minRank: number;
+  ignoreLogsource: boolean;
+  counters: Counters;
+  progress: Progress;
+}
+
+async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<void> {
+  const source = file === '-' ? io.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
+  const input: InputProgress = { bytesRead: 0, totalBytes: file === '-' ? undefined : statSync(file).size };
+  const { ruleSet, writer, minRank, counters } = ctx;
+  const keys = correlationKeys(ruleSet);
+  const hidden = hiddenRuleKeys(ruleSet.correlationRules);
+  const correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }> = [];
+  const shown = (rule: RuleRef): boolean => levelRank(rule.level) >= minRank;
+  try {
+    for await (const event of readInputEvents(source, file, input)) {
+      counters.events++;
+      for (const rule of ruleSet.matchEvent(event, { ignoreLogsource: ctx.ignoreLogsource })) {
+        if (keys.size > 0 && needsForCorrelation(rule, keys)) correlationInputs.push({ rule, event: slim(event) });
+        if (!isReported(rule, hidden) || !shown(rule)) continue;
+        counters.detections++;
+        writer.record(detectionRecord(rule, event.index, event.time, file));
+      }
+      if ((counters.events & 1023) === 0) ctx.progress.update(file, counters.events, input);
+    }
+  } finally {
+    if (source !== io.stdin) source.destroy();
+  }
+  if (ruleSet.correlationRules.length === 0) return;
+  for (const hit of evaluateCorrelations(ruleSet.correlationRules, correlationInputs)) {
+    if (!shown(hit.rule)) continue;
+    counters.correlations++;
+    writer.record(correlationRecord(hit, file));
+  }
+}
+
+/** Keeps what correlations read (fields, time) and drops the raw event and entities. */
+function slim(event: SigmaEvent): SigmaEvent {
+  return { index: event.index, fields: event.fields, logsource: event.logsource, time: event.time };
+}
+
+function summary(counters: Counters, files: number, ruleSet: RuleSet, seconds: number, loadSeconds: number): string {
+  const n = (value: number): string => value.toLocaleString('en-US');
+  const rate = Math.round(counters.events / Math.max(seconds, 0.001));
+  const failed = ruleSet.errors.length;
+  const failedText = failed > 0 ? ` (${n(failed)} failed to load: run \`lantern rules lint\` for details)` : '';
+  return (
+    `hunt: ${n(counters.events)} events from ${n(files)} input(s); ${n(ruleSet.size)} rules loaded in ${loadSeconds.toFixed(1)} s${failedText}; ` +
+    `${n(counters.detections)} detections, ${n(counters.correlations)} correlations; ${n(rate)} events/s (${seconds.toFixed(1)} s)\n`
+  );
+}
+
+/** Runs the hunt; resolves to the exit code (0 done, 1 input error, 2 usage error). */
+export async function runHunt(files: string[], options: HuntOptions, io: CommandIO): Promise<number> {
+  const format = (options.format ?? 'jsonl') as HuntFormat;
+  if (!FORMATS.includes(format)) {
+    io.stderr(`lantern hunt: unknown --format '${options.format}' (choose ${FORMATS.join(', ')})\n`);
+    return USAGE_ERROR;
+  }
+  const minRank = options.minLevel === undefined ? 0 : levelRank(options.minLevel.toLowerCase());
+  if (minRank < 0) {
+    io.stderr(`lantern hunt: unknown --min-level '${options.minLevel}' (choose ${LEVELS.join(', ')})\n`);
+    return USAGE_ERROR;
+  }
+  if (!options.rules || options.rules.length === 0) {
+    io.stderr('lantern hunt: give at least one --rules DIR\n');
+    return USAGE_ERROR;
+  }
+  if (files.length === 0) {
+    io.stderr('lantern hunt: give at least one input FILE (or - for standard input)\n');
+    return USAGE_ERROR;
+  }
+  if (files.filter((file) => file === '-').length > 1) {
+    io.stderr('lantern hunt: standard input (-) can be read only once\n');
+    return USAGE_ERROR;
+  }
+  const pathError = checkPaths(options.rules, files);
+  if (pathError) {
+    io.stderr(`lantern hunt: ${pathError}\n`);
+    return USAGE_ERROR;
+  }
+
+  const loadStart = io.now();
+  const ruleSet = loadRuleSet(options.rules);
+  const started = io.now();
+  const counters: Counters = { events: 0, detections: 0, correlations: 0 };
+  const writer = new HuntWriter(format, io.stdout);
+  const ctx: HuntContext = {
+    ruleSet,
+    writer,
+    minRank,
+    ignoreLogsource: options.ignoreLogsource === true,
+    counters,
+    progress: new Progress(io, started),
+  };
+  try {
+    for (const file of files) await huntFile(file, io, ctx);
+  } catch (error) {
+    ctx.progress.clear();
+    writer.finish();
+    io.stderr(`lantern hunt: ${error instanceof InputError ? error.message : describeError(error)}\n`);
+    return 1;
+  }
+  ctx.progress.clear();
+  writer.finish();
+  io.stderr(summary(counters, files.length, ruleSet, (io.now() - started) / 1000, (started - loadStart) / 1000));
+  return 0;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+/** Registers `hunt` and `rules` (the detection-engineering commands). */
+export function registerDetectionCommands(program: Command): void {
+  program
+    .command('hunt')
+    .description('run Sigma rules (and correlation rules) over event files; hits on stdout, summary on stderr')
+    .argument('<file...>', 'events: JSON array, JSON Lines, an analysis request body, or log lines; - for stdin')
+    .option('--rules <dir>', 'rule folder or file (repeatable)', collect, [])
+    .option('--ignore-logsource', 'run every rule on every event, whatever its logsource')
+    .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'jsonl')
+    .option('--min-level <level>', `report only hits at or above: ${LEVELS.join(', ')}`)
+    .exitOverride(usageExit)
+    .action(async (files: string[], options: HuntOptions) => {
+      process.exitCode = await runHunt(files, options, processIO());
+    });
+  registerRulesCommand(program, usageExit);
+}
+
+/** Commander's own usage errors (unknown option, missing argument) exit with 2, help with 0. */
+export function usageExit(error: { exitCode: number; code: string }): never {
+  const help = error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version';
+  process.exit(help ? 0 : USAGE_ERROR);
+}

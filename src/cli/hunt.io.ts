@@ -1,0 +1,23 @@
+import type { Readable } from 'node:stream';
+
+/** Where the command reads and writes; the real process in production, buffers in tests. */
+export interface CommandIO {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  stdin: Readable;
+  /** Progress display only on an interactive terminal. */
+  stderrIsTTY: boolean;
+  now: () => number;
+}
+
+export const USAGE_ERROR = 2;
+
+export function processIO(): CommandIO {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    stdin: process.stdin,
+    stderrIsTTY: process.stderr.isTTY === true,
+    now: () => performance.now(),
+  };
+}

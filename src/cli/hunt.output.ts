@@ -1,0 +1,127 @@
+/** Hunt output records and their formats (jsonl, json, table, csv). */
+import type { CorrelationHit, RuleRef } from '../engine/model';
+
+export const FORMATS = ['jsonl', 'json', 'table', 'csv'] as const;
+export type HuntFormat = (typeof FORMATS)[number];
+
+export const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+
+/** Rank of a Sigma level (0 informational .. 4 critical); an unknown level ranks below all (-1). */
+export function levelRank(level: string): number {
+  const normalized = level === 'info' ? 'informational' : level;
+  return LEVELS.indexOf(normalized as (typeof LEVELS)[number]);
+}
+
+export interface DetectionRecord {
+  rule_id: string;
+  title: string;
+  level: string;
+  tags: string[];
+  event_index: number;
+  timestamp: string | null;
+  file: string;
+}
+
+export interface CorrelationRecord {
+  rule_id: string;
+  title: string;
+  level: string;
+  type: 'correlation';
+  correlation_type: string;
+  group: Record<string, unknown>;
+  event_indices: number[];
+  /** Additive to the documented shape: with several inputs, which one the indices belong to. */
+  file: string;
+  first_time: string | null;
+  last_time: string | null;
+}
+
+export type HuntRecord = DetectionRecord | CorrelationRecord;
+
+function iso(time: number | undefined): string | null {
+  return time === undefined || !Number.isFinite(time) ? null : new Date(time).toISOString();
+}
+
+export function detectionRecord(rule: RuleRef, eventIndex: number, time: number | undefined, file: string): DetectionRecord {
+  return { rule_id: rule.id, title: rule.title, level: rule.level, tags: rule.tags, event_index: eventIndex, timestamp: iso(time), file };
+}
+
+export function correlationRecord(hit: CorrelationHit, file: string): CorrelationRecord {
+  return {
+    rule_id: hit.rule.id,
+    title: hit.rule.title,
+    level: hit.rule.level,
+    type: 'correlation',
+    correlation_type: hit.correlationType,
+    group: hit.group,
+    event_indices: hit.eventIndices,
+    file,
+    first_time: iso(hit.firstTime),
+    last_time: iso(hit.lastTime),
+  };
+}
+
+function csvCell(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+function groupText(group: Record<string, unknown>): string {
+  return Object.entries(group)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+}
+
+function pad(text: string, width: number): string {
+  const cut = text.length > width ? `${text.slice(0, width - 1)}…` : text;
+  return cut.padEnd(width);
+}
+
+const CSV_HEADER = 'kind,rule_id,title,level,file,event_index,timestamp,correlation_type,group,event_indices';
+const TABLE_HEADER = `${pad('TIME', 24)}  ${pad('LEVEL', 13)}  ${pad('RULE', 60)}  EVIDENCE`;
+
+/** Writes records as they come (jsonl, csv, table) or all at the end (json). */
+export class HuntWriter {
+  private readonly kept: HuntRecord[] = [];
+  private started = false;
+
+  constructor(
+    private readonly format: HuntFormat,
+    private readonly write: (text: string) => void,
+  ) {}
+
+  record(record: HuntRecord): void {
+    if (this.format === 'json') {
+      this.kept.push(record);
+      return;
+    }
+    if (!this.started) this.header();
+    this.write(`${this.line(record)}\n`);
+  }
+
+  finish(): void {
+    if (this.format === 'json') this.write(`${JSON.stringify(this.kept, null, 2)}\n`);
+    else if (!this.started) this.header();
+  }
+
+  private header(): void {
+    this.started = true;
+    if (this.format === 'csv') this.write(`${CSV_HEADER}\n`);
+    if (this.format === 'table') this.write(`${TABLE_HEADER}\n`);
+  }
+
+  private line(record: HuntRecord): string {
+    if (this.format === 'jsonl') return JSON.stringify(record);
+    const correlation = 'type' in record;
+    if (this.format === 'csv') {
+      const cells = correlation
+        ? ['correlation', record.rule_id, record.title, record.level, record.file, '', record.first_time ?? '', record.correlation_type, groupText(record.group), record.event_indices.join(' ')]
+        : ['detection', record.rule_id, record.title, record.level, record.file, String(record.event_index), record.timestamp ?? '', '', '', ''];
+      return cells.map(csvCell).join(',');
+    }
+    const time = correlation ? record.first_time : record.timestamp;
+    const evidence = correlation
+      ? `${record.correlation_type} ${groupText(record.group)} events ${record.event_indices.join(',')} in ${record.file}`
+      : `${record.file}#${record.event_index}`;
+    return `${pad(time ?? '-', 24)}  ${pad(record.level, 13)}  ${pad(record.title, 60)}  ${evidence}`;
+  }
+}

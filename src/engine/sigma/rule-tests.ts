@@ -1,0 +1,144 @@
+/**
+ * Runs a rule pack's own test events. Each rule file `X.yml` has a sibling `X.tests.json`:
+ * `{ "positive": [...], "negative": [...] }`, raw input events as a user would send them (objects
+ * in any format the normaliser accepts, or strings for line formats).
+ * - Detection rule: every positive event must match a rule of the file, no negative event may.
+ * - Correlation rule (the file's outermost one): `positive` is ONE batch that must produce a hit
+ *   of it, `negative` a batch that must not; batches run through the whole pack so the
+ *   referenced rules fire, on event time.
+ * A rule file without tests, with an unreadable tests file, or that does not load, fails.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { CanonicalEvent, RuleRef } from '../model';
+import { normalizeRequestEvents } from '../normalize';
+import { type CorrelationRule, evaluateCorrelations } from './correlation';
+import type { RuleSet } from './ruleset';
+import { loadRuleSet } from './ruleset';
+import type { SigmaEvent } from './types';
+
+export interface RuleTestResult {
+  file: string;
+  testsFile: string;
+  /** The rule(s) under test (the outermost correlation, or the file's detection rules). */
+  rules: Array<Pick<RuleRef, 'id' | 'title'>>;
+  kind: 'detection' | 'correlation' | 'none';
+  positives: number;
+  negatives: number;
+  /** Empty when the file passes. */
+  problems: string[];
+}
+
+export interface RuleTestReport {
+  results: RuleTestResult[];
+  passed: number;
+  failed: number;
+}
+
+interface TestCases {
+  positive: unknown[];
+  negative: unknown[];
+}
+
+export function testsFileFor(ruleFile: string): string {
+  return ruleFile.replace(/\.ya?ml$/i, '.tests.json');
+}
+
+function readTests(path: string): TestCases | string {
+  if (!existsSync(path)) return `no tests file ${path}`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    return `tests file ${path} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return `tests file ${path} must be an object with "positive" and "negative"`;
+  const { positive, negative } = parsed as Record<string, unknown>;
+  if (!Array.isArray(positive) || positive.length === 0) return `tests file ${path} needs a non-empty "positive" array`;
+  if (!Array.isArray(negative)) return `tests file ${path} needs a "negative" array`;
+  return { positive, negative };
+}
+
+function normalizeBatch(raws: unknown[]): CanonicalEvent[] {
+  return normalizeRequestEvents({ events: raws }).events;
+}
+
+function isRuleOf(rule: RuleRef, ids: Set<string>): boolean {
+  return ids.has(rule.id);
+}
+
+function describeEvent(raw: unknown): string {
+  const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
+  return text.length > 100 ? `${text.slice(0, 97)}...` : text;
+}
+
+function testDetection(ruleSet: RuleSet, ids: Set<string>, cases: TestCases): string[] {
+  const problems: string[] = [];
+  const matches = (raw: unknown): boolean =>
+    normalizeBatch([raw]).some((event) => ruleSet.matchEvent(event).some((rule) => isRuleOf(rule, ids)));
+  cases.positive.forEach((raw, i) => {
+    if (!matches(raw)) problems.push(`positive[${i}] did not match: ${describeEvent(raw)}`);
+  });
+  cases.negative.forEach((raw, i) => {
+    if (matches(raw)) problems.push(`negative[${i}] matched: ${describeEvent(raw)}`);
+  });
+  return problems;
+}
+
+/** Correlation hits of the whole pack over one batch (hidden inner correlations included). */
+export function correlateBatch(ruleSet: RuleSet, raws: unknown[]): ReturnType<typeof evaluateCorrelations> {
+  const inputs: Array<{ rule: RuleRef; event: SigmaEvent }> = [];
+  for (const event of normalizeBatch(raws)) for (const rule of ruleSet.matchEvent(event)) inputs.push({ rule, event });
+  return evaluateCorrelations(ruleSet.correlationRules, inputs, { includeHidden: true });
+}
+
+function testCorrelation(ruleSet: RuleSet, rule: CorrelationRule, cases: TestCases): string[] {
+  const problems: string[] = [];
+  const fires = (raws: unknown[]): boolean => correlateBatch(ruleSet, raws).some((hit) => hit.rule.id === rule.ref.id);
+  if (!fires(cases.positive)) problems.push(`positive batch (${cases.positive.length} events) produced no hit of the correlation`);
+  if (cases.negative.length > 0 && fires(cases.negative)) {
+    problems.push(`negative batch (${cases.negative.length} events) produced a hit of the correlation`);
+  }
+  return problems;
+}
+
+/** The correlation of a file that no other correlation of the same file references. */
+function outermostCorrelation(rules: CorrelationRule[]): CorrelationRule | undefined {
+  const referenced = new Set(rules.flatMap((rule) => rule.rules));
+  return rules.find((rule) => !referenced.has(rule.ref.id) && !(rule.ref.name && referenced.has(rule.ref.name)));
+}
+
+function testFile(ruleSet: RuleSet, file: string): RuleTestResult {
+  const testsFile = testsFileFor(file);
+  const correlation = outermostCorrelation(ruleSet.correlationRules.filter((rule) => rule.ref.file === file));
+  const detections = ruleSet.detectionRules.filter((rule) => rule.ref.file === file).map((rule) => rule.ref);
+  const tested = correlation ? [correlation.ref] : detections;
+  const result: RuleTestResult = {
+    file,
+    testsFile,
+    rules: tested.map(({ id, title }) => ({ id, title })),
+    kind: correlation ? 'correlation' : detections.length > 0 ? 'detection' : 'none',
+    positives: 0,
+    negatives: 0,
+    problems: [],
+  };
+  const loadErrors = ruleSet.errors.filter((error) => error.file === file);
+  for (const error of loadErrors) result.problems.push(`does not load${error.ruleId ? ` (${error.ruleId})` : ''}: ${error.reason}`);
+  const cases = readTests(testsFile);
+  if (typeof cases === 'string') {
+    result.problems.push(cases);
+    return result;
+  }
+  result.positives = cases.positive.length;
+  result.negatives = cases.negative.length;
+  if (correlation) result.problems.push(...testCorrelation(ruleSet, correlation, cases));
+  else if (detections.length > 0) result.problems.push(...testDetection(ruleSet, new Set(detections.map((r) => r.id)), cases));
+  else if (loadErrors.length === 0) result.problems.push('holds no detection or correlation rule');
+  return result;
+}
+
+/** Tests every rule file of the given folders (or of an already loaded rule set). */
+export function runRuleTests(paths: string | string[], ruleSet: RuleSet = loadRuleSet(([] as string[]).concat(paths))): RuleTestReport {
+  const results = ruleSet.files.filter((file) => !file.endsWith('.tests.json')).map((file) => testFile(ruleSet, file));
+  const failed = results.filter((result) => result.problems.length > 0).length;
+  return { results, passed: results.length - failed, failed };
+}
