@@ -50,7 +50,7 @@ export function applyAliases(fields: Record<string, unknown>, name: string): voi
     if (present(fields[alias])) continue;
     for (const read of readers) {
       const v = read(fields);
-      if (present(v) && typeof v !== 'object') {
+      if (present(v)) {
         fields[alias] = v;
         break;
       }

@@ -73,4 +73,8 @@ run('normalising every shared case', () => {
   it('gives every Windows event product windows and the THOR category for Sysmon 1/3/11/13/22 and Security 4624/4625/4688', () => {
     expect(problems.slice(0, 10)).toEqual([]);
   });
+
+  it('recognises every event of the shared cases (no unknown format)', () => {
+    expect(formats.unknown ?? 0).toBe(0);
+  });
 });

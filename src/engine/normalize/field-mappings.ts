@@ -68,6 +68,43 @@ export const FIELD_ALIASES: Readonly<Record<string, AliasTable>> = {
     action: ['action', 'disposition', 'verdict'],
   },
 
+  /** Entra ID sign-ins: SigmaHQ `azure/signinlogs` names, filled from Graph, diagnostic-export and Log Analytics shapes. */
+  'entra_id:signinlogs': {
+    ResultType: ['resultType', 'status.errorCode', 'properties.status.errorCode', 'Status.errorCode'],
+    ResultDescription: ['resultDescription', 'status.failureReason', 'properties.status.failureReason', 'Status.failureReason'],
+    UserPrincipalName: ['userPrincipalName', 'properties.userPrincipalName', 'identity'],
+    Username: ['UserPrincipalName', 'userPrincipalName', 'properties.userPrincipalName'],
+    IPAddress: ['ipAddress', 'callerIpAddress', 'properties.ipAddress'],
+    AppDisplayName: ['appDisplayName', 'properties.appDisplayName'],
+    ResourceDisplayName: ['resourceDisplayName', 'properties.resourceDisplayName'],
+    ClientApp: ['clientAppUsed', 'ClientAppUsed', 'properties.clientAppUsed'],
+    AuthenticationRequirement: ['authenticationRequirement', 'properties.authenticationRequirement'],
+    conditionalAccessStatus: ['ConditionalAccessStatus', 'properties.conditionalAccessStatus'],
+    RiskState: ['riskState', 'properties.riskState'],
+    RiskLevelDuringSignIn: ['riskLevelDuringSignIn', 'properties.riskLevelDuringSignIn'],
+    DeviceDetail: ['deviceDetail', 'properties.deviceDetail'],
+    NetworkLocationDetails: ['networkLocationDetails', 'properties.networkLocationDetails'],
+    Location: ['location', 'properties.location'],
+    Status: ['status', 'properties.status'],
+    userAgent: ['UserAgent', 'properties.userAgent'],
+  },
+  /** Entra ID audit logs: SigmaHQ `azure/auditlogs` names. */
+  'entra_id:auditlogs': {
+    OperationName: ['operationName', 'activityDisplayName', 'properties.activityDisplayName', 'ActivityDisplayName'],
+    ActivityDisplayName: ['activityDisplayName', 'properties.activityDisplayName', 'OperationName', 'operationName'],
+    Category: ['properties.category', 'category'],
+    Result: ['result', 'properties.result', 'resultType'],
+    Status: ['result', 'properties.result', 'Result'],
+    LoggedByService: ['loggedByService', 'properties.loggedByService'],
+    TargetResources: ['targetResources', 'properties.targetResources'],
+    InitiatedBy: ['initiatedBy', 'properties.initiatedBy'],
+    InitiatedByUser: [
+      'initiatedBy.user.userPrincipalName', 'properties.initiatedBy.user.userPrincipalName', 'InitiatedBy.user.userPrincipalName',
+      'initiatedBy.app.displayName', 'properties.initiatedBy.app.displayName', 'InitiatedBy.app.displayName', 'identity',
+    ],
+    IPAddress: ['initiatedBy.user.ipAddress', 'properties.initiatedBy.user.ipAddress', 'InitiatedBy.user.ipAddress', 'callerIpAddress'],
+  },
+
   /** Windows events that name a field differently from the Sysmon schema the Sigma taxonomy uses. */
   'windows:security:4688': {
     Image: ['NewProcessName'],

@@ -5,8 +5,8 @@ export function getPath(obj: Record<string, unknown>, path: string): unknown {
   if (path.indexOf('.') < 0) return undefined;
   let cur: unknown = obj;
   for (const seg of path.split('.')) {
-    if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return undefined;
-    cur = (cur as Record<string, unknown>)[seg];
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = Array.isArray(cur) ? cur[Number(seg)] : (cur as Record<string, unknown>)[seg];
     if (cur === undefined) return undefined;
   }
   return cur;

@@ -1,5 +1,9 @@
+import { cloudtrailFormat } from './formats/cloudtrail';
+import { entraFormat } from './formats/entra';
 import { firewallFormat } from './formats/firewall';
 import { genericFormat } from './formats/generic';
+import { m365Format } from './formats/m365';
+import { oktaFormat } from './formats/okta';
 import { proxyFormat } from './formats/proxy';
 import { windowsFormat } from './formats/windows';
 import type { LineFormat, ObjectFormat } from './types';
@@ -8,7 +12,16 @@ import type { LineFormat, ObjectFormat } from './types';
  * Detectors in order from most to least specific; the first whose `detect` accepts an event normalises it.
  * Specific schemas (Windows, ECS, cloud audit logs, sensors) come before the loose generic shape.
  */
-export const OBJECT_FORMATS: readonly ObjectFormat[] = [windowsFormat, proxyFormat, firewallFormat, genericFormat];
+export const OBJECT_FORMATS: readonly ObjectFormat[] = [
+  windowsFormat,
+  cloudtrailFormat,
+  oktaFormat,
+  entraFormat,
+  m365Format,
+  proxyFormat,
+  firewallFormat,
+  genericFormat,
+];
 
 /** Line formats, most specific first (header-driven and tagged formats before free-form syslog). */
 export const LINE_FORMATS: readonly LineFormat[] = [];

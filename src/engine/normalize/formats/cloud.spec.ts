@@ -1,0 +1,138 @@
+import { normalizeEvent, normalizeRequestEvents } from '../normalize';
+
+describe('AWS CloudTrail', () => {
+  const consoleLogin = {
+    eventVersion: '1.08',
+    userIdentity: { type: 'IAMUser', principalId: 'AIDAEXAMPLE', arn: 'arn:aws:iam::111122223333:user/dana', accountId: '111122223333', userName: 'dana' },
+    eventTime: '2025-09-01T07:12:44Z',
+    eventSource: 'signin.amazonaws.com',
+    eventName: 'ConsoleLogin',
+    awsRegion: 'us-east-1',
+    sourceIPAddress: '198.51.100.23',
+    userAgent: 'Mozilla/5.0',
+    errorMessage: 'Failed authentication',
+    responseElements: { ConsoleLogin: 'Failure' },
+    additionalEventData: { MFAUsed: 'No' },
+  };
+
+  it('keeps AWS field names and reads a failed console login', () => {
+    const ev = normalizeEvent(consoleLogin, 0, 'x');
+    expect(ev.format).toBe('cloudtrail');
+    expect(ev.logsource).toEqual({ product: 'aws', service: 'cloudtrail' });
+    expect(ev.fields.eventName).toBe('ConsoleLogin');
+    expect(ev.fields.userIdentity).toBe(consoleLogin.userIdentity);
+    expect(ev.action).toBe('logon_failed');
+    expect(ev.outcome).toBe('failure');
+    expect(ev.time).toBe(Date.UTC(2025, 8, 1, 7, 12, 44));
+    expect(ev.entities).toMatchObject({ user: 'dana', cloudIdentity: 'arn:aws:iam::111122223333:user/dana', srcIp: '198.51.100.23' });
+    expect(ev.message).toBe('signin.amazonaws.com ConsoleLogin');
+  });
+
+  it('names the created account and treats an errorCode as failure', () => {
+    const ev = normalizeEvent(
+      { eventVersion: '1.08', eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', eventTime: '2025-09-01T07:20:00Z', userIdentity: { type: 'AssumedRole', arn: 'arn:aws:sts::111122223333:assumed-role/Admin/dana' }, requestParameters: { userName: 'backup-svc' }, errorCode: 'AccessDenied', sourceIPAddress: 'iam.amazonaws.com' },
+      0,
+      'x',
+    );
+    expect(ev.action).toBe('account_created');
+    expect(ev.outcome).toBe('failure');
+    expect(ev.entities).toMatchObject({ user: 'dana', targetUser: 'backup-svc', domain: 'iam.amazonaws.com' });
+    expect(ev.entities.srcIp).toBeUndefined();
+  });
+
+  it('walks a Records export', () => {
+    const r = normalizeRequestEvents({ trail: { Records: [consoleLogin, consoleLogin] } });
+    expect(r.formats).toEqual({ cloudtrail: 2 });
+  });
+});
+
+describe('Okta System Log', () => {
+  it('reads a denied push as a failed MFA challenge of the actor from the client address', () => {
+    const ev = normalizeEvent(
+      {
+        uuid: 'a1b2', published: '2026-05-18T07:55:00.123Z', eventType: 'user.mfa.okta_verify.deny_push', displayMessage: 'User rejected Okta push verify',
+        actor: { id: '00u1', type: 'User', alternateId: 'rsingh@corp.example', displayName: 'R Singh' },
+        client: { ipAddress: '146.70.117.201', userAgent: { rawUserAgent: 'Mozilla/5.0' } },
+        outcome: { result: 'FAILURE', reason: 'User rejected Okta push verify' },
+      },
+      0,
+      'x',
+    );
+    expect(ev.format).toBe('okta');
+    expect(ev.logsource).toEqual({ product: 'okta', service: 'okta' });
+    expect(ev.action).toBe('mfa_challenge');
+    expect(ev.outcome).toBe('failure');
+    expect(ev.time).toBe(Date.UTC(2026, 4, 18, 7, 55, 0, 123));
+    expect(ev.entities).toMatchObject({ user: 'rsingh@corp.example', cloudIdentity: 'rsingh@corp.example', srcIp: '146.70.117.201', email: 'rsingh@corp.example' });
+    expect(ev.fields.eventType).toBe('user.mfa.okta_verify.deny_push');
+    expect(ev.message).toBe('User rejected Okta push verify');
+  });
+
+  it('reads session start as logon, failed when the outcome says so', () => {
+    const ok = normalizeEvent({ eventType: 'user.session.start', published: '2026-05-18T08:00:00Z', actor: { alternateId: 'a@b.c' }, outcome: { result: 'SUCCESS' } }, 0, 'x');
+    const bad = normalizeEvent({ eventType: 'user.session.start', published: '2026-05-18T08:00:00Z', actor: { alternateId: 'a@b.c' }, outcome: { result: 'FAILURE' } }, 0, 'x');
+    expect([ok.action, ok.outcome]).toEqual(['logon', 'success']);
+    expect([bad.action, bad.outcome]).toEqual(['logon_failed', 'failure']);
+  });
+});
+
+describe('Entra ID', () => {
+  it('reads a Graph sign-in with SigmaHQ signinlogs field names', () => {
+    const ev = normalizeEvent(
+      {
+        id: 's1', createdDateTime: '2026-01-10T11:00:00Z', userPrincipalName: 'eve@contoso.com', appDisplayName: 'Azure Portal', ipAddress: '203.0.113.77', clientAppUsed: 'Browser',
+        status: { errorCode: 50126, failureReason: 'Invalid username or password.' }, conditionalAccessStatus: 'notApplied', riskState: 'none',
+      },
+      0,
+      'x',
+    );
+    expect(ev.format).toBe('entra_id');
+    expect(ev.logsource).toEqual({ product: 'azure', service: 'signinlogs' });
+    expect(ev.fields).toMatchObject({ ResultType: 50126, ResultDescription: 'Invalid username or password.', Username: 'eve@contoso.com', ClientApp: 'Browser', IPAddress: '203.0.113.77' });
+    expect(ev.action).toBe('logon_failed');
+    expect(ev.outcome).toBe('failure');
+    expect(ev.entities).toMatchObject({ user: 'eve@contoso.com', srcIp: '203.0.113.77' });
+    expect(ev.time).toBe(Date.UTC(2026, 0, 10, 11));
+  });
+
+  it('reads the diagnostic-export sign-in (category SignInLogs, properties)', () => {
+    const ev = normalizeEvent({ time: '2026-01-10T11:05:00Z', category: 'SignInLogs', operationName: 'Sign-in activity', resultType: '0', callerIpAddress: '203.0.113.77', properties: { userPrincipalName: 'eve@contoso.com', appDisplayName: 'Office 365' } }, 0, 'x');
+    expect(ev.logsource.service).toBe('signinlogs');
+    expect(ev.outcome).toBe('success');
+    expect(ev.action).toBe('logon');
+    expect(ev.entities.user).toBe('eve@contoso.com');
+  });
+
+  it('reads an audit log entry with initiator and target', () => {
+    const ev = normalizeEvent(
+      {
+        activityDateTime: '2026-01-10T11:30:00Z', activityDisplayName: 'Add member to role', category: 'RoleManagement', result: 'success', loggedByService: 'Core Directory',
+        initiatedBy: { user: { userPrincipalName: 'eve@contoso.com', ipAddress: '203.0.113.77' } },
+        targetResources: [{ type: 'User', userPrincipalName: 'mallory@contoso.com' }],
+      },
+      0,
+      'x',
+    );
+    expect(ev.logsource).toEqual({ product: 'azure', service: 'auditlogs' });
+    expect(ev.fields).toMatchObject({ OperationName: 'Add member to role', LoggedByService: 'Core Directory', Category: 'RoleManagement' });
+    expect(ev.action).toBe('group_member_added');
+    expect(ev.outcome).toBe('success');
+    expect(ev.entities).toMatchObject({ user: 'eve@contoso.com', targetUser: 'mallory@contoso.com', srcIp: '203.0.113.77' });
+  });
+});
+
+describe('Microsoft 365 unified audit log', () => {
+  it('reads an inbox rule creation', () => {
+    const ev = normalizeEvent(
+      { CreationTime: '2026-02-02T09:00:00', Id: 'x', Operation: 'New-InboxRule', RecordType: 1, ResultStatus: 'True', UserId: 'cfo@contoso.com', Workload: 'Exchange', ClientIP: '203.0.113.9:51233' },
+      0,
+      'x',
+    );
+    expect(ev.format).toBe('m365');
+    expect(ev.logsource).toEqual({ product: 'm365', service: 'audit' });
+    expect(ev.action).toBe('mailbox_rule_created');
+    expect(ev.outcome).toBe('success');
+    expect(ev.time).toBe(Date.UTC(2026, 1, 2, 9));
+    expect(ev.entities).toMatchObject({ user: 'cfo@contoso.com', srcIp: '203.0.113.9' });
+  });
+});
