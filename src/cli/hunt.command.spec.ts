@@ -1,0 +1,290 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { runHunt } from './hunt.command';
+import type { CommandIO } from './hunt.io';
+
+const WHOAMI_RULE = `title: Whoami Execution
+id: 0c1f1a8e-1111-4111-8111-000000000001
+name: whoami_exec
+level: low
+tags: [attack.discovery, attack.t1033]
+logsource: {product: windows, category: process_creation}
+detection:
+  selection:
+    Image|endswith: '\\whoami.exe'
+  condition: selection
+`;
+
+const NET_RULE = `title: Net User Enumeration
+id: 0c1f1a8e-1111-4111-8111-000000000002
+name: net_user
+level: high
+tags: [attack.discovery, attack.t1087]
+logsource: {product: windows, category: process_creation}
+detection:
+  selection:
+    CommandLine|contains: 'net user'
+  condition: selection
+`;
+
+const RECON_CORRELATION = `title: Repeated Discovery By One User
+id: 0c1f1a8e-1111-4111-8111-000000000003
+level: medium
+correlation:
+  type: event_count
+  rules: [whoami_exec]
+  group-by: [User]
+  timespan: 5m
+  condition: {gte: 2}
+  generate: true
+`;
+
+function sysmon(index: number, user: string, image: string, commandLine: string): Record<string, unknown> {
+  return {
+    timestamp: new Date(Date.parse('2024-03-01T10:00:00+02:00') + index * 60_000).toISOString(),
+    source: 'sysmon',
+    EventID: 1,
+    Channel: 'Microsoft-Windows-Sysmon/Operational',
+    Computer: 'ws1',
+    Image: image,
+    CommandLine: commandLine,
+    User: user,
+  };
+}
+
+const EVENTS = [
+  sysmon(0, 'CORP\\alice', 'C:\\Windows\\System32\\whoami.exe', 'whoami /all'),
+  sysmon(1, 'CORP\\bob', 'C:\\Windows\\System32\\notepad.exe', 'notepad'),
+  sysmon(2, 'CORP\\alice', 'C:\\Windows\\System32\\whoami.exe', 'whoami /priv'),
+  sysmon(3, 'CORP\\alice', 'C:\\Windows\\System32\\net.exe', 'net user /domain'),
+];
+
+interface Captured {
+  io: CommandIO;
+  out: () => string;
+  err: () => string;
+}
+
+function capture(stdin: Readable = Readable.from([])): Captured {
+  let out = '';
+  let err = '';
+  const io: CommandIO = {
+    stdout: (text) => {
+      out += text;
+    },
+    stderr: (text) => {
+      err += text;
+    },
+    stdin,
+    stderrIsTTY: false,
+    now: () => 0,
+  };
+  return { io, out: () => out, err: () => err };
+}
+
+function lines(text: string): unknown[] {
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as unknown);
+}
+
+describe('lantern hunt', () => {
+  let dir: string;
+  let rules: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lantern-hunt-'));
+    rules = join(dir, 'rules');
+    mkdirSync(rules);
+    writeFileSync(join(rules, 'whoami.yml'), WHOAMI_RULE);
+    writeFileSync(join(rules, 'net_user.yml'), NET_RULE);
+    writeFileSync(join(rules, 'recon.yml'), RECON_CORRELATION);
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function file(name: string, content: string): string {
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return path;
+  }
+
+  const jsonl = (): string => EVENTS.map((e) => JSON.stringify(e)).join('\n') + '\n';
+
+  it('writes one JSON object per hit on stdout, in the documented shape, and a summary on stderr', async () => {
+    const input = file('events.jsonl', jsonl());
+    const { io, out, err } = capture();
+    expect(await runHunt([input], { rules: [rules] }, io)).toBe(0);
+    expect(lines(out())).toEqual([
+      {
+        rule_id: '0c1f1a8e-1111-4111-8111-000000000001',
+        title: 'Whoami Execution',
+        level: 'low',
+        tags: ['attack.discovery', 'attack.t1033'],
+        event_index: 0,
+        timestamp: '2024-03-01T08:00:00.000Z',
+        file: input,
+      },
+      {
+        rule_id: '0c1f1a8e-1111-4111-8111-000000000001',
+        title: 'Whoami Execution',
+        level: 'low',
+        tags: ['attack.discovery', 'attack.t1033'],
+        event_index: 2,
+        timestamp: '2024-03-01T08:02:00.000Z',
+        file: input,
+      },
+      {
+        rule_id: '0c1f1a8e-1111-4111-8111-000000000002',
+        title: 'Net User Enumeration',
+        level: 'high',
+        tags: ['attack.discovery', 'attack.t1087'],
+        event_index: 3,
+        timestamp: '2024-03-01T08:03:00.000Z',
+        file: input,
+      },
+      {
+        rule_id: '0c1f1a8e-1111-4111-8111-000000000003',
+        title: 'Repeated Discovery By One User',
+        level: 'medium',
+        type: 'correlation',
+        correlation_type: 'event_count',
+        group: { User: 'CORP\\alice' },
+        event_indices: [0, 2],
+        file: input,
+        first_time: '2024-03-01T08:00:00.000Z',
+        last_time: '2024-03-01T08:02:00.000Z',
+      },
+    ]);
+    expect(err()).toMatch(/^hunt: 4 events from 1 input\(s\); 3 rules loaded .*; 3 detections, 1 correlations; .* events\/s/m);
+  });
+
+  it('reads a JSON array and an analysis request body with the same event indices', async () => {
+    const array = file('events.json', JSON.stringify(EVENTS, null, 2));
+    const request = file('request.json', JSON.stringify({ events: { logs: EVENTS }, context: 'test' }, null, 2));
+    for (const input of [array, request]) {
+      const { io, out } = capture();
+      expect(await runHunt([input], { rules: [rules] }, io)).toBe(0);
+      const indices = lines(out()).map((hit) => (hit as { event_index?: number; event_indices?: number[] }).event_index ?? (hit as { event_indices: number[] }).event_indices);
+      expect(indices).toEqual([0, 2, 3, [0, 2]]);
+    }
+  });
+
+  it('reads standard input for -', async () => {
+    const { io, out } = capture(Readable.from([Buffer.from(jsonl())]));
+    expect(await runHunt(['-'], { rules: [rules] }, io)).toBe(0);
+    expect(lines(out())).toHaveLength(4);
+    expect((lines(out())[0] as { file: string }).file).toBe('-');
+  });
+
+  it('streams JSON Lines: a detection is written before the input ends', async () => {
+    const stdin = new PassThrough();
+    const { io, out } = capture(stdin);
+    const done = runHunt(['-'], { rules: [rules] }, io);
+    stdin.write(`${JSON.stringify(EVENTS[0])}\n`);
+    for (let i = 0; i < 50 && out() === ''; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(lines(out())).toHaveLength(1);
+    stdin.end(`${JSON.stringify(EVENTS[2])}\n`);
+    expect(await done).toBe(0);
+    expect(lines(out())).toHaveLength(3);
+  });
+
+  it('keeps indices per file and correlates within each file', async () => {
+    const first = file('a.jsonl', `${JSON.stringify(EVENTS[0])}\n`);
+    const second = file('b.jsonl', `${JSON.stringify(EVENTS[2])}\n`);
+    const { io, out } = capture();
+    expect(await runHunt([first, second], { rules: [rules] }, io)).toBe(0);
+    expect(lines(out())).toEqual([
+      expect.objectContaining({ event_index: 0, file: first }),
+      expect.objectContaining({ event_index: 0, file: second }),
+    ]);
+  });
+
+  it('reports only hits at or above --min-level', async () => {
+    const input = file('events.jsonl', jsonl());
+    const { io, out } = capture();
+    expect(await runHunt([input], { rules: [rules], minLevel: 'high' }, io)).toBe(0);
+    expect(lines(out()).map((hit) => (hit as { rule_id: string }).rule_id)).toEqual(['0c1f1a8e-1111-4111-8111-000000000002']);
+  });
+
+  it('hides the hits of rules a generate: false correlation consumes', async () => {
+    writeFileSync(join(rules, 'recon.yml'), RECON_CORRELATION.replace('generate: true', 'generate: false'));
+    const input = file('events.jsonl', jsonl());
+    const { io, out } = capture();
+    expect(await runHunt([input], { rules: [rules] }, io)).toBe(0);
+    expect(lines(out()).map((hit) => (hit as { title: string }).title)).toEqual(['Net User Enumeration', 'Repeated Discovery By One User']);
+  });
+
+  it('runs rules whatever the logsource with --ignore-logsource', async () => {
+    const plain = file('plain.jsonl', `${JSON.stringify({ Image: 'C:\\Windows\\System32\\whoami.exe' })}\n`);
+    const strict = capture();
+    expect(await runHunt([plain], { rules: [rules] }, strict.io)).toBe(0);
+    expect(strict.out()).toBe('');
+    const loose = capture();
+    expect(await runHunt([plain], { rules: [rules], ignoreLogsource: true }, loose.io)).toBe(0);
+    expect(lines(loose.out())).toEqual([expect.objectContaining({ title: 'Whoami Execution', event_index: 0, timestamp: null })]);
+  });
+
+  it('writes csv with a header, a json array, or a table', async () => {
+    const input = file('events.jsonl', jsonl());
+    const csv = capture();
+    expect(await runHunt([input], { rules: [rules], format: 'csv' }, csv.io)).toBe(0);
+    const rows = csv.out().trim().split('\n');
+    expect(rows[0]).toBe('kind,rule_id,title,level,file,event_index,timestamp,correlation_type,group,event_indices');
+    expect(rows[1]).toBe(`detection,0c1f1a8e-1111-4111-8111-000000000001,Whoami Execution,low,${input},0,2024-03-01T08:00:00.000Z,,,`);
+    expect(rows[4]).toMatch(/^correlation,.*,event_count,User=CORP\\alice,0 2$/);
+
+    const json = capture();
+    expect(await runHunt([input], { rules: [rules], format: 'json' }, json.io)).toBe(0);
+    expect(JSON.parse(json.out())).toHaveLength(4);
+
+    const table = capture();
+    expect(await runHunt([input], { rules: [rules], format: 'table' }, table.io)).toBe(0);
+    expect(table.out().split('\n')[0]).toMatch(/^TIME\s+LEVEL\s+RULE\s+EVIDENCE$/);
+    expect(table.out()).toMatch(/Net User Enumeration/);
+  });
+
+  it.each([
+    [{ format: 'xml' }, /unknown --format 'xml'/],
+    [{ minLevel: 'severe' }, /unknown --min-level 'severe'/],
+  ])('rejects %p as a usage error (exit 2)', async (options, message) => {
+    const input = file('events.jsonl', jsonl());
+    const { io, out, err } = capture();
+    expect(await runHunt([input], { rules: [rules], ...options }, io)).toBe(2);
+    expect(err()).toMatch(message);
+    expect(out()).toBe('');
+  });
+
+  it('exits 2 with a clear message for a missing input, a missing rules folder, or no --rules', async () => {
+    const missingInput = capture();
+    expect(await runHunt([join(dir, 'nope.jsonl')], { rules: [rules] }, missingInput.io)).toBe(2);
+    expect(missingInput.err()).toBe(`lantern hunt: input file not found or unreadable: ${join(dir, 'nope.jsonl')}\n`);
+
+    const input = file('events.jsonl', jsonl());
+    const missingRules = capture();
+    expect(await runHunt([input], { rules: [join(dir, 'no-rules')] }, missingRules.io)).toBe(2);
+    expect(missingRules.err()).toBe(`lantern hunt: rules path not found or unreadable: ${join(dir, 'no-rules')}\n`);
+
+    const noRules = capture();
+    expect(await runHunt([input], { rules: [] }, noRules.io)).toBe(2);
+    expect(noRules.err()).toMatch(/give at least one --rules DIR/);
+  });
+
+  it('exits 1 with a clear message for a broken JSON array', async () => {
+    const broken = file('broken.json', '[{"EventID": 1},');
+    const { io, err } = capture();
+    expect(await runHunt([broken], { rules: [rules] }, io)).toBe(1);
+    expect(err()).toMatch(new RegExp(`^lantern hunt: ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON`));
+    expect(err()).not.toMatch(/\n\s+at /);
+  });
+
+  it('accepts plain log lines as events', async () => {
+    const input = file('auth.log', 'Mar  1 10:00:00 host sshd[1]: Failed password for root from 10.0.0.5 port 22 ssh2\nsecond line\n');
+    const { io, err } = capture();
+    expect(await runHunt([input], { rules: [rules] }, io)).toBe(0);
+    expect(err()).toMatch(/^hunt: 2 events/m);
+  });
+});
