@@ -167,6 +167,44 @@ export interface Findings {
   detections: DetectionHit[];
   correlations: CorrelationHit[];
   stats: AnalysisStats;
+  /** ATT&CK mitigations for the mapped techniques, most useful first (feeds recommendations). */
+  mitigations?: MitigationRef[];
+  /** Campaign scope: one summary per incident (attack chain cluster), most severe first. */
+  incidents?: IncidentSummary[];
+  /** Artifact scope: the artifact analysed and what it decodes to. */
+  artifact?: ArtifactReport;
+}
+
+export interface MitigationRef {
+  id: string;
+  name: string;
+  /** Mapped techniques this mitigation addresses. */
+  techniques: string[];
+}
+
+export interface IncidentSummary {
+  id: string;
+  severity: Severity;
+  summary: string;
+  first_seen?: string;
+  last_seen?: string;
+  techniques: string[];
+  /** Key indicator values (attacker, compromised accounts, hosts). */
+  indicators: string[];
+  event_count: number;
+}
+
+export interface ArtifactReport {
+  /** `command_line`, `script`, `url`, `file` or `text`. */
+  type: string;
+  /** Event the artifact came from. */
+  event_index?: number;
+  original: string;
+  /** Innermost decoded form (same as original when nothing was encoded). */
+  decoded: string;
+  layers: { method: string; text: string }[];
+  /** Behaviours recognised in the artifact (e.g. "Download of a remote file"). */
+  traits: string[];
 }
 
 export interface AttackChain {
@@ -220,4 +258,8 @@ export interface AnalysisData extends Narrative {
   timeline: TimelineEntry[];
   indicators: Indicator[];
   attack_mapping: TechniqueMapping[];
+  /** Additive, campaign scope only. */
+  incidents?: IncidentSummary[];
+  /** Additive, artifact scope only. */
+  artifact?: ArtifactReport;
 }

@@ -1,0 +1,291 @@
+import { mitigationsFor, type AttackCatalog } from './attack';
+import type { IntelIndex } from './intel';
+import type {
+  AnalysisData, AnalysisRequest, ArtifactReport, CanonicalEvent, CorrelationHit, DetectionHit, Findings, IncidentSummary,
+  LogSource, Narrative, RuleRef, Scope, Severity, TimelineEntry,
+} from './model';
+import { normalizeRequestEvents } from './normalize';
+import { buildChains, clusterChains, type ChainBuild } from './correlate';
+import { inferBehaviours } from './correlate/behaviours';
+import { correlationSignals, detectionSignals, levelWeight, makeSignal, type EventLookup, type RoleHint, type Signal } from './correlate/signal';
+import { buildIndicators, intelLabels } from './indicators';
+import { intelSignals } from './indicators/intel';
+import { buildTimeline } from './timeline';
+import { buildTechniques } from './techniques';
+import { assessSeverity } from './severity';
+import { selectArtifact } from './artifact/select';
+import type { ArtifactAnalysis } from './artifact';
+import { isExternalIp } from './indicators/ip';
+import { isBenignDomain } from './indicators/benign';
+
+export { narrateDeterministic } from './narrate';
+
+/** The event shape the rule engine evaluates (CanonicalEvent satisfies it). */
+export interface RuleEvent {
+  index: number;
+  fields: Record<string, unknown>;
+  logsource: LogSource;
+  time?: number;
+}
+
+/** What analysis needs from a Sigma rule set (`RuleSet` from ./sigma satisfies it). */
+export interface AnalysisRuleSet {
+  readonly size: number;
+  evaluate(events: Iterable<RuleEvent>): { detections: DetectionHit[]; correlations: CorrelationHit[] };
+  matchEvent?(event: RuleEvent, opts?: { ignoreLogsource?: boolean }): RuleRef[];
+}
+
+export interface AnalysisDeps {
+  ruleSet: AnalysisRuleSet;
+  catalog: AttackCatalog;
+  intel?: IntelIndex;
+  /** Epoch ms; analysis throws AnalysisTimeoutError when a stage ends after it. */
+  deadline?: number;
+  /** Clock for deadline checks only (tests); results never depend on it. */
+  now?: () => number;
+}
+
+export class AnalysisTimeoutError extends Error {
+  constructor(readonly stage: string) {
+    super(`analysis deadline passed during ${stage}`);
+    this.name = 'AnalysisTimeoutError';
+  }
+}
+
+const HOSTILE_CONTEXT_ROLES = new Set(['attacker', 'c2', 'exfil_destination', 'payload_host']);
+const MAX_CONTEXT_EVENTS = 20;
+
+/** The deterministic pipeline: normalise, detect, infer, correlate, map, rate. */
+export function analyze(request: AnalysisRequest, deps: AnalysisDeps): Findings {
+  const scope: Scope = request.scope ?? 'incident';
+  const checkpoint = deadlineChecker(deps);
+  const normalized = normalizeRequestEvents(request.events);
+  const events = normalized.events;
+  const byIndex = new Map<number, CanonicalEvent>(events.map((e) => [e.index, e]));
+  const lookup: EventLookup = (i) => byIndex.get(i);
+  checkpoint('normalisation');
+
+  const evaluation = deps.ruleSet.evaluate(events);
+  checkpoint('rule evaluation');
+
+  const ruleSignals = [...detectionSignals(evaluation.detections, lookup, deps.catalog), ...correlationSignals(evaluation.correlations, lookup, deps.catalog)];
+  const behaviours = inferBehaviours({ events, lookup, catalog: deps.catalog, signals: ruleSignals });
+  const intel = intelSignals(events, deps.intel, lookup, deps.catalog);
+  const signals = [...ruleSignals, ...behaviours, ...intel];
+  checkpoint('behaviour inference');
+
+  const artifact = scope === 'artifact' ? artifactStage(events, signals, deps, lookup) : undefined;
+  if (artifact) signals.push(...artifact.signals);
+  const chains = buildChains(events, signals, deps.catalog);
+  checkpoint('correlation');
+
+  const primary = chains[0];
+  const primarySignals = new Set(primary?.signals ?? []);
+  const primaryStages = primary ? [...new Set(primary.chain.steps.map((s) => s.stage))] : [];
+  const techniques = buildTechniques(signals, deps.catalog, { primarySignals, primaryMultiStage: primaryStages.length > 1 });
+  const indicators = buildIndicators(signals, lookup, deps.catalog, deps.intel);
+  const label = labeller(deps.intel);
+  for (const build of chains) build.chain.severity = assessSeverity({ signals: build.signals, techniques: techniquesOf(build, techniques), context: request.context, stages: build.chain.steps.map((s) => s.stage) }).severity;
+  const assessment = assessSeverity({ signals, techniques, context: request.context, stages: primaryStages });
+  checkpoint('mapping');
+
+  let timeline: TimelineEntry[];
+  let incidents: IncidentSummary[] | undefined;
+  if (scope === 'campaign') {
+    const campaign = campaignStage(chains, events, lookup, label, request.context);
+    timeline = campaign.timeline;
+    incidents = campaign.incidents;
+  } else {
+    const focus = scope === 'artifact' && artifact ? artifact.focusSignals(signals) : incidentFocus(signals, primarySignals);
+    const contextEvents = hostileContext(primary, indicators.filter((i) => HOSTILE_CONTEXT_ROLES.has(i.role)).map((i) => i.value.toLowerCase()), lookup);
+    timeline = buildTimeline(events, focus, lookup, { label, contextEvents, primary: primarySignals });
+    if (artifact) timeline = [...timeline, ...artifact.layerEntries].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  }
+  checkpoint('timeline');
+
+  const findings: Findings = {
+    scope,
+    severity: assessment.severity,
+    severityReasons: assessment.reasons,
+    timeline,
+    indicators,
+    techniques,
+    chains: chains.map((c) => c.chain),
+    detections: evaluation.detections,
+    correlations: evaluation.correlations,
+    stats: {
+      events: events.length,
+      formats: normalized.formats,
+      untimed: normalized.untimed,
+      matched: new Set(evaluation.detections.map((d) => d.eventIndex)).size,
+      rulesLoaded: deps.ruleSet.size,
+    },
+    mitigations: mitigationsFor(techniques.map((t) => t.technique_id), deps.catalog, { limit: 5 }).map((m) => ({ id: m.id, name: m.name, techniques: m.techniques })),
+  };
+  if (request.context !== undefined) findings.context = request.context;
+  if (incidents) findings.incidents = incidents;
+  if (artifact) findings.artifact = artifact.report;
+  return findings;
+}
+
+function deadlineChecker(deps: AnalysisDeps): (stage: string) => void {
+  const now = deps.now ?? Date.now;
+  return (stage) => {
+    if (deps.deadline !== undefined && now() > deps.deadline) throw new AnalysisTimeoutError(stage);
+  };
+}
+
+function labeller(intel: IntelIndex | undefined): (value: string) => string {
+  if (!intel) return (v) => v;
+  const cache = new Map<string, string>();
+  return (value) => {
+    const cached = cache.get(value);
+    if (cached !== undefined) return cached;
+    const type = /^[\d.]+$|:/.test(value) ? 'ip' : /^[a-f0-9]{32,64}$/i.test(value) ? 'sha256' : /^https?:/i.test(value) ? 'url' : 'domain';
+    const labels = intelLabels(type, value, intel);
+    const out = labels.length > 0 ? `${value} (${labels.join(', ')})` : value;
+    cache.set(value, out);
+    return out;
+  };
+}
+
+function techniquesOf(build: ChainBuild, all: Findings['techniques']): Findings['techniques'] {
+  const rules = new Set(build.signals.map((s) => s.rule.id));
+  return all.filter((t) => (t.rule_ids ?? []).some((r) => rules.has(r)));
+}
+
+/** Incident scope: the main chain, plus anything rated high or above elsewhere (never hide a serious hit). */
+function incidentFocus(signals: Signal[], primary: Set<Signal>): Signal[] {
+  return signals.filter((s) => primary.has(s) || levelWeight(s.rule.level) >= levelWeight('high'));
+}
+
+/** Events of the main chain that name attacker infrastructure but matched nothing (e.g. the first allowed connection). */
+function hostileContext(primary: ChainBuild | undefined, hostile: string[], lookup: EventLookup): number[] {
+  if (!primary || hostile.length === 0) return [];
+  const wanted = new Set(hostile);
+  const out: number[] = [];
+  for (const i of primary.eventIndices) {
+    const e = lookup(i);
+    if (!e) continue;
+    const en = e.entities;
+    const values = [en.srcIp, en.dstIp, en.domain, en.url].filter((v): v is string => !!v).map((v) => v.toLowerCase());
+    if (values.some((v) => wanted.has(v))) out.push(i);
+    if (out.length >= MAX_CONTEXT_EVENTS) break;
+  }
+  return out;
+}
+
+function iso(t: number | undefined): string | undefined {
+  return t === undefined ? undefined : new Date(t).toISOString().replace('.000Z', 'Z');
+}
+
+function campaignStage(chains: ChainBuild[], events: CanonicalEvent[], lookup: EventLookup, label: (v: string) => string, context: string | undefined): { timeline: TimelineEntry[]; incidents: IncidentSummary[] } {
+  const clusters = clusterChains(chains);
+  const incidents: IncidentSummary[] = [];
+  const timeline: TimelineEntry[] = [];
+  clusters.forEach((members, n) => {
+    const id = `incident-${n + 1}`;
+    const builds = members.map((m) => chains[m]);
+    const signals = [...new Set(builds.flatMap((b) => b.signals))];
+    const first = Math.min(...builds.map((b) => b.chain.firstTime ?? Infinity));
+    const last = Math.max(...builds.map((b) => b.chain.lastTime ?? -Infinity));
+    const severity = builds.map((b) => b.chain.severity).sort((a, b) => rankOf(b) - rankOf(a))[0] ?? 'info';
+    const techniques = [...new Set(signals.flatMap((s) => s.techniques))].slice(0, 10);
+    const keyValues = [...new Set(signals.flatMap((s) => s.roles.filter((r) => ['attacker', 'compromised_account', 'compromised_host', 'c2', 'created_account'].includes(r.role)).map((r) => r.value)))].slice(0, 8);
+    const top = [...signals].sort((a, b) => levelWeight(b.rule.level) - levelWeight(a.rule.level))[0];
+    const summary = `${top?.summary ?? top?.rule.title ?? 'Suspicious activity'}${keyValues.length > 0 ? ` (involving ${keyValues.join(', ')})` : ''}; ${builds.length} chain${builds.length > 1 ? 's' : ''}, ${signals.length} signals`;
+    const incident: IncidentSummary = { id, severity, summary, techniques, indicators: keyValues, event_count: new Set(builds.flatMap((b) => b.eventIndices)).size };
+    const fs = iso(Number.isFinite(first) ? first : undefined);
+    const ls = iso(Number.isFinite(last) ? last : undefined);
+    if (fs) incident.first_seen = fs;
+    if (ls) incident.last_seen = ls;
+    incidents.push(incident);
+    const entries = buildTimeline(events, signals, lookup, { label, max: Math.max(10, Math.floor(100 / clusters.length)) });
+    for (const e of entries) timeline.push({ ...e, description: `[${id}] ${e.description}` });
+  });
+  void context;
+  incidents.sort((a, b) => rankOf(b.severity) - rankOf(a.severity));
+  timeline.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  return { timeline: timeline.slice(0, 100), incidents };
+}
+
+function rankOf(s: Severity): number {
+  return ['info', 'low', 'medium', 'high', 'critical'].indexOf(s);
+}
+
+interface ArtifactStage {
+  report: ArtifactReport;
+  signals: Signal[];
+  layerEntries: TimelineEntry[];
+  focusSignals(all: Signal[]): Signal[];
+}
+
+/** Artifact scope: pick one artifact, peel its layers, run the rules and traits on what it decodes to. */
+function artifactStage(events: CanonicalEvent[], signals: Signal[], deps: AnalysisDeps, lookup: EventLookup): ArtifactStage | undefined {
+  const weights = new Map<number, number>();
+  for (const s of signals) for (const i of s.eventIndices) weights.set(i, (weights.get(i) ?? 0) + levelWeight(s.rule.level));
+  const selected = selectArtifact(events, (i) => weights.get(i) ?? 0);
+  if (!selected) return undefined;
+  const { analysis, event } = selected;
+  const report: ArtifactReport = {
+    type: selected.type,
+    event_index: event.index,
+    original: selected.text,
+    decoded: analysis.decoded,
+    layers: analysis.layers.map((l) => ({ method: l.method, text: l.text })),
+    traits: analysis.traits.map((t) => t.title),
+  };
+  const extra: Signal[] = [];
+  const roles = embeddedRoles(analysis, event.index);
+  const decodedRules = analysis.layers.length > 0 && deps.ruleSet.matchEvent
+    ? deps.ruleSet.matchEvent({ index: event.index, fields: { ...event.fields, CommandLine: analysis.decoded, ScriptBlockText: analysis.decoded }, logsource: event.logsource, time: event.time })
+    : [];
+  for (const rule of decodedRules) extra.push(makeSignal('detection', `artifact:${rule.id}`, rule, [event.index], lookup, deps.catalog));
+  extra.push(makeSignal('behaviour', 'artifact:indicators', {
+    id: 'lantern.artifact.embedded', title: `Indicators embedded in the ${selected.type.replace('_', ' ')}`, level: 'low', status: 'heuristic', tags: [],
+  }, [event.index], lookup, deps.catalog, roles));
+  const layerEntries: TimelineEntry[] = analysis.layers.map((l, n) => ({
+    timestamp: iso(event.time) ?? 'unknown',
+    description: `Artifact layer ${n + 1} (${l.method.replace(/_/g, ' ')}): ${l.text.replace(/\s+/g, ' ').slice(0, 200)}`,
+    event_indices: [event.index],
+  }));
+  return {
+    report,
+    signals: extra,
+    layerEntries,
+    focusSignals: (all) => all.filter((s) => s.eventIndices.includes(event.index)),
+  };
+}
+
+function embeddedRoles(analysis: ArtifactAnalysis, index: number): RoleHint[] {
+  const download = analysis.traits.some((t) => t.id === 'download_cradle');
+  const roles: RoleHint[] = [];
+  for (const ind of analysis.indicators) {
+    const at = [index];
+    if (ind.type === 'url') roles.push({ type: 'url', value: ind.value, role: download ? 'payload_url' : 'embedded_url', eventIndices: at });
+    else if (ind.type === 'ip' && isExternalIp(ind.value)) roles.push({ type: 'ip', value: ind.value, role: download ? 'payload_host' : 'embedded_address', eventIndices: at });
+    else if (ind.type === 'domain' && !isBenignDomain(ind.value)) roles.push({ type: 'domain', value: ind.value, role: download ? 'payload_host' : 'embedded_domain', eventIndices: at });
+    else if (ind.type === 'file') roles.push({ type: 'file', value: ind.value, role: download ? 'payload' : 'embedded_file', eventIndices: at });
+    else if (ind.type === 'registry') roles.push({ type: 'registry', value: ind.value, role: 'modified_registry', eventIndices: at });
+    else if (['md5', 'sha1', 'sha256'].includes(ind.type)) roles.push({ type: ind.type, value: ind.value, role: 'embedded_hash', eventIndices: at });
+    else if (ind.type === 'email') roles.push({ type: 'email', value: ind.value, role: 'embedded_email', eventIndices: at });
+  }
+  return roles;
+}
+
+/** The contract's `data`: narrative plus the deterministic findings, exactly as the API names them. */
+export function buildAnalysisData(findings: Findings, narrative: Narrative): AnalysisData {
+  const data: AnalysisData = {
+    summary: narrative.summary,
+    severity: findings.severity,
+    impact: narrative.impact,
+    root_cause: narrative.root_cause,
+    timeline: findings.timeline,
+    indicators: findings.indicators,
+    attack_mapping: findings.techniques,
+    recommendations: narrative.recommendations,
+  };
+  if (findings.incidents) data.incidents = findings.incidents;
+  if (findings.artifact) data.artifact = findings.artifact;
+  return data;
+}

@@ -1,0 +1,377 @@
+import type { AttackCatalog } from '../attack';
+import type { CanonicalEvent, RuleRef } from '../model';
+import { commandTraits } from '../artifact/traits';
+import { analyseArtifact } from '../artifact';
+import { isExternalIp } from '../indicators/ip';
+import { isBenignDomain } from '../indicators/benign';
+import { baseName, hostKey, ipValue, userKey } from './entities';
+import {
+  dnsQueryName, field, isAccountCreation, isDnsQuery, isGroupMembershipAdd, isKerberosServiceTicket, isLogon,
+  isMfaDenial, isMfaRegistration, isNetworkConnection, isProcessCreation, logonService, outcomeOf, REMOTE_SERVICES,
+} from './event-kinds';
+import { makeSignal, type EventLookup, type RoleHint, type Signal } from './signal';
+
+/**
+ * Behaviour inference: generic, documented heuristics for what single-event Sigma rules miss.
+ * Each one is a pattern an analyst would apply to any batch (see README.md in this folder);
+ * none is keyed on a particular case. Their rule ids start with `lantern.heuristic.`.
+ */
+export interface BehaviourContext {
+  events: CanonicalEvent[];
+  lookup: EventLookup;
+  catalog: AttackCatalog;
+  /** Detection and correlation signals found so far (used to tell a lone logon from an intrusion). */
+  signals: Signal[];
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+export const BRUTE_FORCE_MIN_FAILURES = 5;
+const BRUTE_FORCE_WINDOW = 30 * MINUTE;
+const SUCCESS_AFTER_FAILURES_WINDOW = 2 * HOUR;
+const MFA_FATIGUE_MIN_DENIALS = 5;
+const KERBEROAST_MIN_SERVICES = 3;
+const DNS_TUNNEL_MIN_NAMES = 20;
+
+export function inferBehaviours(ctx: BehaviourContext): Signal[] {
+  const out: Signal[] = [];
+  const brute = bruteForce(ctx);
+  out.push(...brute);
+  out.push(...externalRemoteLogons(ctx, brute));
+  out.push(...accountChanges(ctx));
+  out.push(...kerberoasting(ctx));
+  out.push(...mfaFatigue(ctx));
+  out.push(...dnsTunnelling(ctx));
+  out.push(...commandLineTraits(ctx));
+  return out;
+}
+
+function heuristicRule(id: string, title: string, level: string, tags: string[], description: string): RuleRef {
+  return { id: `lantern.heuristic.${id}`, title, level, status: 'heuristic', tags, description };
+}
+
+function signalOf(ctx: BehaviourContext, rule: RuleRef, key: string, indices: number[], roles: RoleHint[], summary?: string): Signal {
+  const signal = makeSignal('behaviour', `${rule.id}:${key}`, rule, indices, ctx.lookup, ctx.catalog, roles);
+  if (summary) signal.summary = summary;
+  return signal;
+}
+
+function byTime(a: CanonicalEvent, b: CanonicalEvent): number {
+  return (a.time ?? 0) - (b.time ?? 0) || a.index - b.index;
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string | undefined): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    if (k === undefined) continue;
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+function hint(type: string, value: string | undefined, role: string, events: CanonicalEvent[]): RoleHint[] {
+  return value ? [{ type, value, role, eventIndices: events.map((e) => e.index) }] : [];
+}
+
+function sourceOf(e: CanonicalEvent): string | undefined {
+  return ipValue(e.entities.srcIp) ?? hostKey(e.entities.srcHost);
+}
+
+function loggedOnUser(e: CanonicalEvent): string | undefined {
+  return e.entities.targetUser ?? e.entities.user ?? e.entities.cloudIdentity;
+}
+
+function fmtTime(t: number | undefined): string {
+  return t === undefined ? '?' : new Date(t).toISOString().slice(11, 19);
+}
+
+/** A run of failed logons from one source, optionally ended by a success from the same source. */
+function bruteForce(ctx: BehaviourContext): Signal[] {
+  const logons = ctx.events.filter(isLogon);
+  const bySource = groupBy(logons, sourceOf);
+  const out: Signal[] = [];
+  for (const [source, list] of bySource) {
+    list.sort(byTime);
+    const failures = list.filter((e) => outcomeOf(e) === 'failure');
+    const run = densestRun(failures, BRUTE_FORCE_WINDOW);
+    if (run.length < BRUTE_FORCE_MIN_FAILURES) continue;
+    const accounts = [...new Set(run.map(loggedOnUser).filter((u): u is string => !!u))];
+    const perAccount = run.length / Math.max(1, accounts.length);
+    const spraying = accounts.length >= 3 && perAccount <= 2;
+    const technique = spraying ? 'attack.t1110.003' : accounts.length <= 1 || perAccount >= 3 ? 'attack.t1110.001' : 'attack.t1110';
+    const first = run[0];
+    const last = run[run.length - 1];
+    const service = logonService(first);
+    const success = list.find((e) => outcomeOf(e) === 'success' && (e.time ?? 0) >= (first.time ?? 0)
+      && (e.time ?? 0) - (last.time ?? 0) <= SUCCESS_AFTER_FAILURES_WINDOW);
+    const sourceIsIp = ipValue(source) !== undefined;
+    const roles: RoleHint[] = [
+      ...hint(sourceIsIp ? 'ip' : 'host', source, 'attacker', run),
+      ...accounts.map((a) => ({ type: 'user', value: a, role: 'targeted_account', eventIndices: run.filter((e) => loggedOnUser(e) === a).map((e) => e.index) })),
+      ...hint('host', first.entities.host, 'target', run),
+      ...hint('ip', ipValue(first.entities.dstIp), 'target', run),
+    ];
+    const what = spraying ? 'Password spraying' : 'Brute force';
+    const via = service ? ` ${service.name}` : '';
+    const summary = `${run.length} failed${via} logons for ${accounts.length} account${accounts.length === 1 ? '' : 's'} from ${source} between ${fmtTime(first.time)} and ${fmtTime(last.time)}`;
+    out.push(signalOf(ctx, heuristicRule(spraying ? 'password_spraying' : 'brute_force', `${what} of${via} logons`, 'medium',
+      ['attack.credential-access', technique], `${BRUTE_FORCE_MIN_FAILURES}+ failed logons from one source within 30 minutes`), source, run.map((e) => e.index), roles, summary));
+    if (!success) continue;
+    const user = loggedOnUser(success);
+    const tags = ['attack.credential-access', technique, 'attack.initial-access', 'attack.t1078'];
+    if (service && sourceIsIp && isExternalIp(source)) tags.push('attack.lateral-movement', `attack.${service.technique.toLowerCase()}`);
+    const successRoles: RoleHint[] = [
+      ...hint(sourceIsIp ? 'ip' : 'host', source, 'attacker', [success]),
+      ...hint('user', user, 'compromised_account', [success]),
+      ...hint('host', success.entities.host, 'compromised_host', [success]),
+      ...hint('ip', ipValue(success.entities.dstIp), 'target', [success]),
+    ];
+    const sentence = `Successful${via} logon${user ? ` as ${user}` : ''} from ${source} after ${run.length} failed attempts`;
+    const rule = heuristicRule('brute_force_success', `${what} succeeded`, 'high', tags, 'A successful logon from the source of a brute-force run');
+    out.push(signalOf(ctx, rule, source, [success.index, ...run.map((e) => e.index)], successRoles, sentence));
+  }
+  return out;
+}
+
+/** The largest set of consecutive events that fits in `window` (events sorted by time). */
+function densestRun(events: CanonicalEvent[], window: number): CanonicalEvent[] {
+  let best: CanonicalEvent[] = [];
+  let start = 0;
+  for (let end = 0; end < events.length; end++) {
+    while ((events[end].time ?? 0) - (events[start].time ?? 0) > window) start++;
+    if (end - start + 1 > best.length) best = events.slice(start, end + 1);
+  }
+  return best;
+}
+
+/**
+ * A successful remote logon from an internet address. Alone it is medium (remote workers do this);
+ * it is high when the same account or host shows detections afterwards (post-exploitation).
+ */
+function externalRemoteLogons(ctx: BehaviourContext, brute: Signal[]): Signal[] {
+  const covered = new Set(brute.flatMap((s) => s.eventIndices));
+  const out: Signal[] = [];
+  const successes = ctx.events.filter((e) => isLogon(e) && outcomeOf(e) === 'success' && isExternalIp(e.entities.srcIp) && !covered.has(e.index));
+  for (const [source, list] of groupBy(successes, (e) => ipValue(e.entities.srcIp))) {
+    const logon = list[0];
+    const connection = ctx.events.find((e) => e !== logon && isNetworkConnection(e) && !isLogon(e)
+      && ipValue(e.entities.srcIp) === source && outcomeOf(e) !== 'failure'
+      && (e.time ?? 0) <= (logon.time ?? 0) && (logon.time ?? 0) - (e.time ?? 0) <= HOUR
+      && (!logon.entities.dstIp || ipValue(e.entities.dstIp) === ipValue(logon.entities.dstIp)));
+    const service = logonService(logon) ?? (connection?.entities.dstPort ? REMOTE_SERVICES[connection.entities.dstPort] : undefined);
+    const user = loggedOnUser(logon);
+    const followUp = followedByDetections(ctx, logon, user);
+    const tags = ['attack.initial-access', 'attack.t1078'];
+    if (service) tags.push('attack.lateral-movement', `attack.${service.technique.toLowerCase()}`);
+    else tags.push('attack.t1133');
+    const evidence = [...list, ...(connection ? [connection] : [])];
+    const roles: RoleHint[] = [
+      ...hint('ip', source, followUp ? 'attacker' : 'suspicious_source', evidence),
+      ...hint('ip', ipValue(logon.entities.dstIp ?? connection?.entities.dstIp), 'target', evidence),
+      ...hint('user', user, followUp ? 'compromised_account' : 'remote_account', list),
+    ];
+    const via = service ? `${service.name} ` : '';
+    const rule = heuristicRule(followUp ? 'external_logon_then_activity' : 'external_remote_logon',
+      `Successful ${via}logon from an internet address${followUp ? ' followed by suspicious activity' : ''}`,
+      followUp ? 'high' : 'medium', tags, 'Remote logon from a public IP address');
+    out.push(signalOf(ctx, rule, source ?? String(logon.index), evidence.map((e) => e.index), roles,
+      `Successful ${via}logon${user ? ` as ${user}` : ''} from ${source}`));
+  }
+  return out;
+}
+
+function followedByDetections(ctx: BehaviourContext, logon: CanonicalEvent, user: string | undefined): boolean {
+  const key = userKey(user);
+  const host = hostKey(logon.entities.host) ?? ipValue(logon.entities.dstIp);
+  for (const signal of ctx.signals) {
+    for (const index of signal.eventIndices) {
+      const e = ctx.lookup(index);
+      if (!e || (e.time ?? 0) < (logon.time ?? 0) || (e.time ?? 0) - (logon.time ?? 0) > 24 * HOUR) continue;
+      if (key && userKey(e.entities.user) === key) return true;
+      if (host && (hostKey(e.entities.host) === host || ipValue(e.entities.dstIp) === host)) return true;
+    }
+  }
+  return false;
+}
+
+const PRIVILEGED_GROUPS = /^(?:administrators|domain admins|enterprise admins|schema admins|remote desktop users|backup operators|account operators|server operators|dnsadmins|group policy creator owners|sudo|wheel|admin|global administrator|company administrator)$/i;
+
+/** Account creation, and membership of privileged groups (the classic backdoor account). */
+function accountChanges(ctx: BehaviourContext): Signal[] {
+  const out: Signal[] = [];
+  const created = ctx.events.filter(isAccountCreation);
+  for (const e of created) {
+    const account = e.entities.targetUser ?? field(e, 'TargetUserName', 'SamAccountName');
+    const actor = e.entities.user;
+    const domainLevel = /dc\d*\b|domain controller/i.test(e.entities.host ?? '') ? 'attack.t1136.002' : 'attack.t1136.001';
+    const roles = [...hint('user', account, 'created_account', [e]), ...hint('user', userKey(actor) ? actor : undefined, 'compromised_account', [e])];
+    out.push(signalOf(ctx, heuristicRule('account_created', 'User account created', 'medium', ['attack.persistence', domainLevel],
+      'A new account was created'), String(e.index), [e.index], roles, `${actor ?? 'Someone'} created account ${account || '?'}${e.entities.host ? ` on ${e.entities.host}` : ''}`));
+  }
+  for (const e of ctx.events.filter(isGroupMembershipAdd)) {
+    const group = field(e, 'TargetUserName', 'GroupName', 'group');
+    if (!PRIVILEGED_GROUPS.test(group.trim())) continue;
+    const member = memberOf(e, created);
+    const actor = e.entities.user;
+    const roles = [...hint('user', member, 'persistence', [e]), ...hint('user', userKey(actor) ? actor : undefined, 'compromised_account', [e])];
+    out.push(signalOf(ctx, heuristicRule('privileged_group_add', 'Account added to a privileged group', 'high',
+      ['attack.persistence', 'attack.privilege-escalation', 'attack.t1098.007'], 'Membership of an administrative group granted'),
+    String(e.index), [e.index], roles, `${actor ?? 'Someone'} added ${member ?? 'an account'} to ${group}${e.entities.host ? ` on ${e.entities.host}` : ''}`));
+  }
+  return out;
+}
+
+/** The added member; Windows often logs only its SID, then the account created just before by the same actor is meant. */
+function memberOf(e: CanonicalEvent, created: CanonicalEvent[]): string | undefined {
+  const name = field(e, 'MemberName', 'member');
+  if (name && name !== '-' && !name.includes('=')) return name;
+  if (name.includes('=')) return /CN=([^,]+)/i.exec(name)?.[1];
+  const recent = created.filter((c) => (c.time ?? 0) <= (e.time ?? 0) && (e.time ?? 0) - (c.time ?? 0) <= 15 * MINUTE
+    && hostKey(c.entities.host) === hostKey(e.entities.host));
+  const last = recent[recent.length - 1];
+  return last ? last.entities.targetUser ?? field(last, 'TargetUserName') : field(e, 'MemberSid') || undefined;
+}
+
+/** Several RC4 service tickets for distinct services requested by one account in minutes. */
+function kerberoasting(ctx: BehaviourContext): Signal[] {
+  const rc4 = ctx.events.filter((e) => isKerberosServiceTicket(e) && /^0x(?:17|18)$/i.test(field(e, 'TicketEncryptionType').trim())
+    && !/\$$|^krbtgt/i.test(field(e, 'ServiceName')));
+  const out: Signal[] = [];
+  for (const [account, list] of groupBy(rc4, (e) => userKey(e.entities.targetUser ?? e.entities.user ?? field(e, 'TargetUserName')))) {
+    list.sort(byTime);
+    const run = densestRun(list, 10 * MINUTE);
+    const services = [...new Set(run.map((e) => field(e, 'ServiceName')))];
+    if (services.length < KERBEROAST_MIN_SERVICES) continue;
+    const source = ipValue(run[0].entities.srcIp ?? field(run[0], 'IpAddress'));
+    const user = run[0].entities.targetUser ?? run[0].entities.user ?? account;
+    const roles: RoleHint[] = [
+      ...hint('user', user, 'compromised_account', run),
+      ...hint('ip', source, 'attacker', run),
+      ...services.map((s) => ({ type: 'service', value: s, role: 'targeted_service', eventIndices: run.filter((e) => field(e, 'ServiceName') === s).map((e) => e.index) })),
+    ];
+    out.push(signalOf(ctx, heuristicRule('kerberoasting', 'Kerberoasting: RC4 service tickets for many services', 'high',
+      ['attack.credential-access', 'attack.t1558.003'], `${KERBEROAST_MIN_SERVICES}+ RC4 service tickets for distinct services within 10 minutes`),
+    account, run.map((e) => e.index), roles,
+    `${user} requested RC4-encrypted service tickets for ${services.length} services${source ? ` from ${source}` : ''} between ${fmtTime(run[0].time)} and ${fmtTime(run[run.length - 1].time)}`));
+  }
+  return out;
+}
+
+/** Repeated MFA push denials for one user, then an accepted sign-in and possibly a new factor. */
+function mfaFatigue(ctx: BehaviourContext): Signal[] {
+  const out: Signal[] = [];
+  const denials = ctx.events.filter(isMfaDenial);
+  for (const [account, list] of groupBy(denials, (e) => userKey(loggedOnUser(e)))) {
+    list.sort(byTime);
+    const run = densestRun(list, HOUR);
+    if (run.length < MFA_FATIGUE_MIN_DENIALS) continue;
+    const last = run[run.length - 1];
+    const user = loggedOnUser(run[0]) ?? account;
+    const source = ipValue(run[0].entities.srcIp);
+    const later = ctx.events.filter((e) => userKey(loggedOnUser(e)) === account && (e.time ?? 0) >= (last.time ?? 0));
+    const success = later.find((e) => !isMfaDenial(e) && isLogon(e) && outcomeOf(e) === 'success' && (e.time ?? 0) - (last.time ?? 0) <= HOUR);
+    const cloud = ['okta', 'entra_id', 'azure', 'cloudtrail', 'o365', 'm365', 'gcp'].some((f) => run[0].format.includes(f)) || /@/.test(user);
+    const roles: RoleHint[] = [...hint('ip', source, 'attacker', run), ...hint('user', user, success ? 'compromised_account' : 'targeted_account', run)];
+    const tags = ['attack.credential-access', 'attack.t1621'];
+    if (success) tags.push('attack.initial-access', cloud ? 'attack.t1078.004' : 'attack.t1078');
+    const evidence = [...run, ...(success ? [success] : [])];
+    out.push(signalOf(ctx, heuristicRule(success ? 'mfa_fatigue_success' : 'mfa_fatigue', success ? 'MFA fatigue: push accepted after repeated denials' : 'MFA fatigue: repeated push denials',
+      success ? 'high' : 'medium', tags, `${MFA_FATIGUE_MIN_DENIALS}+ MFA denials for one account within an hour`), account, evidence.map((e) => e.index), roles,
+    `${run.length} MFA push requests denied for ${user}${source ? ` from ${source}` : ''} between ${fmtTime(run[0].time)} and ${fmtTime(last.time)}${success ? `, then accepted at ${fmtTime(success.time)}` : ''}`));
+    const registration = later.find((e) => isMfaRegistration(e) && (!success || (e.time ?? 0) >= (success.time ?? 0)) && (e.time ?? 0) - (last.time ?? 0) <= 24 * HOUR);
+    if (!registration) continue;
+    out.push(signalOf(ctx, heuristicRule('mfa_device_registered', 'New MFA factor registered after MFA fatigue', 'high',
+      ['attack.persistence', 'attack.t1098.005'], 'A factor enrolled right after an MFA fatigue run'), account, [registration.index],
+    [...hint('user', user, 'compromised_account', [registration]), ...hint('ip', ipValue(registration.entities.srcIp), 'attacker', [registration])],
+    `New MFA factor registered for ${user}${registration.entities.srcIp ? ` from ${registration.entities.srcIp}` : ''}`));
+  }
+  return out;
+}
+
+/** Registered domain: last two labels, three under a two-letter second level (co.uk, com.au). */
+export function registeredDomain(name: string): string {
+  const labels = name.toLowerCase().replace(/\.$/, '').split('.');
+  if (labels.length <= 2) return labels.join('.');
+  const sld = labels[labels.length - 2];
+  const take = labels[labels.length - 1].length === 2 && (sld.length <= 3 || ['com', 'net', 'org', 'gov', 'edu', 'co', 'ac'].includes(sld)) ? 3 : 2;
+  return labels.slice(-take).join('.');
+}
+
+/** Many long, unique sub-domain names of one domain from one client: data carried in DNS. */
+function dnsTunnelling(ctx: BehaviourContext): Signal[] {
+  const queries = ctx.events.filter((e) => isDnsQuery(e) && dnsQueryName(e).includes('.'));
+  const out: Signal[] = [];
+  for (const [key, list] of groupBy(queries, (e) => `${ipValue(e.entities.srcIp) ?? e.entities.host ?? '?'}|${registeredDomain(dnsQueryName(e))}`)) {
+    const [source, domain] = key.split('|');
+    if (isBenignDomain(domain)) continue;
+    const names = new Set(list.map(dnsQueryName));
+    const prefixes = [...names].map((n) => n.slice(0, Math.max(0, n.length - domain.length - 1)));
+    const avgLength = prefixes.reduce((a, p) => a + p.length, 0) / Math.max(1, prefixes.length);
+    if (names.size < DNS_TUNNEL_MIN_NAMES || avgLength < 20) continue;
+    const bytes = prefixes.reduce((a, p) => a + p.length, 0);
+    const roles: RoleHint[] = [
+      ...hint('domain', domain, bytes > 2000 ? 'exfil_destination' : 'c2', list),
+      ...hint('ip', source !== '?' && ipValue(source) ? source : undefined, 'compromised_host', list),
+      ...hint('host', source !== '?' && !ipValue(source) ? source : undefined, 'compromised_host', list),
+    ];
+    const tags = ['attack.command-and-control', 'attack.t1071.004'];
+    if (bytes > 2000) tags.push('attack.exfiltration', 'attack.t1048.003');
+    out.push(signalOf(ctx, heuristicRule('dns_tunnel', 'DNS tunnelling: many long unique sub-domains of one domain', 'high', tags,
+      `${DNS_TUNNEL_MIN_NAMES}+ unique queries with long labels under one domain`), key, list.map((e) => e.index), roles,
+    `${source} sent ${list.length} DNS queries with ${names.size} unique encoded sub-domains of ${domain} (~${Math.round(bytes / 1024 * 10) / 10} KB of label data) between ${fmtTime(list[0].time)} and ${fmtTime(list[list.length - 1].time)}`));
+  }
+  return out;
+}
+
+/** Command-line traits on process creations, including what encoded payloads decode to. */
+function commandLineTraits(ctx: BehaviourContext): Signal[] {
+  const byTrait = new Map<string, { events: CanonicalEvent[]; roles: RoleHint[]; title: string; level: string; tags: string[] }>();
+  for (const e of ctx.events) {
+    const text = e.entities.commandLine ?? (isProcessCreation(e) ? e.entities.process : undefined);
+    if (!text) continue;
+    const artifact = analyseArtifact(text);
+    const traits = commandTraits([text, ...artifact.layers.map((l) => l.text)].join('\n'));
+    if (artifact.layers.some((l) => l.method === 'powershell_encoded_command' || l.method === 'base64')) {
+      traits.push({ id: 'decoded_payload', title: 'Encoded payload decoded from the command line', techniques: ['T1027', 'T1140'], tactic: 'Defense Evasion', level: 'medium' });
+    }
+    for (const trait of traits) {
+      const entry = byTrait.get(trait.id) ?? { events: [], roles: [], title: trait.title, level: trait.level, tags: [`attack.${trait.tactic.toLowerCase().replace(/ /g, '-')}`, ...trait.techniques.map((t) => `attack.${t.toLowerCase()}`)] };
+      entry.events.push(e);
+      entry.roles.push(...traitRoles(trait.id, trait.processRole, e, artifact));
+      byTrait.set(trait.id, entry);
+    }
+  }
+  return [...byTrait.entries()].map(([id, t]) =>
+    signalOf(ctx, heuristicRule(`cmd.${id}`, t.title, t.level, t.tags, 'Command-line pattern'), id, t.events.map((e) => e.index), t.roles));
+}
+
+function traitRoles(id: string, processRole: string | undefined, e: CanonicalEvent, artifact: ReturnType<typeof analyseArtifact>): RoleHint[] {
+  const roles: RoleHint[] = [];
+  const process = baseName(e.entities.process);
+  if (processRole && process) roles.push({ type: 'process', value: process, role: processRole, eventIndices: [e.index] });
+  if (id === 'download_cradle') {
+    for (const ind of artifact.indicators) {
+      if (ind.type === 'url') roles.push({ type: 'url', value: ind.value, role: 'payload_url', eventIndices: [e.index] });
+      if (ind.type === 'ip' && isExternalIp(ind.value)) roles.push({ type: 'ip', value: ind.value, role: 'payload_host', eventIndices: [e.index] });
+      if (ind.type === 'domain' && !isBenignDomain(ind.value)) roles.push({ type: 'domain', value: ind.value, role: 'payload_host', eventIndices: [e.index] });
+      if (ind.type === 'file') roles.push({ type: 'file', value: ind.value, role: 'payload', eventIndices: [e.index] });
+    }
+  }
+  if (id === 'schtask_create') {
+    const tr = /\/tr\s+("[^"]+"|\S+)/i.exec(e.entities.commandLine ?? '')?.[1]?.replace(/^"|"$/g, '');
+    const tn = /\/tn\s+("[^"]+"|\S+)/i.exec(e.entities.commandLine ?? '')?.[1]?.replace(/^"|"$/g, '');
+    if (tr) roles.push({ type: 'file', value: tr.split(/\s+/)[0], role: 'persistence', eventIndices: [e.index] });
+    if (tn) roles.push({ type: 'scheduled_task', value: tn, role: 'persistence', eventIndices: [e.index] });
+  }
+  if (id === 'user_add') {
+    const name = /\buser\s+(\S+)/i.exec(e.entities.commandLine ?? '')?.[1];
+    if (name) roles.push({ type: 'user', value: name, role: 'created_account', eventIndices: [e.index] });
+  }
+  if (id === 'run_key') {
+    for (const ind of artifact.indicators) if (ind.type === 'registry') roles.push({ type: 'registry', value: ind.value, role: 'persistence', eventIndices: [e.index] });
+  }
+  return roles;
+}

@@ -1,0 +1,179 @@
+import type { AttackCatalog } from '../attack';
+import type { IntelIndex } from '../intel';
+import type { CanonicalEvent, Indicator } from '../model';
+import { baseName, hostKey, ipValue, userKey } from '../correlate/entities';
+import { stageOf } from '../correlate/chains';
+import { levelWeight, type EventLookup, type RoleHint, type Signal } from '../correlate/signal';
+import { isBenignDomain, isBenignIp } from './benign';
+import { isExternalIp, isMeaninglessIp, parseIp } from './ip';
+import { PROCESS_ROLE_BY_TACTIC, rolePriority } from './roles';
+import { hostOfUrl } from './extract';
+
+export { parseIp, isExternalIp, isInternalIp, isMeaninglessIp } from './ip';
+export { extractFromText, hostOfUrl } from './extract';
+export { isBenignDomain, isBenignIp } from './benign';
+export { ROLE_PRIORITY, rolePriority } from './roles';
+
+export const MAX_INDICATORS = 50;
+const MAX_EVIDENCE = 50;
+
+interface Candidate {
+  type: string;
+  key: string;
+  displays: Map<string, number>;
+  roles: Map<string, number>;
+  events: Set<number>;
+  weight: number;
+}
+
+/** The normalised identity of a value: one indicator per person, address, binary. */
+export function indicatorKey(type: string, value: string): string | undefined {
+  switch (type) {
+    case 'user': return userKey(value);
+    case 'ip': return ipValue(value);
+    case 'host': return hostKey(value);
+    case 'process': return baseName(value);
+    default: return value.trim().toLowerCase() || undefined;
+  }
+}
+
+function display(type: string, value: string): string {
+  if (type === 'ip') return ipValue(value) ?? value;
+  if (type === 'process') return baseName(value) ?? value;
+  return value.trim();
+}
+
+/**
+ * Indicators a responder would put in a report: every value some signal gives a role, with the
+ * events that show it, threat-intel labels, benign infrastructure removed, ordered by importance.
+ */
+export function buildIndicators(signals: Signal[], lookup: EventLookup, catalog: AttackCatalog, intel?: IntelIndex): Indicator[] {
+  const candidates = new Map<string, Candidate>();
+  const add = (h: RoleHint, weight: number): void => {
+    const key = indicatorKey(h.type, h.value);
+    if (!key || !acceptable(h.type, key)) return;
+    const id = `${h.type}:${key}`;
+    const c = candidates.get(id) ?? { type: h.type, key, displays: new Map(), roles: new Map(), events: new Set<number>(), weight: 0 };
+    const shown = display(h.type, h.value);
+    c.displays.set(shown, (c.displays.get(shown) ?? 0) + 1);
+    c.roles.set(h.role, (c.roles.get(h.role) ?? 0) + weight);
+    for (const i of h.eventIndices) if (c.events.size < MAX_EVIDENCE) c.events.add(i);
+    c.weight += weight;
+    candidates.set(id, c);
+  };
+  for (const s of signals) {
+    const weight = levelWeight(s.rule.level);
+    for (const h of s.roles) add(h, weight);
+    if (s.kind === 'behaviour' && s.roles.length > 0) continue;
+    for (const h of genericRoles(s, lookup, catalog)) add(h, weight);
+  }
+  const indicators = [...candidates.values()].map((c) => toIndicator(c, intel));
+  indicators.sort((a, b) => rolePriority(a.role) - rolePriority(b.role) || weightOf(candidates, b) - weightOf(candidates, a) || a.value.localeCompare(b.value));
+  return indicators.slice(0, MAX_INDICATORS);
+}
+
+function weightOf(candidates: Map<string, Candidate>, i: Indicator): number {
+  return candidates.get(`${i.type}:${indicatorKey(i.type, i.value)}`)?.weight ?? 0;
+}
+
+function acceptable(type: string, key: string): boolean {
+  if (type === 'ip') {
+    if (isMeaninglessIp(key)) return false;
+    if (isBenignIp(key)) return false;
+  }
+  if (type === 'domain' && isBenignDomain(key)) return false;
+  if (type === 'url') {
+    const host = hostOfUrl(key);
+    if (host && (isBenignDomain(host) || isBenignIp(host))) return false;
+  }
+  return true;
+}
+
+function toIndicator(c: Candidate, intel: IntelIndex | undefined): Indicator {
+  const role = [...c.roles.entries()].sort((a, b) => rolePriority(a[0]) - rolePriority(b[0]) || b[1] - a[1])[0][0];
+  const value = [...c.displays.entries()].sort((a, b) => b[1] - a[1] || b[0].length - a[0].length)[0][0];
+  const indicator: Indicator = { type: c.type, value, role, event_indices: [...c.events].sort((a, b) => a - b) };
+  const labels = intelLabels(c.type, value, intel);
+  if (labels.length > 0) indicator.intel = labels;
+  return indicator;
+}
+
+export function intelLabels(type: string, value: string, intel: IntelIndex | undefined): string[] {
+  if (!intel) return [];
+  if (type === 'ip') return intel.lookupIp(value);
+  if (type === 'domain') return intel.lookupDomain(value);
+  if (type === 'url') {
+    const host = hostOfUrl(value);
+    return host ? intel.lookup(host) : [];
+  }
+  if (['md5', 'sha1', 'sha256', 'hash'].includes(type)) return intel.lookupHash(value);
+  return [];
+}
+
+const POST_EXPLOITATION = new Set(['Execution', 'Persistence', 'Privilege Escalation', 'Stealth', 'Defense Impairment', 'Credential Access', 'Discovery', 'Lateral Movement', 'Collection', 'Command and Control', 'Exfiltration', 'Impact']);
+const WRITABLE_DIR = /\\(?:users\\public|temp|tmp|appdata|downloads|programdata\\[^\\]+\.exe|perflogs|windows\\temp)\\/i;
+const EXECUTABLE = /\.(?:exe|dll|scr|ps1|bat|cmd|vbs|js|hta|msi|jar|sys)$/i;
+
+/** Roles that follow from where a value sits in an event flagged by a rule of some tactic. */
+export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCatalog): RoleHint[] {
+  const stage = stageOf(s, catalog);
+  const weighty = levelWeight(s.rule.level) >= levelWeight('medium');
+  const out: RoleHint[] = [];
+  for (const index of s.eventIndices.slice(0, 200)) {
+    const e = lookup(index);
+    if (!e) continue;
+    const at = [index];
+    const en = e.entities;
+    if (en.srcIp && !isMeaninglessIp(en.srcIp)) {
+      out.push({ type: 'ip', value: en.srcIp, role: isExternalIp(en.srcIp) ? 'attacker' : 'source_host', eventIndices: at });
+    }
+    if (en.dstIp && !isMeaninglessIp(en.dstIp)) {
+      const outbound = isExternalIp(en.dstIp) && !isExternalIp(en.srcIp);
+      out.push({ type: 'ip', value: en.dstIp, role: outbound ? (stage === 'Exfiltration' ? 'exfil_destination' : weighty ? 'c2' : 'suspicious_source') : 'target', eventIndices: at });
+    }
+    if (en.user && userKey(en.user) && weighty) out.push({ type: 'user', value: en.user, role: 'compromised_account', eventIndices: at });
+    if (en.targetUser && userKey(en.targetUser) && stage === 'Credential Access') out.push({ type: 'user', value: en.targetUser, role: 'targeted_account', eventIndices: at });
+    if (en.cloudIdentity && weighty) out.push({ type: 'cloud_identity', value: en.cloudIdentity, role: 'compromised_account', eventIndices: at });
+    if (en.host && POST_EXPLOITATION.has(stage) && s.outcome !== 'failure') {
+      out.push({ type: 'host', value: en.host, role: weighty ? 'compromised_host' : 'affected_host', eventIndices: at });
+    }
+    out.push(...processRoles(e, stage, at));
+    out.push(...artefactRoles(e, stage, at));
+  }
+  return out;
+}
+
+function processRoles(e: CanonicalEvent, stage: string, at: number[]): RoleHint[] {
+  const image = e.entities.process;
+  if (!image) return [];
+  const role = WRITABLE_DIR.test(image) && EXECUTABLE.test(image) ? 'malware' : PROCESS_ROLE_BY_TACTIC[stage] ?? 'suspicious_process';
+  const out: RoleHint[] = [{ type: 'process', value: image, role, eventIndices: at }];
+  for (const h of e.entities.hashes ?? []) out.push({ type: hashType(h), value: h, role: role === 'malware' ? 'malware' : 'suspicious_file', eventIndices: at });
+  return out;
+}
+
+function artefactRoles(e: CanonicalEvent, stage: string, at: number[]): RoleHint[] {
+  const en = e.entities;
+  const out: RoleHint[] = [];
+  const persistence = stage === 'Persistence' || stage === 'Privilege Escalation';
+  if (en.file) {
+    const role = persistence ? 'persistence' : WRITABLE_DIR.test(en.file) && EXECUTABLE.test(en.file) ? 'payload' : 'suspicious_file';
+    out.push({ type: 'file', value: en.file, role, eventIndices: at });
+    if (!en.process) for (const h of en.hashes ?? []) out.push({ type: hashType(h), value: h, role: role === 'payload' ? 'malware' : role, eventIndices: at });
+  }
+  if (en.registryKey) out.push({ type: 'registry', value: en.registryKey, role: persistence ? 'persistence' : 'modified_registry', eventIndices: at });
+  if (en.service) out.push({ type: 'service', value: en.service, role: persistence ? 'persistence' : 'targeted_service', eventIndices: at });
+  if (en.task) out.push({ type: 'scheduled_task', value: en.task, role: 'persistence', eventIndices: at });
+  if (en.domain && !isBenignDomain(en.domain)) out.push({ type: 'domain', value: en.domain, role: stage === 'Exfiltration' ? 'exfil_destination' : 'c2', eventIndices: at });
+  if (en.url) out.push({ type: 'url', value: en.url, role: stage === 'Initial Access' ? 'phishing_url' : 'payload_url', eventIndices: at });
+  if (en.email && stage === 'Initial Access') out.push({ type: 'email', value: en.email, role: 'phishing_sender', eventIndices: at });
+  return out;
+}
+
+function hashType(h: string): string {
+  return h.length === 64 ? 'sha256' : h.length === 40 ? 'sha1' : h.length === 32 ? 'md5' : 'hash';
+}
+
+export function ipOf(value: string): string | undefined {
+  return parseIp(value)?.value;
+}

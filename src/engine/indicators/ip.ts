@@ -1,0 +1,55 @@
+import * as ipaddr from 'ipaddr.js';
+
+export type IpScope = 'external' | 'internal' | 'loopback' | 'link_local' | 'special';
+
+export interface ParsedIp {
+  /** Canonical text (IPv4-mapped IPv6 shown as IPv4). */
+  value: string;
+  version: 4 | 6;
+  scope: IpScope;
+}
+
+const INTERNAL_RANGES = new Set(['private', 'uniqueLocal', 'carrierGradeNat']);
+const SPECIAL_RANGES = new Set(['unspecified', 'broadcast', 'multicast', 'reserved', 'benchmarking']);
+
+/** Parses an IP literal (optionally bracketed or with an IPv6 zone); undefined when it is not one. */
+export function parseIp(text: string | undefined): ParsedIp | undefined {
+  if (!text) return undefined;
+  const trimmed = text.trim().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
+  if (!looksLikeIp(trimmed)) return undefined;
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.process(trimmed);
+  } catch {
+    return undefined;
+  }
+  const range = addr.range();
+  return { value: addr.toString(), version: addr.kind() === 'ipv4' ? 4 : 6, scope: scopeOf(range) };
+}
+
+function looksLikeIp(text: string): boolean {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return true;
+  return text.includes(':') && ipaddr.IPv6.isValid(text);
+}
+
+function scopeOf(range: string): IpScope {
+  if (range === 'loopback') return 'loopback';
+  if (range === 'linkLocal') return 'link_local';
+  if (INTERNAL_RANGES.has(range)) return 'internal';
+  if (SPECIAL_RANGES.has(range)) return 'special';
+  return 'external';
+}
+
+export function isExternalIp(text: string | undefined): boolean {
+  return parseIp(text)?.scope === 'external';
+}
+
+export function isInternalIp(text: string | undefined): boolean {
+  return parseIp(text)?.scope === 'internal';
+}
+
+/** Loopback, link-local and unspecified addresses say nothing about an attacker. */
+export function isMeaninglessIp(text: string | undefined): boolean {
+  const parsed = parseIp(text);
+  return !parsed || parsed.scope === 'loopback' || parsed.scope === 'link_local' || parsed.scope === 'special';
+}

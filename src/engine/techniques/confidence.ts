@@ -1,0 +1,46 @@
+import type { Signal } from '../correlate/signal';
+
+/** See README.md in this folder for the formula and its reasoning. */
+export const LEVEL_BASE: Record<string, number> = {
+  critical: 80,
+  high: 70,
+  medium: 55,
+  low: 35,
+  informational: 15,
+};
+
+const STATUS_ADJUST: Record<string, number> = {
+  stable: 5,
+  test: 2,
+  heuristic: 0,
+  experimental: -3,
+  deprecated: -10,
+  unsupported: -10,
+};
+
+export function signalConfidence(s: Signal): number {
+  let c = LEVEL_BASE[(s.rule.level ?? '').toLowerCase()] ?? 35;
+  c += STATUS_ADJUST[(s.rule.status ?? '').toLowerCase()] ?? 0;
+  if (s.kind === 'correlation') c += 5;
+  if (s.outcome === 'success') c += 5;
+  if (s.outcome === 'failure') c -= 15;
+  return c;
+}
+
+export interface ConfidenceInput {
+  signals: Signal[];
+  /** Distinct events behind the technique. */
+  events: number;
+  /** The technique sits in the most important chain, and that chain spans several kill-chain stages. */
+  inMultiStageChain: boolean;
+}
+
+export function techniqueConfidence(input: ConfidenceInput): number {
+  if (input.signals.length === 0) return 0;
+  const best = Math.max(...input.signals.map(signalConfidence));
+  const independent = new Set(input.signals.map((s) => s.rule.id)).size;
+  const corroboration = Math.min(15, 6 * (independent - 1));
+  const volume = Math.min(8, 3 * Math.log2(Math.max(1, input.events)));
+  const chain = input.inMultiStageChain ? 5 : 0;
+  return Math.max(1, Math.min(99, Math.round(best + corroboration + volume + chain)));
+}

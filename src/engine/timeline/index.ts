@@ -1,0 +1,163 @@
+import type { CanonicalEvent, TimelineEntry } from '../model';
+import { baseName, hostKey, ipValue, userKey } from '../correlate/entities';
+import { isLogon, logonService, outcomeOf } from '../correlate/event-kinds';
+import { levelWeight, type EventLookup, type Signal } from '../correlate/signal';
+import { describeEvent, type Labeller } from './describe';
+
+export { describeEvent } from './describe';
+export type { Labeller } from './describe';
+
+export const MAX_TIMELINE = 100;
+const COLLAPSE_GAP_MS = 30 * 60 * 1000;
+const MAX_EVIDENCE = 50;
+
+export interface TimelineOptions {
+  label?: Labeller;
+  max?: number;
+  /** Events to show even without a signal (e.g. the attacker's first connection). */
+  contextEvents?: number[];
+  /** Signals of the main chain: kept first when the timeline must be cut. */
+  primary?: Set<Signal>;
+}
+
+interface Item {
+  event: CanonicalEvent;
+  sortTime: number;
+  rules: Signal[];
+  key: string;
+}
+
+interface Group {
+  items: Item[];
+  weight: number;
+}
+
+/**
+ * Chronological steps: every event some signal flagged (plus context events), one sentence each;
+ * repeats of the same step (same action, actor and rule) within 30 minutes collapse into one entry.
+ */
+export function buildTimeline(events: CanonicalEvent[], signals: Signal[], lookup: EventLookup, options: TimelineOptions = {}): TimelineEntry[] {
+  const label = options.label ?? ((v: string) => v);
+  const max = options.max ?? MAX_TIMELINE;
+  const rulesByEvent = new Map<number, Signal[]>();
+  for (const s of signals) {
+    for (const i of s.eventIndices) {
+      const list = rulesByEvent.get(i) ?? [];
+      list.push(s);
+      rulesByEvent.set(i, list);
+    }
+  }
+  for (const i of options.contextEvents ?? []) if (!rulesByEvent.has(i)) rulesByEvent.set(i, []);
+  const sortTimes = inheritedTimes(events);
+  const items: Item[] = [];
+  for (const [index, rules] of rulesByEvent) {
+    const event = lookup(index);
+    if (!event) continue;
+    const kept = rules.filter((r) => levelWeight(r.rule.level) >= 1 || options.primary?.has(r));
+    if (rules.length > 0 && kept.length === 0) continue;
+    items.push({ event, sortTime: sortTimes.get(index) ?? 0, rules: kept, key: collapseKey(event, kept) });
+  }
+  items.sort((a, b) => a.sortTime - b.sortTime || a.event.index - b.event.index);
+  const groups = collapse(items);
+  return render(groups, max, label, options.primary);
+}
+
+/** Untimed events take the time of the timed event before them in the request, so they keep their place. */
+function inheritedTimes(events: CanonicalEvent[]): Map<number, number> {
+  const out = new Map<number, number>();
+  let last = events.find((e) => e.time !== undefined)?.time ?? 0;
+  for (const e of [...events].sort((a, b) => a.index - b.index)) {
+    if (e.time !== undefined) last = e.time;
+    out.set(e.index, e.time ?? last);
+  }
+  return out;
+}
+
+function collapseKey(e: CanonicalEvent, rules: Signal[]): string {
+  const en = e.entities;
+  const ruleIds = rules.map((r) => r.rule.id).sort().join(',');
+  if (isLogon(e)) return `logon|${outcomeOf(e)}|${ipValue(en.srcIp) ?? en.srcHost ?? ''}|${logonService(e)?.name ?? ''}|${ruleIds}`;
+  if (e.action === 'process_create') return `proc|${hostKey(en.host) ?? ''}|${baseName(en.process) ?? ''}|${(en.commandLine ?? '').toLowerCase()}|${ruleIds}`;
+  return `${e.action ?? e.format}|${outcomeOf(e)}|${ipValue(en.srcIp) ?? ''}|${hostKey(en.host) ?? ''}|${baseName(en.process) ?? ''}|${ruleIds}`;
+}
+
+function collapse(items: Item[]): Group[] {
+  const open = new Map<string, Group>();
+  const groups: Group[] = [];
+  for (const item of items) {
+    const group = open.get(item.key);
+    const last = group?.items[group.items.length - 1];
+    if (group && last && item.sortTime - last.sortTime <= COLLAPSE_GAP_MS) {
+      group.items.push(item);
+      continue;
+    }
+    const fresh: Group = { items: [item], weight: 0 };
+    open.set(item.key, fresh);
+    groups.push(fresh);
+  }
+  for (const g of groups) g.weight = Math.max(0.5, ...g.items.flatMap((i) => i.rules.map((r) => levelWeight(r.rule.level))));
+  return groups;
+}
+
+function render(groups: Group[], max: number, label: Labeller, primary: Set<Signal> | undefined): TimelineEntry[] {
+  let shown = groups;
+  let hidden: Group[] = [];
+  if (groups.length > max) {
+    const ranked = [...groups].sort((a, b) => rankOf(b, primary) - rankOf(a, primary));
+    const keep = new Set(ranked.slice(0, max - 1));
+    shown = groups.filter((g) => keep.has(g));
+    hidden = groups.filter((g) => !keep.has(g));
+  }
+  const entries = shown.map((g) => toEntry(g, label));
+  if (hidden.length > 0) {
+    const count = hidden.reduce((a, g) => a + g.items.length, 0);
+    const last = hidden[hidden.length - 1].items[0];
+    entries.push({ timestamp: iso(last.event.time ?? last.sortTime), description: `${count} further flagged events in ${hidden.length} lower-priority steps are not shown`, count });
+  }
+  return entries;
+}
+
+function rankOf(g: Group, primary: Set<Signal> | undefined): number {
+  const inPrimary = g.items.some((i) => i.rules.some((r) => primary?.has(r)));
+  return g.weight + (inPrimary ? 5 : 0);
+}
+
+function iso(t: number | undefined): string {
+  return t === undefined ? 'unknown' : new Date(t).toISOString().replace('.000Z', 'Z');
+}
+
+function hhmmss(t: number): string {
+  return new Date(t).toISOString().slice(11, 19);
+}
+
+function toEntry(g: Group, label: Labeller): TimelineEntry {
+  const first = g.items[0];
+  const rules = [...new Map(g.items.flatMap((i) => i.rules).map((r) => [r.rule.id, r])).values()];
+  const titled = rules.filter((r) => r.kind !== 'behaviour' || !r.rule.id.includes('.cmd.')).sort((a, b) => levelWeight(b.rule.level) - levelWeight(a.rule.level));
+  const flag = titled.length > 0 ? ` [${titled.slice(0, 2).map((r) => r.rule.title).join('; ')}]` : '';
+  const entry: TimelineEntry = {
+    timestamp: iso(first.event.time),
+    description: (g.items.length === 1 ? describeEvent(first.event, label) : describeGroup(g, label)) + flag,
+    event_indices: g.items.map((i) => i.event.index).slice(0, MAX_EVIDENCE),
+    rule_ids: rules.map((r) => r.rule.id),
+  };
+  if (g.items.length > 1) entry.count = g.items.length;
+  return entry;
+}
+
+function describeGroup(g: Group, label: Labeller): string {
+  const events = g.items.map((i) => i.event);
+  const first = events[0];
+  const lastTime = g.items[g.items.length - 1].sortTime;
+  const range = first.time !== undefined ? ` between ${hhmmss(first.time)} and ${hhmmss(lastTime)}` : '';
+  if (isLogon(first)) {
+    const outcome = outcomeOf(first) === 'failure' ? 'failed' : outcomeOf(first) === 'success' ? 'successful' : '';
+    const service = logonService(first);
+    const accounts = new Set(events.map((e) => userKey(e.entities.targetUser ?? e.entities.user)).filter(Boolean));
+    const from = first.entities.srcIp ? ` from ${label(ipValue(first.entities.srcIp) ?? first.entities.srcIp)}` : '';
+    const target = first.entities.host ? ` to ${first.entities.host}` : '';
+    const who = accounts.size === 1 ? ` as ${first.entities.targetUser ?? first.entities.user}` : ` for ${accounts.size} accounts`;
+    return `${events.length} ${outcome} ${service ? `${service.name} ` : ''}logons${who}${from}${target}${range}`.replace(/\s+/g, ' ');
+  }
+  return `${describeEvent(first, label)} (${events.length} times${range})`;
+}
