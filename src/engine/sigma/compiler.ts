@@ -1,0 +1,481 @@
+/**
+ * Compiles a rule's `detection` into one closure over an EventContext, plus a "need": a set of
+ * (field, literal) atoms at least one of which provably occurs (lowercased) in every event the
+ * rule can match. The prefilter uses needs to skip rules; a rule without a need always runs.
+ */
+import ipaddr from 'ipaddr.js';
+import { type Cond, parseCondition } from './condition';
+import type { EventContext, FieldValue } from './fields';
+import { type ModifierOptions, type RuleValue, type ValueState, applyModifiers } from './modifiers';
+import { compileRegex, requiredLiterals } from './regex';
+import { SigmaRuleError } from './types';
+import {
+  ANY,
+  type Part,
+  type StringTest,
+  compileParts,
+  hasWildcards,
+  literalFragments,
+  lowerParts,
+  numericValue,
+  wrapParts,
+} from './values';
+
+export type Predicate = (ctx: EventContext) => boolean;
+
+/**
+ * `field` null: any string of the event (keyword search). `lit` is lowercase. With `num` set the
+ * atom means "a leaf of the field is this number" (numbers and numeric strings), not a substring.
+ */
+export interface Atom {
+  field: string | null;
+  lit: string;
+  num?: number;
+}
+
+/** Disjunction of atoms; null = no usable necessary condition. */
+export type Need = Atom[] | null;
+
+export interface Compiled {
+  match: Predicate;
+  need: Need;
+}
+
+export interface CompileResult extends Compiled {
+  warnings: string[];
+}
+
+const NEVER: Predicate = () => false;
+const ALWAYS: Predicate = () => true;
+
+class DetectionCompiler {
+  readonly warnings: string[] = [];
+  private readonly items = new Map<string, Compiled>();
+
+  constructor(
+    private readonly detection: Record<string, unknown>,
+    private readonly opts: ModifierOptions,
+  ) {}
+
+  compile(): Compiled {
+    const cond = this.detection.condition;
+    const texts = Array.isArray(cond) ? cond : [cond];
+    if (texts.length === 0 || texts.some((t) => typeof t !== 'string' || t.trim() === '')) {
+      throw new SigmaRuleError('detection.condition must be a non-empty string');
+    }
+    const identifiers = Object.keys(this.detection).filter((k) => k !== 'condition' && k !== 'timeframe');
+    // A list of conditions (Sigma v1) means any of them, as pySigma turns each into its own query.
+    const parts = (texts as string[]).map((t) => this.compileCond(parseCondition(t, identifiers)));
+    return parts.length === 1 ? parts[0] : orOf(parts);
+  }
+
+  private item(name: string): Compiled {
+    let c = this.items.get(name);
+    if (!c) {
+      c = this.compileItem(name, this.detection[name]);
+      this.items.set(name, c);
+    }
+    return c;
+  }
+
+  private compileCond(c: Cond): Compiled {
+    switch (c.t) {
+      case 'id':
+        return this.item(c.name);
+      case 'and':
+        return andOf(c.items.map((x) => this.compileCond(x)));
+      case 'or':
+        return orOf(c.items.map((x) => this.compileCond(x)));
+      case 'not': {
+        const inner = this.compileCond(c.item).match;
+        return { match: (ctx) => !inner(ctx), need: null };
+      }
+      case 'const':
+        return c.value ? { match: ALWAYS, need: null } : { match: NEVER, need: [] };
+    }
+  }
+
+  /** A search identifier: a map (AND of fields), a list (OR of maps / keywords) or a keyword. */
+  private compileItem(name: string, def: unknown): Compiled {
+    if (def === null || def === undefined) throw new SigmaRuleError(`detection '${name}' is empty`);
+    if (Array.isArray(def)) {
+      if (def.length === 0) throw new SigmaRuleError(`detection '${name}' is an empty list`);
+      const maps = def.filter(isPlainObject);
+      const keywords = def.filter((x) => !isPlainObject(x));
+      const alts = maps.map((m) => this.compileMap(name, m));
+      if (keywords.length > 0) alts.push(this.compileFieldSpec('', keywords));
+      return orOf(alts);
+    }
+    if (isPlainObject(def)) return this.compileMap(name, def);
+    return this.compileFieldSpec('', [def]);
+  }
+
+  private compileMap(name: string, map: Record<string, unknown>): Compiled {
+    const entries = Object.entries(map);
+    if (entries.length === 0) throw new SigmaRuleError(`detection '${name}' has an empty map`);
+    return andOf(
+      entries.map(([key, value]) => {
+        if (isPlainObject(value)) throw new SigmaRuleError(`detection '${name}': field '${key}' has a nested map value`);
+        return this.compileFieldSpec(key, Array.isArray(value) ? value : [value]);
+      }),
+    );
+  }
+
+  /** `Field|mods: values`; an empty field name is a keyword search over every string of the event. */
+  private compileFieldSpec(key: string, values: unknown[]): Compiled {
+    if (values.some((v) => Array.isArray(v) || isPlainObject(v))) {
+      throw new SigmaRuleError(`field '${key}': nested lists or maps are not Sigma values`);
+    }
+    const state = applyModifiers(key, values, this.opts);
+    if (state.field === '') return this.compileKeywords(state);
+    return this.compileField(state);
+  }
+
+  private compileKeywords(state: ValueState): Compiled {
+    if (state.match !== 'default' && state.match !== 're') {
+      throw new SigmaRuleError(`keyword search cannot use '${state.match}'`);
+    }
+    if (state.match === 'default') {
+      // Keywords are full-text terms: they match inside any string of the event.
+      state.values = state.values.map((v) =>
+        v.kind === 'str' ? { ...v, parts: wrapParts(v.parts, true, true) } : v.kind === 'num' || v.kind === 'bool' ? { kind: 'str', parts: [ANY, v.raw, ANY], raw: v.raw } : v,
+      );
+    }
+    const tests = state.values.map((v) => this.stringTest(v, state));
+    const need = this.valuesNeed(null, state);
+    const test = state.all ? (s: string[]) => tests.every((t) => s.some(t)) : (s: string[]) => s.some(anyOf(tests));
+    const useCased = state.match === 're' || state.cased || state.values.some((v) => v.kind === 'str' && v.forceCased);
+    if (useCased) {
+      return { match: (ctx) => test(ctx.allStrings()), need };
+    }
+    return { match: (ctx) => test(ctx.allLows()), need };
+  }
+
+  /** One string test; case-insensitive tests expect the lowercased string. */
+  private stringTest(v: RuleValue, state: ValueState): StringTest {
+    if (state.match === 're') {
+      if (v.kind !== 'str') throw new SigmaRuleError(`'re' needs a string value`);
+      const re = compileRegex(v.raw, state.reFlags);
+      if (re.warning) this.warnings.push(re.warning);
+      return re.test;
+    }
+    if (v.kind === 'bytes') return compileParts([v.buf.toString('latin1')]);
+    if (v.kind !== 'str') throw new SigmaRuleError(`value ${v.raw} cannot be used here`);
+    return compileParts(isCased(v, state) ? v.parts : lowerParts(v.parts));
+  }
+
+  private compileField(state: ValueState): Compiled {
+    const name = state.field;
+    const match = this.fieldPredicate(state);
+    return { match, need: state.negate ? null : this.valuesNeed(name, state) };
+  }
+
+  private fieldPredicate(state: ValueState): Predicate {
+    const name = state.field;
+    switch (state.match) {
+      case 'exists': {
+        if (state.values.length !== 1) throw new SigmaRuleError(`'exists' takes one boolean`);
+        const v = state.values[0];
+        const want = v.kind === 'bool' ? v.b : v.kind === 'str' ? parseBool(v.raw) : undefined;
+        if (want === undefined) throw new SigmaRuleError(`'exists' takes true or false, not ${v.raw}`);
+        return (ctx) => ctx.get(name).present === want;
+      }
+      case 'lt':
+      case 'lte':
+      case 'gt':
+      case 'gte':
+        return this.combine(state, state.values.map((v) => compareTest(state.match, v)));
+      case 'cidr':
+        return this.combine(state, state.values.map((v) => cidrTest(v)));
+      case 'fieldref':
+        return this.combine(state, state.values.map((v) => fieldrefTest(v, state)));
+      case 're': {
+        const tests = state.values.map((v) => this.stringTest(v, state));
+        return this.combine(
+          state,
+          tests.map((t) => (fv: FieldValue) => fv.strs.some(t)),
+        );
+      }
+      case 'default':
+        return this.defaultPredicate(state);
+    }
+  }
+
+  private defaultPredicate(state: ValueState): Predicate {
+    const name = state.field;
+    const stringVals = state.values.filter((v) => v.kind === 'str' || v.kind === 'bytes');
+    const others = state.values.filter((v) => v.kind !== 'str' && v.kind !== 'bytes');
+    const otherTests = others.map((v) => scalarTest(v));
+    let pred: Predicate;
+    if (state.all) {
+      const tests: FieldTest[] = [
+        ...stringVals.map((v) => this.leafStringTest(v, state)),
+        ...otherTests,
+      ];
+      pred = (ctx) => {
+        const fv = ctx.get(name);
+        for (const t of tests) if (!t(fv, ctx)) return false;
+        return tests.length > 0;
+      };
+    } else {
+      // Any-of over string values: one grouped test per case mode (sets, suffix lists, ...).
+      const lowered = stringVals.filter((v) => !isCased(v, state));
+      const cased = stringVals.filter((v) => isCased(v, state));
+      const tests: FieldTest[] = [...otherTests];
+      if (lowered.length > 0) {
+        const t = groupedTest(lowered.map((v) => lowerParts(partsOf(v))));
+        tests.push((fv, ctx) => ctx.lowsOf(fv).some(t));
+      }
+      if (cased.length > 0) {
+        const t = groupedTest(cased.map(partsOf));
+        tests.push((fv) => fv.strs.some(t));
+      }
+      const any = tests.length === 1 ? tests[0] : (fv: FieldValue, ctx: EventContext) => tests.some((t) => t(fv, ctx));
+      pred = (ctx) => any(ctx.get(name), ctx);
+    }
+    if (!state.negate) return pred;
+    return (ctx) => ctx.get(name).present && !pred(ctx);
+  }
+
+  private leafStringTest(v: RuleValue, state: ValueState): FieldTest {
+    const t = this.stringTest(v, state);
+    if (isCased(v, state)) return (fv) => fv.strs.some(t);
+    return (fv, ctx) => ctx.lowsOf(fv).some(t);
+  }
+
+  private combine(state: ValueState, tests: FieldTest[]): Predicate {
+    const name = state.field;
+    if (state.all) return (ctx) => tests.every((t) => t(ctx.get(name), ctx));
+    return (ctx) => {
+      const fv = ctx.get(name);
+      return tests.some((t) => t(fv, ctx));
+    };
+  }
+
+  /** Necessary literals of one field spec (default string matching only). */
+  private valuesNeed(field: string | null, state: ValueState): Need {
+    if ((state.match !== 'default' && state.match !== 're') || state.negate) return null;
+    const atoms: Atom[] = [];
+    for (const v of state.values) {
+      const atom = state.match === 're' ? regexAtom(field, v, state) : valueAtom(field, v, state);
+      if (state.all) {
+        if (atom && (!atoms[0] || atomCost(atom) < atomCost(atoms[0]))) atoms[0] = atom;
+        continue;
+      }
+      if (!atom) return null;
+      atoms.push(atom);
+    }
+    return atoms.length > 0 ? dedupe(atoms) : null;
+  }
+}
+
+type FieldTest = (fv: FieldValue, ctx: EventContext) => boolean;
+
+function partsOf(v: RuleValue): Part[] {
+  if (v.kind === 'bytes') return [v.buf.toString('latin1')];
+  if (v.kind === 'str') return v.parts;
+  return [v.raw];
+}
+
+function isCased(v: RuleValue, state: ValueState): boolean {
+  return state.cased || (v.kind === 'str' && v.forceCased === true) || v.kind === 'bytes';
+}
+
+/** Many values of one field OR-ed: exact values go to a Set, the rest are tried in turn. */
+function groupedTest(all: Part[][]): StringTest {
+  const exact = new Set<string>();
+  const rest: StringTest[] = [];
+  for (const parts of all) {
+    if (!hasWildcards(parts)) exact.add(parts.length === 0 ? '' : (parts[0] as string));
+    else rest.push(compileParts(parts));
+  }
+  if (rest.length === 0) return (s) => exact.has(s);
+  const anyRest = anyOf(rest);
+  if (exact.size === 0) return anyRest;
+  return (s) => exact.has(s) || anyRest(s);
+}
+
+function anyOf(tests: StringTest[]): StringTest {
+  if (tests.length === 1) return tests[0];
+  return (s) => {
+    for (const t of tests) if (t(s)) return true;
+    return false;
+  };
+}
+
+function parseBool(s: string): boolean | undefined {
+  const l = s.toLowerCase();
+  return l === 'true' ? true : l === 'false' ? false : undefined;
+}
+
+/** null: absent or null. Numbers: numbers and numeric strings. YAML booleans: booleans and "true"/"false". */
+function scalarTest(v: RuleValue): FieldTest {
+  if (v.kind === 'null') return (fv) => !fv.present;
+  if (v.kind === 'num') return (fv) => fv.leaves.some((l) => numericValue(l) === v.n);
+  if (v.kind === 'bool') {
+    return (fv) => fv.leaves.some((l) => l === v.b || (typeof l === 'string' && parseBool(l) === v.b));
+  }
+  throw new SigmaRuleError(`unexpected value ${v.raw}`);
+}
+
+function compareTest(kind: ValueState['match'], v: RuleValue): FieldTest {
+  const n = v.kind === 'num' ? v.n : v.kind === 'str' ? numericValue(v.raw) : undefined;
+  if (n === undefined) throw new SigmaRuleError(`'${kind}' needs a number, not ${v.raw}`);
+  const cmp =
+    kind === 'lt' ? (x: number) => x < n : kind === 'lte' ? (x: number) => x <= n : kind === 'gt' ? (x: number) => x > n : (x: number) => x >= n;
+  return (fv) =>
+    fv.leaves.some((l) => {
+      const x = numericValue(l);
+      return x !== undefined && cmp(x);
+    });
+}
+
+type IpAddr = ipaddr.IPv4 | ipaddr.IPv6;
+
+function cidrTest(v: RuleValue): FieldTest {
+  if (v.kind !== 'str') throw new SigmaRuleError(`'cidr' needs a network, not ${v.raw}`);
+  let range: [IpAddr, number];
+  try {
+    range = v.raw.includes('/') ? ipaddr.parseCIDR(v.raw) : [ipaddr.parse(v.raw), v.raw.includes(':') ? 128 : 32];
+  } catch {
+    throw new SigmaRuleError(`'cidr': invalid network ${v.raw}`);
+  }
+  const [net, bits] = range;
+  const kind = net.kind();
+  return (fv) =>
+    ipsOf(fv).some((ip) => {
+      if (ip.kind() === kind) return ip.match(net, bits);
+      // An IPv4 network also holds IPv4-mapped IPv6 addresses (::ffff:10.0.0.1).
+      if (kind === 'ipv4' && ip.kind() === 'ipv6' && (ip as ipaddr.IPv6).isIPv4MappedAddress()) {
+        return (ip as ipaddr.IPv6).toIPv4Address().match(net, bits);
+      }
+      return false;
+    });
+}
+
+function ipsOf(fv: FieldValue): IpAddr[] {
+  const memo = fv.memo ?? (fv.memo = new Map());
+  let ips = memo.get('ip') as IpAddr[] | undefined;
+  if (!ips) {
+    ips = [];
+    for (const s of fv.strs) {
+      const t = s.trim();
+      const bare = t.startsWith('[') && t.endsWith(']') ? t.slice(1, -1) : t;
+      if (ipaddr.isValid(bare)) ips.push(ipaddr.parse(bare));
+    }
+    memo.set('ip', ips);
+  }
+  return ips;
+}
+
+/** `fieldref`: the field equals (case-insensitively) the value of the named field. */
+function fieldrefTest(v: RuleValue, state: ValueState): FieldTest {
+  if (v.kind !== 'str' || hasWildcards(v.parts)) throw new SigmaRuleError(`'fieldref' needs a field name, not ${v.raw}`);
+  const other = v.raw;
+  const cased = state.cased;
+  return (fv, ctx) => {
+    const ov = ctx.get(other);
+    if (!fv.present || !ov.present) return false;
+    const mine = cased ? fv.strs : ctx.lowsOf(fv);
+    const theirs = new Set(cased ? ov.strs : ctx.lowsOf(ov));
+    return mine.some((s) => theirs.has(s));
+  };
+}
+
+function isAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 127) return false;
+  return true;
+}
+
+/**
+ * The longest literal fragment of a string value, lowercased. Sound for case-insensitive values
+ * (the matcher compares lowercased pattern and value). For case-sensitive values only ASCII
+ * fragments are used: their lowercase form provably occurs in the lowercased event string.
+ */
+function valueAtom(field: string | null, v: RuleValue, state: ValueState): Atom | null {
+  let frags: string[];
+  if (v.kind === 'num') return field === null ? null : { field, lit: v.raw, num: v.n };
+  if (v.kind === 'str') frags = literalFragments(v.parts);
+  else if (v.kind === 'bytes') frags = [v.buf.toString('latin1')];
+  else return null;
+  let best = '';
+  for (const f of frags) if (f.length > best.length) best = f;
+  if (best === '') return null;
+  if (isCased(v, state) && !isAscii(best)) return null;
+  return { field, lit: best.toLowerCase() };
+}
+
+function regexAtom(field: string | null, v: RuleValue, state: ValueState): Atom | null {
+  if (v.kind !== 'str') return null;
+  let best = '';
+  for (const lit of requiredLiterals(v.raw, state.reFlags)) if (lit.length > best.length) best = lit;
+  return best ? { field, lit: best } : null;
+}
+
+export function atomCost(a: Atom): number {
+  return 1 + 8 / a.lit.length;
+}
+
+export function needCost(n: Need): number {
+  if (n === null) return Infinity;
+  let c = 0;
+  for (const a of n) c += atomCost(a);
+  return c;
+}
+
+function dedupe(atoms: Atom[]): Atom[] {
+  const seen = new Set<string>();
+  return atoms.filter((a) => {
+    const k = `${a.field ?? ''}\u0000${a.num !== undefined ? '#' : ''}${a.lit}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+export function andOf(parts: Compiled[]): Compiled {
+  if (parts.length === 1) return parts[0];
+  let need: Need = null;
+  for (const p of parts) if (needCost(p.need) < needCost(need)) need = p.need;
+  const fns = parts.map((p) => p.match);
+  if (fns.length === 2) {
+    const [a, b] = fns;
+    return { match: (ctx) => a(ctx) && b(ctx), need };
+  }
+  return {
+    match: (ctx) => {
+      for (const f of fns) if (!f(ctx)) return false;
+      return true;
+    },
+    need,
+  };
+}
+
+export function orOf(parts: Compiled[]): Compiled {
+  if (parts.length === 1) return parts[0];
+  const need = parts.some((p) => p.need === null) ? null : dedupe(parts.flatMap((p) => p.need as Atom[]));
+  const fns = parts.map((p) => p.match);
+  if (fns.length === 2) {
+    const [a, b] = fns;
+    return { match: (ctx) => a(ctx) || b(ctx), need };
+  }
+  return {
+    match: (ctx) => {
+      for (const f of fns) if (f(ctx)) return true;
+      return false;
+    },
+    need,
+  };
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** Compile a `detection` (or filter) section. Throws SigmaRuleError with the reason. */
+export function compileDetection(detection: unknown, opts: ModifierOptions = {}): CompileResult {
+  if (!isPlainObject(detection)) throw new SigmaRuleError('detection must be a map');
+  const c = new DetectionCompiler(detection, opts);
+  const out = c.compile();
+  return { ...out, warnings: c.warnings };
+}

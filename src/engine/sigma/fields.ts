@@ -1,0 +1,168 @@
+/**
+ * Field access over `event.fields`, cached per event: each field a rule names is resolved once
+ * per event and each of its strings lowercased once, however many rules look at it.
+ */
+import { scalarString } from './values';
+
+/** One field of one event, as every matcher of that field sees it. */
+export interface FieldValue {
+  /** The field resolved to something other than null/undefined. */
+  present: boolean;
+  /** Non-null leaf values; arrays are flattened (any element may match). */
+  leaves: unknown[];
+  /** String views of the scalar leaves (numbers and booleans stringified). */
+  strs: string[];
+  /** `strs` lowercased; filled on first use. */
+  lows?: string[];
+  /** Per-matcher derived data (parsed IPs, numbers), filled on first use. */
+  memo?: Map<string, unknown>;
+}
+
+const ABSENT: FieldValue = Object.freeze({ present: false, leaves: [], strs: [], lows: [] }) as FieldValue;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Per-event evaluation context: the field cache plus lazily built whole-event views. */
+export class EventContext {
+  fields: Record<string, unknown> = {};
+  private cache = new Map<string, FieldValue>();
+  private lowerKeys: Map<string, string> | undefined;
+  private allLowsCache: string[] | undefined;
+  private allStrsCache: string[] | undefined;
+
+  reset(fields: Record<string, unknown>): this {
+    this.fields = fields;
+    this.cache.clear();
+    this.lowerKeys = undefined;
+    this.allLowsCache = undefined;
+    this.allStrsCache = undefined;
+    return this;
+  }
+
+  get(name: string): FieldValue {
+    let fv = this.cache.get(name);
+    if (fv === undefined) {
+      fv = toFieldValue(this.resolve(name));
+      this.cache.set(name, fv);
+    }
+    return fv;
+  }
+
+  lows(name: string): string[] {
+    return this.lowsOf(this.get(name));
+  }
+
+  lowsOf(fv: FieldValue): string[] {
+    return fv.lows ?? (fv.lows = fv.strs.map(lower));
+  }
+
+  /** String values of the whole event, nested objects and arrays included (keyword search). */
+  allStrings(): string[] {
+    if (this.allStrsCache === undefined) {
+      const out: string[] = [];
+      collectStrings(this.fields, out, 0);
+      this.allStrsCache = out;
+    }
+    return this.allStrsCache;
+  }
+
+  allLows(): string[] {
+    return this.allLowsCache ?? (this.allLowsCache = this.allStrings().map(lower));
+  }
+
+  /**
+   * Flat key first (`process.name` as one key), then the dotted path into nested objects;
+   * exact names first, then case-insensitively, because real logs vary in case.
+   */
+  private resolve(name: string): unknown {
+    const f = this.fields;
+    if (hasOwn.call(f, name)) return f[name];
+    const dotted = name.includes('.');
+    if (dotted) {
+      const v = walkPath(f, name.split('.'), false);
+      if (v !== undefined) return v;
+    }
+    const key = this.lowerKeyMap().get(name.toLowerCase());
+    if (key !== undefined) return f[key];
+    return dotted ? walkPath(f, name.split('.'), true) : undefined;
+  }
+
+  private lowerKeyMap(): Map<string, string> {
+    if (this.lowerKeys === undefined) {
+      const m = new Map<string, string>();
+      for (const k of Object.keys(this.fields)) {
+        const lk = k.toLowerCase();
+        if (!m.has(lk)) m.set(lk, k);
+      }
+      this.lowerKeys = m;
+    }
+    return this.lowerKeys;
+  }
+}
+
+function lower(s: string): string {
+  return s.toLowerCase();
+}
+
+function toFieldValue(v: unknown): FieldValue {
+  if (v === undefined || v === null) return ABSENT;
+  const leaves: unknown[] = [];
+  flatten(v, leaves);
+  const strs: string[] = [];
+  for (const leaf of leaves) {
+    const s = scalarString(leaf);
+    if (s !== undefined) strs.push(s);
+  }
+  return { present: true, leaves, strs };
+}
+
+function flatten(v: unknown, out: unknown[]): void {
+  if (Array.isArray(v)) {
+    for (const x of v) flatten(x, out);
+  } else if (v !== null && v !== undefined) {
+    out.push(v);
+  }
+}
+
+function childOf(obj: Record<string, unknown>, key: string, ci: boolean): unknown {
+  if (hasOwn.call(obj, key)) return obj[key];
+  if (!ci) return undefined;
+  const lk = key.toLowerCase();
+  for (const k of Object.keys(obj)) if (k.toLowerCase() === lk) return obj[k];
+  return undefined;
+}
+
+/** Follow a dotted path; arrays on the way fan out (any element may hold the rest of the path). */
+function walkPath(root: unknown, segs: string[], ci: boolean): unknown {
+  let cur: unknown[] = [root];
+  for (const seg of segs) {
+    const next: unknown[] = [];
+    for (const node of cur) {
+      for (const item of Array.isArray(node) ? node : [node]) {
+        if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
+        const child = childOf(item as Record<string, unknown>, seg, ci);
+        if (child !== undefined) next.push(child);
+      }
+    }
+    if (next.length === 0) return undefined;
+    cur = next;
+  }
+  return cur.length === 1 ? cur[0] : cur;
+}
+
+const MAX_DEPTH = 32;
+
+function collectStrings(v: unknown, out: string[], depth: number): void {
+  if (typeof v === 'string') {
+    out.push(v);
+    return;
+  }
+  if (v === null || typeof v !== 'object' || depth > MAX_DEPTH) return;
+  if (Array.isArray(v)) {
+    for (const x of v) collectStrings(x, out, depth + 1);
+    return;
+  }
+  for (const k in v as Record<string, unknown>) {
+    if (hasOwn.call(v, k)) collectStrings((v as Record<string, unknown>)[k], out, depth + 1);
+  }
+}

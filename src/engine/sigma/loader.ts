@@ -1,0 +1,175 @@
+/**
+ * Reads rule packs: files and folders (recursive, .yml/.yaml, sorted), several YAML documents
+ * per file. Never throws for a bad rule: each problem is collected with file, rule id and reason,
+ * and every other rule still loads.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { type CorrelationRule, parseCorrelationRule } from './correlation';
+import type { ModifierOptions } from './modifiers';
+import { type DetectionRule, type SigmaFilter, isRecord, parseDetectionRule, parseFilter, ruleIdentity } from './rule';
+import { type RuleLoadError, SigmaRuleError } from './types';
+
+export interface LoadOptions extends ModifierOptions {
+  /** Skip rules that provably cannot match before evaluating them (default true). */
+  prefilter?: boolean;
+}
+
+/** One correlation document as read, kept for tools (lint) that want the raw form. */
+export interface CorrelationDoc {
+  file: string;
+  doc: Record<string, unknown>;
+}
+
+export interface LoadResult {
+  detectionRules: DetectionRule[];
+  correlationRules: CorrelationRule[];
+  correlationDocs: CorrelationDoc[];
+  filters: SigmaFilter[];
+  errors: RuleLoadError[];
+  warnings: RuleLoadError[];
+  /** Rule files read (a file may hold several documents). */
+  files: string[];
+}
+
+export function listRuleFiles(paths: string[]): string[] {
+  const out: string[] = [];
+  const walk = (p: string): void => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const name of readdirSync(p).sort()) walk(join(p, name));
+    } else if (/\.ya?ml$/i.test(p)) {
+      out.push(p);
+    }
+  };
+  for (const p of paths) walk(p);
+  return out;
+}
+
+export function emptyLoadResult(): LoadResult {
+  return { detectionRules: [], correlationRules: [], correlationDocs: [], filters: [], errors: [], warnings: [], files: [] };
+}
+
+/** Rule packs given as text (tests, rules supplied by an API caller). */
+export function loadRuleTexts(sources: Array<{ file: string; text: string }>, opts: LoadOptions = {}): LoadResult {
+  const result = emptyLoadResult();
+  for (const { file, text } of sources) {
+    result.files.push(file);
+    loadRuleText(text, file, opts, result);
+  }
+  dropDuplicateIds(result);
+  return result;
+}
+
+export function loadRules(paths: string[], opts: LoadOptions = {}): LoadResult {
+  const result = emptyLoadResult();
+  let files: string[] = [];
+  try {
+    files = listRuleFiles(paths);
+  } catch (e) {
+    result.errors.push({ file: paths.join(', '), reason: `cannot read rule path: ${message(e)}` });
+  }
+  for (const file of files) {
+    result.files.push(file);
+    loadFile(file, opts, result);
+  }
+  dropDuplicateIds(result);
+  return result;
+}
+
+/** Load YAML text as if read from `file` (tests, API-supplied rules). */
+export function loadRuleText(text: string, file: string, opts: LoadOptions, result: LoadResult): void {
+  let docs;
+  try {
+    docs = parseAllDocuments(text, { prettyErrors: true });
+  } catch (e) {
+    result.errors.push({ file, reason: `YAML: ${message(e)}` });
+    return;
+  }
+  const list = Array.isArray(docs) ? docs : [docs];
+  const values: Array<Record<string, unknown> | undefined> = [];
+  for (const d of list) {
+    if (d.errors.length > 0) {
+      result.errors.push({ file, reason: `YAML: ${d.errors[0].message}` });
+      return;
+    }
+    const js: unknown = d.toJS();
+    if (js === null || js === undefined) continue;
+    if (!isRecord(js)) {
+      result.errors.push({ file, reason: 'YAML document is not a map' });
+      continue;
+    }
+    values.push(js);
+  }
+  if (values.some((v) => v && 'action' in v)) {
+    const id = values.map((v) => v && ruleIdentity(v)).find((x) => x?.ruleId || x?.title);
+    result.errors.push({ file, ...id, reason: "unsupported: Sigma v1 'action: global' multi-document rule" });
+    return;
+  }
+  values.forEach((doc, i) => doc && loadDocument(doc, file, i, values.length, opts, result));
+}
+
+function loadFile(file: string, opts: LoadOptions, result: LoadResult): void {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    result.errors.push({ file, reason: `cannot read: ${message(e)}` });
+    return;
+  }
+  loadRuleText(text, file, opts, result);
+}
+
+function loadDocument(
+  doc: Record<string, unknown>,
+  file: string,
+  index: number,
+  count: number,
+  opts: LoadOptions,
+  result: LoadResult,
+): void {
+  const ident = ruleIdentity(doc);
+  try {
+    if ('correlation' in doc) {
+      result.correlationDocs.push({ file, doc });
+      const parsed = parseCorrelationRule(doc, file);
+      if ('error' in parsed) throw new SigmaRuleError(parsed.error);
+      result.correlationRules.push(parsed);
+      return;
+    }
+    if ('filter' in doc) {
+      const filter = parseFilter(doc, file, opts);
+      result.filters.push(filter);
+      for (const w of filter.warnings) result.warnings.push({ file, ...ident, reason: w });
+      return;
+    }
+    if (!('detection' in doc)) throw new SigmaRuleError("not a Sigma rule: no 'detection', 'correlation' or 'filter' section");
+    const fallbackId = count > 1 ? `${basename(file)}#${index + 1}` : basename(file);
+    const rule = parseDetectionRule(doc, file, fallbackId, opts);
+    result.detectionRules.push(rule);
+    for (const w of rule.warnings) result.warnings.push({ file, ...ident, reason: w });
+  } catch (e) {
+    // A crash inside one rule is reported as that rule's problem, never stops the load.
+    const reason = e instanceof SigmaRuleError ? e.message : `internal error: ${message(e)}`;
+    result.errors.push({ file, ...ident, reason });
+  }
+}
+
+/** Rule ids must be unique: references (filters, correlations) would be ambiguous otherwise. */
+function dropDuplicateIds(result: LoadResult): void {
+  const seen = new Map<string, string>();
+  result.detectionRules = result.detectionRules.filter((r) => {
+    const prev = seen.get(r.ref.id);
+    if (prev === undefined) {
+      seen.set(r.ref.id, r.ref.file ?? '');
+      return true;
+    }
+    result.errors.push({ file: r.ref.file ?? '', ruleId: r.ref.id, title: r.ref.title, reason: `duplicate rule id (first loaded from ${prev})` });
+    return false;
+  });
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}

@@ -1,0 +1,137 @@
+/**
+ * Regular expressions of the `re` modifier: RE2 (linear time, safe on attacker-written log
+ * text) when the pattern compiles there; otherwise JS RegExp over a bounded input, reported
+ * as a load warning because backtracking is then possible.
+ */
+import RE2 from 're2';
+import { SigmaRuleError } from './types';
+
+/** JS RegExp fallback only ever sees this many characters of a value. */
+export const FALLBACK_INPUT_LIMIT = 4096;
+
+export interface CompiledRegex {
+  test: (s: string) => boolean;
+  engine: 're2' | 'js';
+  /** Why RE2 was not used (the warning text). */
+  warning?: string;
+}
+
+/** `(?i)` / `(?s)` / `(?m)` prefixes (16 corpus rules) become flags: JS has no inline flags. */
+export function splitInlineFlags(pattern: string): { source: string; flags: string } {
+  const m = /^\(\?([imsx]+)\)/.exec(pattern);
+  if (!m) return { source: pattern, flags: '' };
+  return { source: pattern.slice(m[0].length), flags: m[1].replace(/x/g, '') };
+}
+
+export function compileRegex(pattern: string, flagSet: Iterable<string>): CompiledRegex {
+  const inline = splitInlineFlags(pattern);
+  const flags = [...new Set([...flagSet, ...inline.flags])].sort().join('');
+  try {
+    const re = new RE2(inline.source, flags);
+    return { test: (s) => re.test(s), engine: 're2' };
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    let re: RegExp;
+    try {
+      re = new RegExp(inline.source, flags);
+    } catch (jsError) {
+      throw new SigmaRuleError(`invalid regex /${pattern}/: ${jsError instanceof Error ? jsError.message : String(jsError)}`);
+    }
+    return {
+      test: (s) => re.test(s.length > FALLBACK_INPUT_LIMIT ? s.slice(0, FALLBACK_INPUT_LIMIT) : s),
+      engine: 'js',
+      warning: `regex /${pattern}/ runs on JS RegExp with input bounded to ${FALLBACK_INPUT_LIMIT} chars (RE2: ${reason})`,
+    };
+  }
+}
+
+const SPECIAL_ESCAPES = new Set(['d', 'D', 'w', 'W', 's', 'S', 'b', 'B', 'A', 'z', 'Z', 'p', 'P', 'x', 'u', 'c', 'k', 'Q', 'E', 'C', 'G', 'n', 'r', 't', 'f', 'v', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+
+/**
+ * Literal runs every match of the regex must contain, lowercased (prefilter atoms). Conservative:
+ * any top-level alternation gives none; groups, classes, `.` and anchors end a run; a quantifier
+ * that allows zero repetitions removes the character before it. Only ASCII runs are returned;
+ * under the `i` flag RE2 folds `s`/`k` with `ſ`/`K` (not so after toLowerCase), so those
+ * letters also end a run.
+ */
+export function requiredLiterals(pattern: string, flagSet: Iterable<string>): string[] {
+  const { source, flags } = splitInlineFlags(pattern);
+  if (/^\(\?[a-z]*x/.test(pattern)) return [];
+  const ci = [...flagSet, ...flags].includes('i') || /\(\?[a-z]*i/.test(source);
+  const runs: string[] = [];
+  let run = '';
+  const end = (): void => {
+    if (run) runs.push(run);
+    run = '';
+  };
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (inClass) {
+      if (c === '\\') i++;
+      else if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '\\') {
+      const n = source[i + 1];
+      i++;
+      if (n === undefined) return [];
+      if (depth > 0) continue;
+      if (SPECIAL_ESCAPES.has(n) || /[A-Za-z0-9]/.test(n)) {
+        end();
+        continue;
+      }
+      if (!addChar(n)) end();
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      if (depth === 0) end();
+      continue;
+    }
+    if (c === '(') {
+      depth++;
+      if (depth === 1) end();
+      continue;
+    }
+    if (c === ')') {
+      depth = Math.max(0, depth - 1);
+      continue;
+    }
+    if (c === '|') {
+      if (depth === 0) return [];
+      continue;
+    }
+    if (depth > 0) continue;
+    if (c === '?' || c === '*') {
+      run = run.slice(0, -1);
+      end();
+      continue;
+    }
+    if (c === '{') {
+      if (/^\{0*[,}]/.test(source.slice(i))) run = run.slice(0, -1);
+      end();
+      const close = source.indexOf('}', i);
+      if (close > i) i = close;
+      continue;
+    }
+    if (c === '+' || c === '.' || c === '^' || c === '$') {
+      end();
+      continue;
+    }
+    if (!addChar(c)) end();
+  }
+  end();
+  // A quantifier directly after a group or class applies to it, handled by ending the run there.
+  return runs.filter((r) => r.length > 0);
+
+  function addChar(ch: string): boolean {
+    const code = ch.charCodeAt(0);
+    if (code > 127) return false;
+    const low = ch.toLowerCase();
+    if (ci && (low === 's' || low === 'k')) return false;
+    run += low;
+    return true;
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The rule model: one Sigma YAML document turned into a compiled detection rule or a filter.
+ * Validation follows the Sigma v2 JSON schemas; every problem becomes a reason string.
+ */
+import type { LogSource, RuleRef } from '../model';
+import { type Need, type Predicate, compileDetection } from './compiler';
+import type { ModifierOptions } from './modifiers';
+import { type NormLogSource, normalizeLogSource } from './logsource';
+import { type RuleMeta, SigmaRuleError } from './types';
+
+export interface DetectionRule {
+  ref: RuleRef;
+  /** As written in the rule (`definition` moves to `meta`). */
+  logsource: LogSource;
+  meta: RuleMeta;
+  /** Titles (or ids) of the filters applied to this rule. */
+  filters: string[];
+  /** Compiled detection, filters included. */
+  match: Predicate;
+  /** Necessary literals (prefilter); null when the rule has none. */
+  need: Need;
+  /** Normalised logsource used for routing. */
+  route: NormLogSource;
+  warnings: string[];
+}
+
+export interface SigmaFilter {
+  title: string;
+  id?: string;
+  file: string;
+  /** Referenced rule ids or names; undefined = every rule with the same logsource. */
+  rules?: string[];
+  logsource: NormLogSource;
+  match: Predicate;
+  warnings: string[];
+}
+
+const LEVELS = new Set(['informational', 'low', 'medium', 'high', 'critical']);
+const STATUSES = new Set(['stable', 'test', 'experimental', 'deprecated', 'unsupported']);
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function optString(doc: Record<string, unknown>, key: string): string | undefined {
+  const v = doc[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  throw new SigmaRuleError(`'${key}' must be a string`);
+}
+
+function optStrings(doc: Record<string, unknown>, key: string): string[] | undefined {
+  const v = doc[key];
+  if (v === undefined || v === null) return undefined;
+  const list = Array.isArray(v) ? v : [v];
+  return list.filter((x) => x !== null && x !== undefined).map((x) => (typeof x === 'string' ? x : JSON.stringify(x)));
+}
+
+function readLogSource(doc: Record<string, unknown>): { logsource: LogSource; definition?: string } {
+  const ls = doc.logsource;
+  if (!isRecord(ls)) throw new SigmaRuleError("'logsource' must be a map");
+  const out: LogSource = {};
+  for (const part of ['product', 'category', 'service'] as const) {
+    const v = ls[part];
+    if (v === undefined || v === null) continue;
+    if (typeof v !== 'string') throw new SigmaRuleError(`'logsource.${part}' must be a string`);
+    out[part] = v;
+  }
+  return { logsource: out, definition: typeof ls.definition === 'string' ? ls.definition : undefined };
+}
+
+function readRelated(doc: Record<string, unknown>): RuleMeta['related'] {
+  const v = doc.related;
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v)) throw new SigmaRuleError("'related' must be a list");
+  return v.map((r) => {
+    if (!isRecord(r) || typeof r.id !== 'string' || typeof r.type !== 'string') {
+      throw new SigmaRuleError("'related' entries need 'id' and 'type'");
+    }
+    return { id: r.id, type: r.type };
+  });
+}
+
+/** Metadata shared by detection rules and what the loader reports on errors. */
+export function ruleIdentity(doc: Record<string, unknown>): { ruleId?: string; title?: string } {
+  return {
+    ruleId: typeof doc.id === 'string' ? doc.id : undefined,
+    title: typeof doc.title === 'string' ? doc.title : undefined,
+  };
+}
+
+export function parseDetectionRule(
+  doc: Record<string, unknown>,
+  file: string,
+  fallbackId: string,
+  opts: ModifierOptions,
+): DetectionRule {
+  const title = optString(doc, 'title');
+  if (!title) throw new SigmaRuleError("missing 'title'");
+  if (doc.logsource === undefined) throw new SigmaRuleError("missing 'logsource'");
+  if (!isRecord(doc.detection)) throw new SigmaRuleError("'detection' must be a map");
+  const { logsource, definition } = readLogSource(doc);
+  const level = optString(doc, 'level');
+  if (level !== undefined && !LEVELS.has(level)) throw new SigmaRuleError(`invalid level '${level}'`);
+  const status = optString(doc, 'status');
+  if (status !== undefined && !STATUSES.has(status)) throw new SigmaRuleError(`invalid status '${status}'`);
+  const compiled = compileDetection(doc.detection, opts);
+  const ref: RuleRef = {
+    id: optString(doc, 'id') ?? fallbackId,
+    title,
+    // An unrated rule is reported as medium, Sigma's middle level, rather than guessed high or dropped.
+    level: level ?? 'medium',
+    status,
+    tags: optStrings(doc, 'tags') ?? [],
+    file,
+    name: optString(doc, 'name'),
+    description: optString(doc, 'description'),
+  };
+  const meta: RuleMeta = {
+    related: readRelated(doc),
+    taxonomy: optString(doc, 'taxonomy'),
+    license: optString(doc, 'license'),
+    author: optString(doc, 'author'),
+    references: optStrings(doc, 'references'),
+    date: optString(doc, 'date'),
+    modified: optString(doc, 'modified'),
+    fields: optStrings(doc, 'fields'),
+    falsepositives: optStrings(doc, 'falsepositives'),
+    scope: optStrings(doc, 'scope'),
+    definition,
+  };
+  return {
+    ref,
+    logsource,
+    meta,
+    filters: [],
+    match: compiled.match,
+    need: compiled.need,
+    route: normalizeLogSource(logsource),
+    warnings: compiled.warnings,
+  };
+}
+
+/** A Sigma filter document (`filter:` with `rules`, search identifiers and `condition`). */
+export function parseFilter(doc: Record<string, unknown>, file: string, opts: ModifierOptions): SigmaFilter {
+  const title = optString(doc, 'title');
+  if (!title) throw new SigmaRuleError("missing 'title'");
+  const section = doc.filter;
+  if (!isRecord(section)) throw new SigmaRuleError("'filter' must be a map");
+  const { logsource } = readLogSource(doc);
+  let rules: string[] | undefined;
+  if (section.rules !== undefined && section.rules !== null) {
+    const list = Array.isArray(section.rules) ? section.rules : [section.rules];
+    if (list.some((r) => typeof r !== 'string')) throw new SigmaRuleError("'filter.rules' must list rule ids or names");
+    rules = list as string[];
+  }
+  const detection: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(section)) if (k !== 'rules') detection[k] = v;
+  const compiled = compileDetection(detection, opts);
+  return {
+    title,
+    id: optString(doc, 'id'),
+    file,
+    rules,
+    logsource: normalizeLogSource(logsource),
+    match: compiled.match,
+    warnings: compiled.warnings,
+  };
+}
+
+/** `rules` absent: the filter applies to every rule whose logsource sets the same parts (as pySigma). */
+export function filterAppliesTo(filter: SigmaFilter, rule: DetectionRule): boolean {
+  if (filter.rules) {
+    return filter.rules.includes(rule.ref.id) || (rule.ref.name !== undefined && filter.rules.includes(rule.ref.name));
+  }
+  const f = filter.logsource;
+  const r = rule.route;
+  return f.product === r.product && f.category === r.category && f.service === r.service;
+}
+
+/** `original and not filter`: the filter removes matches, never adds them (the need stays valid). */
+export function applyFilter(rule: DetectionRule, filter: SigmaFilter): void {
+  const base = rule.match;
+  const excl = filter.match;
+  rule.match = (ctx) => base(ctx) && !excl(ctx);
+  rule.filters.push(filter.title);
+}

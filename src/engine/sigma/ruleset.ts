@@ -1,0 +1,176 @@
+/**
+ * A loaded rule pack: detection rules routed by logsource, each route with its own literal
+ * prefilter, plus correlation rules evaluated over the detection hits (event time).
+ */
+import type { CorrelationHit, DetectionHit, RuleRef } from '../model';
+import { type CorrelationRule, evaluateCorrelations, hiddenRuleKeys, isReported } from './correlation';
+import { EventContext } from './fields';
+import { type CorrelationDoc, type LoadOptions, type LoadResult, loadRuleTexts, loadRules } from './loader';
+import { logsourceCompatible, logsourceKey, normalizeLogSource } from './logsource';
+import { Prefilter } from './prefilter';
+import { type DetectionRule, type SigmaFilter, applyFilter, filterAppliesTo } from './rule';
+import type { MatchOptions, RuleLoadError, SigmaEvent } from './types';
+
+export interface EvaluateOptions extends MatchOptions {
+  /** Also report hits of rules consumed by a `generate: false` correlation. */
+  includeHidden?: boolean;
+}
+
+export interface EvaluateResult {
+  detections: DetectionHit[];
+  correlations: CorrelationHit[];
+}
+
+interface Route {
+  rules: DetectionRule[];
+  prefilter: Prefilter | undefined;
+}
+
+export class RuleSet {
+  readonly detectionRules: DetectionRule[];
+  readonly correlationRules: CorrelationRule[];
+  readonly correlationDocs: CorrelationDoc[];
+  readonly filters: SigmaFilter[];
+  readonly errors: RuleLoadError[];
+  readonly warnings: RuleLoadError[];
+  readonly files: string[];
+  readonly prefilterEnabled: boolean;
+  private readonly routes = new Map<string, Route>();
+  private allRoute: Route | undefined;
+  private readonly ctx = new EventContext();
+
+  constructor(loaded: LoadResult, opts: { prefilter?: boolean } = {}) {
+    this.detectionRules = loaded.detectionRules;
+    this.correlationRules = loaded.correlationRules;
+    this.correlationDocs = loaded.correlationDocs;
+    this.filters = loaded.filters;
+    this.errors = loaded.errors;
+    this.warnings = loaded.warnings;
+    this.files = loaded.files;
+    this.prefilterEnabled = opts.prefilter !== false;
+    this.applyFilters();
+    this.checkCorrelationRefs();
+  }
+
+  /** Detection plus correlation rules. */
+  get size(): number {
+    return this.detectionRules.length + this.correlationRules.length;
+  }
+
+  /** Detection rules matching one event, in load order. */
+  matchEvent(event: SigmaEvent, opts: MatchOptions = {}): RuleRef[] {
+    return this.matchingRules(event, opts).map((r) => r.ref);
+  }
+
+  /** Same as matchEvent, with the full rule objects. */
+  matchingRules(event: SigmaEvent, opts: MatchOptions = {}): DetectionRule[] {
+    const route = opts.ignoreLogsource ? this.everyRule() : this.route(event);
+    if (route.rules.length === 0) return [];
+    const ctx = this.ctx.reset(event.fields ?? {});
+    const out: DetectionRule[] = [];
+    if (route.prefilter) {
+      for (const i of route.prefilter.candidates(ctx)) {
+        const rule = route.rules[i];
+        if (safeMatch(rule, ctx)) out.push(rule);
+      }
+      return out;
+    }
+    for (const rule of route.rules) if (safeMatch(rule, ctx)) out.push(rule);
+    return out;
+  }
+
+  /** Detections over all events, then the correlation rules over those hits. */
+  evaluate(events: Iterable<SigmaEvent>, opts: EvaluateOptions = {}): EvaluateResult {
+    const hits: Array<{ rule: RuleRef; event: SigmaEvent }> = [];
+    for (const event of events) {
+      for (const rule of this.matchEvent(event, opts)) hits.push({ rule, event });
+    }
+    const correlations = this.correlationRules.length > 0 ? evaluateCorrelations(this.correlationRules, hits, { includeHidden: opts.includeHidden }) : [];
+    const hidden = opts.includeHidden ? new Set<string>() : hiddenRuleKeys(this.correlationRules);
+    const detections = hits.filter((h) => isReported(h.rule, hidden)).map((h) => ({ rule: h.rule, eventIndex: h.event.index }));
+    return { detections, correlations };
+  }
+
+  /** Rules routed to an event logsource, for diagnostics and benchmarks. */
+  routeSize(event: Pick<SigmaEvent, 'logsource'>): { rules: number; unconditional: number } {
+    const r = this.route(event);
+    return { rules: r.rules.length, unconditional: r.prefilter?.unconditional ?? r.rules.length };
+  }
+
+  private route(event: Pick<SigmaEvent, 'logsource'>): Route {
+    const ls = normalizeLogSource(event.logsource);
+    const key = logsourceKey(ls);
+    let route = this.routes.get(key);
+    if (!route) {
+      route = this.buildRoute(this.detectionRules.filter((r) => logsourceCompatible(r.route, ls)));
+      this.routes.set(key, route);
+    }
+    return route;
+  }
+
+  private everyRule(): Route {
+    return (this.allRoute ??= this.buildRoute(this.detectionRules));
+  }
+
+  private buildRoute(rules: DetectionRule[]): Route {
+    return { rules, prefilter: this.prefilterEnabled ? new Prefilter(rules.map((r) => r.need)) : undefined };
+  }
+
+  private applyFilters(): void {
+    for (const filter of this.filters) {
+      let applied = 0;
+      for (const rule of this.detectionRules) {
+        if (!filterAppliesTo(filter, rule)) continue;
+        applyFilter(rule, filter);
+        applied++;
+      }
+      const missing = (filter.rules ?? []).filter(
+        (ref) => !this.detectionRules.some((r) => r.ref.id === ref || r.ref.name === ref),
+      );
+      for (const ref of missing) {
+        this.warnings.push({ file: filter.file, ruleId: filter.id, title: filter.title, reason: `filter references unknown rule '${ref}'` });
+      }
+      if (applied === 0 && missing.length === 0) {
+        this.warnings.push({ file: filter.file, ruleId: filter.id, title: filter.title, reason: 'filter applies to no loaded rule' });
+      }
+    }
+  }
+
+  private checkCorrelationRefs(): void {
+    const known = new Set<string>();
+    for (const r of this.detectionRules) {
+      known.add(r.ref.id);
+      if (r.ref.name) known.add(r.ref.name);
+    }
+    for (const c of this.correlationRules) {
+      known.add(c.ref.id);
+      if (c.ref.name) known.add(c.ref.name);
+    }
+    for (const c of this.correlationRules) {
+      for (const ref of c.rules) {
+        if (!known.has(ref)) {
+          this.warnings.push({ file: c.ref.file ?? '', ruleId: c.ref.id, title: c.ref.title, reason: `correlation references unknown rule '${ref}'` });
+        }
+      }
+    }
+  }
+}
+
+/** A rule that throws at run time (a native regex error on odd input) counts as no match. */
+function safeMatch(rule: DetectionRule, ctx: EventContext): boolean {
+  try {
+    return rule.match(ctx);
+  } catch {
+    return false;
+  }
+}
+
+export function loadRuleSet(paths: string[], options: LoadOptions = {}): RuleSet {
+  return new RuleSet(loadRules(paths, options), { prefilter: options.prefilter });
+}
+
+/** A rule set from YAML texts, each named by the file it stands for. */
+export function ruleSetFromText(sources: Array<{ file: string; text: string }> | string, options: LoadOptions = {}): RuleSet {
+  const list = typeof sources === 'string' ? [{ file: 'inline.yml', text: sources }] : sources;
+  return new RuleSet(loadRuleTexts(list, options), { prefilter: options.prefilter });
+}
