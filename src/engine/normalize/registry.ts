@@ -5,7 +5,9 @@ import { genericFormat } from './formats/generic';
 import { m365Format } from './formats/m365';
 import { oktaFormat } from './formats/okta';
 import { proxyFormat } from './formats/proxy';
+import { suricataFormat } from './formats/suricata';
 import { windowsFormat } from './formats/windows';
+import { zeekFormat, zeekTsvFormat } from './formats/zeek';
 import type { LineFormat, ObjectFormat } from './types';
 
 /**
@@ -18,10 +20,12 @@ export const OBJECT_FORMATS: readonly ObjectFormat[] = [
   oktaFormat,
   entraFormat,
   m365Format,
+  zeekFormat,
+  suricataFormat,
   proxyFormat,
   firewallFormat,
   genericFormat,
 ];
 
 /** Line formats, most specific first (header-driven and tagged formats before free-form syslog). */
-export const LINE_FORMATS: readonly LineFormat[] = [];
+export const LINE_FORMATS: readonly LineFormat[] = [zeekTsvFormat];
