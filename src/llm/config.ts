@@ -16,6 +16,8 @@ export interface LlmConfig {
   concurrency: number;
   /** Time kept back from the request deadline for the fallback and the response itself. */
   safetyMarginMs: number;
+  /** Optional cap on the narrative stage; undefined = whatever is left of the request budget. */
+  timeoutMs?: number;
   temperature: number;
   maxOutputTokens: number;
   /** How the provider is asked for structured output; undefined = the provider class default. */
@@ -65,6 +67,15 @@ const EnvSchema = z
     ANTHROPIC_API_KEY: optionalText,
     LANTERN_LLM_CONCURRENCY: integerIn('LANTERN_LLM_CONCURRENCY', 1, 256, DEFAULT_CONCURRENCY),
     LANTERN_LLM_SAFETY_MARGIN_MS: integerIn('LANTERN_LLM_SAFETY_MARGIN_MS', 0, 60000, DEFAULT_SAFETY_MARGIN_MS),
+    LANTERN_LLM_TIMEOUT_MS: z.preprocess(
+      blankToUndefined,
+      z.coerce
+        .number({ error: 'LANTERN_LLM_TIMEOUT_MS must be a number' })
+        .int('LANTERN_LLM_TIMEOUT_MS must be a whole number')
+        .min(500, 'LANTERN_LLM_TIMEOUT_MS must be at least 500')
+        .max(600000, 'LANTERN_LLM_TIMEOUT_MS must be at most 600000')
+        .optional(),
+    ),
     LANTERN_LLM_MAX_OUTPUT_TOKENS: integerIn('LANTERN_LLM_MAX_OUTPUT_TOKENS', 64, 32768, 1200),
     LANTERN_LLM_TEMPERATURE: z.preprocess(
       blankToUndefined,
@@ -151,6 +162,7 @@ export function validateLlmConfig(env: Env = process.env): LlmConfig {
     apiKey: provider === 'none' ? undefined : apiKeyFor(provider, e),
     concurrency: e.LANTERN_LLM_CONCURRENCY,
     safetyMarginMs: e.LANTERN_LLM_SAFETY_MARGIN_MS,
+    timeoutMs: e.LANTERN_LLM_TIMEOUT_MS,
     temperature: e.LANTERN_LLM_TEMPERATURE,
     maxOutputTokens: e.LANTERN_LLM_MAX_OUTPUT_TOKENS,
     structuredMethod: e.LANTERN_LLM_STRUCTURED_METHOD,

@@ -200,3 +200,12 @@ describe('LlmNarrator against a prompt injection in the logs', () => {
     expect(result.provenance.source).toBe('llm');
   });
 });
+
+describe('LlmNarrator with LANTERN_LLM_TIMEOUT_MS', () => {
+  it('gives the model no more than the configured cap even when the request budget is larger', async () => {
+    const model = new RecordingFakeModel({ responses: [json(GOOD_ANSWER)], sleep: 2500 });
+    const narrator = new LlmNarrator({ config: testConfig({ timeoutMs: 800 }), model, deterministic: deterministicDouble });
+    const result = await narrator.narrate(sshIntrusionFindings(), { deadline: inSeconds(60), requestId: 'cap' });
+    expect(result.provenance.fallback_reason).toBe('timeout');
+  });
+});

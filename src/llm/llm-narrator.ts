@@ -131,7 +131,8 @@ export class LlmNarrator implements Narrator {
       return { narrative: this.deps.deterministic(findings), provenance: { source: 'deterministic', provider: 'none' } };
     }
     const started = this.now();
-    const budgetEnd = opts.deadline - this.deps.config.safetyMarginMs;
+    const { safetyMarginMs, timeoutMs } = this.deps.config;
+    const budgetEnd = Math.min(opts.deadline - safetyMarginMs, timeoutMs === undefined ? Infinity : started + timeoutMs);
     const attempt = this.prepare(findings, opts, budgetEnd);
     const outcome = await this.withSlot(attempt);
     const result = outcome.ok
