@@ -10,23 +10,22 @@ import { requestIdOf, RequestWithId } from './request-id';
  * reach the logs.
  */
 export function loggerParams(config: AppConfig, stream?: DestinationStream): Params {
-  return {
-    pinoHttp: {
-      level: config.logLevel,
-      genReqId: (req: IncomingMessage) => requestIdOf(req as IncomingMessage & RequestWithId),
-      customAttributeKeys: { reqId: 'request_id' },
-      quietReqLogger: true,
-      redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'headers.authorization'],
-        censor: '[redacted]',
-      },
-      serializers: {
-        req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
-        res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      ...(stream ? { stream } : {}),
+  const options = {
+    level: config.logLevel,
+    genReqId: (req: IncomingMessage) => requestIdOf(req as IncomingMessage & RequestWithId),
+    customAttributeKeys: { reqId: 'request_id' },
+    quietReqLogger: true,
+    redact: {
+      paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]', 'headers.authorization'],
+      censor: '[redacted]',
     },
+    serializers: {
+      req: (req: { method?: string; url?: string }) => ({ method: req.method, url: req.url }),
+      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (_req: IncomingMessage, res: ServerResponse, err?: Error) =>
+      err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
   };
+  // A [options, stream] pair makes both the per-request and the application logger write to `stream`.
+  return { pinoHttp: stream ? [options, stream] : options };
 }

@@ -1,0 +1,99 @@
+/**
+ * The HTTP server. `createApp()` builds the fully configured Nest application (also used by the
+ * e2e tests and the benchmark); `main()` adds first-start seeding and listens.
+ */
+import 'reflect-metadata';
+import { Logger as NestLogger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import { AppModule } from './app.module';
+import { ApiKeysService } from './auth/api-keys.service';
+import { seedStarterAccount } from './auth/seed';
+import { jsonOnlyMiddleware } from './common/json-only.middleware';
+import { requestIdMiddleware } from './common/request-id';
+import { AppConfig, ConfigError, loadConfig } from './config/config';
+import { AccountsService } from './persistence/accounts.service';
+
+export interface CreateAppOptions {
+  logStream?: DestinationStream;
+}
+
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config, options), {
+    bodyParser: false,
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(requestIdMiddleware);
+  app.use(jsonOnlyMiddleware);
+  app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: true });
+  app.enableShutdownHooks();
+  setupOpenApi(app);
+  await app.init();
+  return app;
+}
+
+function setupOpenApi(app: NestExpressApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Lantern incident analysis API')
+      .setDescription(
+        'Sigma detection, attack-chain correlation, MITRE ATT&CK mapping and a narrative for batches of security events. ' +
+          'Authenticate with "Authorization: Bearer lnt_live_...". Errors use one envelope: ' +
+          '{ "error": { "code", "message", "details": [...] }, "meta": { "request_id" } }.',
+      )
+      .setVersion('1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'lnt_live_ API key' }, 'api-key')
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+}
+
+/** Creates the starter account and prints its key once (stdout); logs never carry the key itself. */
+export async function seedIfEmpty(app: NestExpressApplication, config: AppConfig): Promise<string | undefined> {
+  if (!config.seed) return undefined;
+  const created = await seedStarterAccount(app.get(AccountsService), app.get(ApiKeysService));
+  if (!created) return undefined;
+  new NestLogger('Bootstrap').log(
+    { account: 'starter', plan: 'starter', credits: 500, key_id: created.record.id, key_prefix: created.record.prefix },
+    'Empty database: created a Starter account with 500 credits and one ai:read key (printed once on stdout)',
+  );
+  process.stdout.write(
+    `\nLantern: first start. Your API key (shown only once, keep it safe):\n\n  ${created.key}\n\n` +
+      `Try: curl -X POST http://localhost:${config.port}/api/v1/ai/analysis -H "Authorization: Bearer ${created.key}" ` +
+      `-H "Content-Type: application/json" -d @examples/api-doc-example.json\n\n`,
+  );
+  return created.key;
+}
+
+export async function main(): Promise<void> {
+  let config: AppConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`lantern: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const app = await createApp(config);
+  await seedIfEmpty(app, config);
+  await app.listen(config.port, config.host);
+  app.get(Logger).log(`Lantern listening on http://${config.host}:${config.port} (docs at /docs)`, 'Bootstrap');
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`lantern: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,33 @@
+/** First start outside production: one Starter account with 500 credits and a working key. */
+import request from 'supertest';
+import { seedIfEmpty } from '../src/main';
+import { DOC_EXAMPLE, startTestApp, TestApp } from './support/test-app';
+
+describe('first start', () => {
+  let t: TestApp;
+  let stdout: jest.SpyInstance;
+  beforeAll(async () => {
+    t = await startTestApp('sqlite');
+    stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterAll(async () => {
+    stdout.mockRestore();
+    await t?.close();
+  });
+
+  it('creates a Starter account with 500 credits, prints its key once, and the key works', async () => {
+    const key = await seedIfEmpty(t.app, { ...t.config, seed: true });
+    expect(key).toMatch(/^lnt_live_/);
+    expect(stdout.mock.calls.map((c) => String(c[0])).join('')).toContain(key!);
+    expect(t.logs.join('\n')).not.toContain(key!);
+    const accounts = await t.accounts.list();
+    expect(accounts.map((a) => [a.plan, a.balance])).toEqual([['starter', 500]]);
+    const res = await request(t.server).post('/api/v1/ai/analysis').set('Authorization', `Bearer ${key}`).send(DOC_EXAMPLE).expect(200);
+    expect(res.body.meta.credits_remaining).toBe(485);
+  });
+
+  it('does nothing once an account exists, and never in production', async () => {
+    expect(await seedIfEmpty(t.app, { ...t.config, seed: true })).toBeUndefined();
+    expect(await seedIfEmpty(t.app, { ...t.config, seed: false, production: true })).toBeUndefined();
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * Which databases the e2e suites run against. SQLite always; PostgreSQL when reachable.
+ * With CI=true an unreachable PostgreSQL fails the run loudly instead of being skipped.
+ */
+import { spawnSync } from 'node:child_process';
+
+export type Driver = 'sqlite' | 'postgres';
+
+export const POSTGRES_URL = process.env.LANTERN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const IN_CI = /^(1|true|yes)$/i.test(process.env.CI ?? '');
+
+let postgresReachable: boolean | undefined;
+
+/** Synchronous probe, so that `describe.skip` can be decided while Jest collects tests. */
+function probePostgres(): boolean {
+  if (postgresReachable !== undefined) return postgresReachable;
+  const script = `
+    const { Client } = require('pg');
+    const c = new Client({ connectionString: process.argv[1], connectionTimeoutMillis: 3000 });
+    c.connect().then(() => c.query('select 1')).then(() => c.end()).then(() => process.exit(0), () => process.exit(1));`;
+  const result = spawnSync(process.execPath, ['-e', script, POSTGRES_URL], { timeout: 10_000, cwd: __dirname });
+  postgresReachable = result.status === 0;
+  return postgresReachable;
+}
+
+/** Runs `suite` once per database: `describe('<name> [sqlite]')`, `describe('<name> [postgres]')`. */
+export function describeEachDatabase(name: string, suite: (driver: Driver) => void): void {
+  describe(`${name} [sqlite]`, () => suite('sqlite'));
+  if (probePostgres()) {
+    describe(`${name} [postgres]`, () => suite('postgres'));
+    return;
+  }
+  if (IN_CI) {
+    describe(`${name} [postgres]`, () => {
+      it('needs PostgreSQL (CI=true)', () => {
+        throw new Error(`PostgreSQL is unreachable at ${POSTGRES_URL}; CI requires the PostgreSQL suites to run`);
+      });
+    });
+    return;
+  }
+  // eslint-disable-next-line no-console
+  console.warn(`[${name}] PostgreSQL unreachable at ${POSTGRES_URL}: PostgreSQL suite skipped (set CI=true to make this fail)`);
+  describe.skip(`${name} [postgres]`, () => suite('postgres'));
+}
