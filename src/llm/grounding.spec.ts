@@ -28,7 +28,8 @@ describe('extractEntities', () => {
   it('does not treat prose, dates, hash algorithm names or counts as entities', () => {
     const prose =
       'On 2026-04-03T14:22:00Z, i.e. within minutes, the account was used; rotate credentials within a 30-day window, ' +
-      'protect Tier-0 assets, prefer SHA256 and SHA-256 over MD5, and block RC4 tickets (e.g. via GPO).';
+      'protect Tier-0 assets, prefer SHA256 and SHA-256 over MD5, and block RC4 tickets (e.g. via GPO). ' +
+      'A Base64-encoded, x64-based payload reached an RFC1918 address over 64-bit TLS12.';
     expect(extractEntities(prose)).toEqual([]);
   });
 });

@@ -43,7 +43,10 @@ const DOTTED_STOPLIST = new Set(['e.g', 'i.e', 'node.js', 'asp.net', 'vue.js', '
 const HYPHEN_PREFIX_STOPLIST =
   /^(?:tier|level|layer|top|phase|step|stage|sha|md|utf|iso|rfc|x86|x64|windows|server|sql|tls|ssl|http|ipv|smb|smbv|ntlm|ntlmv|type|event|eventid|id|port|rc|aes|des|cwe|ms|ws|covid|office|microsoft|nist|pci|soc|gdpr|log4j|cis|sp|owasp|mitre|att|p\d*)-/i;
 const NUMBER_WORD = /^\d+-[A-Za-z]+$/;
-const CAPS_STOPLIST = new Set(['SHA256', 'SHA384', 'SHA512', 'SHA224', 'AES128', 'AES256', 'WIN32', 'WIN64', 'WIN10', 'WIN11', 'TLS12', 'TLS13', 'HTTP11', 'M365', 'O365', 'CIS18', 'ISO27001', 'SOC2', 'NTLMV2', 'SMBV1', 'SMBV2', 'SMBV3', 'UTF16', 'PS51']);
+/** `Base64-encoded`, `x64-based`, `Log4j-style`: a technical word plus an ordinary English suffix. */
+const PROSE_SUFFIX =
+  /-(?:encoded|decoded|based|bits?|bytes?|days?|hours?|minutes?|min|seconds?|sec|weeks?|months?|years?|only|like|style|level|related|enabled|disabled|signed|compatible|char(?:acter)?s?|digits?|factor|steps?|hops?|stages?|encrypted|compliant|capable|aware|specific|wide|class|grade|series|hosted|protected|formatted|compressed|obfuscated|packed|driven|powered|era|format)$/i;
+const CAPS_STOPLIST = /^(?:RFC|ISO|CWE|NIST|SP|PCI|SOC|CIS|SHA|AES|TLS|SSL|HTTP|WIN|UTF|MD|PS|SMBV?|NTLMV?|M|O|X|IPV|TCP|UDP|DNS)\d+$/;
 
 function collect(text: string, re: RegExp, kind: EntityKind, canon: (s: string) => string | undefined, out: EntityMention[]): void {
   for (const m of text.matchAll(re)) {
@@ -67,13 +70,13 @@ function canonDotted(s: string): string | undefined {
 }
 
 function canonHyphenHost(s: string): string | undefined {
-  if (HYPHEN_PREFIX_STOPLIST.test(s) || NUMBER_WORD.test(s) || /^CVE-/i.test(s) || /^T\d{4}/.test(s)) return undefined;
+  if (HYPHEN_PREFIX_STOPLIST.test(s) || NUMBER_WORD.test(s) || PROSE_SUFFIX.test(s) || /^CVE-/i.test(s) || /^T\d{4}/.test(s)) return undefined;
   if (/^\d[\d-]*$/.test(s) || /^\d{4}-\d{2}-\d{2}/.test(s)) return undefined; // numbers, ranges, dates and ISO timestamps
   return s.toLowerCase();
 }
 
 function canonCaps(s: string): string | undefined {
-  if (CAPS_STOPLIST.has(s) || /^T\d{4}$/.test(s) || /^CVE\d/.test(s)) return undefined;
+  if (CAPS_STOPLIST.test(s) || /^T\d{4}$/.test(s) || /^CVE\d/.test(s)) return undefined;
   return s.toLowerCase();
 }
 
