@@ -66,7 +66,7 @@ async function main() {
     HOST: '127.0.0.1',
     LANTERN_DATA_DIR: dataDir,
     LANTERN_KEY_PEPPER: 'bench-pepper-bench-pepper-bench-pepper-0123',
-    LANTERN_RATE_LIMIT: '100000000',
+    LANTERN_RATE_LIMIT: '1000000',
     LANTERN_LLM_PROVIDER: 'none',
     LOG_LEVEL: 'warn',
   };
