@@ -49,10 +49,11 @@ function normalizeDocument(text: string, name: string): CanonicalEvent[] {
 }
 
 /**
- * Yields the events of one input in order, indices from 0 within it. JSON Lines input is
- * decided on its first non-empty line (a complete JSON object) and then streamed line by line.
+ * Yields the events of one input in order, indices from 0 within it, in batches (one per chunk
+ * read, so an async step is paid per chunk and not per event). JSON Lines input is decided on its
+ * first non-empty line (a complete JSON object) and then streamed.
  */
-export async function* readInputEvents(source: Readable, name: string, progress: InputProgress): AsyncGenerator<CanonicalEvent> {
+export async function* readInputEvents(source: Readable, name: string, progress: InputProgress): AsyncGenerator<CanonicalEvent[]> {
   const decoder = new StringDecoder('utf8');
   let mode: 'undecided' | 'lines' | 'document' = 'undecided';
   let pending = '';
@@ -70,6 +71,11 @@ export async function* readInputEvents(source: Readable, name: string, progress:
         return normalizeRequestEvents(parsed.value.events).events.map((event) => ({ ...event, index: index++ }));
       }
       if (parsed.ok) return [normalizeEvent(parsed.value, index++, ref)];
+    }
+    if (text.startsWith('"')) {
+      // A JSON string line is one log line (JSON Lines of syslog or web access lines).
+      const parsed = tryParse(text);
+      if (parsed.ok && typeof parsed.value === 'string') return [normalizeEvent(parsed.value, index++, ref)];
     }
     return [normalizeEvent(text, index++, ref)];
   };
@@ -91,26 +97,28 @@ export async function* readInputEvents(source: Readable, name: string, progress:
     }
     let start = 0;
     let newline = text.indexOf('\n', start);
+    const batch: CanonicalEvent[] = [];
     while (newline !== -1) {
       const line = text.slice(start, newline);
       if (mode === 'undecided') decide(line);
       if (mode === 'document') break;
       lineNo++;
-      if (mode === 'lines') yield* lineEvents(line);
+      if (mode === 'lines') for (const event of lineEvents(line)) batch.push(event);
       start = newline + 1;
       newline = text.indexOf('\n', start);
     }
     text = text.slice(start);
     if (mode === 'document') document.push(text);
     else pending = text;
+    if (batch.length > 0) yield batch;
   }
   const rest = pending + decoder.end();
   if (mode === 'undecided') decide(rest);
   if (mode === 'lines') {
     lineNo++;
-    yield* lineEvents(rest);
+    yield lineEvents(rest);
     return;
   }
   document.push(rest);
-  yield* normalizeDocument(document.join(''), name);
+  yield normalizeDocument(document.join(''), name);
 }

@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+/**
+ * Sigma hunt benchmark: `lantern hunt` over >= 200,000 realistic events with the full public
+ * SigmaHQ corpus, on one core, beside the time JSON.parse alone takes on the same bytes.
+ *
+ *   npx tsc -p tsconfig.build.json && taskset -c 0 node bench/hunt-bench.js [--events 200000] [--keep]
+ *
+ * Falls back to ts-node (transpile-only) when dist/ is missing. Input events cycle through
+ * /work/shared/cases/dev/*.json and /work/shared/cases/scenarios/*.json into a temp JSON Lines file.
+ */
+'use strict';
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { performance } = require('node:perf_hooks');
+
+const ROOT = path.resolve(__dirname, '..');
+const SHARED = process.env.LANTERN_SHARED || '/work/shared';
+const CORPUS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-placeholder', 'rules-compliance']
+  .map((name) => path.join(SHARED, 'sigma', name))
+  .filter((dir) => fs.existsSync(dir));
+
+function arg(name, fallback) {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? fallback : process.argv[i + 1];
+}
+
+function loadModules() {
+  const dist = path.join(ROOT, 'dist', 'cli', 'hunt.command.js');
+  if (fs.existsSync(dist) && !process.argv.includes('--ts')) {
+    return { hunt: require(dist), sigma: require(path.join(ROOT, 'dist', 'engine', 'sigma')), mode: 'dist' };
+  }
+  require(path.join(ROOT, 'node_modules', 'ts-node')).register({ transpileOnly: true, project: path.join(ROOT, 'tsconfig.json') });
+  return { hunt: require(path.join(ROOT, 'src', 'cli', 'hunt.command.ts')), sigma: require(path.join(ROOT, 'src', 'engine', 'sigma')), mode: 'ts-node' };
+}
+
+/** Every raw event of a request's `events` (arrays of events; strings are log lines). */
+function flatten(value, out) {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      if (typeof item === 'string') for (const line of item.split('\n')) line.trim() && out.push(line);
+      else out.push(item);
+    }
+  } else if (typeof value === 'string') {
+    for (const line of value.split('\n')) line.trim() && out.push(line);
+  } else if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) flatten(inner, out);
+  }
+}
+
+function sampleEvents() {
+  const events = [];
+  const caseFiles = (dir) =>
+    fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('.expected.json') && f !== 'index.json').sort().map((f) => path.join(dir, f)) : [];
+  for (const file of [...caseFiles(path.join(SHARED, 'cases', 'dev')), ...caseFiles(path.join(SHARED, 'cases', 'scenarios'))]) {
+    const doc = JSON.parse(fs.readFileSync(file, 'utf8'));
+    const request = doc.request ?? doc;
+    if (request && request.events) flatten(request.events, events);
+  }
+  return events;
+}
+
+function writeInput(target, count) {
+  const sample = sampleEvents().map((event) => JSON.stringify(event));
+  if (sample.length === 0) throw new Error(`no events found under ${SHARED}/cases`);
+  const fd = fs.openSync(target, 'w');
+  let chunk = [];
+  for (let i = 0; i < count; i++) {
+    chunk.push(sample[i % sample.length]);
+    if (chunk.length === 5000) {
+      fs.writeSync(fd, `${chunk.join('\n')}\n`);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) fs.writeSync(fd, `${chunk.join('\n')}\n`);
+  fs.closeSync(fd);
+  return sample.length;
+}
+
+function jsonParseSeconds(file) {
+  const text = fs.readFileSync(file, 'utf8');
+  const started = performance.now();
+  let parsed = 0;
+  let start = 0;
+  for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+    if (end > start) {
+      JSON.parse(text.slice(start, end));
+      parsed++;
+    }
+    start = end + 1;
+  }
+  return { seconds: (performance.now() - started) / 1000, parsed };
+}
+
+async function main() {
+  const count = Number(arg('--events', '200000'));
+  const { hunt, sigma, mode } = loadModules();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-hunt-bench-'));
+  const input = path.join(dir, 'events.jsonl');
+  const distinct = writeInput(input, count);
+  const bytes = fs.statSync(input).size;
+
+  const loadStart = performance.now();
+  const ruleSet = sigma.loadRuleSet(CORPUS);
+  const loadSeconds = (performance.now() - loadStart) / 1000;
+
+  let hits = 0;
+  let summary = '';
+  const io = {
+    stdout: (text) => {
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) hits++;
+    },
+    stderr: (text) => {
+      summary += text;
+    },
+    stdin: process.stdin,
+    stderrIsTTY: false,
+    now: () => performance.now(),
+  };
+  const huntStart = performance.now();
+  const code = await hunt.runHunt([input], { rules: CORPUS }, io, ruleSet);
+  const huntSeconds = (performance.now() - huntStart) / 1000;
+  // Peak RSS of loading and hunting, before the JSON.parse baseline reads the whole file at once.
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const parse = jsonParseSeconds(input);
+
+  const rate = count / huntSeconds;
+  const ratio = huntSeconds / parse.seconds;
+  const lines = [
+    `mode                 ${mode} (node ${process.version}, one core)`,
+    `input                ${count.toLocaleString('en-US')} events (${distinct.toLocaleString('en-US')} distinct, cycled), ${(bytes / 1e6).toFixed(1)} MB JSON Lines`,
+    `rules                ${ruleSet.size.toLocaleString('en-US')} loaded, ${ruleSet.errors.length} failed, from ${CORPUS.length} folders`,
+    `rule load            ${loadSeconds.toFixed(2)} s`,
+    `hunt                 ${huntSeconds.toFixed(2)} s, ${Math.round(rate).toLocaleString('en-US')} events/s, ${hits.toLocaleString('en-US')} hits (exit ${code})`,
+    `JSON.parse alone     ${parse.seconds.toFixed(2)} s (${Math.round(parse.parsed / parse.seconds).toLocaleString('en-US')} events/s)`,
+    `hunt / JSON.parse    ${ratio.toFixed(1)}x   (target <= 4x)`,
+    `events/s target      ${rate > 30000 ? 'met' : 'MISSED'} (> 30,000)`,
+    `peak RSS             ${peakRssMb.toFixed(0)} MB`,
+    `hunt summary         ${summary.trim()}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+  if (process.argv.includes('--keep')) process.stdout.write(`input kept at ${input}\n`);
+  else fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((error) => {
+  process.stderr.write(`hunt-bench: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
