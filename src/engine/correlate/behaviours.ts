@@ -33,7 +33,9 @@ const MFA_FATIGUE_MIN_DENIALS = 5;
 const KERBEROAST_MIN_SERVICES = 3;
 const DNS_TUNNEL_MIN_NAMES = 20;
 
-export function inferBehaviours(ctx: BehaviourContext): Signal[] {
+export function inferBehaviours(input: BehaviourContext): Signal[] {
+  const traits = commandLineTraits(input);
+  const ctx: BehaviourContext = { ...input, signals: [...input.signals, ...traits] };
   const out: Signal[] = [];
   const brute = bruteForce(ctx);
   out.push(...brute);
@@ -42,7 +44,8 @@ export function inferBehaviours(ctx: BehaviourContext): Signal[] {
   out.push(...kerberoasting(ctx));
   out.push(...mfaFatigue(ctx));
   out.push(...dnsTunnelling(ctx));
-  out.push(...commandLineTraits(ctx));
+  for (const s of out) s.story = true;
+  out.push(...traits);
   return out;
 }
 
@@ -96,8 +99,30 @@ function bruteForce(ctx: BehaviourContext): Signal[] {
   for (const [source, list] of bySource) {
     list.sort(byTime);
     const failures = list.filter((e) => outcomeOf(e) === 'failure');
-    const run = densestRun(failures, BRUTE_FORCE_WINDOW);
-    if (run.length < BRUTE_FORCE_MIN_FAILURES) continue;
+    for (const run of failureRuns(failures)) out.push(...bruteForceRun(ctx, source, list, run));
+  }
+  return out;
+}
+
+/** Bursts of failures (gaps under the window) that reach the threshold inside one window. */
+function failureRuns(failures: CanonicalEvent[]): CanonicalEvent[][] {
+  const runs: CanonicalEvent[][] = [];
+  let current: CanonicalEvent[] = [];
+  for (const e of failures) {
+    const last = current[current.length - 1];
+    if (last && (e.time ?? 0) - (last.time ?? 0) > BRUTE_FORCE_WINDOW) {
+      runs.push(current);
+      current = [];
+    }
+    current.push(e);
+  }
+  if (current.length > 0) runs.push(current);
+  return runs.filter((r) => densestRun(r, BRUTE_FORCE_WINDOW).length >= BRUTE_FORCE_MIN_FAILURES);
+}
+
+function bruteForceRun(ctx: BehaviourContext, source: string, list: CanonicalEvent[], run: CanonicalEvent[]): Signal[] {
+  const out: Signal[] = [];
+  {
     const accounts = [...new Set(run.map(loggedOnUser).filter((u): u is string => !!u))];
     const perAccount = run.length / Math.max(1, accounts.length);
     const spraying = accounts.length >= 3 && perAccount <= 2;
@@ -118,8 +143,8 @@ function bruteForce(ctx: BehaviourContext): Signal[] {
     const via = service ? ` ${service.name}` : '';
     const summary = `${run.length} failed${via} logons for ${accounts.length} account${accounts.length === 1 ? '' : 's'} from ${source} between ${fmtTime(first.time)} and ${fmtTime(last.time)}`;
     out.push(signalOf(ctx, heuristicRule(spraying ? 'password_spraying' : 'brute_force', `${what} of${via} logons`, 'medium',
-      ['attack.credential-access', technique], `${BRUTE_FORCE_MIN_FAILURES}+ failed logons from one source within 30 minutes`), source, run.map((e) => e.index), roles, summary));
-    if (!success) continue;
+      ['attack.credential-access', technique], `${BRUTE_FORCE_MIN_FAILURES}+ failed logons from one source within 30 minutes`), `${source}:${first.index}`, run.map((e) => e.index), roles, summary));
+    if (!success) return out;
     const user = loggedOnUser(success);
     const tags = ['attack.credential-access', technique, 'attack.initial-access', 'attack.t1078'];
     if (service && sourceIsIp && isExternalIp(source)) tags.push('attack.lateral-movement', `attack.${service.technique.toLowerCase()}`);
@@ -131,7 +156,7 @@ function bruteForce(ctx: BehaviourContext): Signal[] {
     ];
     const sentence = `Successful${via} logon${user ? ` as ${user}` : ''} from ${source} after ${run.length} failed attempts`;
     const rule = heuristicRule('brute_force_success', `${what} succeeded`, 'high', tags, 'A successful logon from the source of a brute-force run');
-    out.push(signalOf(ctx, rule, source, [success.index, ...run.map((e) => e.index)], successRoles, sentence));
+    out.push(signalOf(ctx, rule, `${source}:${first.index}`, [success.index, ...run.map((e) => e.index)], successRoles, sentence));
   }
   return out;
 }

@@ -1,12 +1,13 @@
-import type { Signal } from './signal';
 import type { ChainBuild } from './chains';
 
 /** Roles whose values identify one actor across incidents: shared infrastructure, accounts or tooling. */
 const LINKING_ROLES = new Set(['attacker', 'c2', 'exfil_destination', 'payload_host', 'malware', 'compromised_account', 'created_account', 'phishing_sender', 'payload_url']);
 
-function linkingKeys(signals: Signal[]): Set<string> {
+function linkingKeys(build: ChainBuild): Set<string> {
   const keys = new Set<string>();
-  for (const s of signals) for (const r of s.roles) if (LINKING_ROLES.has(r.role)) keys.add(`${r.type}:${r.value.toLowerCase()}`);
+  for (const s of build.signals) for (const r of s.roles) if (LINKING_ROLES.has(r.role)) keys.add(`${r.type}:${r.value.toLowerCase()}`);
+  // Chain entities: external source addresses and named accounts (processes are too common to link by).
+  for (const e of build.chain.entities) if (e.startsWith('ip:') || e.startsWith('user:')) keys.add(e.toLowerCase());
   return keys;
 }
 
@@ -20,7 +21,7 @@ export function clusterChains(chains: ChainBuild[]): number[][] {
   const find = (x: number): number => (parent[x] === x ? x : (parent[x] = find(parent[x])));
   const owner = new Map<string, number>();
   chains.forEach((c, i) => {
-    for (const key of linkingKeys(c.signals)) {
+    for (const key of linkingKeys(c)) {
       const other = owner.get(key);
       if (other === undefined) owner.set(key, i);
       else parent[find(i)] = find(other);

@@ -78,7 +78,7 @@ export function buildChains(events: CanonicalEvent[], signals: Signal[], catalog
   for (const members of byKey.values()) linkWithinWindow(members, events, uf, window);
   // A signal's own events are one story (a brute-force run, a correlation) even without shared keys.
   for (const s of signals) {
-    if (s.kind === 'detection') continue;
+    if (!s.story) continue;
     const positions = s.eventIndices.map((i) => position.get(i)).filter((p): p is number => p !== undefined);
     for (let i = 1; i < positions.length; i++) uf.union(positions[0], positions[i]);
   }

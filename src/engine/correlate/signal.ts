@@ -31,6 +31,8 @@ export interface Signal {
   roles: RoleHint[];
   /** A sentence for the timeline, when the producer can say more than the rule title. */
   summary?: string;
+  /** Its events are one story (a brute-force run, a correlation), linked into one chain even without shared entities. */
+  story?: boolean;
 }
 
 export type EventLookup = (index: number) => CanonicalEvent | undefined;
@@ -50,6 +52,7 @@ export function detectionSignals(hits: DetectionHit[], lookup: EventLookup, cata
 export function correlationSignals(hits: CorrelationHit[], lookup: EventLookup, catalog: AttackCatalog): Signal[] {
   return hits.map((hit, i) => {
     const signal = makeSignal('correlation', `correlation:${hit.rule.id}:${i}`, hit.rule, hit.eventIndices, lookup, catalog);
+    signal.story = true;
     const summary = describeCorrelation(hit);
     if (summary) signal.summary = summary;
     return signal;

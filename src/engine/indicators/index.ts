@@ -64,7 +64,8 @@ export function buildIndicators(signals: Signal[], lookup: EventLookup, catalog:
   for (const s of signals) {
     const weight = levelWeight(s.rule.level);
     for (const h of s.roles) add(h, weight);
-    if (s.kind === 'behaviour' && s.roles.length > 0) continue;
+    // Informational rules describe normal activity: they never make anything an indicator.
+    if ((s.kind === 'behaviour' && s.roles.length > 0) || weight < levelWeight('low')) continue;
     for (const h of genericRoles(s, lookup, catalog)) add(h, weight);
   }
   const indicators = [...candidates.values()].map((c) => toIndicator(c, intel));

@@ -54,8 +54,9 @@ function when(findings: Findings): string {
 }
 
 function summaryOf(f: Findings): string {
-  if (f.techniques.length === 0 && f.chains.length === 0) {
-    return `No malicious activity was identified in ${f.stats.events} events (${Object.keys(f.stats.formats).join(', ') || 'no recognised format'}); no detection rule or behaviour heuristic matched.`;
+  if (f.severity === 'info') {
+    const observed = f.chains.length > 0 ? `; ${f.chains.length} informational observation${f.chains.length > 1 ? 's' : ''} of normal activity` : '; no detection rule or behaviour heuristic matched';
+    return `No malicious activity was identified in ${f.stats.events} events (${Object.keys(f.stats.formats).join(', ') || 'no recognised format'})${observed}.`;
   }
   const attackers = withRole(f, 'attacker').map(named);
   const accounts = withRole(f, 'compromised_account').map((i) => i.value);

@@ -18,6 +18,9 @@ const STATUS_ADJUST: Record<string, number> = {
   unsupported: -10,
 };
 
+/** Highest confidence a technique backed only by informational rules can get (below the reporting floor of 20). */
+export const INFORMATIONAL_CAP = 19;
+
 export function signalConfidence(s: Signal): number {
   let c = LEVEL_BASE[(s.rule.level ?? '').toLowerCase()] ?? 35;
   c += STATUS_ADJUST[(s.rule.status ?? '').toLowerCase()] ?? 0;
@@ -42,5 +45,8 @@ export function techniqueConfidence(input: ConfidenceInput): number {
   const corroboration = Math.min(15, 6 * (independent - 1));
   const volume = Math.min(8, 3 * Math.log2(Math.max(1, input.events)));
   const chain = input.inMultiStageChain ? 5 : 0;
-  return Math.max(1, Math.min(99, Math.round(best + corroboration + volume + chain)));
+  const score = Math.max(1, Math.min(99, Math.round(best + corroboration + volume + chain)));
+  // Informational rules describe normal activity: alone they never reach the reporting floor.
+  const onlyInformational = input.signals.every((s) => (s.rule.level ?? '').toLowerCase() === 'informational');
+  return onlyInformational ? Math.min(score, INFORMATIONAL_CAP) : score;
 }
