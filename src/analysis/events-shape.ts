@@ -34,7 +34,8 @@ export function checkEventsShape(events: Record<string, unknown>): ErrorDetail[]
         return;
       }
       count++;
-      const deep = findTooDeep(item, MAX_EVENT_DEPTH, itemField);
+      // The event object itself is level 1.
+      const deep = findTooDeep(item, MAX_EVENT_DEPTH - 1, itemField);
       if (deep !== undefined) problems.push({ field: deep, message: `${itemField} is nested more than ${MAX_EVENT_DEPTH} levels deep` });
     });
   }

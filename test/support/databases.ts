@@ -9,7 +9,33 @@ export type Driver = 'sqlite' | 'postgres';
 export const POSTGRES_URL = process.env.LANTERN_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const IN_CI = /^(1|true|yes)$/i.test(process.env.CI ?? '');
 
+export const REDIS_URL = process.env.LANTERN_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
 let postgresReachable: boolean | undefined;
+
+/** Synchronous PING, for the same reason as the PostgreSQL probe. */
+export function redisReachable(): boolean {
+  const script = `
+    const Redis = require('ioredis');
+    const r = new Redis(process.argv[1], { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 3000, retryStrategy: () => null });
+    r.connect().then(() => r.ping()).then(() => r.quit()).then(() => process.exit(0), () => process.exit(1));`;
+  return spawnSync(process.execPath, ['-e', script, REDIS_URL], { timeout: 10_000, cwd: __dirname }).status === 0;
+}
+
+/** A suite that needs Redis: skipped with a message when it is unreachable, a failure under CI=true. */
+export function describeWithRedis(name: string, suite: () => void): void {
+  if (redisReachable()) return describe(name, suite);
+  if (IN_CI) {
+    return describe(name, () => {
+      it('needs Redis (CI=true)', () => {
+        throw new Error(`Redis is unreachable at ${REDIS_URL}; CI requires the Redis suites to run`);
+      });
+    });
+  }
+  // eslint-disable-next-line no-console
+  console.warn(`[${name}] Redis unreachable at ${REDIS_URL}: suite skipped (set CI=true to make this fail)`);
+  describe.skip(name, suite);
+}
 
 /** Synchronous probe, so that `describe.skip` can be decided while Jest collects tests. */
 function probePostgres(): boolean {

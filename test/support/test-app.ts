@@ -35,8 +35,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-export async function startTestApp(driver: Driver, env: Record<string, string> = {}): Promise<TestApp> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'lantern-e2e-'));
+export async function startTestApp(driver: Driver, env: Record<string, string> = {}, shared?: { dataDir: string }): Promise<TestApp> {
+  const dataDir = shared?.dataDir ?? mkdtempSync(join(tmpdir(), 'lantern-e2e-'));
   const schema = driver === 'postgres' ? `lantern_test_${randomBytes(6).toString('hex')}` : undefined;
   if (schema) await adminQuery(`CREATE SCHEMA "${schema}"`);
   const config = loadConfig({
@@ -80,7 +80,7 @@ export async function startTestApp(driver: Driver, env: Record<string, string> =
     async close() {
       await app.close();
       if (schema) await adminQuery(`DROP SCHEMA "${schema}" CASCADE`);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!shared) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
