@@ -137,15 +137,17 @@ export class GroundingIndex {
     }
     for (const hit of findings.detections) trusted.push(hit.rule.title);
     for (const hit of findings.correlations) trusted.push(hit.rule.title, ...stringsOf(hit.group));
-    for (const text of trusted) index.add(text, true);
-    for (const text of freeText) index.add(text, !looksLikePromptInjection(text));
+    for (const text of new Set(trusted)) index.add(text, true);
+    for (const text of new Set(freeText)) {
+      if (!looksLikePromptInjection(text)) index.add(text, false);
+    }
     return index;
   }
 
-  private add(text: string, vouches: boolean): void {
-    if (!vouches) return;
+  /** A whole value (indicator, chain entity, group value) also counts verbatim: `admin`, `CORP\jdoe`. */
+  private add(text: string, wholeValue: boolean): void {
     const normalized = normalizeForMatching(text).toLowerCase();
-    if (normalized) this.entities.add(normalized);
+    if (wholeValue && normalized) this.entities.add(normalized);
     for (const mention of extractEntities(text)) this.entities.add(mention.value.toLowerCase());
     for (const word of normalized.split(/[^\w.$-]+/)) if (word) this.words.add(word);
   }
