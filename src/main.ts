@@ -86,6 +86,8 @@ export async function main(): Promise<void> {
     throw err;
   }
   const app = await createApp(config);
+  // A stray promise rejection (e.g. a provider SDK's background request) must not take the server down.
+  process.on('unhandledRejection', (reason) => new NestLogger('Process').error({ err: reason }, 'unhandled promise rejection'));
   await seedIfEmpty(app, config);
   await app.listen(config.port, config.host);
   app.get(Logger).log(`Lantern listening on http://${config.host}:${config.port} (docs at /docs)`, 'Bootstrap');

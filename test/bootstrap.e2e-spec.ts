@@ -31,3 +31,19 @@ describe('first start', () => {
     expect(await seedIfEmpty(t.app, { ...t.config, seed: false, production: true })).toBeUndefined();
   });
 });
+
+describe('readiness', () => {
+  it('answers /ready with 503 and the failing check when the database is gone, while /health stays 200', async () => {
+    const t = await startTestApp('sqlite');
+    try {
+      await t.dataSource.destroy();
+      await request(t.server).get('/health').expect(200);
+      const res = await request(t.server).get('/ready').expect(503);
+      expect(res.body.error.code).toBe('service_unavailable');
+      expect(res.body.error.details[0]).toEqual(expect.objectContaining({ field: 'database', status: 'down' }));
+      expect(res.body.meta.request_id).toMatch(/^req_/);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -32,6 +32,12 @@ const GENERIC_MESSAGES: Record<number, string> = {
   429: 'Too many requests.',
 };
 
+/** The body @nestjs/terminus throws when a readiness check fails. */
+function isHealthReport(value: unknown): value is { status: string; details: Record<string, { status: string }> } {
+  const details = (value as { details?: unknown } | null)?.details;
+  return typeof details === 'object' && details !== null && (value as { status?: unknown }).status === 'error';
+}
+
 /**
  * The single error envelope `{ error: { code, message, details }, meta: { request_id } }` for every
  * failure, including ones raised before routing (body parsing, content type) and unknown errors.
@@ -68,6 +74,10 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const response = exception.getResponse();
     let message = GENERIC_MESSAGES[status] ?? exception.message;
     const details: ErrorDetail[] = [];
+    if (status === 503 && isHealthReport(response)) {
+      const checks = Object.entries(response.details).map(([field, check]) => ({ field, message: `${field} is ${String(check.status)}`, ...check }));
+      return { status, code: codeForStatus(status), message: 'Service not ready.', details: checks };
+    }
     if (typeof response === 'object' && response !== null) {
       const raw = (response as { message?: unknown }).message;
       if (typeof raw === 'string') message = raw;
