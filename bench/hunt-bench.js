@@ -77,9 +77,16 @@ function writeInput(target, count) {
   return sample.length;
 }
 
+/** CPU seconds (user + system) of this process: steadier than wall time on a shared machine. */
+function cpuSeconds() {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+}
+
 function jsonParseSeconds(file) {
   const text = fs.readFileSync(file, 'utf8');
   const started = performance.now();
+  const cpuStarted = cpuSeconds();
   let parsed = 0;
   let start = 0;
   for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
@@ -89,7 +96,7 @@ function jsonParseSeconds(file) {
     }
     start = end + 1;
   }
-  return { seconds: (performance.now() - started) / 1000, parsed };
+  return { seconds: (performance.now() - started) / 1000, cpu: cpuSeconds() - cpuStarted, parsed };
 }
 
 async function main() {
@@ -118,23 +125,29 @@ async function main() {
     now: () => performance.now(),
   };
   const huntStart = performance.now();
+  const huntCpuStart = cpuSeconds();
   const code = await hunt.runHunt([input], { rules: CORPUS }, io, ruleSet);
   const huntSeconds = (performance.now() - huntStart) / 1000;
+  const huntCpu = cpuSeconds() - huntCpuStart;
   // Peak RSS of loading and hunting, before the JSON.parse baseline reads the whole file at once.
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const parse = jsonParseSeconds(input);
 
   const rate = count / huntSeconds;
   const ratio = huntSeconds / parse.seconds;
+  const cpuRate = count / huntCpu;
+  const cpuRatio = huntCpu / parse.cpu;
+  const load = os.loadavg()[0];
   const lines = [
     `mode                 ${mode} (node ${process.version}, one core)`,
     `input                ${count.toLocaleString('en-US')} events (${distinct.toLocaleString('en-US')} distinct, cycled), ${(bytes / 1e6).toFixed(1)} MB JSON Lines`,
     `rules                ${ruleSet.size.toLocaleString('en-US')} loaded, ${ruleSet.errors.length} failed, from ${CORPUS.length} folders`,
     `rule load            ${loadSeconds.toFixed(2)} s`,
-    `hunt                 ${huntSeconds.toFixed(2)} s, ${Math.round(rate).toLocaleString('en-US')} events/s, ${hits.toLocaleString('en-US')} hits (exit ${code})`,
-    `JSON.parse alone     ${parse.seconds.toFixed(2)} s (${Math.round(parse.parsed / parse.seconds).toLocaleString('en-US')} events/s)`,
-    `hunt / JSON.parse    ${ratio.toFixed(1)}x   (target <= 4x)`,
-    `events/s target      ${rate > 30000 ? 'met' : 'MISSED'} (> 30,000)`,
+    `hunt                 ${huntSeconds.toFixed(2)} s wall, ${Math.round(rate).toLocaleString('en-US')} events/s; ${huntCpu.toFixed(2)} s CPU, ${Math.round(cpuRate).toLocaleString('en-US')} events/s per CPU second; ${hits.toLocaleString('en-US')} hits (exit ${code})`,
+    `JSON.parse alone     ${parse.seconds.toFixed(2)} s wall, ${parse.cpu.toFixed(2)} s CPU (${Math.round(parse.parsed / parse.seconds).toLocaleString('en-US')} events/s)`,
+    `hunt / JSON.parse    ${ratio.toFixed(1)}x wall, ${cpuRatio.toFixed(1)}x CPU   (target <= 4x)`,
+    `events/s target      ${rate > 30000 ? 'met' : 'MISSED'} (> 30,000 wall)`,
+    `machine load         ${load.toFixed(1)} (1-minute load average; figures are noisy when it exceeds the core count)`,
     `peak RSS             ${peakRssMb.toFixed(0)} MB`,
     `hunt summary         ${summary.trim()}`,
   ];

@@ -48,6 +48,15 @@ function normalizeDocument(text: string, name: string): CanonicalEvent[] {
   return normalizeRequestEvents({ lines: text }).events;
 }
 
+type Mode = 'undecided' | 'lines' | 'document';
+
+/** JSON Lines when the first non-empty line is a complete JSON object; otherwise one document. */
+function decide(line: string): Mode {
+  const text = line.trim();
+  if (text === '') return 'undecided';
+  return text.startsWith('{') && tryParse(text).ok ? 'lines' : 'document';
+}
+
 /**
  * Yields the events of one input in order, indices from 0 within it, in batches (one per chunk
  * read, so an async step is paid per chunk and not per event). JSON Lines input is decided on its
@@ -55,7 +64,7 @@ function normalizeDocument(text: string, name: string): CanonicalEvent[] {
  */
 export async function* readInputEvents(source: Readable, name: string, progress: InputProgress): AsyncGenerator<CanonicalEvent[]> {
   const decoder = new StringDecoder('utf8');
-  let mode: 'undecided' | 'lines' | 'document' = 'undecided';
+  let mode: Mode = 'undecided';
   let pending = '';
   const document: string[] = [];
   let index = 0;
@@ -80,11 +89,6 @@ export async function* readInputEvents(source: Readable, name: string, progress:
     return [normalizeEvent(text, index++, ref)];
   };
 
-  const decide = (line: string): void => {
-    const text = line.trim();
-    if (text === '') return;
-    mode = text.startsWith('{') && tryParse(text).ok ? 'lines' : 'document';
-  };
 
   for await (const chunk of source) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
@@ -100,7 +104,7 @@ export async function* readInputEvents(source: Readable, name: string, progress:
     const batch: CanonicalEvent[] = [];
     while (newline !== -1) {
       const line = text.slice(start, newline);
-      if (mode === 'undecided') decide(line);
+      if (mode === 'undecided') mode = decide(line);
       if (mode === 'document') break;
       lineNo++;
       if (mode === 'lines') for (const event of lineEvents(line)) batch.push(event);
@@ -113,7 +117,7 @@ export async function* readInputEvents(source: Readable, name: string, progress:
     if (batch.length > 0) yield batch;
   }
   const rest = pending + decoder.end();
-  if (mode === 'undecided') decide(rest);
+  if (mode === 'undecided') mode = decide(rest);
   if (mode === 'lines') {
     lineNo++;
     yield lineEvents(rest);
