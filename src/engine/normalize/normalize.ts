@@ -35,7 +35,9 @@ function normalizeLine(line: string, ctx: LineContext): NormalizedParts {
     if (isObject(parsed)) return normalizeObject(parsed);
   }
   for (const f of LINE_FORMATS) {
-    if (f.detect(line, ctx)) return f.normalize(line, ctx);
+    if (!f.detect(line, ctx)) continue;
+    const parts = f.normalize(line, ctx);
+    if (parts) return parts;
   }
   return normalizeUnknownLine(line);
 }
@@ -93,7 +95,13 @@ interface Pending {
   ref: string;
 }
 
-function splitLines(s: string): string[] {
+/** Lines, except that (possibly pretty-printed) Windows event XML is split per `<Event>` element. */
+function splitRecords(s: string): string[] {
+  const t = s.trimStart();
+  if (t.startsWith('<Event') || t.startsWith('<?xml')) {
+    const events = t.match(/<Event[\s>][\s\S]*?<\/Event>/g);
+    if (events) return events.map((e) => e.replace(/>\s+</g, '><'));
+  }
   return s.split(/\r?\n/);
 }
 
@@ -101,7 +109,7 @@ class Collector {
   readonly pending: Pending[] = [];
 
   addLines(text: string, ref: string, ctx: LineContext, lineRefs: boolean): void {
-    const lines = splitLines(text);
+    const lines = splitRecords(text);
     for (let i = 0; i < lines.length; i++) {
       const line = lines[i].trim();
       if (line === '' || isHeaderLine(line, ctx)) continue;

@@ -6,6 +6,10 @@ import { m365Format } from './formats/m365';
 import { oktaFormat } from './formats/okta';
 import { proxyFormat } from './formats/proxy';
 import { suricataFormat } from './formats/suricata';
+import { syslogLineFormat } from './formats/syslog';
+import { syslogObjectFormat } from './formats/syslog-object';
+import { auditdLineFormat } from './formats/auditd';
+import { windowsXmlLineFormat } from './formats/windows-xml';
 import { windowsFormat } from './formats/windows';
 import { zeekFormat, zeekTsvFormat } from './formats/zeek';
 import type { LineFormat, ObjectFormat } from './types';
@@ -22,10 +26,11 @@ export const OBJECT_FORMATS: readonly ObjectFormat[] = [
   m365Format,
   zeekFormat,
   suricataFormat,
+  syslogObjectFormat,
   proxyFormat,
   firewallFormat,
   genericFormat,
 ];
 
 /** Line formats, most specific first (header-driven and tagged formats before free-form syslog). */
-export const LINE_FORMATS: readonly LineFormat[] = [zeekTsvFormat];
+export const LINE_FORMATS: readonly LineFormat[] = [zeekTsvFormat, auditdLineFormat, windowsXmlLineFormat, syslogLineFormat];

@@ -48,7 +48,8 @@ export interface LineFormat {
   /** Consumes a header line (updating ctx) and returns true; such lines yield no event. */
   header?(line: string, ctx: LineContext): boolean;
   detect(line: string, ctx: LineContext): boolean;
-  normalize(line: string, ctx: LineContext): NormalizedParts;
+  /** undefined: the line is not of this format after all; the next format is tried. */
+  normalize(line: string, ctx: LineContext): NormalizedParts | undefined;
 }
 
 export interface NormalizeOptions {

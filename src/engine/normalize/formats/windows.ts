@@ -151,7 +151,8 @@ export function windowsLogsource(service: string | undefined, eventId: number | 
   return ls;
 }
 
-function normalizeWindowsFields(fields: Record<string, unknown>, raw: RawObject): NormalizedParts {
+/** Normalises an already flattened Windows record (EventData names at the top, plus EventID/Channel/Computer). */
+export function normalizeWindowsFields(fields: Record<string, unknown>, raw: RawObject = fields): NormalizedParts {
   const eventId = int(fields.EventID ?? fields.EventId);
   const { service, linux } = windowsService(fields);
   const logsource = windowsLogsource(service, eventId, fields, linux);

@@ -1,0 +1,51 @@
+import { str } from '../paths';
+import { timeFrom } from '../time-fields';
+import type { ObjectFormat, RawObject } from '../types';
+import { normalizeSyslogRecord, parseSyslogLine, type SyslogRecord } from './syslog';
+
+/**
+ * Syslog messages already split by a collector (rsyslog JSON, Graylog, Azure Syslog table, SIEM exports):
+ * a `message` plus a program name or facility. The message is read like a syslog line's body.
+ */
+const PROGRAM_KEYS = ['ProcessName', 'program', 'programname', 'appname', 'app_name', 'ident', 'syslog_program', 'SyslogTag', 'syslogtag', 'process'];
+const HOST_KEYS = ['Computer', 'host', 'hostname', 'HostName', 'logsource', 'source_host'];
+const SYSLOG_SOURCES = new Set(['linux', 'syslog', 'rsyslog', 'syslog-ng', 'journald', 'auth.log', 'authlog', 'secure']);
+
+function firstString(raw: RawObject, keys: readonly string[]): string | undefined {
+  for (const k of keys) {
+    const v = str(raw[k]);
+    if (v) return v;
+  }
+  return undefined;
+}
+
+function messageOf(raw: RawObject): string | undefined {
+  return str(raw.message) ?? str(raw.SyslogMessage) ?? str(raw.msg);
+}
+
+export function isSyslogObject(raw: RawObject): boolean {
+  if (raw.EventID !== undefined || !messageOf(raw)) return false;
+  const source = typeof raw.source === 'string' ? raw.source.toLowerCase() : undefined;
+  if (source && SYSLOG_SOURCES.has(source)) return true;
+  if (raw.action !== undefined) return false;
+  return firstString(raw, PROGRAM_KEYS) !== undefined && (raw.Facility !== undefined || raw.facility !== undefined || raw.severity !== undefined || raw.SeverityLevel !== undefined || raw.pid !== undefined || raw.programname !== undefined || raw.ProcessName !== undefined);
+}
+
+export const syslogObjectFormat: ObjectFormat = {
+  id: 'syslog',
+  detect: isSyslogObject,
+  normalize: (raw) => {
+    const message = messageOf(raw) as string;
+    const inner = parseSyslogLine(message);
+    const program = firstString(raw, PROGRAM_KEYS)?.replace(/\[\d+\]:?$|:$/, '');
+    const rec: SyslogRecord = inner ?? { message };
+    rec.program = rec.program ?? program;
+    rec.host = rec.host ?? firstString(raw, HOST_KEYS);
+    rec.pid = rec.pid ?? str(raw.pid ?? raw.ProcessID);
+    rec.facility = rec.facility ?? str(raw.Facility ?? raw.facility);
+    rec.severity = rec.severity ?? str(raw.SeverityLevel ?? raw.severity);
+    const time = timeFrom(raw);
+    if (time !== undefined) rec.time = time;
+    return normalizeSyslogRecord(rec, { ...raw });
+  },
+};
