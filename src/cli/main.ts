@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { registerAdminCommands } from './admin.command';
+import { registerAnalyzeCommand } from './analyze.command';
 import { registerDetectionCommands } from './hunt.command';
 import { registerIntelCommand } from './intel.command';
 
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .description('Lantern incident analysis: offline analysis, Sigma hunting, rule testing and administration')
     .showHelpAfterError();
   // Sub-command registrations (one line per concern):
+  registerAnalyzeCommand(program);
   registerAdminCommands(program);
   registerIntelCommand(program);
   registerDetectionCommands(program);

@@ -19,6 +19,7 @@ function candidatesOf(e: CanonicalEvent): { type: string; text: string }[] {
   if (e.entities.commandLine) out.push({ type: 'command_line', text: e.entities.commandLine });
   if (e.entities.url) out.push({ type: 'url', text: e.entities.url });
   if (e.entities.file) out.push({ type: 'file', text: e.entities.file });
+  if (e.entities.process && !e.entities.commandLine) out.push({ type: 'process', text: e.entities.process });
   return out;
 }
 

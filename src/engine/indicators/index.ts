@@ -135,7 +135,9 @@ export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCata
     if (en.user && userKey(en.user) && weighty) out.push({ type: 'user', value: en.user, role: 'compromised_account', eventIndices: at });
     if (en.targetUser && userKey(en.targetUser) && stage === 'Credential Access') out.push({ type: 'user', value: en.targetUser, role: 'targeted_account', eventIndices: at });
     if (en.cloudIdentity && weighty) out.push({ type: 'cloud_identity', value: en.cloudIdentity, role: 'compromised_account', eventIndices: at });
-    if (en.host && POST_EXPLOITATION.has(stage) && s.outcome !== 'failure') {
+    // Proxies and sensors name the remote server as "host": only a local machine can be compromised here.
+    const remoteHost = (en.url !== undefined && hostOfUrl(en.url) === en.host?.toLowerCase()) || isExternalIp(en.host);
+    if (en.host && !remoteHost && POST_EXPLOITATION.has(stage) && s.outcome !== 'failure') {
       out.push({ type: 'host', value: en.host, role: weighty ? 'compromised_host' : 'affected_host', eventIndices: at });
     }
     out.push(...processRoles(e, stage, at));

@@ -1,0 +1,31 @@
+import * as fs from 'node:fs';
+import { AnalyzeUsageError, readAnalysisRequest, runAnalyze } from './analyze.command';
+
+const D1 = '/work/shared/cases/scenarios/d1_api_doc_example.json';
+
+describe('lantern analyze', () => {
+  it('prints the API 200 body for a request file: data with the contract fields, meta without credits', () => {
+    const out = runAnalyze(fs.readFileSync(D1, 'utf8'), {}, {});
+    expect(Object.keys(out.data)).toEqual(expect.arrayContaining(['summary', 'severity', 'impact', 'root_cause', 'timeline', 'indicators', 'attack_mapping', 'recommendations']));
+    expect(out.meta.request_id).toMatch(/^req_/);
+    expect(out.meta.narrative).toEqual({ source: 'deterministic' });
+    expect(out.meta.formats).toEqual({ firewall: 1, generic: 2 });
+    expect(out.meta).not.toHaveProperty('credits_used');
+    expect(out.data.indicators[0]).toMatchObject({ value: '185.220.101.42', role: 'attacker' });
+  });
+
+  it('accepts a bare JSON array and JSON Lines of events', () => {
+    expect(readAnalysisRequest('[{"a":1},{"a":2}]')).toEqual({ events: { logs: [{ a: 1 }, { a: 2 }] } });
+    expect(readAnalysisRequest('{"a":1}\n{"a":2}\n')).toEqual({ events: { logs: [{ a: 1 }, { a: 2 }] } });
+  });
+
+  it('lets --scope and --context override the file and rejects an unknown scope', () => {
+    const out = runAnalyze('[{"timestamp":"2026-01-01T00:00:00Z","action":"process_create","process":"whoami.exe","host":"h"}]', { scope: 'artifact', context: 'lab' }, {});
+    expect(out.data.artifact?.original).toBe('whoami.exe');
+    expect(() => runAnalyze('[]', { scope: 'everything' }, {})).toThrow(AnalyzeUsageError);
+  });
+
+  it('reports a missing rules folder as a usage error', () => {
+    expect(() => runAnalyze('[]', { rules: ['/nonexistent/rules'] }, {})).toThrow(/rules path not found/);
+  });
+});

@@ -1,0 +1,131 @@
+/**
+ * `lantern analyze FILE`: the analysis engine offline. Reads an API request body (or a JSON array
+ * / JSON Lines of events), runs the same pipeline as POST /api/v1/ai/analysis with the
+ * deterministic narrator, and prints the API's 200 body (`{data, meta}`, meta without credits).
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import * as path from 'node:path';
+import type { Command } from 'commander';
+import { loadAttackCatalog } from '../engine/attack';
+import { analyze, buildAnalysisData, narrateDeterministic } from '../engine/analyze';
+import { intelDirFrom, loadIntel, type IntelIndex } from '../engine/intel';
+import { SCOPES, type AnalysisData, type AnalysisRequest, type Scope } from '../engine/model';
+import { loadRuleSet } from '../engine/sigma';
+
+export const DEFAULT_RULES_DIR = path.resolve(__dirname, '..', '..', 'rules');
+
+export interface AnalyzeOptions {
+  rules?: string[];
+  context?: string;
+  scope?: string;
+  intel?: string;
+  defaultRules?: boolean;
+  compact?: boolean;
+}
+
+export interface AnalyzeOutput {
+  data: AnalysisData;
+  meta: {
+    request_id: string;
+    processing_time_ms: number;
+    formats: Record<string, number>;
+    narrative: { source: 'deterministic' };
+    rules_loaded: number;
+    rule_errors: number;
+  };
+}
+
+export class AnalyzeUsageError extends Error {}
+
+/** A request body as is; a bare array or JSON Lines of events becomes `{events: {logs: [...]}}`. */
+export function readAnalysisRequest(text: string): AnalysisRequest {
+  const trimmed = text.trim();
+  if (trimmed === '') throw new AnalyzeUsageError('input is empty');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(trimmed);
+  } catch {
+    parsed = trimmed.split(/\r?\n/).filter((l) => l.trim() !== '').map((line, n) => {
+      try {
+        return JSON.parse(line) as unknown;
+      } catch {
+        throw new AnalyzeUsageError(`line ${n + 1} is not JSON (expected a request body, a JSON array or JSON Lines)`);
+      }
+    });
+  }
+  if (Array.isArray(parsed)) return { events: { logs: parsed } };
+  if (parsed && typeof parsed === 'object') {
+    const body = parsed as Record<string, unknown>;
+    const inner = body.request && typeof body.request === 'object' ? (body.request as Record<string, unknown>) : body;
+    if (inner.events && typeof inner.events === 'object' && !Array.isArray(inner.events)) return inner as unknown as AnalysisRequest;
+    if (Array.isArray(inner.events)) return { ...(inner as object), events: { logs: inner.events } } as AnalysisRequest;
+    return { events: { logs: [parsed] } };
+  }
+  throw new AnalyzeUsageError('input must be a JSON object or array');
+}
+
+export function ruleDirsFrom(options: AnalyzeOptions, env: Record<string, string | undefined>): string[] {
+  const dirs: string[] = [];
+  if (options.defaultRules !== false && existsSync(DEFAULT_RULES_DIR)) dirs.push(DEFAULT_RULES_DIR);
+  for (const d of (env.LANTERN_RULES ?? '').split(':')) if (d.trim()) dirs.push(path.resolve(d.trim()));
+  for (const d of options.rules ?? []) dirs.push(path.resolve(d));
+  for (const d of dirs) if (!existsSync(d)) throw new AnalyzeUsageError(`rules path not found: ${d}`);
+  return [...new Set(dirs)];
+}
+
+export function runAnalyze(input: string, options: AnalyzeOptions, env: Record<string, string | undefined> = process.env): AnalyzeOutput {
+  const started = performance.now();
+  const request = readAnalysisRequest(input);
+  if (options.context !== undefined) request.context = options.context;
+  if (options.scope !== undefined) {
+    if (!SCOPES.includes(options.scope as Scope)) throw new AnalyzeUsageError(`--scope must be one of ${SCOPES.join(', ')}`);
+    request.scope = options.scope as Scope;
+  }
+  const ruleSet = loadRuleSet(ruleDirsFrom(options, env));
+  const intelDir = options.intel ? path.resolve(options.intel) : intelDirFrom(env, process.cwd());
+  const intel: IntelIndex | undefined = intelDir && existsSync(intelDir) ? loadIntel(intelDir) : undefined;
+  const findings = analyze(request, { ruleSet, catalog: loadAttackCatalog(), intel });
+  const data = buildAnalysisData(findings, narrateDeterministic(findings));
+  return {
+    data,
+    meta: {
+      request_id: `req_${randomUUID()}`,
+      processing_time_ms: Math.round(performance.now() - started),
+      formats: findings.stats.formats,
+      narrative: { source: 'deterministic' },
+      rules_loaded: ruleSet.size,
+      rule_errors: ruleSet.errors.length,
+    },
+  };
+}
+
+function readInput(file: string): string {
+  if (file === '-') return readFileSync(0, 'utf8');
+  if (!existsSync(file)) throw new AnalyzeUsageError(`input file not found: ${file}`);
+  if (statSync(file).isDirectory()) throw new AnalyzeUsageError(`input is a directory, not a file: ${file}`);
+  return readFileSync(file, 'utf8');
+}
+
+export function registerAnalyzeCommand(program: Command): void {
+  program
+    .command('analyze')
+    .description('Analyse a request body (or JSON array / JSON Lines of events) offline and print the API response body')
+    .argument('<file>', "request body file, or '-' for stdin")
+    .option('-r, --rules <dir...>', 'extra Sigma rule folders (added to the repo rules/ and LANTERN_RULES)')
+    .option('--no-default-rules', "do not load the repo's rules/ folder")
+    .option('-c, --context <text>', 'context about the environment (overrides the file)')
+    .option('-s, --scope <scope>', `analysis scope: ${SCOPES.join(', ')} (overrides the file)`)
+    .option('--intel <dir>', 'threat-intel feed folder (default LANTERN_INTEL_DIR or ./intel)')
+    .option('--compact', 'print JSON on one line')
+    .action((file: string, options: AnalyzeOptions) => {
+      try {
+        const output = runAnalyze(readInput(file), options);
+        process.stdout.write(`${JSON.stringify(output, null, options.compact ? undefined : 2)}\n`);
+      } catch (err) {
+        if (!(err instanceof AnalyzeUsageError)) throw err;
+        process.stderr.write(`lantern analyze: ${err.message}\n`);
+        process.exitCode = 2;
+      }
+    });
+}
