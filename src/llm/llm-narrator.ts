@@ -11,7 +11,7 @@ import type { LlmConfig } from './config';
 import { buildDigest } from './digest';
 import { classifyFailure, type ClassifiedFailure } from './errors';
 import { GroundingIndex } from './grounding';
-import type { FallbackReason, NarrateOptions, NarrateResult, Narrator } from './narrator';
+import type { FallbackReason, NarrateOptions, NarrateResult, Narrator, NarratorStats } from './narrator';
 import { NARRATIVE_PROMPT_VERSION, NarrativeAnswerSchema, narrativePrompt, type NarrativePromptVariables } from './prompts/narrative.v1';
 import { Slots, SlotTimeoutError } from './slots';
 import { createSpotlight, DATAMARK, type Spotlight } from './spotlight';
@@ -112,6 +112,11 @@ export class LlmNarrator implements Narrator {
   private readonly logger: NarratorLogger;
   private readonly now: () => number;
   private readonly random: () => number;
+  private readonly counters = {
+    narratives: { llm: 0, deterministic: 0 },
+    fallbacks: {} as Partial<Record<FallbackReason, number>>,
+    tokens: { input: 0, output: 0 },
+  };
   private readonly chains: readonly [Runnable<NarrativePromptVariables, unknown>, Runnable<NarrativePromptVariables, unknown>] | undefined;
 
   constructor(private readonly deps: LlmNarratorDeps) {
@@ -126,8 +131,22 @@ export class LlmNarrator implements Narrator {
     return NARRATIVE_PROMPT_VERSION;
   }
 
+  stats(): NarratorStats {
+    const { provider, model } = this.deps.config;
+    return {
+      provider,
+      model,
+      prompt_version: NARRATIVE_PROMPT_VERSION,
+      narratives: { ...this.counters.narratives },
+      fallbacks: { ...this.counters.fallbacks },
+      tokens: { ...this.counters.tokens },
+      slots: { limit: this.slots.limit, in_use: this.slots.inUse, waiting: this.slots.waiting },
+    };
+  }
+
   async narrate(findings: Findings, opts: NarrateOptions): Promise<NarrateResult> {
     if (!this.chains) {
+      this.counters.narratives.deterministic += 1;
       return { narrative: this.deps.deterministic(findings), provenance: { source: 'deterministic', provider: 'none' } };
     }
     const started = this.now();
@@ -280,6 +299,10 @@ export class LlmNarrator implements Narrator {
   }
 
   private report(attempt: Attempt, outcome: Outcome, durationMs: number): void {
+    this.counters.narratives[outcome.ok ? 'llm' : 'deterministic'] += 1;
+    if (!outcome.ok) this.counters.fallbacks[outcome.reason] = (this.counters.fallbacks[outcome.reason] ?? 0) + 1;
+    this.counters.tokens.input += attempt.usage.input_tokens;
+    this.counters.tokens.output += attempt.usage.output_tokens;
     const line = {
       msg: outcome.ok ? 'llm narrative' : 'llm narrative fell back to deterministic',
       requestId: attempt.opts.requestId,

@@ -71,6 +71,12 @@ describe('LlmNarrator over HTTP with ChatOpenAI', () => {
         total_tokens: 444,
       }),
     ]);
+    expect(narrator.stats()).toMatchObject({
+      provider: 'openai',
+      narratives: { llm: 1, deterministic: 0 },
+      tokens: { input: 321, output: 123 },
+      slots: { limit: 4, in_use: 0, waiting: 0 },
+    });
   });
 
   it('retries a malformed answer once, then falls back to the deterministic text', async () => {
@@ -79,6 +85,7 @@ describe('LlmNarrator over HTTP with ChatOpenAI', () => {
     expect(mock.requests).toHaveLength(2);
     expect(result.narrative).toEqual(deterministicDouble(sshIntrusionFindings()));
     expect(result.provenance.fallback_reason).toBe('malformed_output');
+    expect(narrator.stats()).toMatchObject({ narratives: { llm: 0, deterministic: 1 }, fallbacks: { malformed_output: 1 } });
   });
 
   it('retries an answer that breaks the schema and uses a valid second answer', async () => {

@@ -21,6 +21,18 @@ export interface NarrateResult {
 
 export interface Narrator {
   narrate(findings: Findings, opts: NarrateOptions): Promise<NarrateResult>;
+  /** Counters since start-up, for metrics and health endpoints. */
+  stats?(): NarratorStats;
+}
+
+export interface NarratorStats {
+  provider: string;
+  model?: string;
+  prompt_version: string;
+  narratives: { llm: number; deterministic: number };
+  fallbacks: Partial<Record<FallbackReason, number>>;
+  tokens: { input: number; output: number };
+  slots: { limit: number; in_use: number; waiting: number };
 }
 
 /** Why the deterministic text was returned instead of the model's. */
