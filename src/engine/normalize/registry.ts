@@ -9,6 +9,7 @@ import { suricataFormat } from './formats/suricata';
 import { syslogLineFormat } from './formats/syslog';
 import { syslogObjectFormat } from './formats/syslog-object';
 import { auditdLineFormat } from './formats/auditd';
+import { accessLogLineFormat, w3cLineFormat, webObjectFormat } from './formats/web';
 import { windowsXmlLineFormat } from './formats/windows-xml';
 import { windowsFormat } from './formats/windows';
 import { zeekFormat, zeekTsvFormat } from './formats/zeek';
@@ -27,10 +28,11 @@ export const OBJECT_FORMATS: readonly ObjectFormat[] = [
   zeekFormat,
   suricataFormat,
   syslogObjectFormat,
+  webObjectFormat,
   proxyFormat,
   firewallFormat,
   genericFormat,
 ];
 
 /** Line formats, most specific first (header-driven and tagged formats before free-form syslog). */
-export const LINE_FORMATS: readonly LineFormat[] = [zeekTsvFormat, auditdLineFormat, windowsXmlLineFormat, syslogLineFormat];
+export const LINE_FORMATS: readonly LineFormat[] = [zeekTsvFormat, w3cLineFormat, auditdLineFormat, windowsXmlLineFormat, syslogLineFormat, accessLogLineFormat];

@@ -78,7 +78,7 @@ describe('proxy events', () => {
       'c-uri': 'http://45.9.148.108/upd.exe?x=1',
       'cs-host': '45.9.148.108',
       'c-uri-extension': 'exe',
-      'c-uri-query': '?x=1',
+      'c-uri-query': 'x=1',
       'cs-method': 'GET',
       'sc-status': 200,
       'c-useragent': 'curl/8.0',

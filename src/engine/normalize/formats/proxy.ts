@@ -23,7 +23,7 @@ export const proxyFormat: ObjectFormat = {
 
 /**
  * Splits a URL into the SigmaHQ proxy fields: `c-uri` (full URL as given), `cs-host`, `c-uri-stem`,
- * `c-uri-query`, `c-uri-extension`, `cs-uri` (path + query).
+ * `c-uri-query` (without `?`, as IIS writes it), `c-uri-extension`, `cs-uri` (path + query).
  */
 export function urlFields(url: string, fields: Record<string, unknown>): void {
   const m = /^([a-z][a-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(\?[^#]*)?/i.exec(url);
@@ -37,8 +37,9 @@ export function urlFields(url: string, fields: Record<string, unknown>): void {
   setIf('cs-host', host);
   setIf('c-uri-stem', path);
   setIf('cs-uri-stem', path);
-  setIf('c-uri-query', m[4]);
-  setIf('cs-uri-query', m[4]);
+  const query = m[4] ? m[4].slice(1) : undefined;
+  setIf('c-uri-query', query);
+  setIf('cs-uri-query', query);
   setIf('cs-uri', path + (m[4] ?? ''));
   const dot = path.lastIndexOf('.');
   if (dot > path.lastIndexOf('/')) setIf('c-uri-extension', path.slice(dot + 1).toLowerCase());
