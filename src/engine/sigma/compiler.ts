@@ -33,8 +33,16 @@ export interface Atom {
   num?: number;
 }
 
-/** Disjunction of atoms; null = no usable necessary condition. */
-export type Need = Atom[] | null;
+/** Atoms OR-ed: at least one holds in every event the (sub)expression matches. Empty = never matches. */
+export type Clause = Atom[];
+
+/**
+ * Clauses AND-ed (a small CNF): every clause holds in every matching event. null = nothing known.
+ * At most MAX_CLAUSES, the cheapest (most selective-looking) kept.
+ */
+export type Need = Clause[] | null;
+
+const MAX_CLAUSES = 3;
 
 export interface Compiled {
   match: Predicate;
@@ -91,7 +99,7 @@ class DetectionCompiler {
         return { match: (ctx) => !inner(ctx), need: null };
       }
       case 'const':
-        return c.value ? { match: ALWAYS, need: null } : { match: NEVER, need: [] };
+        return c.value ? { match: ALWAYS, need: null } : { match: NEVER, need: [[]] };
     }
   }
 
@@ -252,20 +260,17 @@ class DetectionCompiler {
     };
   }
 
-  /** Necessary literals of one field spec (default string matching only). */
+  /** Necessary literals of one field spec: one clause (any value), or one clause per value with `all`. */
   private valuesNeed(field: string | null, state: ValueState): Need {
     if ((state.match !== 'default' && state.match !== 're') || state.negate) return null;
     const atoms: Atom[] = [];
     for (const v of state.values) {
       const atom = state.match === 're' ? regexAtom(field, v, state) : valueAtom(field, v, state);
-      if (state.all) {
-        if (atom && (!atoms[0] || atomCost(atom) < atomCost(atoms[0]))) atoms[0] = atom;
-        continue;
-      }
-      if (!atom) return null;
-      atoms.push(atom);
+      if (atom) atoms.push(atom);
+      else if (!state.all) return null;
     }
-    return atoms.length > 0 ? dedupe(atoms) : null;
+    if (atoms.length === 0) return null;
+    return state.all ? bestClauses(atoms.map((a) => [a])) : [dedupe(atoms)];
   }
 }
 
@@ -416,27 +421,43 @@ export function atomCost(a: Atom): number {
   return 1 + 8 / a.lit.length;
 }
 
-export function needCost(n: Need): number {
-  if (n === null) return Infinity;
-  let c = 0;
-  for (const a of n) c += atomCost(a);
-  return c;
+export function clauseCost(c: Clause): number {
+  let cost = 0;
+  for (const a of c) cost += atomCost(a);
+  return cost;
+}
+
+function clauseKey(c: Clause): string {
+  return c.map((a) => `${a.field ?? ''}\u0000${a.num !== undefined ? '#' : ''}${a.lit}`).sort().join('\u0001');
 }
 
 function dedupe(atoms: Atom[]): Atom[] {
   const seen = new Set<string>();
   return atoms.filter((a) => {
-    const k = `${a.field ?? ''}\u0000${a.num !== undefined ? '#' : ''}${a.lit}`;
+    const k = clauseKey([a]);
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
   });
 }
 
+/** Unique clauses, cheapest first, at most MAX_CLAUSES; an empty clause (never) wins outright. */
+function bestClauses(clauses: Clause[]): Need {
+  if (clauses.some((c) => c.length === 0)) return [[]];
+  const seen = new Set<string>();
+  const unique = clauses.filter((c) => {
+    const k = clauseKey(c);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+  if (unique.length === 0) return null;
+  return unique.sort((a, b) => clauseCost(a) - clauseCost(b)).slice(0, MAX_CLAUSES);
+}
+
 export function andOf(parts: Compiled[]): Compiled {
   if (parts.length === 1) return parts[0];
-  let need: Need = null;
-  for (const p of parts) if (needCost(p.need) < needCost(need)) need = p.need;
+  const need = bestClauses(parts.flatMap((p) => p.need ?? []));
   const fns = parts.map((p) => p.match);
   if (fns.length === 2) {
     const [a, b] = fns;
@@ -451,9 +472,10 @@ export function andOf(parts: Compiled[]): Compiled {
   };
 }
 
+/** (A1 and A2) or (B1 and B2) implies (best A clause) or (best B clause): one clause. */
 export function orOf(parts: Compiled[]): Compiled {
   if (parts.length === 1) return parts[0];
-  const need = parts.some((p) => p.need === null) ? null : dedupe(parts.flatMap((p) => p.need as Atom[]));
+  const need: Need = parts.some((p) => p.need === null) ? null : [dedupe(parts.flatMap((p) => (p.need as Clause[])[0]))];
   const fns = parts.map((p) => p.match);
   if (fns.length === 2) {
     const [a, b] = fns;

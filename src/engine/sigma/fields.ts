@@ -29,6 +29,7 @@ export class EventContext {
   private lowerKeys: Map<string, string> | undefined;
   private allLowsCache: string[] | undefined;
   private allStrsCache: string[] | undefined;
+  private allJoinedCache: string | undefined;
 
   reset(fields: Record<string, unknown>): this {
     this.fields = fields;
@@ -36,6 +37,7 @@ export class EventContext {
     this.lowerKeys = undefined;
     this.allLowsCache = undefined;
     this.allStrsCache = undefined;
+    this.allJoinedCache = undefined;
     return this;
   }
 
@@ -68,6 +70,21 @@ export class EventContext {
 
   allLows(): string[] {
     return this.allLowsCache ?? (this.allLowsCache = this.allStrings().map(lower));
+  }
+
+  /** Every distinct lowercased string of the event joined by NUL: one haystack for literal search. */
+  allJoined(): string {
+    return this.allJoinedCache ?? (this.allJoinedCache = [...new Set(this.allLows())].join('\u0000'));
+  }
+
+  /**
+   * Cheap "could this field resolve?" test for a name without dots: false means get(name) is
+   * certainly absent. `lowerName` is the name lowercased once by the caller.
+   */
+  mayHave(name: string, lowerName: string): boolean {
+    const cached = this.cache.get(name);
+    if (cached !== undefined) return cached.present;
+    return hasOwn.call(this.fields, name) || this.lowerKeyMap().has(lowerName);
   }
 
   /**

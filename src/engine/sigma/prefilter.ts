@@ -1,7 +1,8 @@
 /**
- * Sound literal prefilter for one group of rules. Every rule with a need (a disjunction of
- * (field, literal) atoms, see compiler.ts) is a candidate only when one of its literals occurs
- * in the lowercased value of its field; rules without a need are always candidates.
+ * Sound literal prefilter for one group of rules. A rule's need (compiler.ts) is a few clauses,
+ * each a disjunction of (field, literal) atoms that every matching event satisfies; the rule is a
+ * candidate only when every clause has an atom present in the event (a literal in the lowercased
+ * value of its field, or a number among its values). Rules without a need are always candidates.
  *
  * Matching many literals at once: each literal is indexed by one 4-character gram of it (the
  * gram fewest literals share); an event string is scanned once, each position's gram looked up,
@@ -19,12 +20,17 @@ interface Entry {
   lit: string;
   /** Offset of the indexed gram inside `lit`. */
   off: number;
-  rules: number[];
+  /** Clauses this atom satisfies. */
+  clauses: number[];
 }
 
 interface FieldIndex {
   /** null = every string of the event (keyword atoms). */
   field: string | null;
+  /** Lowercased simple field name (no dots) for the cheap presence test; undefined otherwise. */
+  lowerSimple: string | undefined;
+  /** Few literals: test each with `includes` instead of scanning grams. */
+  direct: Entry[] | undefined;
   grams: Map<number, Entry[]>;
   /** One byte per hashed gram: a cheap "certainly not indexed" test before the Map lookup. */
   bloom: Uint8Array;
@@ -34,6 +40,8 @@ interface FieldIndex {
 }
 
 const GRAM_MASK = 0xfffffff;
+/** Up to this many literals, `includes` per literal beats a gram scan (V8's indexOf skips ahead). */
+const DIRECT_MAX = 24;
 const BLOOM_BITS = 16;
 
 function gramAt(s: string, i: number): number {
@@ -53,12 +61,18 @@ function bloomSlot(g: number): number {
 export class Prefilter {
   private readonly always: number[] = [];
   private readonly fields: FieldIndex[] = [];
+  private readonly clauseRule: number[] = [];
+  private readonly ruleClauses: Uint8Array;
   private readonly ruleStamp: Int32Array;
+  private readonly ruleCount: Uint8Array;
+  private readonly clauseStamp: Int32Array;
   private readonly entryStamp: Int32Array;
   private gen = 0;
 
   constructor(needs: Need[]) {
     this.ruleStamp = new Int32Array(needs.length);
+    this.ruleCount = new Uint8Array(needs.length);
+    this.ruleClauses = new Uint8Array(needs.length);
     const byField = new Map<string | null, Map<string, number[]>>();
     const numsByField = new Map<string | null, Map<number, number[]>>();
     needs.forEach((need, r) => {
@@ -66,17 +80,25 @@ export class Prefilter {
         this.always.push(r);
         return;
       }
-      for (const atom of need) {
-        if (atom.num !== undefined) addTo(numsByField, atom.field, atom.num, r);
-        else addTo(byField, atom.field, atom.lit, r);
+      // A rule with an empty clause can never match: it is never a candidate.
+      if (need.some((c) => c.length === 0)) return;
+      this.ruleClauses[r] = need.length;
+      for (const clause of need) {
+        const cid = this.clauseRule.length;
+        this.clauseRule.push(r);
+        for (const atom of clause) {
+          if (atom.num !== undefined) addTo(numsByField, atom.field, atom.num, cid);
+          else addTo(byField, atom.field, atom.lit, cid);
+        }
       }
     });
+    this.clauseStamp = new Int32Array(this.clauseRule.length);
     let nextId = 0;
     const fields = new Set([...byField.keys(), ...numsByField.keys()]);
     for (const field of fields) {
-      const entries = [...(byField.get(field) ?? [])].map(([lit, rules]) => ({ id: nextId++, lit, off: 0, rules }));
+      const entries = [...(byField.get(field) ?? [])].map(([lit, clauses]) => ({ id: nextId++, lit, off: 0, clauses }));
       const fi = buildFieldIndex(field, entries);
-      for (const [num, rules] of numsByField.get(field) ?? []) fi.nums.set(num, { id: nextId++, lit: String(num), off: 0, rules });
+      for (const [num, clauses] of numsByField.get(field) ?? []) fi.nums.set(num, { id: nextId++, lit: String(num), off: 0, clauses });
       this.fields.push(fi);
     }
     this.entryStamp = new Int32Array(nextId);
@@ -91,26 +113,31 @@ export class Prefilter {
   candidates(ctx: EventContext): number[] {
     const gen = ++this.gen;
     const out = this.always.slice();
-    const ruleStamp = this.ruleStamp;
-    const entryStamp = this.entryStamp;
+    const { ruleStamp, ruleCount, ruleClauses, clauseStamp, clauseRule, entryStamp } = this;
     const hit = (e: Entry): void => {
       entryStamp[e.id] = gen;
-      for (const r of e.rules) {
+      for (const cid of e.clauses) {
+        if (clauseStamp[cid] === gen) continue;
+        clauseStamp[cid] = gen;
+        const r = clauseRule[cid];
         if (ruleStamp[r] !== gen) {
           ruleStamp[r] = gen;
-          out.push(r);
+          ruleCount[r] = 0;
         }
+        if (++ruleCount[r] === ruleClauses[r]) out.push(r);
       }
     };
     for (const fi of this.fields) {
       if (fi.field === null) {
-        for (const s of ctx.allLows()) scan(s, fi, entryStamp, gen, hit);
+        // NUL-joined haystack: a literal found across a boundary only adds a candidate.
+        scan(ctx.allJoined(), fi, entryStamp, gen, hit);
         continue;
       }
+      if (fi.lowerSimple !== undefined && !ctx.mayHave(fi.field, fi.lowerSimple)) continue;
       const fv = ctx.get(fi.field);
       if (!fv.present) continue;
-      if (fi.nums.size > 0) scanNumbers(fv.leaves, fi, hit);
-      if (fi.grams.size === 0 && fi.short.length === 0) continue;
+      if (fi.nums.size > 0) scanNumbers(fv.leaves, fi, entryStamp, gen, hit);
+      if (fi.grams.size === 0 && fi.short.length === 0 && fi.direct === undefined) continue;
       for (const s of ctx.lowsOf(fv)) scan(s, fi, entryStamp, gen, hit);
     }
     if (out.length > this.always.length) out.sort((a, b) => a - b);
@@ -119,6 +146,12 @@ export class Prefilter {
 }
 
 function scan(s: string, fi: FieldIndex, entryStamp: Int32Array, gen: number, hit: (e: Entry) => void): void {
+  if (fi.direct !== undefined) {
+    for (const e of fi.direct) {
+      if (entryStamp[e.id] !== gen && s.includes(e.lit)) hit(e);
+    }
+    return;
+  }
   for (const e of fi.short) {
     if (entryStamp[e.id] !== gen && s.includes(e.lit)) hit(e);
   }
@@ -140,21 +173,21 @@ function scan(s: string, fi: FieldIndex, entryStamp: Int32Array, gen: number, hi
   }
 }
 
-function scanNumbers(leaves: unknown[], fi: FieldIndex, hit: (e: Entry) => void): void {
+function scanNumbers(leaves: unknown[], fi: FieldIndex, entryStamp: Int32Array, gen: number, hit: (e: Entry) => void): void {
   for (const leaf of leaves) {
     const n = numericValue(leaf);
     if (n === undefined) continue;
     const e = fi.nums.get(n);
-    if (e !== undefined) hit(e);
+    if (e !== undefined && entryStamp[e.id] !== gen) hit(e);
   }
 }
 
-function addTo<K>(byField: Map<string | null, Map<K, number[]>>, field: string | null, key: K, rule: number): void {
+function addTo<K>(byField: Map<string | null, Map<K, number[]>>, field: string | null, key: K, id: number): void {
   let m = byField.get(field);
   if (!m) byField.set(field, (m = new Map()));
-  const rules = m.get(key);
-  if (!rules) m.set(key, [rule]);
-  else if (rules[rules.length - 1] !== rule) rules.push(rule);
+  const ids = m.get(key);
+  if (!ids) m.set(key, [id]);
+  else if (ids[ids.length - 1] !== id) ids.push(id);
 }
 
 /** Index each literal under its least shared gram, so common grams (".exe") rarely trigger checks. */
@@ -190,5 +223,7 @@ function buildFieldIndex(field: string | null, entries: Entry[]): FieldIndex {
     if (bucket) bucket.push(e);
     else grams.set(g, [e]);
   }
-  return { field, grams, bloom, short, nums: new Map() };
+  const lowerSimple = field !== null && !field.includes('.') ? field.toLowerCase() : undefined;
+  const direct = entries.length > 0 && entries.length <= DIRECT_MAX ? entries : undefined;
+  return { field, lowerSimple, direct, grams, bloom, short, nums: new Map() };
 }

@@ -1,17 +1,24 @@
-import { ruleSetFromText } from './ruleset';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRuleSet, ruleSetFromText } from './ruleset';
 import type { SigmaEvent } from './types';
 
 const winProc = { product: 'windows', category: 'process_creation', service: 'sysmon' };
 
-function ev(fields: Record<string, unknown>, logsource = winProc, index = 0): SigmaEvent {
-  return { index, fields, logsource };
+function ev(fields: Record<string, unknown>, logsource: SigmaEvent['logsource'] = winProc, index = 0, time?: number): SigmaEvent {
+  return { index, fields, logsource, time };
 }
 
 const RULE = `
 title: Whoami
 id: 11111111-1111-4111-8111-111111111111
+name: whoami_exec
 status: test
 level: medium
+author: someone
+references: [https://example.org]
+falsepositives: [admins]
 tags: [attack.discovery, attack.t1033]
 logsource: { product: windows, category: process_creation }
 detection:
@@ -24,16 +31,166 @@ describe('RuleSet', () => {
   it('matches a rule on a compatible event and reports its metadata', () => {
     const rs = ruleSetFromText([{ file: 'whoami.yml', text: RULE }]);
     expect(rs.errors).toEqual([]);
+    expect(rs.size).toBe(1);
     const refs = rs.matchEvent(ev({ Image: 'C:\\Windows\\System32\\WHOAMI.EXE' }));
     expect(refs).toEqual([
-      expect.objectContaining({ id: '11111111-1111-4111-8111-111111111111', title: 'Whoami', level: 'medium', file: 'whoami.yml', tags: ['attack.discovery', 'attack.t1033'] }),
+      expect.objectContaining({ id: '11111111-1111-4111-8111-111111111111', name: 'whoami_exec', title: 'Whoami', level: 'medium', file: 'whoami.yml', tags: ['attack.discovery', 'attack.t1033'] }),
     ]);
+    expect(rs.detectionRules[0].meta).toEqual(expect.objectContaining({ author: 'someone', references: ['https://example.org'], falsepositives: ['admins'] }));
   });
 
-  it('does not run a rule on an event of another logsource', () => {
+  it('does not run a rule on an event of another logsource unless asked to ignore it', () => {
     const rs = ruleSetFromText([{ file: 'whoami.yml', text: RULE }]);
     const linux = { product: 'linux', category: 'process_creation' };
     expect(rs.matchEvent(ev({ Image: 'C:\\whoami.exe' }, linux))).toEqual([]);
     expect(rs.matchEvent(ev({ Image: 'C:\\whoami.exe' }, linux), { ignoreLogsource: true })).toHaveLength(1);
+  });
+
+  it('reports invalid rules with file, id and reason, and still loads the others', () => {
+    const bad = `
+title: Broken
+id: 22222222-2222-4222-8222-222222222222
+logsource: { product: windows }
+detection:
+  sel: { Image|nosuchmod: x }
+  condition: sel
+---
+title: No condition
+id: 33333333-3333-4333-8333-333333333333
+logsource: { product: windows }
+detection:
+  sel: { Image: x }
+`;
+    const rs = ruleSetFromText([
+      { file: 'bad.yml', text: bad },
+      { file: 'whoami.yml', text: RULE },
+      { file: 'yaml.yml', text: 'title: [unclosed' },
+      { file: 'nodetect.yml', text: 'title: x\nlogsource: {}\n' },
+    ]);
+    expect(rs.detectionRules.map((r) => r.ref.title)).toEqual(['Whoami']);
+    expect(rs.errors).toEqual([
+      { file: 'bad.yml', ruleId: '22222222-2222-4222-8222-222222222222', title: 'Broken', reason: "unknown modifier 'nosuchmod' in 'Image|nosuchmod'" },
+      { file: 'bad.yml', ruleId: '33333333-3333-4333-8333-333333333333', title: 'No condition', reason: 'detection.condition must be a non-empty string' },
+      { file: 'yaml.yml', reason: expect.stringMatching(/^YAML: /) },
+      { file: 'nodetect.yml', title: 'x', reason: "not a Sigma rule: no 'detection', 'correlation' or 'filter' section" },
+    ]);
+  });
+
+  it('reports a duplicate rule id and keeps the first', () => {
+    const rs = ruleSetFromText([
+      { file: 'a.yml', text: RULE },
+      { file: 'b.yml', text: RULE },
+    ]);
+    expect(rs.detectionRules).toHaveLength(1);
+    expect(rs.errors).toEqual([expect.objectContaining({ file: 'b.yml', reason: 'duplicate rule id (first loaded from a.yml)' })]);
+  });
+
+  it('rejects Sigma v1 action: global files', () => {
+    const rs = ruleSetFromText([{ file: 'v1.yml', text: `action: global\ntitle: g\ndetection: { condition: s }\n---\nlogsource: { product: windows }\ndetection: { s: { A: 1 } }\n` }]);
+    expect(rs.errors[0].reason).toMatch(/unsupported: Sigma v1 'action: global'/);
+  });
+
+  it('applies a filter to the rules it references as "rule and not filter"', () => {
+    const filter = `
+title: Admins may
+logsource: { product: windows, category: process_creation }
+filter:
+  rules: [whoami_exec]
+  selection:
+    User|startswith: 'adm_'
+  condition: selection
+`;
+    const rs = ruleSetFromText([
+      { file: 'whoami.yml', text: RULE },
+      { file: 'filter.yml', text: filter },
+    ]);
+    expect(rs.errors).toEqual([]);
+    expect(rs.matchEvent(ev({ Image: 'c:\\whoami.exe', User: 'adm_bob' }))).toEqual([]);
+    expect(rs.matchEvent(ev({ Image: 'c:\\whoami.exe', User: 'bob' }))).toHaveLength(1);
+    expect(rs.detectionRules[0].filters).toEqual(['Admins may']);
+  });
+
+  it('applies a filter without rules to every rule of the same logsource', () => {
+    const filter = `
+title: Lab hosts
+logsource: { product: windows, category: process_creation }
+filter:
+  selection: { Computer|startswith: 'LAB' }
+  condition: selection
+`;
+    const other = RULE.replace('11111111-1111-4111-8111-111111111111', '44444444-4444-4444-8444-444444444444').replace('category: process_creation', 'category: image_load');
+    const rs = ruleSetFromText([
+      { file: 'whoami.yml', text: RULE },
+      { file: 'other.yml', text: other },
+      { file: 'filter.yml', text: filter },
+    ]);
+    expect(rs.detectionRules.map((r) => r.filters)).toEqual([['Lab hosts'], []]);
+    expect(rs.matchEvent(ev({ Image: 'c:\\whoami.exe', Computer: 'LAB7' }))).toEqual([]);
+  });
+
+  it('warns about a filter that references an unknown rule', () => {
+    const rs = ruleSetFromText(`title: F\nlogsource: {}\nfilter: { rules: [nope], s: { A: 1 }, condition: s }\n`);
+    expect(rs.warnings).toEqual([expect.objectContaining({ reason: "filter references unknown rule 'nope'" })]);
+  });
+
+  it('evaluates correlation rules over the detection hits on event time', () => {
+    const corr = `
+title: Many whoami
+id: 55555555-5555-4555-8555-555555555555
+correlation:
+  type: event_count
+  rules: [whoami_exec]
+  group-by: [Computer]
+  timespan: 5m
+  condition: { gte: 3 }
+level: high
+`;
+    const rs = ruleSetFromText([{ file: 'rules.yml', text: `${RULE}\n---\n${corr}` }]);
+    expect(rs.errors).toEqual([]);
+    expect(rs.correlationRules).toHaveLength(1);
+    expect(rs.correlationDocs).toHaveLength(1);
+    const events = [0, 1, 2].map((i) => ev({ Image: 'c:\\whoami.exe', Computer: 'WS1' }, winProc, i, 1_000 * i));
+    const out = rs.evaluate(events);
+    // generate defaults to false: the referenced rule's own hits are consumed by the correlation.
+    expect(out.detections).toEqual([]);
+    expect(rs.evaluate(events, { includeHidden: true }).detections.map((d) => d.eventIndex)).toEqual([0, 1, 2]);
+    expect(out.correlations).toEqual([expect.objectContaining({ correlationType: 'event_count', group: { Computer: 'WS1' }, eventIndices: [0, 1, 2] })]);
+  });
+
+  it('reports an invalid correlation rule as a load error', () => {
+    const rs = ruleSetFromText(`title: C\ncorrelation: { type: nope, rules: [x], timespan: 5m }\n`);
+    expect(rs.errors).toEqual([expect.objectContaining({ file: 'inline.yml', title: 'C' })]);
+  });
+
+  it('loads .yml/.yaml files recursively from folders', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sigma-'));
+    mkdirSync(join(dir, 'sub'));
+    writeFileSync(join(dir, 'sub', 'a.yaml'), RULE);
+    writeFileSync(join(dir, 'notes.txt'), 'ignored');
+    const rs = loadRuleSet([dir]);
+    expect(rs.detectionRules.map((r) => r.ref.file)).toEqual([join(dir, 'sub', 'a.yaml')]);
+    expect(loadRuleSet([join(dir, 'missing')]).errors[0].reason).toMatch(/cannot read rule path/);
+  });
+
+  it('gives the same hits with and without the prefilter', () => {
+    const rules = [
+      RULE,
+      `title: Kw\nid: k1\nlogsource: { product: windows }\ndetection: { keywords: ['sekurlsa::'], condition: keywords }`,
+      `title: Neg\nid: n1\nlogsource: { product: windows, category: process_creation }\ndetection: { s: { Image|endswith: '.exe' }, f: { User: bob }, condition: s and not f }`,
+      `title: Num\nid: u1\nlogsource: { product: windows, category: process_creation }\ndetection: { s: { EventID: 1, CommandLine|contains|all: [' -enc', 'bypass'] }, condition: s }`,
+    ].map((text, i) => ({ file: `r${i}.yml`, text }));
+    const on = ruleSetFromText(rules);
+    const off = ruleSetFromText(rules, { prefilter: false });
+    const events = [
+      { Image: 'c:\\whoami.exe', User: 'bob' },
+      { Image: 'c:\\x.exe', CommandLine: 'mimikatz sekurlsa::logonpasswords' },
+      { EventID: '1', CommandLine: 'powershell -ep Bypass -enc AAA', Image: 'p.exe' },
+      { EventID: 1, CommandLine: 'powershell -enc AAA' },
+      {},
+    ];
+    for (const f of events) {
+      expect(on.matchEvent(ev(f)).map((r) => r.id)).toEqual(off.matchEvent(ev(f)).map((r) => r.id));
+    }
+    expect(on.matchEvent(ev(events[2])).map((r) => r.id)).toEqual(['n1', 'u1']);
   });
 });

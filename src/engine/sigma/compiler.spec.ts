@@ -1,0 +1,270 @@
+import { parse } from 'yaml';
+import { compileDetection } from './compiler';
+import { EventContext } from './fields';
+import { MODIFIERS, base64Offsets } from './modifiers';
+import { SigmaRuleError } from './types';
+
+/** Compile a `detection` written as YAML and test it on one event's fields. */
+function det(yaml: string, placeholders?: Record<string, string[]>) {
+  const c = compileDetection(parse(yaml), { placeholders });
+  const ctx = new EventContext();
+  return (fields: Record<string, unknown>) => c.match(ctx.reset(fields));
+}
+
+const b64 = (s: string, enc: BufferEncoding = 'utf8') => Buffer.from(s, enc).toString('base64');
+
+describe('values', () => {
+  it('matches exact strings case-insensitively by default, never trimming', () => {
+    const m = det(`{ sel: { User: 'Admin ' }, condition: sel }`);
+    expect(m({ User: 'admin ' })).toBe(true);
+    expect(m({ User: 'admin' })).toBe(false);
+    expect(m({ User: 'xadmin ' })).toBe(false);
+  });
+
+  it('treats null as field absent or null', () => {
+    const m = det(`{ sel: { Parent: null }, condition: sel }`);
+    expect(m({})).toBe(true);
+    expect(m({ Parent: null })).toBe(true);
+    expect(m({ Parent: '' })).toBe(false);
+  });
+
+  it('matches the empty string only against an empty value', () => {
+    const m = det(`{ sel: { Cmd: '' }, condition: sel }`);
+    expect(m({ Cmd: '' })).toBe(true);
+    expect(m({})).toBe(false);
+    expect(m({ Cmd: 'x' })).toBe(false);
+  });
+
+  it('matches numbers against numbers and numeric strings', () => {
+    const m = det(`{ sel: { EventID: 4624 }, condition: sel }`);
+    expect(m({ EventID: 4624 })).toBe(true);
+    expect(m({ EventID: '4624' })).toBe(true);
+    expect(m({ EventID: 4625 })).toBe(false);
+    expect(m({ EventID: '4624x' })).toBe(false);
+  });
+
+  it('matches a quoted number against a number value', () => {
+    expect(det(`{ sel: { Port: '445' }, condition: sel }`)({ Port: 445 })).toBe(true);
+  });
+
+  it('matches YAML true against the string "true" and a boolean', () => {
+    const m = det(`{ sel: { Enabled: true }, condition: sel }`);
+    expect(m({ Enabled: 'true' })).toBe(true);
+    expect(m({ Enabled: 'True' })).toBe(true);
+    expect(m({ Enabled: true })).toBe(true);
+    expect(m({ Enabled: 'false' })).toBe(false);
+  });
+
+  it('ORs a list of values and ANDs the fields of a map', () => {
+    const m = det(`{ sel: { Image: ['a.exe', 'b.exe'], User: 'x' }, condition: sel }`);
+    expect(m({ Image: 'B.EXE', User: 'x' })).toBe(true);
+    expect(m({ Image: 'b.exe', User: 'y' })).toBe(false);
+    expect(m({ Image: 'c.exe', User: 'x' })).toBe(false);
+  });
+
+  it('ORs a list of maps', () => {
+    const m = det(`{ sel: [ { A: 1 }, { B: 2 } ], condition: sel }`);
+    expect(m({ A: 1 })).toBe(true);
+    expect(m({ B: 2 })).toBe(true);
+    expect(m({ A: 2, B: 1 })).toBe(false);
+  });
+
+  it('uses wildcards and escapes', () => {
+    expect(det(`{ sel: { F: 'a*c?' }, condition: sel }`)({ F: 'AbbcD' })).toBe(true);
+    const lit = det(`{ sel: { F: 'a\\*c' }, condition: sel }`);
+    expect(lit({ F: 'a*c' })).toBe(true);
+    expect(lit({ F: 'abc' })).toBe(false);
+  });
+});
+
+describe('fields', () => {
+  it('reads dotted paths into nested objects, the flat key first', () => {
+    const m = det(`{ sel: { process.name: 'cmd.exe' }, condition: sel }`);
+    expect(m({ process: { name: 'cmd.exe' } })).toBe(true);
+    expect(m({ 'process.name': 'cmd.exe', process: { name: 'other' } })).toBe(true);
+    expect(m({ process: { name: 'x' } })).toBe(false);
+  });
+
+  it('matches when any element of an array matches, also through a path', () => {
+    expect(det(`{ sel: { Tags: 'b' }, condition: sel }`)({ Tags: ['a', 'b'] })).toBe(true);
+    expect(det(`{ sel: { a.b: 'x' }, condition: sel }`)({ a: [{ b: 'y' }, { b: 'x' }] })).toBe(true);
+  });
+
+  it('falls back to a case-insensitive field name', () => {
+    const m = det(`{ sel: { CommandLine|contains: 'whoami' }, condition: sel }`);
+    expect(m({ commandline: 'cmd /c whoami' })).toBe(true);
+    expect(m({ CommandLine: 'ls', commandline: 'whoami' })).toBe(false);
+  });
+
+  it('searches keywords in every string of the event, nested ones included', () => {
+    const m = det(`{ keywords: ['mimikatz', 'sekurlsa::'], condition: keywords }`);
+    expect(m({ a: 'x', b: { c: ['run SEKURLSA::logonpasswords'] } })).toBe(true);
+    expect(m({ a: 'x' })).toBe(false);
+  });
+
+  it('ANDs keyword lists with |all', () => {
+    const m = det(`{ keywords: { '|all': ['alpha', 'beta'] }, condition: keywords }`);
+    expect(m({ a: 'alpha', b: 'beta' })).toBe(true);
+    expect(m({ a: 'alpha' })).toBe(false);
+  });
+});
+
+describe('modifiers', () => {
+  it('registers every Sigma v2 modifier', () => {
+    for (const m of ['contains', 'startswith', 'endswith', 'all', 'cased', 're', 'i', 'm', 's', 'base64', 'base64offset', 'utf16le', 'utf16be', 'utf16', 'wide', 'windash', 'cidr', 'exists', 'lt', 'lte', 'gt', 'gte', 'fieldref', 'expand', 'neq']) {
+      expect(MODIFIERS[m]).toBeDefined();
+    }
+  });
+
+  it('contains / startswith / endswith', () => {
+    expect(det(`{ s: { F|contains: 'Who' }, condition: s }`)({ F: 'xwhoamix' })).toBe(true);
+    expect(det(`{ s: { F|startswith: 'Who' }, condition: s }`)({ F: 'xwhoami' })).toBe(false);
+    expect(det(`{ s: { F|startswith: 'Who' }, condition: s }`)({ F: 'whoami' })).toBe(true);
+    expect(det(`{ s: { F|endswith: '\\cmd.exe' }, condition: s }`)({ F: 'C:\\Windows\\CMD.EXE' })).toBe(true);
+    expect(det(`{ s: { F|endswith: '\\cmd.exe' }, condition: s }`)({ F: 'cmd.exe' })).toBe(false);
+  });
+
+  it('all requires every value', () => {
+    const m = det(`{ s: { F|contains|all: ['a', 'b'] }, condition: s }`);
+    expect(m({ F: 'xaxbx' })).toBe(true);
+    expect(m({ F: 'xax' })).toBe(false);
+  });
+
+  it('cased compares case-sensitively', () => {
+    const m = det(`{ s: { F|cased: 'Abc' }, condition: s }`);
+    expect(m({ F: 'Abc' })).toBe(true);
+    expect(m({ F: 'abc' })).toBe(false);
+  });
+
+  it('re is case-sensitive by default, with i/m/s flags and (?i) prefixes', () => {
+    expect(det(`{ s: { F|re: '^a.c$' }, condition: s }`)({ F: 'abc' })).toBe(true);
+    expect(det(`{ s: { F|re: '^a.c$' }, condition: s }`)({ F: 'ABC' })).toBe(false);
+    expect(det(`{ s: { F|re|i: '^a.c$' }, condition: s }`)({ F: 'ABC' })).toBe(true);
+    expect(det(`{ s: { F|re: '(?i)^a.c$' }, condition: s }`)({ F: 'ABC' })).toBe(true);
+    expect(det(`{ s: { F|re|m: '^b$' }, condition: s }`)({ F: 'a\nb' })).toBe(true);
+    expect(det(`{ s: { F|re: 'a.b' }, condition: s }`)({ F: 'a\nb' })).toBe(false);
+    expect(det(`{ s: { F|re|s: 'a.b' }, condition: s }`)({ F: 'a\nb' })).toBe(true);
+  });
+
+  it('re falls back to JS RegExp with a warning when RE2 cannot compile the pattern', () => {
+    const c = compileDetection(parse(`{ s: { F|re: '(a)\\1' }, condition: s }`));
+    expect(c.warnings[0]).toMatch(/JS RegExp/);
+    expect(c.match(new EventContext().reset({ F: 'aa' }))).toBe(true);
+  });
+
+  it('base64 and base64offset encode the value (case-sensitive)', () => {
+    expect(det(`{ s: { F|base64: 'whoami' }, condition: s }`)({ F: b64('whoami') })).toBe(true);
+    expect(det(`{ s: { F|base64: 'whoami' }, condition: s }`)({ F: b64('whoami').toLowerCase() })).toBe(false);
+    const m = det(`{ s: { F|base64offset|contains: 'http://' }, condition: s }`);
+    for (const prefix of ['', 'a', 'ab']) expect(m({ F: b64(`${prefix}http://evil`) })).toBe(true);
+    expect(base64Offsets(Buffer.from('http://'))).toEqual(['aHR0cDovL', 'h0dHA6Ly', 'odHRwOi8v']);
+  });
+
+  it('utf16le / wide / utf16be / utf16 encode before base64', () => {
+    expect(det(`{ s: { F|wide|base64offset|contains: 'ping' }, condition: s }`)({ F: b64('x ping y', 'utf16le') })).toBe(true);
+    expect(det(`{ s: { F|utf16le|base64: 'ab' }, condition: s }`)({ F: b64('ab', 'utf16le') })).toBe(true);
+    expect(det(`{ s: { F|utf16be|base64: 'ab' }, condition: s }`)({ F: Buffer.from([0, 0x61, 0, 0x62]).toString('base64') })).toBe(true);
+    expect(det(`{ s: { F|utf16|base64: 'ab' }, condition: s }`)({ F: Buffer.from([0xff, 0xfe, 0x61, 0, 0x62, 0]).toString('base64') })).toBe(true);
+  });
+
+  it('windash matches every dash variant the spec lists', () => {
+    const m = det(`{ s: { F|windash|contains: ' -enc ' }, condition: s }`);
+    for (const d of ['-', '/', '\u2013', '\u2014', '\u2015']) expect(m({ F: `powershell ${d}enc AAA` })).toBe(true);
+    expect(m({ F: 'powershell +enc AAA' })).toBe(false);
+  });
+
+  it('cidr matches IPv4 and IPv6 networks', () => {
+    const m = det(`{ s: { Ip|cidr: ['10.0.0.0/8', 'fe80::/10'] }, condition: s }`);
+    expect(m({ Ip: '10.1.2.3' })).toBe(true);
+    expect(m({ Ip: '::ffff:10.1.2.3' })).toBe(true);
+    expect(m({ Ip: 'fe80::1' })).toBe(true);
+    expect(m({ Ip: '11.0.0.1' })).toBe(false);
+    expect(m({ Ip: 'not an ip' })).toBe(false);
+  });
+
+  it('exists tests presence', () => {
+    expect(det(`{ s: { F|exists: true }, condition: s }`)({ F: '' })).toBe(true);
+    expect(det(`{ s: { F|exists: true }, condition: s }`)({})).toBe(false);
+    expect(det(`{ s: { F|exists: false }, condition: s }`)({})).toBe(true);
+  });
+
+  it('lt / lte / gt / gte compare numbers and numeric strings', () => {
+    expect(det(`{ s: { N|lt: 5 }, condition: s }`)({ N: 4 })).toBe(true);
+    expect(det(`{ s: { N|lt: 5 }, condition: s }`)({ N: 5 })).toBe(false);
+    expect(det(`{ s: { N|lte: 5 }, condition: s }`)({ N: '5' })).toBe(true);
+    expect(det(`{ s: { N|gt: 5 }, condition: s }`)({ N: '6' })).toBe(true);
+    expect(det(`{ s: { N|gte: 5 }, condition: s }`)({ N: 4 })).toBe(false);
+    expect(det(`{ s: { N|gt: 5 }, condition: s }`)({ N: 'abc' })).toBe(false);
+  });
+
+  it('fieldref compares with another field of the event', () => {
+    const m = det(`{ s: { TargetUserName|fieldref: SubjectUserName }, condition: s }`);
+    expect(m({ TargetUserName: 'Bob', SubjectUserName: 'bob' })).toBe(true);
+    expect(m({ TargetUserName: 'Bob', SubjectUserName: 'alice' })).toBe(false);
+    expect(m({ TargetUserName: 'Bob' })).toBe(false);
+  });
+
+  it('expand fills placeholders from the configured map', () => {
+    const m = det(`{ s: { Host|expand: '%admin_hosts%' }, condition: s }`, { admin_hosts: ['ADM01', 'jump*'] });
+    expect(m({ Host: 'adm01' })).toBe(true);
+    expect(m({ Host: 'jump7' })).toBe(true);
+    expect(m({ Host: 'ws01' })).toBe(false);
+  });
+
+  it('expand without a configured placeholder is a load error', () => {
+    expect(() => det(`{ s: { Host|expand: '%admin_hosts%' }, condition: s }`)).toThrow('unsupported: placeholder %admin_hosts% not configured');
+  });
+
+  it('neq matches a present field equal to none of the values', () => {
+    const m = det(`{ s: { User|neq: ['SYSTEM', 'LOCAL SERVICE'] }, condition: s }`);
+    expect(m({ User: 'bob' })).toBe(true);
+    expect(m({ User: 'system' })).toBe(false);
+    expect(m({})).toBe(false);
+  });
+
+  it('rejects an unknown modifier in one place', () => {
+    expect(() => det(`{ s: { F|containz: 'x' }, condition: s }`)).toThrow(new SigmaRuleError("unknown modifier 'containz' in 'F|containz'"));
+  });
+
+  it('rejects encoding a value that has wildcards', () => {
+    expect(() => det(`{ s: { F|base64: 'a*' }, condition: s }`)).toThrow(/wildcards/);
+  });
+});
+
+describe('conditions over detections', () => {
+  const m = det(`
+sel_a: { A: 1 }
+sel_b: { B: 1 }
+filter_x: { X: 1 }
+_helper: { H: 1 }
+condition: (1 of sel_* and not filter_x) or all of them
+`);
+  it('evaluates quantifiers, not, parentheses', () => {
+    expect(m({ A: 1 })).toBe(true);
+    expect(m({ A: 1, X: 1 })).toBe(false);
+    expect(m({ A: 1, B: 1, X: 1 })).toBe(true);
+    expect(m({ H: 1 })).toBe(false);
+  });
+
+  it('takes a list of conditions (Sigma v1) as any of them', () => {
+    const l = det(`{ a: { A: 1 }, b: { B: 1 }, condition: [a, b] }`);
+    expect(l({ B: 1 })).toBe(true);
+  });
+});
+
+describe('prefilter needs', () => {
+  it('derives a literal need from an AND of selections, choosing several clauses', () => {
+    const c = compileDetection(parse(`{ a: { Image|endswith: '\\rundll32.exe' }, b: { CommandLine|contains: ['javascript:', 'mshtml'] }, condition: a and b }`));
+    expect(c.need).toEqual(
+      expect.arrayContaining([[{ field: 'Image', lit: '\\rundll32.exe' }], [{ field: 'CommandLine', lit: 'javascript:' }, { field: 'CommandLine', lit: 'mshtml' }]]),
+    );
+  });
+
+  it('has no need for a negated selection alone', () => {
+    expect(compileDetection(parse(`{ a: { Image|endswith: '.exe' }, condition: not a }`)).need).toBeNull();
+  });
+
+  it('uses numbers as exact numeric atoms', () => {
+    expect(compileDetection(parse(`{ a: { EventID: 4624 }, condition: a }`)).need).toEqual([[{ field: 'EventID', lit: '4624', num: 4624 }]]);
+  });
+});
