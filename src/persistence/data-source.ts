@@ -22,7 +22,8 @@ export function buildDataSourceOptions(config: AppConfig): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    migrationsRun: true,
+    // Run by initializeDataSource() (under a lock on PostgreSQL), not by TypeORM's initialize().
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
     logging: false,
@@ -53,10 +54,36 @@ export function ensureSqliteDir(config: AppConfig): void {
   if (!config.databaseUrl) mkdirSync(dirname(config.sqlitePath), { recursive: true });
 }
 
+/** Arbitrary constant naming Lantern's migration lock among PostgreSQL advisory locks. */
+const MIGRATION_LOCK_ID = 7_391_204_118;
+
+/**
+ * Connects and applies pending migrations. On PostgreSQL several instances may start at once,
+ * so migrations run under a session advisory lock: the others wait, then find nothing to do.
+ */
+export async function initializeDataSource(dataSource: DataSource): Promise<DataSource> {
+  await dataSource.initialize();
+  if (dataSource.options.type !== 'postgres') {
+    await dataSource.runMigrations({ transaction: 'each' });
+    return dataSource;
+  }
+  const runner = dataSource.createQueryRunner();
+  try {
+    await runner.connect();
+    await runner.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_ID]);
+    try {
+      await dataSource.runMigrations({ transaction: 'each' });
+    } finally {
+      await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_ID]);
+    }
+  } finally {
+    await runner.release();
+  }
+  return dataSource;
+}
+
 /** Opens a DataSource outside Nest (admin CLI) and applies pending migrations. */
 export async function openDataSource(config: AppConfig): Promise<DataSource> {
   ensureSqliteDir(config);
-  const dataSource = new DataSource(buildDataSourceOptions(config));
-  await dataSource.initialize();
-  return dataSource;
+  return initializeDataSource(new DataSource(buildDataSourceOptions(config)));
 }

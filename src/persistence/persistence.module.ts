@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { AccountsService } from './accounts.service';
-import { buildDataSourceOptions, ensureSqliteDir } from './data-source';
+import { buildDataSourceOptions, ensureSqliteDir, initializeDataSource } from './data-source';
 import { TransactionRunner } from './transactions';
 
 @Global()
@@ -15,6 +15,7 @@ import { TransactionRunner } from './transactions';
         ensureSqliteDir(config);
         return { ...buildDataSourceOptions(config), retryAttempts: 2, retryDelay: 500 };
       },
+      dataSourceFactory: async (options) => initializeDataSource(new DataSource(options!)),
     }),
   ],
   providers: [

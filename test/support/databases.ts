@@ -49,6 +49,21 @@ function probePostgres(): boolean {
   return postgresReachable;
 }
 
+/** A PostgreSQL-only suite, with the same skip/fail rules as describeEachDatabase. */
+export function describePostgres(name: string, suite: () => void): void {
+  if (probePostgres()) return describe(name, suite);
+  if (IN_CI) {
+    return describe(name, () => {
+      it('needs PostgreSQL (CI=true)', () => {
+        throw new Error(`PostgreSQL is unreachable at ${POSTGRES_URL}; CI requires the PostgreSQL suites to run`);
+      });
+    });
+  }
+  // eslint-disable-next-line no-console
+  console.warn(`[${name}] PostgreSQL unreachable at ${POSTGRES_URL}: suite skipped (set CI=true to make this fail)`);
+  describe.skip(name, suite);
+}
+
 /** Runs `suite` once per database: `describe('<name> [sqlite]')`, `describe('<name> [postgres]')`. */
 export function describeEachDatabase(name: string, suite: (driver: Driver) => void): void {
   describe(`${name} [sqlite]`, () => suite('sqlite'));
