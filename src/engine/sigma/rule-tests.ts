@@ -136,9 +136,16 @@ function testFile(ruleSet: RuleSet, file: string): RuleTestResult {
   return result;
 }
 
+/** A file holding only Sigma filters (no rule, no load error) is not a rule file: it has no tests. */
+function filterOnly(ruleSet: RuleSet, file: string): boolean {
+  const holdsRule = ruleSet.detectionRules.some((r) => r.ref.file === file) || ruleSet.correlationRules.some((r) => r.ref.file === file);
+  const broken = ruleSet.errors.some((e) => e.file === file);
+  return !holdsRule && !broken && ruleSet.filters.some((f) => f.file === file);
+}
+
 /** Tests every rule file of the given folders (or of an already loaded rule set). */
 export function runRuleTests(paths: string | string[], ruleSet: RuleSet = loadRuleSet(([] as string[]).concat(paths))): RuleTestReport {
-  const results = ruleSet.files.filter((file) => !file.endsWith('.tests.json')).map((file) => testFile(ruleSet, file));
+  const results = ruleSet.files.filter((file) => !filterOnly(ruleSet, file)).map((file) => testFile(ruleSet, file));
   const failed = results.filter((result) => result.problems.length > 0).length;
   return { results, passed: results.length - failed, failed };
 }

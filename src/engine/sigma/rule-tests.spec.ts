@@ -1,0 +1,195 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { lintRuleSet } from './rule-lint';
+import { correlateBatch, runRuleTests, testsFileFor } from './rule-tests';
+import { loadRuleSet } from './ruleset';
+
+/** The spec's own example: a chained correlation and its two base rules in one multi-document file. */
+const SPEC_EXAMPLE = `title: Correlation - Multiple Failed Logins Followed by Successful Login
+id: b180ead8-d58f-40b2-ae54-c8940995b9b6
+level: high
+correlation:
+    type: temporal_ordered
+    rules:
+        - multiple_failed_login
+        - successful_login
+    group-by:
+        - User
+    timespan: 10m
+---
+title: Multiple failed logons
+id: a8418a5a-5fc4-46b5-b23b-6c73beb19d41
+name: multiple_failed_login
+correlation:
+    type: event_count
+    rules:
+        - failed_login
+    group-by:
+        - User
+    timespan: 10m
+    condition:
+        gte: 10
+---
+title: Single failed login
+id: 53ba33fd-3a50-4468-a5ef-c583635cfa92
+name: failed_login
+logsource:
+    product: windows
+    service: security
+detection:
+    selection:
+        EventID:
+            - 529
+            - 4625
+    condition: selection
+---
+title: Successful login
+id: 4d0a2c83-c62c-4ed4-b475-c7e23a9269b8
+name: successful_login
+logsource:
+    product: windows
+    service: security
+detection:
+    selection:
+        EventID:
+            - 528
+            - 4624
+    condition: selection
+`;
+
+function logon(eventId: number, user: string, second: number): Record<string, unknown> {
+  const minute = Math.floor(second / 60);
+  const time = `2024-03-01T10:${String(minute).padStart(2, '0')}:${String(second % 60).padStart(2, '0')}Z`;
+  return { timestamp: time, source: 'windows', EventID: eventId, Channel: 'Security', Computer: 'dc1', User: user, TargetUserName: user };
+}
+
+function bruteforce(user: string, successSecond: number): Array<Record<string, unknown>> {
+  const failures = Array.from({ length: 10 }, (_, i) => logon(4625, user, i * 2));
+  return [...failures, logon(4624, user, successSecond)];
+}
+
+describe('rule tests runner', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lantern-rule-tests-'));
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  function write(name: string, content: unknown): string {
+    const path = join(dir, name);
+    writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+    return path;
+  }
+
+  it('names the tests file beside the rule file', () => {
+    expect(testsFileFor('/r/win/x.yml')).toBe('/r/win/x.tests.json');
+    expect(testsFileFor('/r/win/x.yaml')).toBe('/r/win/x.tests.json');
+  });
+
+  it('tests the outermost correlation of a multi-document file as one batch (spec example)', () => {
+    const file = write('mr_bruteforce.yml', SPEC_EXAMPLE);
+    write('mr_bruteforce.tests.json', { positive: bruteforce('admin', 60), negative: bruteforce('admin', 0).reverse() });
+    const report = runRuleTests(dir);
+    expect(report.results).toEqual([
+      {
+        file,
+        testsFile: join(dir, 'mr_bruteforce.tests.json'),
+        rules: [{ id: 'b180ead8-d58f-40b2-ae54-c8940995b9b6', title: 'Correlation - Multiple Failed Logins Followed by Successful Login' }],
+        kind: 'correlation',
+        positives: 11,
+        negatives: 11,
+        problems: [],
+      },
+    ]);
+    expect(report).toMatchObject({ passed: 1, failed: 0 });
+  });
+
+  it('fails the correlation when its negative batch (success first) still fires', () => {
+    write('mr_bruteforce.yml', SPEC_EXAMPLE);
+    write('mr_bruteforce.tests.json', { positive: bruteforce('admin', 60), negative: bruteforce('admin', 60) });
+    const report = runRuleTests(dir);
+    expect(report.failed).toBe(1);
+    expect(report.results[0].problems).toEqual(['negative batch (11 events) produced a hit of the correlation']);
+  });
+
+  it('runs a batch through the whole pack, hidden inner correlations included', () => {
+    write('mr_bruteforce.yml', SPEC_EXAMPLE);
+    const ruleSet = loadRuleSet([dir]);
+    const ids = correlateBatch(ruleSet, bruteforce('admin', 60)).map((hit) => hit.rule.id).sort();
+    expect(ids).toEqual(['a8418a5a-5fc4-46b5-b23b-6c73beb19d41', 'b180ead8-d58f-40b2-ae54-c8940995b9b6']);
+  });
+
+  it('accepts line-format test events as strings', () => {
+    write(
+      'web_sqli.yml',
+      `title: SQL Injection Probe
+id: 9d7c2b61-3333-4333-8333-000000000001
+logsource: {category: webserver}
+detection:
+  selection:
+    cs-uri-query|contains: 'UNION SELECT'
+  keywords:
+    - 'UNION SELECT'
+  condition: selection or keywords
+`,
+    );
+    write('web_sqli.tests.json', {
+      positive: ['203.0.113.7 - - [01/Mar/2024:10:00:00 +0000] "GET /item?id=1%20UNION SELECT%201 HTTP/1.1" 200 512 "-" "sqlmap"'],
+      negative: ['203.0.113.7 - - [01/Mar/2024:10:00:00 +0000] "GET /item?id=1 HTTP/1.1" 200 512 "-" "curl"'],
+    });
+    const report = runRuleTests(dir);
+    expect(report.results[0].kind).toBe('detection');
+    expect(report.results[0].problems).toEqual([]);
+  });
+
+  it('reports a rule that does not load, and a tests file that is not JSON', () => {
+    write('broken.yml', 'title: Broken\nid: 1\nlogsource: {product: windows}\ndetection:\n  sel:\n    Image|nosuchmod: x\n  condition: sel\n');
+    write('broken.tests.json', '{"positive": [');
+    const [result] = runRuleTests(dir).results;
+    expect(result.problems[0]).toMatch(/^does not load/);
+    expect(result.problems[1]).toMatch(/is not valid JSON/);
+  });
+
+  it('leaves filter-only files out (they are not rules)', () => {
+    write('filter_admins.yml', 'title: Admins\nlogsource: {product: windows, category: process_creation}\nfilter:\n  rules: [x]\n  selection:\n    User|startswith: adm_\n  condition: selection\n');
+    expect(runRuleTests(dir).results).toEqual([]);
+  });
+});
+
+describe('lintRuleSet', () => {
+  let dir: string;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'lantern-rule-lint-'));
+  });
+
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds no error in the spec example', () => {
+    writeFileSync(join(dir, 'mr.yml'), SPEC_EXAMPLE);
+    expect(lintRuleSet(loadRuleSet([dir])).filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
+  it('reports an alias naming a rule the correlation does not reference, and an unused alias', () => {
+    writeFileSync(
+      join(dir, 'mr.yml'),
+      SPEC_EXAMPLE.replace(
+        '    timespan: 10m\n---\ntitle: Multiple',
+        '    timespan: 10m\n    aliases:\n        account:\n            failed_login: TargetUserName\n---\ntitle: Multiple',
+      ),
+    );
+    const messages = lintRuleSet(loadRuleSet([dir])).map((i) => `${i.severity}: ${i.message}`);
+    expect(messages).toContain("error: alias 'account' maps rule 'failed_login', which the correlation does not reference");
+    expect(messages).toContain("warning: alias 'account' is defined but used neither in group-by nor as the condition field");
+  });
+
+  it('reports duplicate names, which make references ambiguous', () => {
+    writeFileSync(join(dir, 'mr.yml'), SPEC_EXAMPLE);
+    writeFileSync(join(dir, 'dup.yml'), SPEC_EXAMPLE.split('---\n')[3].replace('4d0a2c83-c62c-4ed4-b475-c7e23a9269b8', 'e0b7c4a4-4444-4444-8444-000000000001'));
+    const messages = lintRuleSet(loadRuleSet([dir])).map((i) => i.message);
+    expect(messages.some((m) => m.startsWith("duplicate rule name 'successful_login'"))).toBe(true);
+  });
+});
