@@ -101,11 +101,12 @@ let cases = 0;
 let techniquesTotal = 0;
 let totalMs = 0;
 let slowest = { ms: 0, file: '' };
+let evidenced = 0;
+/** A label and its accepted alternatives, each also under its current id (labels predate ATT&CK v19 revocations). */
 const anyOf = (exp, label) => {
   const a = exp.techniques_any_of;
-  if (!a) return [label];
-  if (Array.isArray(a)) return [label, ...a];
-  return [label, ...(a[label] ?? [])];
+  const alts = !a ? [label] : Array.isArray(a) ? [label, ...a] : [label, ...(a[label] ?? [])];
+  return [...new Set(alts.flatMap((id) => [id, catalog.resolve(id)].filter(Boolean)))];
 };
 for (const file of fs.existsSync(devDir) ? fs.readdirSync(devDir).filter((f) => f.endsWith('.json') && !f.endsWith('.expected.json') && f !== 'index.json').sort() : []) {
   if (only && !file.includes(only)) continue;
@@ -113,8 +114,13 @@ for (const file of fs.existsSync(devDir) ? fs.readdirSync(devDir).filter((f) => 
   if (!fs.existsSync(expFile)) continue;
   const exp = readJson(expFile);
   if (!exp.techniques || exp.techniques.length === 0) continue;
-  const { data, ms } = run(readJson(path.join(devDir, file)));
+  const { data, findings, ms } = run(readJson(path.join(devDir, file)));
   totalMs += ms;
+  const tagged = new Set();
+  for (const d of [...findings.detections, ...findings.correlations]) for (const id of catalog.fromSigmaTags(d.rule.tags).techniques) tagged.add(id);
+  for (const c of findings.chains) for (const st of c.steps) for (const id of st.techniques) tagged.add(id);
+  const inSignals = exp.techniques.some((label) => anyOf(exp, label).some((a) => foundLenient(a, [...tagged])));
+  if (inSignals) evidenced++;
   if (ms > slowest.ms) slowest = { ms, file };
   const mapped = data.attack_mapping.map((t) => t.technique_id);
   const top = mapped.slice(0, 3);
@@ -172,6 +178,7 @@ const summary = {
   technique_recall: labels ? +(foundS / labels).toFixed(3) : null,
   technique_recall_incl_subtechniques: labels ? +(foundL / labels).toFixed(3) : null,
   top3_hit_rate: pct(top3, cases),
+  cases_with_a_label_in_any_signal: pct(evidenced, cases),
   avg_techniques_per_case: cases ? +(techniquesTotal / cases).toFixed(2) : null,
   tactic_only_recall: tacticLabels ? `${pct(tacticFound, tacticLabels)} (${tacticCases} cases)` : 'n/a',
   analysis_ms_total: totalMs,

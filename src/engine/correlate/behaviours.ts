@@ -4,6 +4,7 @@ import { commandTraits } from '../artifact/traits';
 import { analyseArtifact } from '../artifact';
 import { isExternalIp } from '../indicators/ip';
 import { isBenignDomain } from '../indicators/benign';
+import { registeredDomain } from '../indicators/domains';
 import { baseName, hostKey, ipValue, userKey } from './entities';
 import {
   dnsQueryName, field, isAccountCreation, isDnsQuery, isGroupMembershipAdd, isKerberosServiceTicket, isLogon,
@@ -314,15 +315,6 @@ function mfaFatigue(ctx: BehaviourContext): Signal[] {
     `New MFA factor registered for ${user}${registration.entities.srcIp ? ` from ${registration.entities.srcIp}` : ''}`));
   }
   return out;
-}
-
-/** Registered domain: last two labels, three under a two-letter second level (co.uk, com.au). */
-export function registeredDomain(name: string): string {
-  const labels = name.toLowerCase().replace(/\.$/, '').split('.');
-  if (labels.length <= 2) return labels.join('.');
-  const sld = labels[labels.length - 2];
-  const take = labels[labels.length - 1].length === 2 && (sld.length <= 3 || ['com', 'net', 'org', 'gov', 'edu', 'co', 'ac'].includes(sld)) ? 3 : 2;
-  return labels.slice(-take).join('.');
 }
 
 /** Many long, unique sub-domain names of one domain from one client: data carried in DNS. */

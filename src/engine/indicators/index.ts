@@ -8,6 +8,8 @@ import { isBenignDomain, isBenignIp } from './benign';
 import { isExternalIp, isMeaninglessIp, parseIp } from './ip';
 import { PROCESS_ROLE_BY_TACTIC, rolePriority } from './roles';
 import { hostOfUrl } from './extract';
+import { registeredDomain } from './domains';
+import { isDnsQuery } from '../correlate/event-kinds';
 
 export { parseIp, isExternalIp, isInternalIp, isMeaninglessIp } from './ip';
 export { extractFromText, hostOfUrl } from './extract';
@@ -15,6 +17,7 @@ export { isBenignDomain, isBenignIp } from './benign';
 export { ROLE_PRIORITY, rolePriority } from './roles';
 
 export const MAX_INDICATORS = 50;
+const SUBDOMAIN_MERGE = 3;
 const MAX_EVIDENCE = 50;
 
 interface Candidate {
@@ -68,9 +71,37 @@ export function buildIndicators(signals: Signal[], lookup: EventLookup, catalog:
     if ((s.kind === 'behaviour' && s.roles.length > 0) || weight < levelWeight('low')) continue;
     for (const h of genericRoles(s, lookup, catalog)) add(h, weight);
   }
+  mergeSubdomains(candidates);
   const indicators = [...candidates.values()].map((c) => toIndicator(c, intel));
   indicators.sort((a, b) => rolePriority(a.role) - rolePriority(b.role) || weightOf(candidates, b) - weightOf(candidates, a) || a.value.localeCompare(b.value));
   return indicators.slice(0, MAX_INDICATORS);
+}
+
+/** Many names under one registered domain (encoded sub-domains, CDN shards) are one indicator: the domain. */
+function mergeSubdomains(candidates: Map<string, Candidate>): void {
+  const byParent = new Map<string, Candidate[]>();
+  for (const c of candidates.values()) {
+    if (c.type !== 'domain') continue;
+    const parent = registeredDomain(c.key);
+    byParent.set(parent, [...(byParent.get(parent) ?? []), c]);
+  }
+  for (const [parent, group] of byParent) {
+    if (group.length < SUBDOMAIN_MERGE) continue;
+    const merged: Candidate = { type: 'domain', key: parent, displays: new Map([[parent, 1]]), roles: new Map(), events: new Set(), weight: 0 };
+    for (const c of group) {
+      candidates.delete(`domain:${c.key}`);
+      for (const [role, w] of c.roles) merged.roles.set(role, (merged.roles.get(role) ?? 0) + w);
+      for (const e of c.events) if (merged.events.size < MAX_EVIDENCE) merged.events.add(e);
+      merged.weight += c.weight;
+    }
+    const existing = candidates.get(`domain:${parent}`);
+    if (existing) {
+      for (const [role, w] of existing.roles) merged.roles.set(role, (merged.roles.get(role) ?? 0) + w);
+      for (const e of existing.events) if (merged.events.size < MAX_EVIDENCE) merged.events.add(e);
+      merged.weight += existing.weight;
+    }
+    candidates.set(`domain:${parent}`, merged);
+  }
 }
 
 function weightOf(candidates: Map<string, Candidate>, i: Indicator): number {
@@ -128,7 +159,8 @@ export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCata
     if (en.srcIp && !isMeaninglessIp(en.srcIp)) {
       out.push({ type: 'ip', value: en.srcIp, role: isExternalIp(en.srcIp) ? 'attacker' : 'source_host', eventIndices: at });
     }
-    if (en.dstIp && !isMeaninglessIp(en.dstIp)) {
+    // The destination of a DNS query is the resolver, not a target.
+    if (en.dstIp && !isMeaninglessIp(en.dstIp) && !isDnsQuery(e)) {
       const outbound = isExternalIp(en.dstIp) && !isExternalIp(en.srcIp);
       out.push({ type: 'ip', value: en.dstIp, role: outbound ? (stage === 'Exfiltration' ? 'exfil_destination' : weighty ? 'c2' : 'suspicious_source') : 'target', eventIndices: at });
     }

@@ -1,6 +1,7 @@
 import type { CanonicalEvent, TimelineEntry } from '../model';
 import { baseName, hostKey, ipValue, userKey } from '../correlate/entities';
-import { isLogon, logonService, outcomeOf } from '../correlate/event-kinds';
+import { isDnsQuery, isLogon, logonService, outcomeOf } from '../correlate/event-kinds';
+import { registeredDomain } from '../indicators/domains';
 import { levelWeight, type EventLookup, type Signal } from '../correlate/signal';
 import { describeEvent, type Labeller } from './describe';
 
@@ -158,6 +159,13 @@ function describeGroup(g: Group, label: Labeller): string {
     const target = first.entities.host ? ` to ${first.entities.host}` : '';
     const who = accounts.size === 1 ? ` as ${first.entities.targetUser ?? first.entities.user}` : ` for ${accounts.size} accounts`;
     return `${events.length} ${outcome} ${service ? `${service.name} ` : ''}logons${who}${from}${target}${range}`.replace(/\s+/g, ' ');
+  }
+  if (isDnsQuery(first)) {
+    const names = new Set(events.map((e) => (e.entities.domain ?? '').toLowerCase()));
+    const parents = new Set([...names].map(registeredDomain));
+    const target = parents.size === 1 ? `${names.size} unique names under ${label([...parents][0])}` : `${names.size} names`;
+    const qtype = typeof first.fields.qtype_name === 'string' ? ` (${first.fields.qtype_name})` : '';
+    return `${events.length} DNS queries${qtype} from ${label(first.entities.srcIp ?? first.entities.host ?? 'a client')} for ${target}${range}`;
   }
   return `${describeEvent(first, label)} (${events.length} times${range})`;
 }
