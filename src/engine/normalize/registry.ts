@@ -1,4 +1,5 @@
 import { cloudtrailFormat } from './formats/cloudtrail';
+import { ecsFormat } from './formats/ecs';
 import { entraFormat } from './formats/entra';
 import { firewallFormat } from './formats/firewall';
 import { genericFormat } from './formats/generic';
@@ -29,6 +30,7 @@ export const OBJECT_FORMATS: readonly ObjectFormat[] = [
   suricataFormat,
   syslogObjectFormat,
   webObjectFormat,
+  ecsFormat,
   proxyFormat,
   firewallFormat,
   genericFormat,
