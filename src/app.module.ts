@@ -15,7 +15,7 @@ import { PersistenceModule } from './persistence/persistence.module';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, options: { logStream?: DestinationStream } = {}): DynamicModule {
+  static forRoot(config: AppConfig, options: { logStream?: DestinationStream; env?: Record<string, string | undefined> } = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -24,7 +24,7 @@ export class AppModule {
         PersistenceModule,
         AuthModule,
         CreditsModule,
-        AnalysisModule,
+        AnalysisModule.forRoot(options.env ?? process.env),
         HealthModule,
       ],
       providers: [

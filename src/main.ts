@@ -19,6 +19,8 @@ import { AccountsService } from './persistence/accounts.service';
 
 export interface CreateAppOptions {
   logStream?: DestinationStream;
+  /** Environment of the LLM settings (process.env by default; loadConfig already validated it). */
+  env?: Record<string, string | undefined>;
 }
 
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {

@@ -39,7 +39,7 @@ export async function startTestApp(driver: Driver, env: Record<string, string> =
   const dataDir = shared?.dataDir ?? mkdtempSync(join(tmpdir(), 'lantern-e2e-'));
   const schema = driver === 'postgres' ? `lantern_test_${randomBytes(6).toString('hex')}` : undefined;
   if (schema) await adminQuery(`CREATE SCHEMA "${schema}"`);
-  const config = loadConfig({
+  const fullEnv: Record<string, string> = {
     NODE_ENV: 'test',
     LANTERN_DATA_DIR: dataDir,
     LANTERN_KEY_PEPPER: TEST_PEPPER,
@@ -47,7 +47,8 @@ export async function startTestApp(driver: Driver, env: Record<string, string> =
     LANTERN_SEED: 'false',
     ...(schema ? { DATABASE_URL: POSTGRES_URL, LANTERN_DB_SCHEMA: schema } : {}),
     ...env,
-  });
+  };
+  const config = loadConfig(fullEnv);
   const logs: string[] = [];
   const logStream = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -55,7 +56,7 @@ export async function startTestApp(driver: Driver, env: Record<string, string> =
       done();
     },
   });
-  const app = await createApp(config, { logStream });
+  const app = await createApp(config, { logStream, env: fullEnv });
   const accounts = app.get(AccountsService);
   const keys = app.get(ApiKeysService);
   let counter = 0;
