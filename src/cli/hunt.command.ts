@@ -202,8 +202,8 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
   return 0;
 }
 
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
 }
 
 /** Registers `hunt` and `rules` (the detection-engineering commands). */
@@ -212,7 +212,7 @@ export function registerDetectionCommands(program: Command): void {
     .command('hunt')
     .description('run Sigma rules (and correlation rules) over event files; hits on stdout, summary on stderr')
     .argument('<file...>', 'events: JSON array, JSON Lines, an analysis request body, or log lines; - for stdin')
-    .option('--rules <dir>', 'rule folder or file (repeatable)', collect, [])
+    .option('--rules <dir>', 'rule folder or file (repeatable)', collect)
     .option('--ignore-logsource', 'run every rule on every event, whatever its logsource')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'jsonl')
     .option('--min-level <level>', `report only hits at or above: ${LEVELS.join(', ')}`)
@@ -223,8 +223,7 @@ export function registerDetectionCommands(program: Command): void {
   registerRulesCommand(program, usageExit);
 }
 
-/** Commander's own usage errors (unknown option, missing argument) exit with 2, help with 0. */
+/** Commander's own usage errors (unknown option, missing argument or sub-command) exit with 2, --help with 0. */
 export function usageExit(error: { exitCode: number; code: string }): never {
-  const help = error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version';
-  process.exit(help ? 0 : USAGE_ERROR);
+  process.exit(error.exitCode === 0 ? 0 : USAGE_ERROR);
 }

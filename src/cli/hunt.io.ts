@@ -12,7 +12,20 @@ export interface CommandIO {
 
 export const USAGE_ERROR = 2;
 
+let pipeGuarded = false;
+
+/** `lantern hunt ... | head` closes stdout early: stop quietly instead of dying on EPIPE. */
+function guardClosedPipe(): void {
+  if (pipeGuarded) return;
+  pipeGuarded = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
+}
+
 export function processIO(): CommandIO {
+  guardClosedPipe();
   return {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
