@@ -32,12 +32,11 @@ function compile(table: AliasTable): CompiledTable {
   return Object.entries(table).map(([alias, sources]) => [alias, sources.map(reader)] as const);
 }
 
-function table(name: string): CompiledTable | undefined {
+function table(name: string): CompiledTable {
   let t = compiled.get(name);
   if (t) return t;
   const src = FIELD_ALIASES[name];
-  if (!src) return undefined;
-  t = compile(src);
+  t = src ? compile(src) : [];
   compiled.set(name, t);
   return t;
 }
@@ -45,7 +44,6 @@ function table(name: string): CompiledTable | undefined {
 /** Adds the aliases of table `name` to `fields` (in place); existing fields are never overwritten. */
 export function applyAliases(fields: Record<string, unknown>, name: string): void {
   const t = table(name);
-  if (!t) return;
   for (const [alias, readers] of t) {
     if (present(fields[alias])) continue;
     for (const read of readers) {
@@ -68,27 +66,42 @@ export function cleanIp(v: unknown): string | undefined {
   return s;
 }
 
-const NUMERIC_ENTITIES = new Set<keyof EventEntities>(['srcPort', 'dstPort']);
-const IP_ENTITIES = new Set<keyof EventEntities>(['srcIp', 'dstIp']);
+const enum EntityKind {
+  Text,
+  Number,
+  Ip,
+}
+
+const NUMERIC_ENTITIES = new Set<string>(['srcPort', 'dstPort']);
+const IP_ENTITIES = new Set<string>(['srcIp', 'dstIp']);
+
+/** ENTITY_FIELDS compiled once into a flat plan: this runs for every event. */
+const ENTITY_PLAN: ReadonlyArray<{ key: string; sources: readonly string[]; kind: EntityKind }> = Object.entries(ENTITY_FIELDS).map(
+  ([key, sources]) => ({
+    key,
+    sources: sources ?? [],
+    kind: NUMERIC_ENTITIES.has(key) ? EntityKind.Number : IP_ENTITIES.has(key) ? EntityKind.Ip : EntityKind.Text,
+  }),
+);
+
+function entityValue(raw: unknown, kind: EntityKind): string | number | undefined {
+  if (raw === undefined || raw === null) return undefined;
+  if (kind === EntityKind.Number) {
+    const n = int(raw);
+    return n !== undefined && n > 0 ? n : undefined;
+  }
+  return kind === EntityKind.Ip ? cleanIp(raw) : str(raw);
+}
 
 /** Fills entities from the shared ENTITY_FIELDS table; entities the format already set are kept. */
 export function entitiesFromFields(fields: Record<string, unknown>, entities: EventEntities): EventEntities {
   const out = entities as Record<string, unknown>;
-  for (const key of Object.keys(ENTITY_FIELDS) as (keyof EventEntities)[]) {
-    if (out[key] !== undefined) continue;
-    for (const f of ENTITY_FIELDS[key] ?? []) {
-      const raw = fields[f];
-      if (NUMERIC_ENTITIES.has(key)) {
-        const n = int(raw);
-        if (n !== undefined && n > 0) {
-          out[key] = n;
-          break;
-        }
-        continue;
-      }
-      const v = IP_ENTITIES.has(key) ? cleanIp(raw) : str(raw);
+  for (const step of ENTITY_PLAN) {
+    if (out[step.key] !== undefined) continue;
+    for (const f of step.sources) {
+      const v = entityValue(fields[f], step.kind);
       if (v !== undefined) {
-        out[key] = v;
+        out[step.key] = v;
         break;
       }
     }
