@@ -33,6 +33,6 @@ describe('createChatModel', () => {
 });
 
 /** The AsyncCaller's retry count is protected; read it the way a debugger would. */
-function retriesOf(model: object): unknown {
+function retriesOf(model: unknown): unknown {
   return (model as unknown as { caller: { maxRetries: unknown } }).caller.maxRetries;
 }
