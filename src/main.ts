@@ -15,6 +15,7 @@ import { seedStarterAccount } from './auth/seed';
 import { jsonOnlyMiddleware } from './common/json-only.middleware';
 import { requestIdMiddleware } from './common/request-id';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
+import { Metrics } from './health/metrics';
 import { AccountsService } from './persistence/accounts.service';
 
 export interface CreateAppOptions {
@@ -34,6 +35,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   app.use(requestIdMiddleware);
+  app.use(app.get(Metrics).middleware());
   app.use(jsonOnlyMiddleware);
   app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: true });
   app.enableShutdownHooks();

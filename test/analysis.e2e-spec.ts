@@ -281,6 +281,16 @@ describeEachDatabase('analysis API', (driver: Driver) => {
       expect(doc.components.schemas.AnalysisRequestDto.properties.scope.enum).toEqual(['incident', 'campaign', 'artifact']);
     });
 
+    it('exposes Prometheus metrics: requests by route and status, analyses, credits', async () => {
+      const { key } = await t.customer();
+      await request(t.server).post(ROUTE).set('Authorization', `Bearer ${key}`).send(DOC_EXAMPLE).expect(200);
+      const res = await request(t.server).get('/metrics').expect(200).expect('Content-Type', /text\/plain/);
+      expect(res.text).toMatch(/lantern_http_requests_total\{method="POST",route="\/api\/v1\/ai\/analysis",status="200"\} \d+/);
+      expect(res.text).toMatch(/lantern_analyses_total\{outcome="ok",narrative="deterministic"\} \d+/);
+      expect(res.text).toMatch(/lantern_credits_total\{kind="reserved"\} \d+/);
+      expect(res.text).not.toContain(key.slice(17));
+    });
+
     it('logs every line of a request with its request id, and never the key or the events', async () => {
       const { key } = await t.customer();
       const before = t.logs.length;

@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../config/config';
 import { ApiError } from '../common/api-error';
 import type { Principal } from '../auth/principal';
 import { CreditsService, InsufficientCreditsError, Reservation } from '../credits/credits.service';
 import { AnalysisTimeoutError, buildAnalysisData } from '../engine/analyze';
 import type { AnalysisData, AnalysisRequest, Findings, NarrativeProvenance } from '../engine/model';
+import { Metrics } from '../health/metrics';
 import { NARRATOR, Narrator } from '../llm/narrator';
 import { ANALYSIS_ENGINE, AnalysisEngine } from './engine.provider';
 
@@ -48,6 +49,7 @@ export class AnalysisService {
     @Inject(ANALYSIS_ENGINE) private readonly engine: AnalysisEngine,
     @Inject(NARRATOR) private readonly narrator: Narrator,
     private readonly credits: CreditsService,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   async analyze(request: AnalysisRequest, principal: Principal, info: RequestInfo): Promise<AnalysisResponse> {
@@ -58,6 +60,9 @@ export class AnalysisService {
       const { narrative, provenance } = await this.narrate(findings, deadline, info.requestId);
       const data = buildAnalysisData(findings, narrative);
       const processingMs = Date.now() - info.receivedAt;
+      this.metrics?.analyses.inc({ outcome: 'ok', narrative: provenance.source });
+      this.metrics?.analysisDuration.observe(processingMs / 1000);
+      this.metrics?.analysisEvents.observe(findings.stats.events);
       this.logger.log(
         {
           account: principal.accountId,
@@ -83,6 +88,7 @@ export class AnalysisService {
       };
     } catch (err) {
       const timedOut = err instanceof AnalysisTimeoutError || err instanceof DeadlineExceeded;
+      this.metrics?.analyses.inc({ outcome: timedOut ? 'timeout' : 'error', narrative: 'none' });
       await this.refund(reservation, timedOut ? 'timeout' : 'failure');
       if (timedOut) throw timeoutError(this.config.timeoutMs);
       throw err;
@@ -91,7 +97,9 @@ export class AnalysisService {
 
   private async reserve(principal: Principal, requestId: string): Promise<Reservation> {
     try {
-      return await this.credits.reserve(principal.accountId, ANALYSIS_COST, requestId);
+      const reservation = await this.credits.reserve(principal.accountId, ANALYSIS_COST, requestId);
+      this.metrics?.credits.inc({ kind: 'reserved' }, reservation.amount);
+      return reservation;
     } catch (err) {
       if (!(err instanceof InsufficientCreditsError)) throw err;
       throw new ApiError(402, 'insufficient_credits', `Not enough credits: an analysis costs ${err.required}, the account has ${err.balance}.`, [
@@ -103,6 +111,7 @@ export class AnalysisService {
   private async refund(reservation: Reservation, reason: string): Promise<void> {
     try {
       await this.credits.refund(reservation, reason);
+      this.metrics?.credits.inc({ kind: 'refunded' }, reservation.amount);
       this.logger.warn({ account: reservation.accountId, credits: reservation.amount, reason }, 'credits refunded');
     } catch (err) {
       // The original failure is what the client must see; a failed refund is an operator problem.
