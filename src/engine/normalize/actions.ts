@@ -58,7 +58,25 @@ export function canonicalWord(value: string): string {
 
 export function actionMeaning(value: unknown): ActionMeaning | undefined {
   if (typeof value !== 'string' || value === '') return undefined;
-  return ACTION_WORDS.get(canonicalWord(value));
+  const word = canonicalWord(value);
+  return ACTION_WORDS.get(word) ?? guessMeaning(word);
+}
+
+const AUTH_RE = /log_?in|log_?on|sign_?in|auth|password|passwd|ssh|credential/;
+const FAIL_RE = /fail|invalid|denied|deny|reject|bad|error|wrong|locked/;
+const OK_RE = /success|succeed|accept|granted|allow|ok$|opened/;
+
+/** Compound words a vocabulary table cannot list (`ssh_login_failed`, `auth_ok`): read their parts. */
+function guessMeaning(word: string): ActionMeaning | undefined {
+  if (/log_?out|log_?off|sign_?out/.test(word)) return { action: 'logoff', outcome: 'success' };
+  if (/mfa|2fa|otp|push/.test(word)) return FAIL_RE.test(word) ? { action: 'mfa_challenge', outcome: 'failure' } : { action: 'mfa_challenge' };
+  if (AUTH_RE.test(word)) {
+    if (FAIL_RE.test(word)) return { action: 'logon_failed', outcome: 'failure' };
+    if (OK_RE.test(word) || /^(ssh_)?log_?in$|^ssh_session$/.test(word)) return { action: 'logon', outcome: 'success' };
+    return undefined;
+  }
+  if (/process|exec|spawn/.test(word) && /creat|start|launch|exec|spawn/.test(word)) return { action: 'process_create', outcome: 'success' };
+  return undefined;
 }
 
 export function outcomeWord(value: unknown): Outcome | undefined {

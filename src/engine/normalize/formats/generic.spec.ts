@@ -95,3 +95,25 @@ describe('proxy events', () => {
     expect(ev.outcome).toBe('failure');
   });
 });
+
+describe('generic auth events carrying the daemon text', () => {
+  it('reads the sshd message of a source auth event and places it under linux/sshd', () => {
+    const ev = normalizeEvent({ timestamp: '2026-04-03T14:21:00Z', source: 'auth', action: 'ssh_login_failed', user: 'root', src_ip: '45.9.148.108', message: 'Failed password for invalid user root from 45.9.148.108 port 4242 ssh2' }, 0, 'x');
+    expect(ev.action).toBe('logon_failed');
+    expect(ev.outcome).toBe('failure');
+    expect(ev.logsource).toEqual({ category: 'authentication', product: 'linux', service: 'sshd' });
+    expect(ev.fields).toMatchObject({ auth_method: 'password', invalid_user: 'true' });
+    expect(ev.entities).toMatchObject({ user: 'root', targetUser: 'root', srcIp: '45.9.148.108', srcPort: 4242 });
+  });
+
+  it.each([
+    ['ssh_login_failed', 'logon_failed', 'failure'],
+    ['AUTH_SUCCESS', 'logon', 'success'],
+    ['password-rejected', 'logon_failed', 'failure'],
+    ['user_logout', 'logoff', 'success'],
+    ['mfa_push_denied', 'mfa_challenge', 'failure'],
+  ])('reads the compound action word %s', (word, action, outcome) => {
+    const ev = normalizeEvent({ action: word, user: 'u' }, 0, 'x');
+    expect([ev.action, ev.outcome]).toEqual([action, outcome]);
+  });
+});

@@ -5,6 +5,7 @@ import { splitHashes } from '../hashes';
 import { isObject, str } from '../paths';
 import { timeFrom } from '../time-fields';
 import type { NormalizedParts, ObjectFormat, RawObject } from '../types';
+import { parseDaemonMessage, type ParsedMessage } from './syslog-messages';
 
 /** Keys that mark an object as a generic security event (the API document's shape and its synonyms). */
 const GENERIC_KEYS = [
@@ -62,21 +63,53 @@ function eventWord(raw: RawObject): unknown {
   return raw.action ?? raw.event_type ?? raw.eventtype ?? raw.event ?? raw.activity ?? raw.type;
 }
 
+/** Sources whose `message` is an auth daemon's text (sshd, sudo, su) as it appears in auth.log. */
+const AUTH_LOG_SOURCES: Readonly<Record<string, readonly string[]>> = {
+  auth: ['sshd', 'sudo', 'su', 'useradd', 'usermod', 'cron'],
+  'auth.log': ['sshd', 'sudo', 'su', 'useradd', 'usermod', 'cron'],
+  secure: ['sshd', 'sudo', 'su', 'useradd', 'usermod'],
+  sshd: ['sshd'],
+  ssh: ['sshd'],
+  sudo: ['sudo'],
+};
+
+function daemonMessage(raw: RawObject): { parsed: ParsedMessage; program: string } | undefined {
+  const source = typeof raw.source === 'string' ? raw.source.toLowerCase() : undefined;
+  const programs = source ? AUTH_LOG_SOURCES[source] : undefined;
+  const message = str(raw.message) ?? str(raw.msg);
+  if (!programs || !message) return undefined;
+  const program = str(raw.program)?.toLowerCase();
+  for (const p of program ? [program] : programs) {
+    const parsed = parseDaemonMessage(p, message);
+    if (parsed) return { parsed, program: p };
+  }
+  return undefined;
+}
+
+const DAEMON_SERVICES: Readonly<Record<string, string>> = { sshd: 'sshd', sudo: 'sudo', su: 'auth', useradd: 'auth', usermod: 'auth', cron: 'cron' };
+
 export function normalizeGeneric(raw: RawObject): NormalizedParts {
   const fields: Record<string, unknown> = { ...raw };
   applyAliases(fields, 'generic');
   const word = eventWord(raw);
   const meaning = actionMeaning(word);
-  const action = meaning?.action ?? (typeof word === 'string' && word !== '' ? canonicalWord(word) : undefined);
+  const daemon = daemonMessage(raw);
+  const action = meaning?.action ?? daemon?.parsed.action ?? (typeof word === 'string' && word !== '' ? canonicalWord(word) : undefined);
+  if (daemon) for (const [k, v] of Object.entries(daemon.parsed.fields)) if (v !== '' && fields[k] === undefined) fields[k] = v;
   const logsource = genericLogsource(raw, fields, action);
+  if (daemon) {
+    logsource.product ??= 'linux';
+    logsource.service ??= DAEMON_SERVICES[daemon.program];
+  }
   const entities = genericEntities(raw, fields, action);
+  if (daemon) for (const [k, v] of Object.entries(daemon.parsed.entities)) if (v !== undefined && v !== '') (entities as Record<string, unknown>)[k] ??= v;
   return {
     format: 'generic',
     fields,
     logsource,
     time: timeFrom(raw),
     action,
-    outcome: genericOutcome(raw, meaning?.outcome),
+    outcome: genericOutcome(raw, meaning?.outcome ?? daemon?.parsed.outcome),
     entities,
     message: str(raw.message) ?? str(raw.msg) ?? str(raw.description),
   };
