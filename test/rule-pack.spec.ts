@@ -6,11 +6,14 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { normalizeRequestEvents } from '../src/engine/normalize';
+import { loadRuleSet } from '../src/engine/sigma';
 import { runRuleTests } from '../src/engine/sigma/rule-tests';
 
 const RULES_DIR = path.resolve(__dirname, '../rules');
 const SHARED_DIR = path.resolve(__dirname, '../../shared');
 const SCHEMA_DIR = path.join(SHARED_DIR, 'sigma-spec/json-schema');
+const SCENARIO_DIR = path.join(SHARED_DIR, 'cases/scenarios');
 const ATTACK_FILE = path.join(SHARED_DIR, 'attack/misp-galaxy-v19.0/mitre-attack-pattern.json');
 
 const AREAS = ['generic', 'linux', 'web', 'network', 'identity', 'cloud', 'windows', 'correlation'];
@@ -328,5 +331,55 @@ describe('Lantern rule pack through the normaliser and the Sigma engine', () => 
   it('matches every positive test event (or batch) and none of the negatives', () => {
     const failures = report.results.filter((r) => r.problems.length > 0).map((r) => `${relative(r.file)}: ${r.problems.join(' | ')}`);
     expect(failures).toEqual([]);
+  });
+});
+
+/** The attack each shared scenario shows, as the pack's rules must name it (detections and correlations). */
+const SCENARIO_FINDINGS: Record<string, string[]> = {
+  'd1_api_doc_example.json': ['fw_inbound_ssh_from_internet', 'auth_privileged_login_from_internet', 'proc_whoami_execution'],
+  'd2_rdp_bruteforce_backdoor_account.json': [
+    'corr_win_logon_bruteforce',
+    'corr_win_bruteforce_then_logon',
+    'win_security_account_created_with_machine_suffix',
+    'proc_net_localgroup_admin_add',
+    'win_security_member_added_to_privileged_group',
+    'corr_win_new_account_made_privileged',
+  ],
+  'd3_kerberoasting.json': ['corr_win_kerberoasting'],
+  'd4_download_and_scheduled_task.json': [
+    'proc_mshta_spawns_script_host',
+    'proc_powershell_encoded_command',
+    'proxy_executable_download_from_ip',
+    'proc_schtasks_create_user_writable_path',
+    'file_executable_dropped_in_public_folder',
+  ],
+  'd5_mfa_fatigue_okta.json': ['corr_okta_mfa_push_bombing', 'corr_okta_mfa_fatigue_then_success', 'corr_okta_mfa_factor_after_fatigue'],
+  'd6_dns_tunnel_zeek.json': ['corr_dns_txt_tunnel', 'corr_dns_long_label_burst'],
+};
+
+describe('Lantern rule pack on the shared attack scenarios', () => {
+  const available = fs.existsSync(SCENARIO_DIR);
+  const ruleSet = loadRuleSet([RULES_DIR]);
+
+  it.each(Object.entries(SCENARIO_FINDINGS))('names the attack in %s', (file, expected) => {
+    if (!available) {
+      console.warn(`skipped: scenarios not found at ${SCENARIO_DIR}`);
+      return;
+    }
+    const scenario = JSON.parse(fs.readFileSync(path.join(SCENARIO_DIR, file), 'utf8')) as { request: { events: Record<string, unknown> } };
+    const { detections, correlations } = ruleSet.evaluate(normalizeRequestEvents(scenario.request.events).events);
+    const fired = new Set([...detections, ...correlations].map((hit) => hit.rule.name));
+    expect(expected.filter((name) => !fired.has(name))).toEqual([]);
+  });
+
+  it('stays quiet on the benign look-alikes inside the scenarios', () => {
+    if (!available) return;
+    const scenario = JSON.parse(fs.readFileSync(path.join(SCENARIO_DIR, 'd3_kerberoasting.json'), 'utf8')) as {
+      request: { events: { logs: Array<Record<string, unknown>> } };
+    };
+    const aesOnly = scenario.request.events.logs.filter((event) => event.TicketEncryptionType !== '0x17');
+    expect(aesOnly.length).toBeGreaterThan(0);
+    const { detections, correlations } = ruleSet.evaluate(normalizeRequestEvents({ logs: aesOnly }).events);
+    expect([...detections, ...correlations].map((hit) => hit.rule.name)).toEqual([]);
   });
 });
