@@ -14,7 +14,8 @@ import type { Principal } from '../auth/principal';
 import { SCOPES } from '../auth/scopes';
 import { RequestContext } from '../common/request-context.decorator';
 import { AnalysisRequestDto } from './analysis-request.dto';
-import { AnalysisResponseDto, ErrorEnvelopeDto } from './analysis-response.dto';
+import { ErrorEnvelopeDto } from '../common/error-envelope.dto';
+import { AnalysisResponseDto } from './analysis-response.dto';
 import { ANALYSIS_COST, AnalysisResponse, AnalysisService, RequestInfo } from './analysis.service';
 import { EventsShapePipe } from './events-shape.pipe';
 

@@ -1,5 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorEnvelopeDto } from '../common/error-envelope.dto';
 import type { Plan } from '../persistence/entities/account.entity';
 import { ApiKeyGuard } from './api-key.guard';
 import { RequirePermissions, RequirePlans } from './metadata';
@@ -23,11 +24,12 @@ export function Authenticated(options: { permissions: Permission[]; plans: Plan[
     RequirePlans(options.plans),
     UseGuards(ApiKeyGuard, ApiKeyThrottlerGuard, PermissionsGuard, PlanGuard),
     ApiBearerAuth('api-key'),
-    ApiUnauthorizedResponse({ description: 'Missing, malformed, unknown or revoked API key (code `unauthenticated`).' }),
+    ApiUnauthorizedResponse({ type: ErrorEnvelopeDto, description: 'Missing, malformed, unknown or revoked API key (code `unauthenticated`).' }),
     ApiForbiddenResponse({
+      type: ErrorEnvelopeDto,
       description: `Key lacks ${options.permissions.join(', ')} (code \`insufficient_scope\`) or plan is not ${options.plans.join('/')} (code \`plan_not_allowed\`).`,
     }),
-    ApiTooManyRequestsResponse({ description: 'Per-key rate limit exceeded (code `rate_limited`, `Retry-After` header).' }),
+    ApiTooManyRequestsResponse({ type: ErrorEnvelopeDto, description: 'Per-key rate limit exceeded (code `rate_limited`, `Retry-After` header).' }),
   );
 }
 
