@@ -26,8 +26,9 @@ import type { CorrelationInput, CorrelationRule, EvaluateCorrelationOptions, Sig
 
 /** One thing a correlation counts: a detection hit on one event, or a hit of a chained correlation. */
 interface Occurrence {
-  /** Same key = same underlying event (an event matching two referenced rules counts once). */
-  key: string;
+  /** Same key = same underlying event (an event matching two referenced rules counts once):
+   *  the event index for a detection hit, a negative number for a chained correlation hit. */
+  key: number;
   order: number;
   tiebreak: number;
   firstTime?: number;
@@ -35,7 +36,14 @@ interface Occurrence {
   eventIndices: number[];
   /** id and name of the rule that produced it (alias mappings may name either). */
   sourceIds: string[];
-  lookup(field: string): unknown;
+  /** The event's fields (detection hit). */
+  fields?: Record<string, unknown>;
+  /** Field lookup of a chained correlation hit. */
+  lookup?: (field: string) => unknown;
+}
+
+function occurrenceValue(occ: Occurrence, field: string): unknown {
+  return occ.fields ? readField(occ.fields, field) : occ.lookup?.(field);
 }
 
 interface Entry {
@@ -65,14 +73,15 @@ interface InternalHit {
 }
 
 function compareEntries(a: Entry, b: Entry): number {
-  return a.occ.order - b.occ.order || a.occ.tiebreak - b.occ.tiebreak || a.ref - b.ref;
+  return a.occ.order - b.occ.order || a.occ.tiebreak - b.occ.tiebreak || a.occ.key - b.occ.key || a.ref - b.ref;
 }
 
 function sameInstant(a: Entry, b: Entry): boolean {
   return a.occ.order === b.occ.order && a.occ.tiebreak === b.occ.tiebreak;
 }
 
-function effectiveTimes(inputs: CorrelationInput[]): Map<number, number> {
+function effectiveTimes(inputs: CorrelationInput[]): Map<number, number> | undefined {
+  if (inputs.every((input) => input.event.time !== undefined)) return undefined;
   const events = new Map<number, SigmaEvent>();
   for (const input of inputs) events.set(input.event.index, input.event);
   const ordered = [...events.values()].sort((a, b) => a.index - b.index);
@@ -86,25 +95,30 @@ function effectiveTimes(inputs: CorrelationInput[]): Map<number, number> {
   return times;
 }
 
-function detectionOccurrences(inputs: CorrelationInput[]): Map<string, Occurrence[]> {
-  const times = effectiveTimes(inputs);
+/** Detection hits as occurrences, per referenced key (rule id or name), for the keys asked only. */
+function detectionOccurrences(inputs: CorrelationInput[], wanted: Set<string>): Map<string, Occurrence[]> {
+  const relevant = inputs.filter(({ rule }) => wanted.has(rule.id) || (rule.name !== undefined && wanted.has(rule.name)));
+  const times = effectiveTimes(relevant);
   const byRef = new Map<string, Occurrence[]>();
-  const seen = new Set<string>();
-  for (const { rule, event } of inputs) {
-    const dedupe = `${rule.id}\u0000${event.index}`;
-    if (seen.has(dedupe)) continue;
-    seen.add(dedupe);
+  const seen = new Map<string, Set<number>>();
+  for (const { rule, event } of relevant) {
+    let indices = seen.get(rule.id);
+    if (!indices) seen.set(rule.id, (indices = new Set()));
+    if (indices.has(event.index)) continue;
+    indices.add(event.index);
+    const sourceIds = rule.name && rule.name !== rule.id ? [rule.id, rule.name] : [rule.id];
     const occurrence: Occurrence = {
-      key: `e${event.index}`,
-      order: times.get(event.index) ?? 0,
+      key: event.index,
+      order: times ? (times.get(event.index) ?? 0) : (event.time as number),
       tiebreak: event.index,
       firstTime: event.time,
       lastTime: event.time,
       eventIndices: [event.index],
-      sourceIds: rule.name ? [rule.id, rule.name] : [rule.id],
-      lookup: (field) => readField(event.fields, field),
+      sourceIds,
+      fields: event.fields,
     };
-    for (const id of new Set(occurrence.sourceIds)) {
+    for (const id of sourceIds) {
+      if (!wanted.has(id)) continue;
       const list = byRef.get(id);
       if (list) list.push(occurrence);
       else byRef.set(id, [occurrence]);
@@ -157,7 +171,7 @@ function conditionValue(rule: CorrelationRule, ref: number, occ: Occurrence): un
   if (!fields || rule.type === 'event_count' || rule.type === 'temporal' || rule.type === 'temporal_ordered') {
     return undefined;
   }
-  const values = fields.map((field) => occ.lookup(fieldFor(rule, field, ref, occ)));
+  const values = fields.map((field) => occurrenceValue(occ, fieldFor(rule, field, ref, occ)));
   if (values.length === 1) return values[0];
   return values.every(hasValue) ? values : undefined;
 }
@@ -166,7 +180,7 @@ function buildGroups(rule: CorrelationRule, sources: Occurrence[][]): Map<string
   const groups = new Map<string, Entry[]>();
   sources.forEach((occurrences, ref) => {
     for (const occ of occurrences) {
-      const groupValues = rule.groupBy.map((name) => occ.lookup(fieldFor(rule, name, ref, occ)));
+      const groupValues = rule.groupBy.map((name) => occurrenceValue(occ, fieldFor(rule, name, ref, occ)));
       if (!groupValues.every(hasValue)) continue;
       const entry: Entry = { ref, occ, groupValues };
       const value = conditionValue(rule, ref, occ);
@@ -189,7 +203,7 @@ function buildGroups(rule: CorrelationRule, sources: Occurrence[][]): Map<string
  * Counts are per occurrence, so an event matched by two referenced rules is one event.
  */
 class RunningAggregate {
-  private readonly occurrences = new Map<string, { count: number; entry: Entry }>();
+  private readonly occurrences = new Map<number, { count: number; entry: Entry }>();
   private readonly values = new Map<string, number>();
   private readonly refCounts: number[];
   private refsPresent = 0;
@@ -252,32 +266,44 @@ class RunningAggregate {
 
 const INCREMENTAL = new Set(['event_count', 'value_count', 'temporal', 'value_sum', 'value_avg']);
 
+interface ChainLink {
+  length: number;
+  entry: Entry;
+  previous?: ChainLink;
+}
+
 /** Longest run of referenced rules, in `rules` order, whose entries occur in that order (by time, then index). */
 function orderedChain(rule: CorrelationRule, window: Entry[]): Entry[] {
-  const best: Array<Entry[] | undefined> = rule.rules.map(() => undefined);
+  // best[ref]: the longest chain ending with rule `ref`, the earliest to complete on ties.
+  const best: Array<ChainLink | undefined> = rule.rules.map(() => undefined);
   let i = 0;
   while (i < window.length) {
     // Entries of the same instant and event cannot follow one another.
     let j = i;
     while (j < window.length && sameInstant(window[j], window[i])) j++;
-    const updates: Array<[number, Entry[]]> = [];
-    for (const entry of window.slice(i, j)) {
-      let prefix: Entry[] = [];
+    const updates: ChainLink[] = [];
+    for (let k = i; k < j; k++) {
+      const entry = window[k];
+      let previous: ChainLink | undefined;
       for (let ref = 0; ref < entry.ref; ref++) {
         const chain = best[ref];
-        if (chain && chain.length > prefix.length) prefix = chain;
+        if (chain && (!previous || chain.length > previous.length)) previous = chain;
       }
-      const candidate = [...prefix, entry];
+      const length = (previous?.length ?? 0) + 1;
       const current = best[entry.ref];
-      if (!current || candidate.length > current.length) updates.push([entry.ref, candidate]);
+      if (!current || length > current.length) updates.push({ length, entry, previous });
     }
-    for (const [ref, chain] of updates) {
-      const current = best[ref];
-      if (!current || chain.length > current.length) best[ref] = chain;
+    for (const link of updates) {
+      const current = best[link.entry.ref];
+      if (!current || link.length > current.length) best[link.entry.ref] = link;
     }
     i = j;
   }
-  return best.reduce<Entry[]>((longest, chain) => (chain && chain.length > longest.length ? chain : longest), []);
+  let longest: ChainLink | undefined;
+  for (const link of best) if (link && (!longest || link.length > longest.length)) longest = link;
+  const chain: Entry[] = [];
+  for (let link = longest; link; link = link.previous) chain.push(link.entry);
+  return chain.reverse();
 }
 
 /** Nearest-rank percentile (the pySigma SQL backends' choice). */
@@ -287,7 +313,11 @@ function percentileOf(sorted: number[], percentile: number): number {
 }
 
 function uniqueOccurrences(window: Entry[]): Entry[] {
-  const seen = new Set<string>();
+  let duplicates = false;
+  for (let i = 1; i < window.length && !duplicates; i++) duplicates = window[i].occ.key === window[i - 1].occ.key;
+  // Entries of one occurrence are adjacent (same instant and index), so no adjacent pair = no duplicate.
+  if (!duplicates) return window;
+  const seen = new Set<number>();
   const unique: Entry[] = [];
   for (const entry of window) {
     if (seen.has(entry.occ.key)) continue;
@@ -440,7 +470,7 @@ function commonValue(events: Map<number, SigmaEvent>, indices: number[], field: 
 function chainedOccurrence(rule: CorrelationRule, internal: InternalHit, seq: number, events: Map<number, SigmaEvent>): Occurrence {
   const { hit } = internal;
   return {
-    key: `c${seq}`,
+    key: -1 - seq,
     order: internal.order,
     tiebreak: internal.tiebreak,
     firstTime: hit.firstTime,
@@ -484,7 +514,7 @@ export function evaluateCorrelations(
   hits: CorrelationInput[],
   options: EvaluateCorrelationOptions = {},
 ): CorrelationHit[] {
-  const detections = detectionOccurrences(hits);
+  const detections = detectionOccurrences(hits, new Set(rules.flatMap((rule) => rule.rules)));
   const events = new Map<number, SigmaEvent>();
   for (const { event } of hits) events.set(event.index, event);
   const correlationOutput = new Map<string, Occurrence[]>();
