@@ -359,6 +359,7 @@ function cidrTest(v: RuleValue): FieldTest {
 }
 
 function ipsOf(fv: FieldValue): IpAddr[] {
+  if (!fv.present) return [];
   const memo = fv.memo ?? (fv.memo = new Map());
   let ips = memo.get('ip') as IpAddr[] | undefined;
   if (!ips) {
@@ -406,7 +407,8 @@ function valueAtom(field: string | null, v: RuleValue, state: ValueState): Atom 
   let best = '';
   for (const f of frags) if (f.length > best.length) best = f;
   if (best === '') return null;
-  if (isCased(v, state) && !isAscii(best)) return null;
+  // Keyword atoms are searched in one lowercased haystack (EventContext.allJoined): ASCII only.
+  if ((isCased(v, state) || field === null) && !isAscii(best)) return null;
   return { field, lit: best.toLowerCase() };
 }
 

@@ -39,9 +39,10 @@ function tokenize(text: string): Token[] {
 
 /** `|` aggregations and `near` are Sigma v1 features with no v2 meaning (correlation rules replace them). */
 function rejectV1(text: string): void {
-  if (/(^|\s)\|(\s|$)/.test(text) || /\|\s*(count|min|max|sum|avg|near)\b/i.test(text)) {
+  if (/(^|\s)\|(\s|$)/.test(text) || /\|\s*(count|min|max|sum|avg|near)\b/i.test(text) || /\b(count|min|max|sum|avg)\s*\(/i.test(text)) {
     throw new SigmaRuleError('unsupported: Sigma v1 aggregation in condition (use a correlation rule)');
   }
+  if (/->|;/.test(text)) throw new SigmaRuleError('unsupported: Sigma v1 stateful condition (write ... then ...)');
 }
 
 /** Does an identifier pattern (`*` wildcards only) select this detection name? */

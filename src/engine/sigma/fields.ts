@@ -21,6 +21,7 @@ export interface FieldValue {
 const ABSENT: FieldValue = Object.freeze({ present: false, leaves: [], strs: [], lows: [] }) as FieldValue;
 
 const hasOwn = Object.prototype.hasOwnProperty;
+const isArray = Array.isArray;
 
 /** Per-event evaluation context: the field cache plus lazily built whole-event views. */
 export class EventContext {
@@ -72,9 +73,13 @@ export class EventContext {
     return this.allLowsCache ?? (this.allLowsCache = this.allStrings().map(lower));
   }
 
-  /** Every distinct lowercased string of the event joined by NUL: one haystack for literal search. */
+  /**
+   * Every string of the event joined by NUL and lowercased in one go: one haystack for keyword
+   * literal search. Equal to joining the lowercased strings except for context-dependent
+   * lowercasing (Greek final sigma), which only affects non-ASCII text: keyword atoms are ASCII.
+   */
   allJoined(): string {
-    return this.allJoinedCache ?? (this.allJoinedCache = [...new Set(this.allLows())].join('\u0000'));
+    return this.allJoinedCache ?? (this.allJoinedCache = this.allStrings().join('\u0000').toLowerCase());
   }
 
   /**
@@ -123,6 +128,10 @@ function lower(s: string): string {
 
 function toFieldValue(v: unknown): FieldValue {
   if (v === undefined || v === null) return ABSENT;
+  if (typeof v === 'string') {
+    const one = [v];
+    return { present: true, leaves: one, strs: one };
+  }
   const leaves: unknown[] = [];
   flatten(v, leaves);
   const strs: string[] = [];
@@ -134,7 +143,7 @@ function toFieldValue(v: unknown): FieldValue {
 }
 
 function flatten(v: unknown, out: unknown[]): void {
-  if (Array.isArray(v)) {
+  if (isArray(v)) {
     for (const x of v) flatten(x, out);
   } else if (v !== null && v !== undefined) {
     out.push(v);
@@ -155,7 +164,7 @@ function walkPath(root: unknown, segs: string[], ci: boolean): unknown {
   for (const seg of segs) {
     const next: unknown[] = [];
     for (const node of cur) {
-      for (const item of Array.isArray(node) ? node : [node]) {
+      for (const item of isArray(node) ? node : [node]) {
         if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
         const child = childOf(item as Record<string, unknown>, seg, ci);
         if (child !== undefined) next.push(child);
@@ -175,7 +184,7 @@ function collectStrings(v: unknown, out: string[], depth: number): void {
     return;
   }
   if (v === null || typeof v !== 'object' || depth > MAX_DEPTH) return;
-  if (Array.isArray(v)) {
+  if (isArray(v)) {
     for (const x of v) collectStrings(x, out, depth + 1);
     return;
   }

@@ -42,7 +42,9 @@ interface FieldIndex {
 const GRAM_MASK = 0xfffffff;
 /** Up to this many literals, `includes` per literal beats a gram scan (V8's indexOf skips ahead). */
 const DIRECT_MAX = 24;
+const DIRECT_WORK = 1024;
 const BLOOM_BITS = 16;
+const BLOOM_MASK = (1 << BLOOM_BITS) - 1;
 
 function gramAt(s: string, i: number): number {
   // 7 bits a char keeps ASCII grams distinct; other characters only collide (a wasted check).
@@ -54,8 +56,9 @@ function gramAt(s: string, i: number): number {
   );
 }
 
+/** Fold the 28-bit gram to BLOOM_BITS (no global lookups: hot loop, and Jest's vm globals are slow). */
 function bloomSlot(g: number): number {
-  return Math.imul(g, 0x9e3779b1) >>> (32 - BLOOM_BITS);
+  return (g ^ (g >>> 12)) & BLOOM_MASK;
 }
 
 export class Prefilter {
@@ -146,7 +149,8 @@ export class Prefilter {
 }
 
 function scan(s: string, fi: FieldIndex, entryStamp: Int32Array, gen: number, hit: (e: Entry) => void): void {
-  if (fi.direct !== undefined) {
+  // Few literals over a short value: one `includes` each. Otherwise one gram pass over the value.
+  if (fi.direct !== undefined && s.length * fi.direct.length <= DIRECT_WORK) {
     for (const e of fi.direct) {
       if (entryStamp[e.id] !== gen && s.includes(e.lit)) hit(e);
     }

@@ -160,10 +160,14 @@ export function wrapParts(parts: Part[], before: boolean, after: boolean): Part[
   return out;
 }
 
+// Captured once: hot paths should not look globals up (slow inside Jest's vm contexts).
+const toNumber = Number;
+const isFiniteNumber = Number.isFinite;
+
 /** Canonical string view of a scalar event value; undefined for objects/null. */
 export function scalarString(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
-  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : undefined;
+  if (typeof v === 'number') return isFiniteNumber(v) ? String(v) : undefined;
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'bigint') return v.toString();
   return undefined;
@@ -173,8 +177,8 @@ const NUMERIC = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** The number an event value stands for: numbers and numeric strings. */
 export function numericValue(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
-  if (typeof v === 'string' && NUMERIC.test(v)) return Number(v);
-  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number') return isFiniteNumber(v) ? v : undefined;
+  if (typeof v === 'string' && NUMERIC.test(v)) return toNumber(v);
+  if (typeof v === 'bigint') return toNumber(v);
   return undefined;
 }
