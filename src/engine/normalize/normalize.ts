@@ -1,7 +1,7 @@
 import type { CanonicalEvent } from '../model';
 import { normalizeUnknownLine, normalizeUnknownObject, normalizeUnknownValue } from './formats/unknown';
 import { isObject } from './paths';
-import { LINE_FORMATS, OBJECT_FORMATS } from './registry';
+import { LINE_FORMATS, normalizeObject } from './registry';
 import { resolveYearless } from './time';
 import type { LineContext, NormalizedParts, NormalizeOptions, RawObject } from './types';
 
@@ -11,13 +11,6 @@ export interface NormalizeResult {
   formats: Record<string, number>;
   /** Events left without a usable time. */
   untimed: number;
-}
-
-function normalizeObject(raw: RawObject): NormalizedParts {
-  for (const f of OBJECT_FORMATS) {
-    if (f.detect(raw)) return f.normalize(raw);
-  }
-  return normalizeUnknownObject(raw);
 }
 
 /** Header lines (`#Fields:`, Zeek `#separator`) update the context and yield no event. */

@@ -1,5 +1,6 @@
 import { cloudtrailFormat } from './formats/cloudtrail';
 import { ecsFormat } from './formats/ecs';
+import { cefLineFormat, kvLineFormat, setKvObjectPipeline } from './formats/kv';
 import { entraFormat } from './formats/entra';
 import { firewallFormat } from './formats/firewall';
 import { genericFormat } from './formats/generic';
@@ -14,7 +15,8 @@ import { accessLogLineFormat, w3cLineFormat, webObjectFormat } from './formats/w
 import { windowsXmlLineFormat } from './formats/windows-xml';
 import { windowsFormat } from './formats/windows';
 import { zeekFormat, zeekTsvFormat } from './formats/zeek';
-import type { LineFormat, ObjectFormat } from './types';
+import { normalizeUnknownObject } from './formats/unknown';
+import type { LineFormat, NormalizedParts, ObjectFormat, RawObject } from './types';
 
 /**
  * Detectors in order from most to least specific; the first whose `detect` accepts an event normalises it.
@@ -37,4 +39,23 @@ export const OBJECT_FORMATS: readonly ObjectFormat[] = [
 ];
 
 /** Line formats, most specific first (header-driven and tagged formats before free-form syslog). */
-export const LINE_FORMATS: readonly LineFormat[] = [zeekTsvFormat, w3cLineFormat, auditdLineFormat, windowsXmlLineFormat, syslogLineFormat, accessLogLineFormat];
+export const LINE_FORMATS: readonly LineFormat[] = [
+  zeekTsvFormat,
+  w3cLineFormat,
+  auditdLineFormat,
+  windowsXmlLineFormat,
+  cefLineFormat,
+  syslogLineFormat,
+  accessLogLineFormat,
+  kvLineFormat,
+];
+
+/** Runs the object detectors in order; an object no detector claims is kept as `unknown`. */
+export function normalizeObject(raw: RawObject): NormalizedParts {
+  for (const f of OBJECT_FORMATS) {
+    if (f.detect(raw)) return f.normalize(raw);
+  }
+  return normalizeUnknownObject(raw);
+}
+
+setKvObjectPipeline(normalizeObject);

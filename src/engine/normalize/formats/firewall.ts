@@ -8,7 +8,7 @@ import { genericOutcome } from './generic';
 const FIREWALL_SOURCES = new Set([
   'firewall', 'fw', 'ngfw', 'iptables', 'nftables', 'netfilter', 'ufw', 'pf', 'pfsense', 'opnsense', 'paloalto', 'pan-os',
   'fortigate', 'fortinet', 'asa', 'cisco_asa', 'checkpoint', 'sonicwall', 'juniper', 'srx', 'nsg', 'azure_firewall',
-  'aws_network_firewall', 'vpc_flow', 'vpcflow', 'windows_firewall', 'network_firewall', 'perimeter',
+  'aws_network_firewall', 'vpc_flow', 'vpcflow', 'windows_firewall', 'network_firewall', 'perimeter', 'traffic',
 ]);
 
 const ACTION_KEYS = ['action', 'disposition', 'verdict'];

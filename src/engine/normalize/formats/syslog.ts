@@ -4,6 +4,8 @@ import type { LineFormat, NormalizedParts, YearlessTime } from '../types';
 import { isAuditLine, normalizeAuditRecord } from './auditd';
 import { parseDaemonMessage, SYSLOG_SERVICES } from './syslog-messages';
 import { isSysmonXml, normalizeEventXml } from './windows-xml';
+import { firewallFormat } from './firewall';
+import { isNetfilterMessage, netfilterFields } from './kv';
 
 /** A syslog record after its header is read (from an RFC 3164/5424 line or a collector's object). */
 export interface SyslogRecord {
@@ -75,6 +77,15 @@ export function normalizeSyslogRecord(rec: SyslogRecord, base: Record<string, un
     const parts = normalizeEventXml(rec.message);
     parts.fields = { ...base, ...parts.fields };
     if (parts.time === undefined) parts.time = rec.time;
+    return parts;
+  }
+  if (isNetfilterMessage(rec.message)) {
+    const parts = firewallFormat.normalize({ ...base, ...headerFields(rec), ...netfilterFields(rec.message), source: 'netfilter' });
+    parts.logsource = { product: 'linux', category: 'firewall' };
+    parts.time = rec.time;
+    parts.yearless = rec.time === undefined ? rec.yearless : undefined;
+    if (rec.host) parts.entities.host = rec.host;
+    parts.message = rec.message;
     return parts;
   }
   const fields: Record<string, unknown> = { ...base, ...headerFields(rec) };
