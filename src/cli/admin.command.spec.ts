@@ -59,6 +59,15 @@ describe('admin CLI', () => {
     expect(await run('credits', 'grant', '--account', 'acme', '--amount', '90')).toBe('Granted 90 credits to acme; balance is now 100.');
   });
 
+  it('shows the ledger and confirms it adds up to the balance', async () => {
+    await run('accounts', 'create', '--name', 'acme', '--credits', '10');
+    await run('credits', 'grant', '--account', 'acme', '--amount', '5', '--note', 'goodwill');
+    const report = JSON.parse(await run('credits', 'ledger', '--account', 'acme', '--json'));
+    expect(report).toEqual(expect.objectContaining({ balance: 15, ledger_sum: 15, consistent: true }));
+    expect(report.entries.map((e: { reason: string; delta: number }) => [e.reason, e.delta])).toEqual([['grant', 10], ['grant', 5]]);
+    expect(await run('credits', 'ledger', '--account', 'acme')).toContain('Balance 15, ledger sum 15: consistent.');
+  });
+
   it('fails clearly for an unknown plan, scope or account', async () => {
     await expect(run('accounts', 'create', '--name', 'x', '--plan', 'gold')).rejects.toThrow('unknown plan "gold"');
     await expect(run('keys', 'create', '--account', 'nobody')).rejects.toThrow('no account with id or name "nobody"');

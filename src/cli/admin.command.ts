@@ -143,4 +143,26 @@ export function registerAdminCommands(
       });
       out(`Granted ${opts.amount} credits to ${account.name}; balance is now ${balance}.`);
     });
+  credits
+    .command('ledger')
+    .description("show an account's credit ledger and check that it adds up to the balance")
+    .requiredOption('--account <idOrName>', 'account id or name')
+    .option('--json', 'print JSON')
+    .action(async (opts: { account: string; json?: boolean }) => {
+      const { account, ledger } = await withServices(async (s) => {
+        const found = await s.accounts.resolve(opts.account);
+        return { account: found, ledger: await s.credits.ledger(found.id) };
+      });
+      const sum = ledger.reduce((total, row) => total + row.delta, 0);
+      const consistent = sum === account.balance;
+      if (opts.json) {
+        const rows = ledger.map((r) => ({ id: r.id, delta: r.delta, balance_after: r.balanceAfter, reason: r.reason, request_id: r.requestId, note: r.note, created_at: r.createdAt }));
+        out(JSON.stringify({ account: account.name, balance: account.balance, ledger_sum: sum, consistent, entries: rows }));
+      } else {
+        const rows = ledger.map((r) => [String(r.id), new Date(r.createdAt).toISOString(), r.reason, String(r.delta), String(r.balanceAfter), r.requestId ?? r.note ?? '']);
+        out(table([['ID', 'TIME', 'REASON', 'DELTA', 'BALANCE', 'REQUEST / NOTE'], ...rows]));
+        out(`Balance ${account.balance}, ledger sum ${sum}: ${consistent ? 'consistent' : 'INCONSISTENT'}.`);
+      }
+      if (!consistent) process.exitCode = 2;
+    });
 }
