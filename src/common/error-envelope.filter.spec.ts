@@ -1,0 +1,39 @@
+import { BadRequestException, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
+import { ApiError } from './api-error';
+import { ErrorEnvelopeFilter } from './error-envelope.filter';
+
+describe('ErrorEnvelopeFilter.describe', () => {
+  const filter = new ErrorEnvelopeFilter();
+
+  it('passes an ApiError through with its code and details', () => {
+    const error = new ApiError(402, 'insufficient_credits', 'Not enough credits.', [{ message: 'm', required: 15 }]);
+    expect(filter.describe(error)).toEqual({ status: 402, code: 'insufficient_credits', message: 'Not enough credits.', details: [{ message: 'm', required: 15 }] });
+  });
+
+  it('maps body-parser errors by type: too large is 413, bad charset is 415', () => {
+    const tooLarge = Object.assign(new Error('request entity too large'), { type: 'entity.too.large', status: 413, limit: 4096 });
+    expect(filter.describe(tooLarge)).toEqual(expect.objectContaining({ status: 413, code: 'payload_too_large', message: 'Request body exceeds the limit of 4096 bytes.' }));
+    const charset = Object.assign(new Error('unsupported charset "KOI8-R"'), { type: 'charset.unsupported', status: 415 });
+    expect(filter.describe(charset)).toEqual(expect.objectContaining({ status: 415, code: 'unsupported_media_type' }));
+  });
+
+  it('answers unknown errors with a generic 500 that leaks nothing', () => {
+    const described = filter.describe(new TypeError("Cannot read properties of undefined (reading 'secret')"));
+    expect(described).toEqual({ status: 500, code: 'internal_error', message: 'Internal error. Quote the request id when reporting it.', details: [] });
+  });
+
+  it('normalises JSON syntax errors and keeps framework 4xx codes', () => {
+    expect(filter.describe(new BadRequestException('Unexpected token } in JSON at position 10')).message).toBe('Request body is not valid JSON.');
+    expect(filter.describe(new NotFoundException('Cannot GET /x'))).toEqual(expect.objectContaining({ status: 404, code: 'not_found' }));
+  });
+
+  it('turns a failed readiness report into details per check', () => {
+    const report = { status: 'error', info: {}, error: { database: { status: 'down' } }, details: { database: { status: 'down' } } };
+    expect(filter.describe(new ServiceUnavailableException(report))).toEqual({
+      status: 503,
+      code: 'service_unavailable',
+      message: 'Service not ready.',
+      details: [{ field: 'database', message: 'database is down', status: 'down' }],
+    });
+  });
+});
