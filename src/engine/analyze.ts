@@ -41,8 +41,10 @@ export interface AnalysisDeps {
   intel?: IntelIndex;
   /** Epoch ms; analysis throws AnalysisTimeoutError when a stage ends after it. */
   deadline?: number;
-  /** Clock for deadline checks only (tests); results never depend on it. */
+  /** Clock for deadline checks and stage timings only; results never depend on it. */
   now?: () => number;
+  /** Called after each stage with its duration (profiling, metrics). */
+  onStage?: (stage: string, ms: number) => void;
 }
 
 export class AnalysisTimeoutError extends Error {
@@ -130,8 +132,12 @@ export function analyze(request: AnalysisRequest, deps: AnalysisDeps): Findings 
 
 function deadlineChecker(deps: AnalysisDeps): (stage: string) => void {
   const now = deps.now ?? Date.now;
+  let last = now();
   return (stage) => {
-    if (deps.deadline !== undefined && now() > deps.deadline) throw new AnalysisTimeoutError(stage);
+    const t = now();
+    deps.onStage?.(stage, t - last);
+    last = t;
+    if (deps.deadline !== undefined && t > deps.deadline) throw new AnalysisTimeoutError(stage);
   };
 }
 

@@ -1,6 +1,6 @@
 import type { AttackCatalog } from '../attack';
 import type { CanonicalEvent, RuleRef } from '../model';
-import { commandTraits } from '../artifact/traits';
+import { commandTraits, type CommandTrait } from '../artifact/traits';
 import { analyseArtifact } from '../artifact';
 import { isExternalIp } from '../indicators/ip';
 import { isBenignDomain } from '../indicators/benign';
@@ -11,6 +11,7 @@ import {
   isMfaDenial, isMfaRegistration, isNetworkConnection, isProcessCreation, logonService, outcomeOf, REMOTE_SERVICES,
 } from './event-kinds';
 import { makeSignal, type EventLookup, type RoleHint, type Signal } from './signal';
+import { EVENT_SEMANTICS, hexValue } from './windows-semantics';
 
 /**
  * Behaviour inference: generic, documented heuristics for what single-event Sigma rules miss.
@@ -46,6 +47,7 @@ export function inferBehaviours(input: BehaviourContext): Signal[] {
   out.push(...mfaFatigue(ctx));
   out.push(...dnsTunnelling(ctx));
   for (const s of out) s.story = true;
+  out.push(...eventSemantics(ctx));
   out.push(...traits);
   return out;
 }
@@ -263,8 +265,8 @@ function memberOf(e: CanonicalEvent, created: CanonicalEvent[]): string | undefi
 
 /** Several RC4 service tickets for distinct services requested by one account in minutes. */
 function kerberoasting(ctx: BehaviourContext): Signal[] {
-  const rc4 = ctx.events.filter((e) => isKerberosServiceTicket(e) && /^0x(?:17|18)$/i.test(field(e, 'TicketEncryptionType').trim())
-    && !/\$$|^krbtgt/i.test(field(e, 'ServiceName')));
+  const rc4 = ctx.events.filter((e) => isKerberosServiceTicket(e) && [0x17, 0x18].includes(hexValue(field(e, 'TicketEncryptionType')) ?? 0)
+    && field(e, 'ServiceName') !== '' && !/\$$|^krbtgt/i.test(field(e, 'ServiceName')));
   const out: Signal[] = [];
   for (const [account, list] of groupBy(rc4, (e) => userKey(e.entities.targetUser ?? e.entities.user ?? field(e, 'TargetUserName')))) {
     list.sort(byTime);
@@ -346,11 +348,18 @@ function dnsTunnelling(ctx: BehaviourContext): Signal[] {
 /** Command-line traits on process creations, including what encoded payloads decode to. */
 function commandLineTraits(ctx: BehaviourContext): Signal[] {
   const byTrait = new Map<string, { events: CanonicalEvent[]; roles: RoleHint[]; title: string; level: string; tags: string[] }>();
+  const seen = new Map<string, { artifact: ReturnType<typeof analyseArtifact>; traits: CommandTrait[] }>();
   for (const e of ctx.events) {
-    const text = e.entities.commandLine ?? (isProcessCreation(e) ? e.entities.process : undefined);
+    const text = e.entities.commandLine ?? (field(e, 'ScriptBlockText', 'Payload', 'HostApplication') || undefined) ?? (isProcessCreation(e) ? e.entities.process : undefined);
     if (!text) continue;
-    const artifact = analyseArtifact(text);
-    const traits = commandTraits([text, ...artifact.layers.map((l) => l.text)].join('\n'));
+    let known = seen.get(text);
+    if (!known) {
+      const artifact = analyseArtifact(text);
+      known = { artifact, traits: commandTraits([text, ...artifact.layers.map((l) => l.text)].join('\n')) };
+      seen.set(text, known);
+    }
+    const { artifact } = known;
+    const traits = [...known.traits];
     if (artifact.layers.some((l) => l.method === 'powershell_encoded_command' || l.method === 'base64')) {
       traits.push({ id: 'decoded_payload', title: 'Encoded payload decoded from the command line', techniques: ['T1027', 'T1140'], tactic: 'Defense Evasion', level: 'medium' });
     }
@@ -391,4 +400,22 @@ function traitRoles(id: string, processRole: string | undefined, e: CanonicalEve
     for (const ind of artifact.indicators) if (ind.type === 'registry') roles.push({ type: 'registry', value: ind.value, role: 'persistence', eventIndices: [e.index] });
   }
   return roles;
+}
+
+/** One signal per Windows event semantic that occurs (see windows-semantics.ts). */
+function eventSemantics(ctx: BehaviourContext): Signal[] {
+  const out: Signal[] = [];
+  for (const semantic of EVENT_SEMANTICS) {
+    const hits = ctx.events.filter((e) => semantic.match(e));
+    if (hits.length === 0) continue;
+    const roles: RoleHint[] = [];
+    if (semantic.actorRole) {
+      for (const e of hits.slice(0, 50)) {
+        const actor = field(e, 'SubjectUserName') || e.entities.user;
+        if (userKey(actor)) roles.push({ type: 'user', value: actor as string, role: semantic.actorRole, eventIndices: [e.index] });
+      }
+    }
+    out.push(signalOf(ctx, heuristicRule(`win.${semantic.id}`, semantic.title, semantic.level, semantic.tags, 'Windows audit event semantics'), semantic.id, hits.map((e) => e.index), roles));
+  }
+  return out;
 }

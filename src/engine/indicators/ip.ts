@@ -12,9 +12,21 @@ export interface ParsedIp {
 const INTERNAL_RANGES = new Set(['private', 'uniqueLocal', 'carrierGradeNat']);
 const SPECIAL_RANGES = new Set(['unspecified', 'broadcast', 'multicast', 'reserved', 'benchmarking']);
 
-/** Parses an IP literal (optionally bracketed or with an IPv6 zone); undefined when it is not one. */
+const cache = new Map<string, ParsedIp | null>();
+const CACHE_LIMIT = 50_000;
+
+/** Parses an IP literal (optionally bracketed or with an IPv6 zone); undefined when it is not one. Memoised: batches repeat addresses. */
 export function parseIp(text: string | undefined): ParsedIp | undefined {
   if (!text) return undefined;
+  const cached = cache.get(text);
+  if (cached !== undefined) return cached ?? undefined;
+  const parsed = parseUncached(text);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(text, parsed ?? null);
+  return parsed;
+}
+
+function parseUncached(text: string): ParsedIp | undefined {
   const trimmed = text.trim().replace(/^\[|\]$/g, '').replace(/%.*$/, '');
   if (!looksLikeIp(trimmed)) return undefined;
   let addr: ipaddr.IPv4 | ipaddr.IPv6;

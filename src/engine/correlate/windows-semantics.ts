@@ -1,0 +1,91 @@
+import type { CanonicalEvent } from '../model';
+import { userKey } from './entities';
+import { eventId, field } from './event-kinds';
+
+/**
+ * Windows audit events whose occurrence is itself the behaviour (Microsoft's event documentation,
+ * not any sample's labels): a remote service opened through the svcctl pipe, LSASS memory read,
+ * a Run key written. They fill gaps where Sigma rules expect rendered text that raw EVTX exports
+ * lack (access masks as %%codes, zero-padded hex) or where no rule exists.
+ */
+export interface EventSemantic {
+  id: string;
+  title: string;
+  level: 'low' | 'medium' | 'high';
+  tags: string[];
+  /** Role of the acting account, if the behaviour implies one. */
+  actorRole?: string;
+  match(e: CanonicalEvent): boolean;
+}
+
+const lower = (e: CanonicalEvent, ...names: string[]): string => field(e, ...names).toLowerCase();
+const id = (e: CanonicalEvent): number => eventId(e) ?? -1;
+const security = (e: CanonicalEvent): boolean => ['', 'security'].includes(lower(e, 'Channel'));
+const system = (e: CanonicalEvent): boolean => lower(e, 'Channel') === 'system';
+const sysmon = (e: CanonicalEvent): boolean => e.format === 'sysmon' || lower(e, 'Channel').includes('sysmon');
+const byPerson = (e: CanonicalEvent): boolean => {
+  const subject = field(e, 'SubjectUserName') || e.entities.user;
+  return !!userKey(subject) && !subject?.endsWith('$');
+};
+const pipe = (e: CanonicalEvent, names: string[]): boolean =>
+  id(e) === 5145 && security(e) && lower(e, 'ShareName').endsWith('ipc$') && names.includes(lower(e, 'RelativeTargetName')) && byPerson(e);
+
+/** Hex fields come rendered (0x17) or zero-padded (0x00000017) depending on the export. */
+export function hexValue(text: string): number | undefined {
+  const m = /^0x([0-9a-f]+)$/i.exec(text.trim());
+  return m ? parseInt(m[1], 16) : undefined;
+}
+
+const SYSTEM_LSASS_READERS = /\\(?:lsass|csrss|wininit|services|svchost|msmpeng|mssense|wmiprvse|taskhostw|vmtoolsd|lsaiso|sense\w*)\.exe$/i;
+const RUN_KEY = /\\software\\(?:wow6432node\\)?microsoft\\windows\\currentversion\\(?:run|runonce|runservices|policies\\explorer\\run)(?:\\|$)/i;
+const WINLOGON = /\\microsoft\\windows nt\\currentversion\\winlogon\\(?:userinit|shell|notify)/i;
+const IFEO = /\\image file execution options\\[^\\]+\\(?:debugger|globalflag)$/i;
+const SUSPICIOUS_SERVICE_PATH = /cmd(?:\.exe)?\s+\/c|powershell|%comspec%|\\admin\$|\\temp\\|\\users\\public\\|\\appdata\\|rundll32|mshta|\\\\127\.0\.0\.1\\|^%systemroot%\\[a-z0-9]{8}\.exe$|^c:\\windows\\[a-z0-9]{6,10}\.exe$/i;
+
+export const EVENT_SEMANTICS: EventSemantic[] = [
+  { id: 'smb_svcctl', title: 'Remote service control over SMB (svcctl named pipe)', level: 'medium', tags: ['attack.lateral-movement', 'attack.t1021.002', 'attack.execution', 'attack.t1569.002'], actorRole: 'compromised_account', match: (e) => pipe(e, ['svcctl']) },
+  { id: 'smb_atsvc', title: 'Remote scheduled task over SMB (atsvc named pipe)', level: 'medium', tags: ['attack.execution', 'attack.t1053.005', 'attack.lateral-movement', 'attack.t1021.002'], actorRole: 'compromised_account', match: (e) => pipe(e, ['atsvc']) },
+  { id: 'smb_recon_pipes', title: 'Remote account or share enumeration over SMB (samr/lsarpc/srvsvc)', level: 'low', tags: ['attack.discovery', 'attack.t1087.002', 'attack.t1135'], match: (e) => pipe(e, ['samr', 'lsarpc', 'srvsvc']) },
+  { id: 'smb_admin_share_write', title: 'File written to an administrative share', level: 'medium', tags: ['attack.lateral-movement', 'attack.t1021.002', 'attack.t1570'], actorRole: 'compromised_account',
+    match: (e) => id(e) === 5145 && security(e) && /\\(?:admin|c)\$$/i.test(field(e, 'ShareName')) && /%%4417|writedata/i.test(field(e, 'AccessList', 'Accesses')) && /\.(?:exe|dll|bat|ps1|vbs|sys)$/i.test(field(e, 'RelativeTargetName')) && byPerson(e) },
+  { id: 'lsass_access', title: 'LSASS process memory opened by a non-system process', level: 'high', tags: ['attack.credential-access', 'attack.t1003.001'], actorRole: 'compromised_account',
+    match: (e) => {
+      const target = lower(e, 'ObjectName', 'TargetImage');
+      if (!target.endsWith('\\lsass.exe')) return false;
+      const reader = field(e, 'ProcessName', 'SourceImage');
+      if (!reader || SYSTEM_LSASS_READERS.test(reader)) return false;
+      if (sysmon(e) && id(e) === 10) {
+        const access = hexValue(field(e, 'GrantedAccess')) ?? 0;
+        return (access & 0x10) !== 0;
+      }
+      return (id(e) === 4663 || id(e) === 4656) && security(e);
+    } },
+  { id: 'service_installed', title: 'Service installed', level: 'low', tags: ['attack.persistence', 'attack.t1543.003'],
+    match: (e) => ((id(e) === 7045 && system(e)) || (id(e) === 4697 && security(e)) || e.action === 'service_install') && !SUSPICIOUS_SERVICE_PATH.test(field(e, 'ImagePath', 'ServiceFileName')) },
+  { id: 'suspicious_service_installed', title: 'Service installed with a command-line or temporary binary (remote execution pattern)', level: 'high', tags: ['attack.persistence', 'attack.t1543.003', 'attack.execution', 'attack.t1569.002'],
+    match: (e) => ((id(e) === 7045 && system(e)) || (id(e) === 4697 && security(e)) || e.action === 'service_install') && SUSPICIOUS_SERVICE_PATH.test(field(e, 'ImagePath', 'ServiceFileName')) },
+  { id: 'scheduled_task_created', title: 'Scheduled task created', level: 'low', tags: ['attack.persistence', 'attack.t1053.005'], actorRole: 'compromised_account',
+    match: (e) => (id(e) === 4698 && security(e)) || e.action === 'task_create' },
+  { id: 'run_key', title: 'Autostart registry key written (Run/RunOnce)', level: 'medium', tags: ['attack.persistence', 'attack.t1547.001'], match: (e) => RUN_KEY.test(e.entities.registryKey ?? field(e, 'TargetObject', 'ObjectName')) && !/delete/i.test(field(e, 'EventType')) },
+  { id: 'winlogon_helper', title: 'Winlogon helper value modified', level: 'high', tags: ['attack.persistence', 'attack.t1547.004'], match: (e) => WINLOGON.test(e.entities.registryKey ?? field(e, 'TargetObject', 'ObjectName')) },
+  { id: 'ifeo_debugger', title: 'Image File Execution Options debugger set', level: 'high', tags: ['attack.persistence', 'attack.t1546.012'], match: (e) => IFEO.test(e.entities.registryKey ?? field(e, 'TargetObject')) },
+  { id: 'account_renamed', title: 'User account renamed', level: 'medium', tags: ['attack.persistence', 'attack.t1098'], actorRole: 'compromised_account', match: (e) => id(e) === 4781 && security(e) && byPerson(e) },
+  { id: 'account_changed', title: 'User account attributes changed by another account', level: 'low', tags: ['attack.persistence', 'attack.t1098'],
+    match: (e) => id(e) === 4738 && security(e) && byPerson(e) && lower(e, 'SubjectUserName') !== lower(e, 'TargetUserName') },
+  { id: 'password_reset', title: "Another account's password reset", level: 'low', tags: ['attack.persistence', 'attack.t1098'], match: (e) => id(e) === 4724 && security(e) && byPerson(e) },
+  { id: 'audit_policy_changed', title: 'System audit policy changed', level: 'medium', tags: ['attack.defense-impairment', 'attack.t1562.002'], actorRole: 'compromised_account', match: (e) => id(e) === 4719 && security(e) && byPerson(e) },
+  { id: 'log_cleared', title: 'Event log cleared', level: 'high', tags: ['attack.stealth', 'attack.t1070.001'], actorRole: 'compromised_account',
+    match: (e) => (id(e) === 1102 && security(e)) || (id(e) === 104 && system(e)) },
+  { id: 'domain_trust_created', title: 'Domain trust created or modified', level: 'medium', tags: ['attack.privilege-escalation', 'attack.t1484.002'], actorRole: 'compromised_account', match: (e) => [4706, 4716, 4865, 4867].includes(id(e)) && security(e) },
+  { id: 'ds_permissions_changed', title: 'Directory object permissions changed (nTSecurityDescriptor)', level: 'medium', tags: ['attack.defense-impairment', 'attack.t1222.001'], actorRole: 'compromised_account',
+    match: (e) => id(e) === 5136 && security(e) && lower(e, 'AttributeLDAPDisplayName') === 'ntsecuritydescriptor' },
+  { id: 'gpo_modified', title: 'Group Policy object modified', level: 'medium', tags: ['attack.privilege-escalation', 'attack.t1484.001'], actorRole: 'compromised_account',
+    match: (e) => id(e) === 5136 && security(e) && (/grouppolicycontainer/i.test(field(e, 'ObjectClass')) || /^gpc/i.test(field(e, 'AttributeLDAPDisplayName'))) },
+  { id: 'spn_set', title: 'Service principal name added to an account', level: 'medium', tags: ['attack.persistence', 'attack.t1098'], actorRole: 'compromised_account',
+    match: (e) => id(e) === 5136 && security(e) && lower(e, 'AttributeLDAPDisplayName') === 'serviceprincipalname' && lower(e, 'OperationType') !== '%%14675' },
+  { id: 'asrep_roast', title: 'Kerberos TGT issued without pre-authentication using RC4 (AS-REP roasting)', level: 'medium', tags: ['attack.credential-access', 'attack.t1558.004'],
+    match: (e) => id(e) === 4768 && security(e) && field(e, 'PreAuthType').trim() === '0' && [0x17, 0x18].includes(hexValue(field(e, 'TicketEncryptionType')) ?? 0) },
+  { id: 'remote_thread', title: 'Thread created in another process', level: 'medium', tags: ['attack.privilege-escalation', 'attack.t1055'],
+    match: (e) => sysmon(e) && id(e) === 8 && !/\\(?:system32|syswow64)\\(?:csrss|wininit|services|svchost|lsass|dwm)\.exe$/i.test(field(e, 'SourceImage')) },
+  { id: 'wmi_subscription', title: 'WMI event subscription created', level: 'medium', tags: ['attack.persistence', 'attack.t1546.003'], match: (e) => sysmon(e) && [19, 20, 21].includes(id(e)) },
+];
