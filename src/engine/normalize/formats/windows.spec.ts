@@ -212,3 +212,22 @@ describe('Windows events from Winlogbeat', () => {
     expect(ev.entities).toMatchObject({ process: 'C:\\Tools\\mimikatz.exe', host: 'WS-9', user: 'WS-9\\admin' });
   });
 });
+
+describe('Windows events exported without Channel or Provider', () => {
+  it('infers Security from the EventID range when Windows fields are present', () => {
+    const ev = normalizeEvent({ timestamp: '2026-02-09T23:10:00Z', EventID: 4625, TargetUserName: 'backup', LogonType: 10, IpAddress: '80.94.95.112' }, 0, 'x');
+    expect(ev.format).toBe('windows');
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'security' });
+    expect(ev.action).toBe('logon_failed');
+  });
+
+  it('infers Sysmon from its own fields', () => {
+    const ev = normalizeEvent({ EventID: '1', UtcTime: '2026-02-09 23:10:00.000', ProcessGuid: '{x}', Image: 'C:\\a.exe' }, 0, 'x');
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'sysmon', category: 'process_creation' });
+  });
+
+  it('does not take a CloudTrail eventID (a GUID) for a Windows event', () => {
+    const ev = normalizeEvent({ eventID: '3c0f-...', EventID: 'a1b2c3', eventSource: 'iam.amazonaws.com', eventName: 'CreateUser', userIdentity: {} }, 0, 'x');
+    expect(ev.format).toBe('cloudtrail');
+  });
+});

@@ -25,9 +25,18 @@ export const windowsFormat: ObjectFormat = {
   normalize: (raw) => normalizeWindowsFields(flattenWindows(raw), raw),
 };
 
+/** EventData names that only Windows events carry: with a numeric EventID they identify a flat export without Channel. */
+const WINDOWS_FIELD_HINTS = ['TargetUserName', 'SubjectUserName', 'LogonType', 'ProcessGuid', 'UtcTime', 'NewProcessName', 'ScriptBlockText', 'TargetLogonId', 'WorkstationName', 'ServiceFileName'];
+const WINDOWS_SOURCES = new Set(['windows', 'sysmon', 'wineventlog', 'eventlog', 'winevtlog', 'security']);
+
 function isFlatWindows(raw: RawObject): boolean {
-  if (raw.EventID === undefined && raw.EventId === undefined) return false;
-  return raw.Channel !== undefined || raw.Provider !== undefined || raw.Computer !== undefined || raw.ProviderName !== undefined;
+  const id = raw.EventID ?? raw.EventId;
+  if (id === undefined) return false;
+  if (raw.Channel !== undefined || raw.Provider !== undefined || raw.Computer !== undefined || raw.ProviderName !== undefined) return true;
+  if (int(id) === undefined) return false;
+  const source = typeof raw.source === 'string' ? raw.source.toLowerCase() : undefined;
+  if (source && WINDOWS_SOURCES.has(source)) return true;
+  return WINDOWS_FIELD_HINTS.some((k) => raw[k] !== undefined);
 }
 
 function isEvtx(raw: RawObject): boolean {
@@ -135,7 +144,19 @@ export function windowsService(fields: Record<string, unknown>): { service?: str
     return { service: WINDOWS_PROVIDER_SERVICES[provider], linux: provider === 'linux-sysmon' };
   }
   if (str(fields.source)?.toLowerCase() === 'sysmon') return { service: 'sysmon', linux: false };
-  return { service: channel || undefined, linux: false };
+  if (channel) return { service: channel, linux: false };
+  return { service: serviceFromEventId(fields), linux: false };
+}
+
+/** Exports without Channel or Provider: the EventID range and Sysmon's own fields still say where it came from. */
+function serviceFromEventId(fields: Record<string, unknown>): string | undefined {
+  const id = int(fields.EventID ?? fields.EventId);
+  if (id === undefined) return undefined;
+  if ((id <= 29 || id === 255) && (fields.UtcTime !== undefined || fields.ProcessGuid !== undefined || fields.RuleName !== undefined)) return 'sysmon';
+  if ((id >= 4608 && id <= 6424) || (id >= 1100 && id <= 1108)) return 'security';
+  if (id >= 4100 && id <= 4106) return 'powershell';
+  if (id >= 7000 && id <= 7045) return 'system';
+  return undefined;
 }
 
 export function windowsLogsource(service: string | undefined, eventId: number | undefined, fields: Record<string, unknown>, linux: boolean): LogSource {
