@@ -105,6 +105,20 @@ describe('AnalysisService', () => {
     expect(balance()).toBe(500);
   });
 
+  it('passes a signal to the narrator that aborts when the client goes away', async () => {
+    const client = new AbortController();
+    let seen: AbortSignal | undefined;
+    const { service } = serviceWith({
+      narrate: async (_f, opts) => {
+        seen = opts.signal;
+        client.abort();
+        return { narrative, provenance };
+      },
+    });
+    await service.analyze({ events: { logs: [{}] } }, principal, { ...info(), signal: client.signal });
+    expect(seen?.aborted).toBe(true);
+  });
+
   it('refunds when the narrator throws', async () => {
     const { service, balance } = serviceWith({ narrate: async () => { throw new Error('provider down'); } });
     await expect(service.analyze({ events: { logs: [{}] } }, principal, info())).rejects.toThrow('provider down');

@@ -16,6 +16,8 @@ export interface RequestInfo {
   requestId: string;
   /** Epoch ms the request arrived: the time budget counts from here. */
   receivedAt: number;
+  /** Aborted when the client disconnects. */
+  signal?: AbortSignal;
 }
 
 export interface AnalysisResponse {
@@ -57,7 +59,7 @@ export class AnalysisService {
     const reservation = await this.reserve(principal, info.requestId);
     try {
       const findings = await this.runEngine(request, deadline);
-      const { narrative, provenance } = await this.narrate(findings, deadline, info.requestId);
+      const { narrative, provenance } = await this.narrate(findings, deadline, info);
       const data = buildAnalysisData(findings, narrative);
       const processingMs = Date.now() - info.receivedAt;
       this.metrics?.analyses.inc({ outcome: 'ok', narrative: provenance.source });
@@ -129,8 +131,9 @@ export class AnalysisService {
   }
 
   /** The narrator gets what is left of the budget; if it overruns, the request times out. */
-  private async narrate(findings: Findings, deadline: number, requestId: string) {
+  private async narrate(findings: Findings, deadline: number, info: RequestInfo) {
     const controller = new AbortController();
+    const signal = info.signal ? AbortSignal.any([info.signal, controller.signal]) : controller.signal;
     let timer: NodeJS.Timeout | undefined;
     const overrun = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -139,7 +142,7 @@ export class AnalysisService {
       }, Math.max(0, deadline - Date.now()));
     });
     try {
-      return await Promise.race([this.narrator.narrate(findings, { deadline, requestId, signal: controller.signal }), overrun]);
+      return await Promise.race([this.narrator.narrate(findings, { deadline, requestId: info.requestId, signal }), overrun]);
     } finally {
       clearTimeout(timer);
     }
