@@ -133,18 +133,37 @@ function setIfMissing(fields: Record<string, unknown>, key: string, value: unkno
 }
 
 /** Service from the channel, else from the provider, else from an exporter's `source: sysmon` hint. */
-export function windowsService(fields: Record<string, unknown>): { service?: string; linux: boolean } {
-  const channel = typeof fields.Channel === 'string' ? fields.Channel.toLowerCase().replace(/^wineventlog:/, '') : '';
-  if (channel) {
-    const service = WINDOWS_CHANNEL_SERVICES[channel];
-    if (service) return { service, linux: LINUX_CHANNELS.has(channel) };
+interface ServiceOf {
+  service?: string;
+  linux: boolean;
+}
+
+/** Channel strings repeat across a batch: resolve each distinct spelling once. */
+const channelCache = new Map<string, ServiceOf | null>();
+
+function serviceOfChannel(raw: string): ServiceOf | null {
+  let hit = channelCache.get(raw);
+  if (hit !== undefined) return hit;
+  const channel = raw.toLowerCase().replace(/^wineventlog:/, '');
+  const service = WINDOWS_CHANNEL_SERVICES[channel];
+  hit = service ? { service, linux: LINUX_CHANNELS.has(channel) } : null;
+  if (channelCache.size < 1024) channelCache.set(raw, hit);
+  return hit;
+}
+
+export function windowsService(fields: Record<string, unknown>): ServiceOf {
+  if (typeof fields.Channel === 'string') {
+    const known = serviceOfChannel(fields.Channel);
+    if (known) return known;
   }
+  const channel = typeof fields.Channel === 'string' ? fields.Channel.toLowerCase().replace(/^wineventlog:/, '') : '';
   const provider = str(fields.Provider ?? fields.ProviderName)?.toLowerCase();
   if (provider && WINDOWS_PROVIDER_SERVICES[provider]) {
     return { service: WINDOWS_PROVIDER_SERVICES[provider], linux: provider === 'linux-sysmon' };
   }
   if (str(fields.source)?.toLowerCase() === 'sysmon') return { service: 'sysmon', linux: false };
-  if (channel) return { service: channel, linux: false };
+  // A channel outside the Sigma taxonomy names no service a rule could ask for.
+  if (channel) return { linux: false };
   return { service: serviceFromEventId(fields), linux: false };
 }
 
