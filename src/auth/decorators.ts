@@ -20,8 +20,8 @@ export { PAID_PLANS, RequirePermissions, RequirePlans } from './metadata';
  */
 export function Authenticated(options: { permissions: Permission[]; plans: Plan[] }): MethodDecorator & ClassDecorator {
   return applyDecorators(
-    RequirePermissions(options.permissions),
-    RequirePlans(options.plans),
+    RequirePermissions(...options.permissions),
+    RequirePlans(...options.plans),
     UseGuards(ApiKeyGuard, ApiKeyThrottlerGuard, PermissionsGuard, PlanGuard),
     ApiBearerAuth('api-key'),
     ApiUnauthorizedResponse({ type: ErrorEnvelopeDto, description: 'Missing, malformed, unknown or revoked API key (code `unauthenticated`).' }),

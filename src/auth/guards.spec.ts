@@ -1,8 +1,9 @@
 import type { ExecutionContext } from '@nestjs/common';
-import type { Reflector } from '@nestjs/core';
+import { Reflector } from '@nestjs/core';
 import { ApiError } from '../common/api-error';
 import { ApiKeyGuard } from './api-key.guard';
 import type { ApiKeysService, KeyCheck } from './api-keys.service';
+import { RequirePermissions, RequirePlans } from './metadata';
 import { PermissionsGuard } from './permissions.guard';
 import { PlanGuard } from './plan.guard';
 import type { Principal } from './principal';
@@ -115,5 +116,27 @@ describe('ApiKeyGuard', () => {
     const error = await rejection(guard, { authorization: 'Bearer something' });
     expect(error.getStatus()).toBe(401);
     expect(error.details[0].reason).toBe(reason);
+  });
+});
+
+describe('route metadata read by the real Reflector', () => {
+  class Routes {
+    @RequirePermissions('ai:read')
+    @RequirePlans('professional')
+    analyse(): void {}
+  }
+  const routeContext = (req: Record<string, unknown>) =>
+    ({ switchToHttp: () => ({ getRequest: () => req }), getHandler: () => Routes.prototype.analyse, getClass: () => Routes }) as unknown as ExecutionContext;
+
+  it('@RequirePermissions(\'ai:read\') makes PermissionsGuard refuse a key without it', () => {
+    const guard = new PermissionsGuard(new Reflector());
+    expect(guard.canActivate(routeContext({ principal }))).toBe(true);
+    expect(() => guard.canActivate(routeContext({ principal: { ...principal, scopes: [] } }))).toThrow(ApiError);
+  });
+
+  it('@RequirePlans makes PlanGuard refuse other plans', () => {
+    const guard = new PlanGuard(new Reflector());
+    expect(() => guard.canActivate(routeContext({ principal }))).toThrow('requires professional');
+    expect(guard.canActivate(routeContext({ principal: { ...principal, plan: 'professional' } }))).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ApiError } from '../common/api-error';
-import { RequirePermissions } from './metadata';
+import { PERMISSIONS } from './metadata';
 import type { RequestWithPrincipal } from './principal';
 
 /** Authorisation by scope: the key must carry every permission the route requires (403 otherwise). */
@@ -10,7 +10,7 @@ export class PermissionsGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const required = this.reflector.getAllAndOverride(RequirePermissions, [context.getHandler(), context.getClass()]) ?? [];
+    const required = this.reflector.getAllAndOverride(PERMISSIONS, [context.getHandler(), context.getClass()]) ?? [];
     if (required.length === 0) return true;
     const principal = context.switchToHttp().getRequest<RequestWithPrincipal>().principal;
     const granted = new Set(principal?.scopes ?? []);
