@@ -12,6 +12,7 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { spawnSync } = require('node:child_process');
 const { performance } = require('node:perf_hooks');
 
 const ROOT = path.resolve(__dirname, '..');
@@ -99,18 +100,12 @@ function jsonParseSeconds(file) {
   return { seconds: (performance.now() - started) / 1000, cpu: cpuSeconds() - cpuStarted, parsed };
 }
 
-async function main() {
-  const count = Number(arg('--events', '200000'));
+/** Runs in a fresh process, so peak RSS is the hunt's own and not the input generator's. */
+async function measure(input, count) {
   const { hunt, sigma, mode } = loadModules();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-hunt-bench-'));
-  const input = path.join(dir, 'events.jsonl');
-  const distinct = writeInput(input, count);
-  const bytes = fs.statSync(input).size;
-
   const loadStart = performance.now();
   const ruleSet = sigma.loadRuleSet(CORPUS);
   const loadSeconds = (performance.now() - loadStart) / 1000;
-
   let hits = 0;
   let summary = '';
   const io = {
@@ -132,26 +127,50 @@ async function main() {
   // Peak RSS of loading and hunting, before the JSON.parse baseline reads the whole file at once.
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   const parse = jsonParseSeconds(input);
+  return { mode, count, loadSeconds, ruleCount: ruleSet.size, ruleErrors: ruleSet.errors.length, hits, summary, code, huntSeconds, huntCpu, peakRssMb, parse };
+}
 
-  const rate = count / huntSeconds;
-  const ratio = huntSeconds / parse.seconds;
-  const cpuRate = count / huntCpu;
-  const cpuRatio = huntCpu / parse.cpu;
+function report(r, distinct, bytes) {
+  const rate = r.count / r.huntSeconds;
+  const ratio = r.huntSeconds / r.parse.seconds;
+  const cpuRate = r.count / r.huntCpu;
+  const cpuRatio = r.huntCpu / r.parse.cpu;
   const load = os.loadavg()[0];
-  const lines = [
-    `mode                 ${mode} (node ${process.version}, one core)`,
-    `input                ${count.toLocaleString('en-US')} events (${distinct.toLocaleString('en-US')} distinct, cycled), ${(bytes / 1e6).toFixed(1)} MB JSON Lines`,
-    `rules                ${ruleSet.size.toLocaleString('en-US')} loaded, ${ruleSet.errors.length} failed, from ${CORPUS.length} folders`,
-    `rule load            ${loadSeconds.toFixed(2)} s`,
-    `hunt                 ${huntSeconds.toFixed(2)} s wall, ${Math.round(rate).toLocaleString('en-US')} events/s; ${huntCpu.toFixed(2)} s CPU, ${Math.round(cpuRate).toLocaleString('en-US')} events/s per CPU second; ${hits.toLocaleString('en-US')} hits (exit ${code})`,
-    `JSON.parse alone     ${parse.seconds.toFixed(2)} s wall, ${parse.cpu.toFixed(2)} s CPU (${Math.round(parse.parsed / parse.seconds).toLocaleString('en-US')} events/s)`,
+  return [
+    `mode                 ${r.mode} (node ${process.version}, one core)`,
+    `input                ${r.count.toLocaleString('en-US')} events (${distinct.toLocaleString('en-US')} distinct, cycled), ${(bytes / 1e6).toFixed(1)} MB JSON Lines`,
+    `rules                ${r.ruleCount.toLocaleString('en-US')} loaded, ${r.ruleErrors} failed, from ${CORPUS.length} folders`,
+    `rule load            ${r.loadSeconds.toFixed(2)} s`,
+    `hunt                 ${r.huntSeconds.toFixed(2)} s wall, ${Math.round(rate).toLocaleString('en-US')} events/s; ${r.huntCpu.toFixed(2)} s CPU, ${Math.round(cpuRate).toLocaleString('en-US')} events/s per CPU second; ${r.hits.toLocaleString('en-US')} hits (exit ${r.code})`,
+    `JSON.parse alone     ${r.parse.seconds.toFixed(2)} s wall, ${r.parse.cpu.toFixed(2)} s CPU (${Math.round(r.parse.parsed / r.parse.seconds).toLocaleString('en-US')} events/s)`,
     `hunt / JSON.parse    ${ratio.toFixed(1)}x wall, ${cpuRatio.toFixed(1)}x CPU   (target <= 4x)`,
     `events/s target      ${rate > 30000 ? 'met' : 'MISSED'} (> 30,000 wall)`,
     `machine load         ${load.toFixed(1)} (1-minute load average; figures are noisy when it exceeds the core count)`,
-    `peak RSS             ${peakRssMb.toFixed(0)} MB`,
-    `hunt summary         ${summary.trim()}`,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+    `peak RSS             ${r.peakRssMb.toFixed(0)} MB (rules + hunt, measuring process)`,
+    `hunt summary         ${r.summary.trim()}`,
+  ].join('\n');
+}
+
+async function main() {
+  const measured = arg('--measure', undefined);
+  if (measured) {
+    const result = await measure(measured, Number(arg('--events', '0')));
+    process.stdout.write(JSON.stringify(result));
+    return;
+  }
+  const count = Number(arg('--events', '200000'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-hunt-bench-'));
+  const input = path.join(dir, 'events.jsonl');
+  const distinct = writeInput(input, count);
+  const bytes = fs.statSync(input).size;
+  const passThrough = process.argv.includes('--ts') ? ['--ts'] : [];
+  const child = spawnSync(process.execPath, [__filename, '--measure', input, '--events', String(count), ...passThrough], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (child.status !== 0) throw new Error(`measuring process failed (exit ${child.status})`);
+  process.stdout.write(`${report(JSON.parse(child.stdout), distinct, bytes)}\n`);
   if (process.argv.includes('--keep')) process.stdout.write(`input kept at ${input}\n`);
   else fs.rmSync(dir, { recursive: true, force: true });
 }
