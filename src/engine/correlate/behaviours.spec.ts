@@ -57,8 +57,10 @@ describe('kerberoasting heuristic', () => {
   }
 
   it('flags RC4 tickets for several services requested by one account', () => {
-    const signals = infer([tgs(0, 'MSSQLSvc/sql01', '0x17'), tgs(1, 'HTTP/web', '0x17'), tgs(2, 'svc_sap', '0x17'), tgs(3, 'svc_crm', '0x17')]);
+    const signals = infer([tgs(0, 'MSSQLSvc/sql01', '0x17'), tgs(1, 'HTTP/web', '0x00000017'), tgs(2, 'svc_sap', '0x17'), tgs(3, 'svc_crm', '0x17')])
+      .filter((s) => s.rule.id === 'lantern.heuristic.kerberoasting');
     expect(signals.map((s) => s.techniques)).toEqual([['T1558.003']]);
+    expect(signals[0].eventIndices).toEqual([0, 1, 2, 3]);
     expect(signals[0].roles).toEqual(expect.arrayContaining([expect.objectContaining({ value: '10.2.7.31', role: 'attacker' })]));
   });
 

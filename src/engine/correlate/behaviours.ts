@@ -350,7 +350,7 @@ function commandLineTraits(ctx: BehaviourContext): Signal[] {
   const byTrait = new Map<string, { events: CanonicalEvent[]; roles: RoleHint[]; title: string; level: string; tags: string[] }>();
   const seen = new Map<string, { artifact: ReturnType<typeof analyseArtifact>; traits: CommandTrait[] }>();
   for (const e of ctx.events) {
-    const text = e.entities.commandLine ?? (field(e, 'ScriptBlockText', 'Payload', 'HostApplication') || undefined) ?? (isProcessCreation(e) ? e.entities.process : undefined);
+    const text = e.entities.commandLine ?? (field(e, 'ScriptBlockText', 'Payload', 'HostApplication') || undefined) ?? powershellHostText(e) ?? (isProcessCreation(e) ? e.entities.process : undefined);
     if (!text) continue;
     let known = seen.get(text);
     if (!known) {
@@ -407,7 +407,7 @@ function eventSemantics(ctx: BehaviourContext): Signal[] {
   const out: Signal[] = [];
   for (const semantic of EVENT_SEMANTICS) {
     const hits = ctx.events.filter((e) => semantic.match(e));
-    if (hits.length === 0) continue;
+    if (hits.length === 0 || hits.length < (semantic.minCount ?? 1)) continue;
     const roles: RoleHint[] = [];
     if (semantic.actorRole) {
       for (const e of hits.slice(0, 50)) {
@@ -418,4 +418,11 @@ function eventSemantics(ctx: BehaviourContext): Signal[] {
     out.push(signalOf(ctx, heuristicRule(`win.${semantic.id}`, semantic.title, semantic.level, semantic.tags, 'Windows audit event semantics'), semantic.id, hits.map((e) => e.index), roles));
   }
   return out;
+}
+
+/** Classic PowerShell engine events (400/600/800) carry the host command line inside their parameters. */
+function powershellHostText(e: CanonicalEvent): string | undefined {
+  if (!/powershell/i.test(field(e, 'Channel'))) return undefined;
+  const text = field(e, 'param1', 'param2', 'param3', 'Data');
+  return /HostApplication=([^\n]+)/.exec(text)?.[1];
 }

@@ -32,7 +32,7 @@ export function verbs(e: CanonicalEvent): string {
     .toLowerCase();
 }
 
-const WINDOWS_LOGON_IDS = new Set([4624, 4625, 4771, 4776]);
+const WINDOWS_LOGON_IDS = new Set([4624, 4625, 4768, 4771, 4776]);
 
 export function isLogon(e: CanonicalEvent): boolean {
   const id = eventId(e);
@@ -52,6 +52,8 @@ export function outcomeOf(e: CanonicalEvent): Outcome {
   const id = eventId(e);
   if (id === 4624) return 'success';
   if (id === 4625 || id === 4771) return 'failure';
+  // Kerberos TGT requests: Status 0x6 (unknown user), 0x12 (revoked), 0x18 (bad password) are failed logons.
+  if (id === 4768) return /^0x0*(?:6|12|18)$/i.test(field(e, 'Status').trim()) ? 'failure' : /^0x0+$/i.test(field(e, 'Status').trim()) ? 'success' : 'unknown';
   const v = verbs(e);
   if (/fail|denied|deny|reject|invalid|error/.test(v)) return 'failure';
   if (/success|accepted|allow/.test(v)) return 'success';

@@ -10,6 +10,8 @@ import { eventId, field } from './event-kinds';
  */
 export interface EventSemantic {
   id: string;
+  /** Only reported when at least this many events match (default 1). */
+  minCount?: number;
   title: string;
   level: 'low' | 'medium' | 'high';
   tags: string[];
@@ -87,5 +89,31 @@ export const EVENT_SEMANTICS: EventSemantic[] = [
     match: (e) => id(e) === 4768 && security(e) && field(e, 'PreAuthType').trim() === '0' && [0x17, 0x18].includes(hexValue(field(e, 'TicketEncryptionType')) ?? 0) },
   { id: 'remote_thread', title: 'Thread created in another process', level: 'medium', tags: ['attack.privilege-escalation', 'attack.t1055'],
     match: (e) => sysmon(e) && id(e) === 8 && !/\\(?:system32|syswow64)\\(?:csrss|wininit|services|svchost|lsass|dwm)\.exe$/i.test(field(e, 'SourceImage')) },
+  { id: 'rc4_service_ticket', title: 'RC4-encrypted Kerberos service ticket for a user service account', level: 'low', tags: ['attack.credential-access', 'attack.t1558.003'], actorRole: 'compromised_account',
+    match: (e) => id(e) === 4769 && security(e) && [0x17, 0x18].includes(hexValue(field(e, 'TicketEncryptionType')) ?? 0) && (hexValue(field(e, 'Status')) ?? 0) === 0
+      && field(e, 'ServiceName') !== '' && !/\$$|^krbtgt/i.test(field(e, 'ServiceName')) },
+  { id: 'share_permissions_changed', title: 'Network share permissions changed', level: 'medium', tags: ['attack.defense-impairment', 'attack.t1222.001'], actorRole: 'compromised_account', match: (e) => id(e) === 5143 && security(e) && field(e, 'OldSD') !== field(e, 'NewSD') },
+  { id: 'filter_driver_unloaded', title: 'File-system filter driver unloaded (security sensor tampering)', level: 'medium', tags: ['attack.defense-impairment', 'attack.t1562.001'],
+    match: (e) => id(e) === 1 && system(e) && /filtermanager/i.test(field(e, 'Provider')) && field(e, 'DeviceName') !== '' },
+  { id: 'sql_failed_logins', title: 'Repeated failed SQL Server logins', level: 'medium', minCount: 5, tags: ['attack.credential-access', 'attack.t1110'], match: (e) => sqlAudit(e)?.action === 'LGIF' },
+  { id: 'sql_role_member_added', title: 'Member added to a SQL Server role', level: 'medium', tags: ['attack.persistence', 'attack.t1098'], match: (e) => sqlAudit(e)?.action === 'APRL' },
+  { id: 'sql_principal_changed', title: 'SQL Server login or user created or changed', level: 'low', tags: ['attack.persistence', 'attack.t1098'], match: (e) => { const a = sqlAudit(e); return !!a && ['CR', 'AL'].includes(a.action) && ['SL', 'SU', 'US', 'WU', 'DU'].includes(a.classType); } },
+  { id: 'sql_audit_changed', title: 'SQL Server audit specification altered or dropped', level: 'high', tags: ['attack.defense-impairment', 'attack.t1562.002'], match: (e) => { const a = sqlAudit(e); return !!a && ['AL', 'DR'].includes(a.action) && ['SA', 'DA', 'A'].includes(a.classType); } },
+  { id: 'sql_xp_cmdshell', title: 'SQL Server xp_cmdshell used or enabled', level: 'high', tags: ['attack.persistence', 'attack.t1505.001', 'attack.execution'], match: (e) => /xp_cmdshell/i.test(sqlAudit(e)?.statement ?? '') },
   { id: 'wmi_subscription', title: 'WMI event subscription created', level: 'medium', tags: ['attack.persistence', 'attack.t1546.003'], match: (e) => sysmon(e) && [19, 20, 21].includes(id(e)) },
 ];
+
+interface SqlAudit {
+  action: string;
+  classType: string;
+  statement: string;
+}
+
+/** SQL Server audit records (Application event 33205) carry `key:value` lines in their first parameter. */
+export function sqlAudit(e: CanonicalEvent): SqlAudit | undefined {
+  if (id(e) !== 33205) return undefined;
+  const text = field(e, 'param1', 'Data', 'data');
+  if (!text.includes('action_id:')) return undefined;
+  const get = (key: string): string => new RegExp(`(?:^|\\n|>)${key}:([^\\n<]*)`).exec(text)?.[1]?.trim() ?? '';
+  return { action: get('action_id').toUpperCase(), classType: get('class_type').toUpperCase(), statement: get('statement') };
+}
