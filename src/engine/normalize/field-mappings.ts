@@ -224,7 +224,7 @@ export const ENTITY_FIELDS: Readonly<Partial<Record<keyof EventEntities, readonl
   srcPort: ['SourcePort', 'src_port', 'IpPort'],
   dstPort: ['DestinationPort', 'dst_port', 's-port', 'DestPort'],
   protocol: ['Protocol', 'protocol', 'proto'],
-  host: ['Computer', 'Hostname', 'hostname', 'host', 'cs-host'],
+  host: ['Computer', 'Hostname', 'hostname', 'host'],
   srcHost: ['WorkstationName', 'Workstation', 'SourceHostname'],
   process: ['Image'],
   processId: ['ProcessId'],

@@ -136,3 +136,11 @@ describe('Microsoft 365 unified audit log', () => {
     expect(ev.entities).toMatchObject({ user: 'cfo@contoso.com', srcIp: '203.0.113.9' });
   });
 });
+
+describe('Okta factor changes', () => {
+  it('reads a new MFA factor as mfa_factor_added on the actor', () => {
+    const ev = normalizeEvent({ published: '2026-05-18T08:01:00Z', eventType: 'system.mfa.factor.activate', actor: { alternateId: 'rsingh@corp.example' }, target: [{ type: 'Factor', displayName: 'Okta Verify (new device)' }], outcome: { result: 'SUCCESS' } }, 0, 'x');
+    expect(ev.action).toBe('mfa_factor_added');
+    expect(ev.entities.targetUser).toBe('rsingh@corp.example');
+  });
+});

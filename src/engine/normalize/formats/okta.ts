@@ -23,6 +23,8 @@ const OKTA_ACTIONS: ReadonlyArray<readonly [string, string]> = [
   ['user.authentication', 'logon'],
   ['user.mfa.okta_verify.deny_push', 'mfa_challenge'],
   ['user.mfa.factor.activate', 'mfa_factor_added'],
+  ['system.mfa.factor.activate', 'mfa_factor_added'],
+  ['system.mfa.factor.deactivate', 'mfa_factor_removed'],
   ['user.mfa.factor.deactivate', 'mfa_factor_removed'],
   ['user.mfa.factor.reset_all', 'mfa_factor_removed'],
   ['user.mfa', 'mfa_challenge'],
@@ -88,7 +90,7 @@ function normalizeOkta(raw: RawObject): NormalizedParts {
   }
   const target = firstUserTarget(raw);
   if (target) e.targetUser = target;
-  else if (actor && eventType.startsWith('user.')) e.targetUser = actor;
+  else if (actor && (eventType.startsWith('user.') || eventType.startsWith('system.mfa.'))) e.targetUser = actor;
   const ip = cleanIp(getPath(raw, 'client.ipAddress') ?? getPath(raw, 'request.ipChain.0.ip'));
   if (ip) e.srcIp = ip;
   const ua = str(getPath(raw, 'client.userAgent.rawUserAgent'));
