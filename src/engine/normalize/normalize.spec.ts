@@ -68,6 +68,23 @@ describe('normalizeRequestEvents', () => {
   });
 });
 
+describe('event.entities', () => {
+  const raw = { EventID: 4625, Channel: 'Security', TargetUserName: 'bob', IpAddress: '203.0.113.9' };
+
+  it('behaves as a plain enumerable property (spread, JSON, reassignment)', () => {
+    const ev = normalizeEvent(raw, 0, 'x');
+    expect({ ...ev }.entities).toMatchObject({ targetUser: 'bob', srcIp: '203.0.113.9' });
+    expect(JSON.parse(JSON.stringify({ ...ev, raw: undefined })).entities.srcIp).toBe('203.0.113.9');
+    ev.entities = { user: 'other' };
+    expect(ev.entities).toEqual({ user: 'other' });
+  });
+
+  it('returns the same object on every read', () => {
+    const ev = normalizeEvent(raw, 0, 'x');
+    expect(ev.entities).toBe(ev.entities);
+  });
+});
+
 describe('normalizeEvent', () => {
   it('does not throw on hostile shapes', () => {
     const cyclic: Record<string, unknown> = { action: 'login' };

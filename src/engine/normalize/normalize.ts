@@ -1,4 +1,4 @@
-import type { CanonicalEvent } from '../model';
+import type { CanonicalEvent, EventEntities } from '../model';
 import { normalizeUnknownLine, normalizeUnknownObject, normalizeUnknownValue } from './formats/unknown';
 import { isObject } from './paths';
 import { LINE_FORMATS, normalizeObject } from './registry';
@@ -61,6 +61,7 @@ function safeParts(raw: unknown, ctx: LineContext): NormalizedParts {
 }
 
 function toEvent(parts: NormalizedParts, raw: unknown, index: number, ref: string): CanonicalEvent {
+  const entities = parts.entities;
   const ev: CanonicalEvent = {
     index,
     ref,
@@ -70,11 +71,31 @@ function toEvent(parts: NormalizedParts, raw: unknown, index: number, ref: strin
     fields: parts.fields,
     action: parts.action,
     outcome: parts.outcome,
-    entities: parts.entities,
+    entities: typeof entities === 'function' ? {} : entities,
     message: parts.message,
     raw,
   };
+  if (typeof entities === 'function') deferEntities(ev, entities);
   return ev;
+}
+
+/**
+ * `event.entities` computed on first read, then stored as a plain property. Entity extraction is a good part of
+ * normalisation time and the Sigma hunt never reads it.
+ */
+function deferEntities(ev: CanonicalEvent, compute: () => EventEntities): void {
+  Object.defineProperty(ev, 'entities', {
+    configurable: true,
+    enumerable: true,
+    get(): EventEntities {
+      const value = compute();
+      Object.defineProperty(ev, 'entities', { value, writable: true, enumerable: true, configurable: true });
+      return value;
+    },
+    set(value: EventEntities) {
+      Object.defineProperty(ev, 'entities', { value, writable: true, enumerable: true, configurable: true });
+    },
+  });
 }
 
 /** Normalises one event on its own (year-less syslog times stay undefined: there is no batch to date them). */

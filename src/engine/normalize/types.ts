@@ -24,7 +24,9 @@ export interface NormalizedParts {
   yearless?: YearlessTime;
   action?: string;
   outcome: Outcome;
-  entities: EventEntities;
+  /** Entities, or a function computing them: the driver defers it until someone reads `event.entities`
+   *  (the hunt never does, the analysis always does). */
+  entities: EventEntities | (() => EventEntities);
   message?: string;
 }
 

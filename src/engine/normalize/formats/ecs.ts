@@ -105,19 +105,6 @@ function normalizeEcs(raw: RawObject): NormalizedParts {
   if (p) ls.product = p;
   const cat = category(categories, types, hasProcess, raw);
   if (cat) ls.category = cat;
-  const e: EventEntities = {};
-  const user = str(fields.User);
-  if (user) e.user = user;
-  const target = str(fields.TargetUserName);
-  if (target) e.targetUser = target;
-  else if (user && (action === 'logon' || action === 'logon_failed')) e.targetUser = user;
-  const hashes = ['process.hash', 'file.hash'].flatMap((h) => ['md5', 'sha1', 'sha256'].flatMap((k) => splitHashes(getPath(raw, `${h}.${k}`))));
-  if (hashes.length) e.hashes = [...new Set(hashes)];
-  const domain = str(fields.QueryName) ?? str(getPath(raw, 'url.domain')) ?? str(fields.DestinationHostname);
-  if (domain) e.domain = domain;
-  const email = str(getPath(raw, 'user.email')) ?? str(getPath(raw, 'email.from.address'));
-  if (email) e.email = email;
-  entitiesFromFields(fields, e);
   return {
     format: 'ecs',
     fields,
@@ -125,7 +112,10 @@ function normalizeEcs(raw: RawObject): NormalizedParts {
     time: timeFrom(raw, ['@timestamp', 'event.created', 'event.ingested']),
     action,
     outcome: outcome === 'unknown' && daemon ? daemon.parsed.outcome : outcome,
-    entities: daemon ? { ...daemonEntities(daemon.parsed.entities), ...e } : e,
+    entities: () => {
+      const e = ecsEntities(raw, fields, action);
+      return daemon ? { ...daemonEntities(daemon.parsed.entities), ...e } : e;
+    },
     message: str(raw.message),
   };
 }
@@ -143,4 +133,20 @@ function daemonEntities(e: EventEntities): EventEntities {
   const out: EventEntities = {};
   for (const [k, v] of Object.entries(e)) if (v !== undefined && v !== '') (out as Record<string, unknown>)[k] = v;
   return out;
+}
+
+function ecsEntities(raw: RawObject, fields: Record<string, unknown>, action: string | undefined): EventEntities {
+  const e: EventEntities = {};
+  const user = str(fields.User);
+  if (user) e.user = user;
+  const target = str(fields.TargetUserName);
+  if (target) e.targetUser = target;
+  else if (user && (action === 'logon' || action === 'logon_failed')) e.targetUser = user;
+  const hashes = ['process.hash', 'file.hash'].flatMap((h) => ['md5', 'sha1', 'sha256'].flatMap((k) => splitHashes(getPath(raw, `${h}.${k}`))));
+  if (hashes.length) e.hashes = [...new Set(hashes)];
+  const domain = str(fields.QueryName) ?? str(getPath(raw, 'url.domain')) ?? str(fields.DestinationHostname);
+  if (domain) e.domain = domain;
+  const email = str(getPath(raw, 'user.email')) ?? str(getPath(raw, 'email.from.address'));
+  if (email) e.email = email;
+  return entitiesFromFields(fields, e);
 }

@@ -38,9 +38,6 @@ function normalizeFirewall(raw: RawObject): NormalizedParts {
   const fields: Record<string, unknown> = { ...raw };
   applyAliases(fields, 'generic');
   const verdict = ACTION_KEYS.map((k) => actionMeaning(raw[k])).find((m) => m !== undefined);
-  const entities = entitiesFromFields(fields, {});
-  const user = str(fields.User);
-  if (user) entities.user = user;
   return {
     format: 'firewall',
     fields,
@@ -48,7 +45,12 @@ function normalizeFirewall(raw: RawObject): NormalizedParts {
     time: timeFrom(raw),
     action: 'network_connection',
     outcome: verdict?.outcome ?? genericOutcome(raw, undefined),
-    entities,
+    entities: () => {
+      const entities = entitiesFromFields(fields, {});
+      const user = str(fields.User);
+      if (user) entities.user = user;
+      return entities;
+    },
     message: str(raw.message) ?? str(raw.msg),
   };
 }

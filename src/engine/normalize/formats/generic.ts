@@ -101,8 +101,6 @@ export function normalizeGeneric(raw: RawObject): NormalizedParts {
     logsource.product ??= 'linux';
     logsource.service ??= DAEMON_SERVICES[daemon.program];
   }
-  const entities = genericEntities(raw, fields, action);
-  if (daemon) for (const [k, v] of Object.entries(daemon.parsed.entities)) if (v !== undefined && v !== '') (entities as Record<string, unknown>)[k] ??= v;
   return {
     format: 'generic',
     fields,
@@ -110,7 +108,11 @@ export function normalizeGeneric(raw: RawObject): NormalizedParts {
     time: timeFrom(raw),
     action,
     outcome: genericOutcome(raw, meaning?.outcome ?? daemon?.parsed.outcome),
-    entities,
+    entities: () => {
+      const entities = genericEntities(raw, fields, action);
+      if (daemon) for (const [k, v] of Object.entries(daemon.parsed.entities)) if (v !== undefined && v !== '') (entities as Record<string, unknown>)[k] ??= v;
+      return entities;
+    },
     message: str(raw.message) ?? str(raw.msg) ?? str(raw.description),
   };
 }

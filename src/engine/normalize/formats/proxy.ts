@@ -2,6 +2,7 @@ import { actionMeaning } from '../actions';
 import { applyAliases, entitiesFromFields } from '../aliases';
 import { int, str } from '../paths';
 import { timeFrom } from '../time-fields';
+import type { EventEntities } from '../../model';
 import type { NormalizedParts, ObjectFormat, RawObject } from '../types';
 import { genericOutcome } from './generic';
 
@@ -53,12 +54,6 @@ function normalizeProxy(raw: RawObject): NormalizedParts {
   const url = str(fields['c-uri']);
   if (url) urlFields(url, fields);
   if (fields['c-ip'] === undefined && fields.src_ip !== undefined) fields['c-ip'] = fields.src_ip;
-  const entities = entitiesFromFields(fields, {});
-  const user = str(fields.User);
-  if (user) entities.user = user;
-  const host = str(fields['cs-host']);
-  if (host && !/^[\d.]+$|:/.test(host)) entities.domain = host;
-  else if (host && !entities.dstIp) entities.dstIp = host;
   const verdict = actionMeaning(raw.action);
   const status = int(fields['sc-status']);
   return {
@@ -68,7 +63,17 @@ function normalizeProxy(raw: RawObject): NormalizedParts {
     time: timeFrom(raw),
     action: 'http_request',
     outcome: verdict?.outcome ?? (status !== undefined ? (status < 400 ? 'success' : 'failure') : genericOutcome(raw, undefined)),
-    entities,
+    entities: () => proxyEntities(fields),
     message: str(raw.message),
   };
+}
+
+function proxyEntities(fields: Record<string, unknown>): EventEntities {
+  const entities = entitiesFromFields(fields, {});
+  const user = str(fields.User);
+  if (user) entities.user = user;
+  const host = str(fields['cs-host']);
+  if (host && !/^[\d.]+$|:/.test(host)) entities.domain = host;
+  else if (host && !entities.dstIp) entities.dstIp = host;
+  return entities;
 }

@@ -52,6 +52,21 @@ function normalizeSuricata(raw: RawObject): NormalizedParts {
   const type = (raw.event_type as string).toLowerCase();
   const fields: Record<string, unknown> = { ...raw };
   applyAliases(fields, 'suricata');
+  const ls: LogSource = { product: 'suricata', service: type };
+  if (type === 'dns') ls.category = 'dns';
+  return {
+    format: 'suricata',
+    fields,
+    logsource: ls,
+    time: timeFrom(raw, ['timestamp']),
+    action: SURICATA_ACTIONS[type] ?? type,
+    outcome: suricataOutcome(type, fields),
+    entities: () => suricataEntities(fields),
+    message: str(getPath(fields, 'alert.signature')),
+  };
+}
+
+function suricataEntities(fields: Record<string, unknown>): EventEntities {
   const e: EventEntities = {};
   const host = str(getPath(fields, 'http.hostname')) ?? str(getPath(fields, 'tls.sni'));
   const url = str(getPath(fields, 'http.url'));
@@ -64,17 +79,5 @@ function normalizeSuricata(raw: RawObject): NormalizedParts {
     const name = str(fi.filename);
     if (name) e.file = name;
   }
-  entitiesFromFields(fields, e);
-  const ls: LogSource = { product: 'suricata', service: type };
-  if (type === 'dns') ls.category = 'dns';
-  return {
-    format: 'suricata',
-    fields,
-    logsource: ls,
-    time: timeFrom(raw, ['timestamp']),
-    action: SURICATA_ACTIONS[type] ?? type,
-    outcome: suricataOutcome(type, fields),
-    entities: e,
-    message: str(getPath(fields, 'alert.signature')),
-  };
+  return entitiesFromFields(fields, e);
 }

@@ -84,7 +84,8 @@ export function normalizeSyslogRecord(rec: SyslogRecord, base: Record<string, un
     parts.logsource = { product: 'linux', category: 'firewall' };
     parts.time = rec.time;
     parts.yearless = rec.time === undefined ? rec.yearless : undefined;
-    if (rec.host) parts.entities.host = rec.host;
+    const inner = parts.entities;
+    parts.entities = () => ({ ...(typeof inner === 'function' ? inner() : inner), ...(rec.host ? { host: rec.host } : {}) });
     parts.message = rec.message;
     return parts;
   }

@@ -198,8 +198,6 @@ export function normalizeWindowsFields(fields: Record<string, unknown>, raw: Raw
   const logsource = windowsLogsource(service, eventId, fields, linux);
   if (service && eventId !== undefined) applyAliases(fields, `windows:${service}:${eventId}`);
   const meaning = service && eventId !== undefined ? WINDOWS_EVENT_MEANINGS[service]?.[eventId] : undefined;
-  const entities = windowsEntities(fields, service, eventId);
-  entitiesFromFields(fields, entities);
   const message = str(fields.Message) ?? str(fields.message);
   return {
     format: service === 'sysmon' ? 'sysmon' : 'windows',
@@ -208,7 +206,7 @@ export function normalizeWindowsFields(fields: Record<string, unknown>, raw: Raw
     time: timeFrom(fields, ['timestamp', '@timestamp', 'UtcTime', 'SystemTime', 'TimeCreated']) ?? timeFrom(raw),
     action: meaning?.action,
     outcome: windowsOutcome(fields, eventId, meaning?.outcome),
-    entities,
+    entities: () => entitiesFromFields(fields, windowsEntities(fields, service, eventId)),
     message,
   };
 }

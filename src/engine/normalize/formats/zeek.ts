@@ -1,5 +1,5 @@
 import type { EventEntities, LogSource, Outcome } from '../../model';
-import { applyAliases, cleanIp, entitiesFromFields } from '../aliases';
+import { applyAliases, entitiesFromFields } from '../aliases';
 import { splitHashes } from '../hashes';
 import { int, str } from '../paths';
 import { timeFrom } from '../time-fields';
@@ -128,9 +128,6 @@ export function normalizeZeek(raw: RawObject, path: string | undefined): Normali
   const fields: Record<string, unknown> = { ...raw };
   applyAliases(fields, 'zeek');
   if (path) applyAliases(fields, `zeek:${path}`);
-  const entities = zeekEntities(path, fields);
-  entitiesFromFields(fields, entities);
-  if (entities.srcIp) entities.srcIp = cleanIp(entities.srcIp);
   let action = path ? (ZEEK_ACTIONS[path] ?? path) : 'network_event';
   if (path === 'kerberos') {
     const rt = str(fields.request_type);
@@ -144,7 +141,7 @@ export function normalizeZeek(raw: RawObject, path: string | undefined): Normali
     time: timeFrom(raw, ['ts', 'timestamp']),
     action,
     outcome: zeekOutcome(path, fields),
-    entities,
+    entities: () => entitiesFromFields(fields, zeekEntities(path, fields)),
     message,
   };
 }
