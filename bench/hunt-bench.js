@@ -31,7 +31,11 @@ function loadModules() {
   if (fs.existsSync(dist) && !process.argv.includes('--ts')) {
     return { hunt: require(dist), sigma: require(path.join(ROOT, 'dist', 'engine', 'sigma')), mode: 'dist' };
   }
-  require(path.join(ROOT, 'node_modules', 'ts-node')).register({ transpileOnly: true, project: path.join(ROOT, 'tsconfig.json') });
+  require(path.join(ROOT, 'node_modules', 'ts-node')).register({
+    transpileOnly: true,
+    project: path.join(ROOT, 'tsconfig.json'),
+    compilerOptions: { rootDir: ROOT },
+  });
   return { hunt: require(path.join(ROOT, 'src', 'cli', 'hunt.command.ts')), sigma: require(path.join(ROOT, 'src', 'engine', 'sigma')), mode: 'ts-node' };
 }
 

@@ -4,7 +4,7 @@
  * broken or cyclic correlation references, aliases naming rules the correlation does not use.
  */
 import type { RuleRef } from '../model';
-import { type CorrelationRule, correlationOrder } from './correlation';
+import { type CorrelationRule, correlationOrder, correlationSchemaIssues } from './correlation';
 import type { RuleSet } from './ruleset';
 
 export interface LintIssue {
@@ -78,6 +78,14 @@ function aliasIssues(rule: CorrelationRule): LintIssue[] {
   return issues;
 }
 
+function schemaIssues(ruleSet: RuleSet): LintIssue[] {
+  return ruleSet.correlationDocs.flatMap(({ file, doc }) => {
+    const ruleId = typeof doc.id === 'string' ? doc.id : undefined;
+    const title = typeof doc.title === 'string' ? doc.title : undefined;
+    return correlationSchemaIssues(doc).map((found): LintIssue => ({ severity: found.severity, file, ruleId, title, message: `schema: ${found.message}` }));
+  });
+}
+
 /** Every issue of a loaded pack, errors first, then by file. */
 export function lintRuleSet(ruleSet: RuleSet): LintIssue[] {
   const issues: LintIssue[] = [
@@ -85,6 +93,7 @@ export function lintRuleSet(ruleSet: RuleSet): LintIssue[] {
     ...ruleSet.warnings
       .filter((w) => !RESTATED.test(w.reason))
       .map((w): LintIssue => ({ severity: 'warning', file: w.file, ruleId: w.ruleId, title: w.title, message: w.reason })),
+    ...schemaIssues(ruleSet),
     ...duplicateIssues(ruleSet),
     ...referenceIssues(ruleSet),
     ...ruleSet.correlationRules.flatMap((rule) => rule.warnings.map((w) => issue('warning', rule.ref, w))),

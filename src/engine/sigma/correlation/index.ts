@@ -11,3 +11,5 @@ export type {
   CorrelationInput,
   EvaluateCorrelationOptions,
 } from './types';
+export { correlationSchemaIssues } from './schema';
+export type { SchemaIssue } from './schema';
