@@ -417,6 +417,22 @@ describe('temporal_ordered', () => {
     expect(evaluateCorrelations([rule], reversed.inputs)).toEqual([]);
   });
 
+  it('places an untimed event at the time of the timed event before it', () => {
+    const batch = new Batch();
+    batch.add('a', { User: 'u' }, T0);
+    batch.add('b', { User: 'u' });
+    batch.add('c', { User: 'u' }, T0 + MIN);
+    const hits = evaluateCorrelations([rule], batch.inputs);
+    expect(hits).toHaveLength(1);
+    expect(hits[0]).toMatchObject({ eventIndices: [0, 1, 2], firstTime: T0, lastTime: T0 + MIN });
+
+    const late = new Batch();
+    late.add('a', { User: 'u' }, T0);
+    late.add('c', { User: 'u' }, T0 + 10 * MIN);
+    late.add('b', { User: 'u' });
+    expect(evaluateCorrelations([rule], late.inputs)).toEqual([]);
+  });
+
   it('requires the whole chain within the timespan', () => {
     const batch = new Batch();
     batch.add('a', { User: 'u' }, T0);
