@@ -197,6 +197,11 @@ export const FIELD_ALIASES: Readonly<Record<string, AliasTable>> = {
     action: ['event.action'],
   },
 
+  /** Every Windows event: the Sigma name of the provider (SigmaHQ system/application rules key on Provider_Name). */
+  windows: {
+    Provider_Name: ['Provider', 'ProviderName', 'SourceName', 'provider_name'],
+  },
+
   /** Windows events that name a field differently from the Sysmon schema the Sigma taxonomy uses. */
   'windows:security:4688': {
     Image: ['NewProcessName'],

@@ -1,11 +1,12 @@
 import type { EventEntities, LogSource, Outcome } from '../../model';
-import { applyAliases, entitiesFromFields } from '../aliases';
+import { applyAliases, entitiesFromFields, hasAliases } from '../aliases';
 import { splitHashes } from '../hashes';
 import { int, isObject, str } from '../paths';
 import { timeFrom } from '../time-fields';
 import type { NormalizedParts, ObjectFormat, RawObject } from '../types';
 import { isEmptyUser, joinDomainUser } from '../users';
 import { WINDOWS_EVENT_MEANINGS } from '../windows-events';
+import { renderWindowsValues } from '../windows-values';
 import {
   LINUX_CHANNELS,
   SYSMON_REGISTRY_EVENT_TYPES,
@@ -24,6 +25,17 @@ export const windowsFormat: ObjectFormat = {
   detect: (raw) => isFlatWindows(raw) || isEvtx(raw) || isWinlogbeat(raw),
   normalize: (raw) => normalizeWindowsFields(flattenWindows(raw), raw),
 };
+
+/**
+ * A flat record that no alias table extends is used as the field view as it is: copying every Sysmon/Security
+ * record only to add nothing was the largest allocation of a hunt. The field view is read-only for every stage.
+ */
+function flatNeedsCopy(raw: RawObject): boolean {
+  const id = int(raw.EventID ?? raw.EventId);
+  if (id === undefined) return true;
+  const { service } = windowsService(raw);
+  return service === undefined || hasAliases(`windows:${service}:${id}`);
+}
 
 /** EventData names that only Windows events carry: with a numeric EventID they identify a flat export without Channel. */
 const WINDOWS_FIELD_HINTS = ['TargetUserName', 'SubjectUserName', 'LogonType', 'ProcessGuid', 'UtcTime', 'NewProcessName', 'ScriptBlockText', 'TargetLogonId', 'WorkstationName', 'ServiceFileName'];
@@ -98,7 +110,7 @@ function userDataFields(data: unknown, into: Record<string, unknown>): void {
 }
 
 function flattenWindows(raw: RawObject): Record<string, unknown> {
-  if (isFlatWindows(raw)) return { ...raw };
+  if (isFlatWindows(raw)) return flatNeedsCopy(raw) ? { ...raw } : raw;
   const fields: Record<string, unknown> = { ...raw };
   if (isWinlogbeat(raw)) {
     const w = raw.winlog as RawObject;
@@ -196,6 +208,8 @@ export function normalizeWindowsFields(fields: Record<string, unknown>, raw: Raw
   const eventId = int(fields.EventID ?? fields.EventId);
   const { service, linux } = windowsService(fields);
   const logsource = windowsLogsource(service, eventId, fields, linux);
+  renderWindowsValues(fields);
+  applyAliases(fields, 'windows');
   if (service && eventId !== undefined) applyAliases(fields, `windows:${service}:${eventId}`);
   const meaning = service && eventId !== undefined ? WINDOWS_EVENT_MEANINGS[service]?.[eventId] : undefined;
   const message = str(fields.Message) ?? str(fields.message);

@@ -1,0 +1,82 @@
+/**
+ * Windows event values as Windows itself renders them, so Sigma rules written against rendered events match
+ * exports that keep the raw EVTX encoding (python-evtx, evtx_dump, EVTX-to-JSON converters):
+ * - HexInt32/HexInt64 fields come zero-padded (`0x00000017`, `0x00000000000003e7`) where Windows writes `0x17`,
+ *   `0x3e7`: SigmaHQ compares `Status: '0x0'`, `TicketEncryptionType: '0x17'`, `SubjectLogonId: '0x3e7'`.
+ * - Access lists come as message-table codes (`%%4417`) where the rendered event says `WriteData (or AddFile)`:
+ *   SigmaHQ uses both forms (`AccessList|contains: 'WriteData'` and `'%%4417'`), so the rendered names are
+ *   appended and the codes kept.
+ * - Classic providers write unnamed EventData (`param1..N`); Sigma's `Data` is that container as a whole
+ *   (MSSQL audit 33205, Windows PowerShell 400/600/800, MsiInstaller rules).
+ */
+
+const PADDED_HEX = /^0x0[0-9a-f]*$/i;
+
+/** `0x00000017` -> `0x17`; only the fixed widths of HexInt32/HexInt64 renderings. */
+export function unpadHex(value: string): string {
+  if (!PADDED_HEX.test(value) || (value.length !== 10 && value.length !== 18)) return value;
+  return `0x${value.slice(2).replace(/^0+/, '') || '0'}`;
+}
+
+/** Generic access rights (msobjs.dll) as the Security log renders them for file, pipe and share objects. */
+const ACCESS_RIGHTS: Readonly<Record<string, string>> = {
+  '1537': 'DELETE',
+  '1538': 'READ_CONTROL',
+  '1539': 'WRITE_DAC',
+  '1540': 'WRITE_OWNER',
+  '1541': 'SYNCHRONIZE',
+  '1542': 'ACCESS_SYS_SEC',
+  '4416': 'ReadData (or ListDirectory)',
+  '4417': 'WriteData (or AddFile)',
+  '4418': 'AppendData (or AddSubdirectory or CreatePipeInstance)',
+  '4419': 'ReadEA',
+  '4420': 'WriteEA',
+  '4421': 'Execute/Traverse',
+  '4422': 'DeleteChild',
+  '4423': 'ReadAttributes',
+  '4424': 'WriteAttributes',
+};
+
+const ACCESS_FIELDS = ['AccessList', 'Accesses'];
+
+/** `%%4416 %%4417` -> `%%4416 %%4417 ReadData (or ListDirectory) WriteData (or AddFile)`. */
+export function renderAccessList(value: string): string {
+  if (!value.includes('%%')) return value;
+  const names: string[] = [];
+  for (const m of value.matchAll(/%%(\d+)/g)) {
+    const name = ACCESS_RIGHTS[m[1]];
+    if (name && !value.includes(name)) names.push(name);
+  }
+  return names.length === 0 ? value : `${value.trimEnd()} ${names.join(' ')}`;
+}
+
+const PARAM = /^param(\d+)$/;
+
+/** Unnamed EventData values (`param1..N`) joined in order, or undefined when the event has none. */
+export function unnamedEventData(fields: Record<string, unknown>): string | undefined {
+  const params: Array<[number, string]> = [];
+  for (const [k, v] of Object.entries(fields)) {
+    const m = PARAM.exec(k);
+    if (m && (typeof v === 'string' || typeof v === 'number')) params.push([Number(m[1]), String(v)]);
+  }
+  if (params.length === 0) return undefined;
+  return params.sort((a, b) => a[0] - b[0]).map(([, v]) => v).join('\n');
+}
+
+/** Applies the renderings above to a flattened Windows record, in place. */
+export function renderWindowsValues(fields: Record<string, unknown>): void {
+  for (const [k, v] of Object.entries(fields)) {
+    if (typeof v === 'string' && v.length >= 10 && v.charCodeAt(0) === 48) {
+      const u = unpadHex(v);
+      if (u !== v) fields[k] = u;
+    }
+  }
+  for (const k of ACCESS_FIELDS) {
+    const v = fields[k];
+    if (typeof v === 'string') fields[k] = renderAccessList(v);
+  }
+  if (fields.Data === undefined || fields.Data === null || fields.Data === '') {
+    const data = unnamedEventData(fields);
+    if (data !== undefined) fields.Data = data;
+  }
+}
