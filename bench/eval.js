@@ -162,7 +162,9 @@ for (const file of fs.existsSync(tacticDir) ? fs.readdirSync(tacticDir).filter((
   for (const label of exp.tactics ?? []) {
     tacticLabels++;
     const current = catalog.tactic(label)?.name ?? label;
-    if (tactics.has(current)) {
+    // ATT&CK v19 split Defense Evasion (TA0005) into Stealth and Defense Impairment: either answers that label.
+    const accepted = current === 'Stealth' ? ['Stealth', 'Defense Impairment'] : [current];
+    if (accepted.some((t) => tactics.has(t))) {
       tacticFound++;
       hit++;
     }

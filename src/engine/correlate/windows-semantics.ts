@@ -100,6 +100,10 @@ export const EVENT_SEMANTICS: EventSemantic[] = [
   { id: 'sql_principal_changed', title: 'SQL Server login or user created or changed', level: 'low', tags: ['attack.persistence', 'attack.t1098'], match: (e) => { const a = sqlAudit(e); return !!a && ['CR', 'AL'].includes(a.action) && ['SL', 'SU', 'US', 'WU', 'DU'].includes(a.classType); } },
   { id: 'sql_audit_changed', title: 'SQL Server audit specification altered or dropped', level: 'high', tags: ['attack.defense-impairment', 'attack.t1562.002'], match: (e) => { const a = sqlAudit(e); return !!a && ['AL', 'DR'].includes(a.action) && ['SA', 'DA', 'A'].includes(a.classType); } },
   { id: 'sql_xp_cmdshell', title: 'SQL Server xp_cmdshell used or enabled', level: 'high', tags: ['attack.persistence', 'attack.t1505.001', 'attack.execution'], match: (e) => /xp_cmdshell/i.test(sqlAudit(e)?.statement ?? '') },
+  { id: 'defender_tampering', title: 'Microsoft Defender protection disabled or exclusion added', level: 'high', tags: ['attack.defense-impairment', 'attack.t1562.001'],
+    match: (e) => /windows defender/i.test(field(e, 'Channel')) && ([5001, 5010, 5012].includes(id(e)) || (id(e) === 5007 && /\\exclusions\\|disableantispyware|disablerealtimemonitoring|disablebehaviormonitoring/i.test(`${field(e, 'New Value', 'NewValue')} ${field(e, 'Old Value', 'OldValue')}`))) },
+  { id: 'accessibility_binary_replaced', title: 'Accessibility binary replaced (sticky-keys backdoor)', level: 'high', tags: ['attack.persistence', 'attack.t1546.008'],
+    match: (e) => /\\system32\\(?:sethc|utilman|osk|magnify|narrator|displayswitch|atbroker)\.exe$/i.test(e.entities.file ?? field(e, 'TargetFilename')) && !/trustedinstaller|tiworker|msiexec/i.test(e.entities.process ?? field(e, 'Image')) },
   { id: 'wmi_subscription', title: 'WMI event subscription created', level: 'medium', tags: ['attack.persistence', 'attack.t1546.003'], match: (e) => sysmon(e) && [19, 20, 21].includes(id(e)) },
 ];
 

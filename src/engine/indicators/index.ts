@@ -72,7 +72,7 @@ export function buildIndicators(signals: Signal[], lookup: EventLookup, catalog:
     for (const h of genericRoles(s, lookup, catalog)) add(h, weight);
   }
   mergeSubdomains(candidates);
-  const indicators = [...candidates.values()].map((c) => toIndicator(c, intel));
+  const indicators = [...candidates.values()].map((c) => toIndicator(c, intel)).filter((i) => reportable(i, candidates));
   indicators.sort((a, b) => rolePriority(a.role) - rolePriority(b.role) || weightOf(candidates, b) - weightOf(candidates, a) || a.value.localeCompare(b.value));
   return indicators.slice(0, MAX_INDICATORS);
 }
@@ -102,6 +102,17 @@ function mergeSubdomains(candidates: Map<string, Candidate>): void {
     }
     candidates.set(`domain:${parent}`, merged);
   }
+}
+
+/** Weak roles (context a rule merely names) must be backed by a medium-or-higher finding; hashes only as malware evidence. */
+const WEAK_ROLES = new Set(['suspicious_process', 'suspicious_file', 'affected_host', 'modified_registry', 'source_host', 'suspicious_source']);
+const HASH_TYPES = new Set(['md5', 'sha1', 'sha256', 'hash']);
+
+function reportable(i: Indicator, candidates: Map<string, Candidate>): boolean {
+  if (/^<.*>$|^-$|^unknown$/i.test(i.value)) return false;
+  if (HASH_TYPES.has(i.type) && !['malware', 'payload', 'attack_tool', 'persistence'].includes(i.role)) return false;
+  if (!WEAK_ROLES.has(i.role)) return true;
+  return weightOf(candidates, i) >= levelWeight('medium') * 2;
 }
 
 function weightOf(candidates: Map<string, Candidate>, i: Indicator): number {

@@ -116,7 +116,7 @@ function rootCauseOf(f: Findings): string {
   if (has('external_logon')) return `Valid credentials for ${account ?? 'an account'} were used${from} over an internet-exposed remote-access service; the credentials were stolen, reused or guessed outside the supplied logs.`;
   if (has('dns_tunnel')) return `A host runs a DNS tunnelling client and the network lets internal clients resolve arbitrary external domains; the initial infection is not in the supplied events.`;
   if (has('download_cradle') || has('decoded_payload') || hasTechnique(f, 'T1218')) return `User-context execution of an obfuscated script (${parentChain(f) ?? 'a script host'}) that downloaded and ran a payload; the initial delivery (e.g. a phishing attachment or link) precedes the supplied events.`;
-  const first = f.chains[0]?.steps[0];
+  const first = [...(f.chains[0]?.steps ?? [])].sort((a, b) => (a.time ?? Infinity) - (b.time ?? Infinity))[0];
   if (first) return `Not determinable from the supplied events alone; the earliest malicious step observed is "${first.description}" (${first.stage}).`;
   return 'No root cause: no malicious activity was identified.';
 }
@@ -138,7 +138,7 @@ function recommendationsOf(f: Findings): string[] {
   for (const c of withRole(f, 'created_account').slice(0, 3)) add(`Disable and remove the attacker-created account ${c.value} and any group memberships it was given`);
   const blocks = withRole(f, 'attacker', 'c2', 'exfil_destination', 'payload_host').filter((i) => i.type === 'ip' || i.type === 'domain' || i.type === 'url');
   if (blocks.length > 0) add(`Block ${list(blocks.map(named), 4)} at the perimeter firewall, proxy and DNS resolver, and search all logs for other contact with ${blocks.length > 1 ? 'them' : 'it'}`);
-  const persistence = withRole(f, 'persistence', 'malware', 'payload').filter((i) => i.type !== 'user');
+  const persistence = withRole(f, 'persistence', 'malware', 'payload').filter((i) => ['file', 'scheduled_task', 'service', 'registry'].includes(i.type));
   if (persistence.length > 0) add(`Remove persistence and payloads: ${list(persistence.map((i) => `${i.type.replace('_', ' ')} ${i.value}`), 4)}; collect them for analysis first`);
   const hashes = f.indicators.filter((i) => ['sha256', 'sha1', 'md5'].includes(i.type));
   if (hashes.length > 0) add(`Sweep all endpoints for the file hash${hashes.length > 1 ? 'es' : ''} ${list(hashes.map((h) => h.value), 3)}`);

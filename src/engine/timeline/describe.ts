@@ -78,14 +78,27 @@ function describeLogon(e: CanonicalEvent, label: Labeller): string {
   return `${verdict} ${service ? `${service.name} ` : ''}logon${who ? ` as ${who}` : ''}${from}${to}`;
 }
 
+function humanAction(e: CanonicalEvent): string {
+  const id = eventId(e);
+  const words = (e.action ?? `${e.format} event`).replace(/_/g, ' ');
+  const sentence = words.charAt(0).toUpperCase() + words.slice(1);
+  return id !== undefined ? `${sentence} (event ${id})` : sentence;
+}
+
+function objectOf(e: CanonicalEvent): string {
+  const en = e.entities;
+  const object = en.file ?? en.registryKey ?? en.service ?? en.task ?? field(e, 'TargetImage', 'ObjectName', 'TargetObject', 'ObjectDN', 'ServiceName', 'ShareName');
+  return object ? `: ${short(object, 120)}` : '';
+}
+
 function genericSentence(e: CanonicalEvent, label: Labeller): string {
   const en = e.entities;
   const parts: string[] = [];
   const what = e.message ?? field(e, 'eventType', 'eventName', 'operationName', 'displayMessage') ?? '';
-  const id = eventId(e);
-  parts.push(what ? short(what, 120) : `${e.action ?? e.format} event${id !== undefined ? ` ${id}` : ''}`);
+  const proc = baseName(en.process);
+  parts.push(what ? short(what, 120).replace(/\.$/, '') : `${humanAction(e)}${proc ? ` by ${proc}` : ''}${objectOf(e)}`);
   const who = en.user ?? en.cloudIdentity;
-  if (who && !parts[0].includes(who)) parts.push(`by ${who}`);
+  if (who && !parts[0].includes(who)) parts.push(`${proc && !what ? 'as' : 'by'} ${who}`);
   if (en.srcIp && !parts[0].includes(en.srcIp)) parts.push(`from ${label(en.srcIp)}`);
   if (en.host && !parts[0].includes(en.host)) parts.push(`on ${en.host}`);
   if (outcomeOf(e) === 'failure') parts.push('(failed)');
