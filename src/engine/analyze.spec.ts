@@ -4,6 +4,7 @@ import { loadAttackCatalog } from './attack';
 import { loadRuleSet } from './sigma';
 import { analyze, AnalysisTimeoutError, buildAnalysisData, narrateDeterministic, type AnalysisDeps } from './analyze';
 import type { AnalysisRequest } from './model';
+import { IntelIndex, parseFeed } from './intel';
 
 const SCENARIO = '/work/shared/cases/scenarios/d1_api_doc_example.json';
 const REPO_RULES = path.resolve(__dirname, '..', '..', 'rules');
@@ -44,6 +45,18 @@ describe('analyze: the API document example', () => {
     expect(data.recommendations.join('\n')).toMatch(/admin/);
     expect(data.recommendations.join('\n')).toMatch(/Block 185\.220\.101\.42/);
     expect(findings.stats).toMatchObject({ events: 3, untimed: 0 });
+  });
+});
+
+describe('analyze: threat intel', () => {
+  it('labels the attacker from a loaded Tor exit list and cites it in the timeline', () => {
+    const intel = new IntelIndex();
+    intel.addFeed(parseFeed('185.220.101.42\n185.220.101.43\n', 'tor-exit-nodes.txt'));
+    const request = (JSON.parse(fs.readFileSync(SCENARIO, 'utf8')) as { request: AnalysisRequest }).request;
+    const findings = analyze(request, { ...deps, intel });
+    expect(findings.indicators[0]).toMatchObject({ value: '185.220.101.42', role: 'attacker', intel: ['Tor exit node'] });
+    expect(findings.timeline[0].description).toContain('185.220.101.42 (Tor exit node)');
+    expect(narrateDeterministic(findings).recommendations.join('\n')).toContain('185.220.101.42 (Tor exit node)');
   });
 });
 
