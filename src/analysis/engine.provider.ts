@@ -5,39 +5,74 @@ import { analyze, AnalysisDeps } from '../engine/analyze';
 import { loadAttackCatalog } from '../engine/attack';
 import { loadIntel } from '../engine/intel';
 import type { AnalysisRequest, Findings } from '../engine/model';
-import { loadRuleSet } from '../engine/sigma';
+import { loadRuleSet, RuleSet } from '../engine/sigma';
+import { WorkerPoolEngine } from './engine-pool';
 
 export const ANALYSIS_ENGINE = Symbol('ANALYSIS_ENGINE');
 
 /** The deterministic engine as the service sees it: one call per request, within a deadline. */
 export interface AnalysisEngine {
-  run(request: AnalysisRequest, deadline: number): Findings;
+  run(request: AnalysisRequest, deadline: number): Findings | Promise<Findings>;
 }
 
-/** Rules, ATT&CK catalog and threat intel, loaded once at start-up and shared by every request. */
-export class LoadedAnalysisEngine implements AnalysisEngine {
-  constructor(readonly deps: Omit<AnalysisDeps, 'deadline'>) {}
-
-  run(request: AnalysisRequest, deadline: number): Findings {
-    return analyze(request, { ...this.deps, deadline });
-  }
+/** Where the engine's data comes from (plain data: it is also handed to worker threads). */
+export interface EngineSource {
+  rulePaths: string[];
+  intelDir?: string;
 }
 
-export function loadAnalysisEngine(config: AppConfig, logger = new Logger('AnalysisEngine')): LoadedAnalysisEngine {
-  const paths = config.rulePaths.filter((p) => existsSync(p));
+interface EngineLogger {
+  log(message: unknown, context?: string): void;
+  warn(message: unknown, context?: string): void;
+}
+
+const SILENT: EngineLogger = { log: () => undefined, warn: () => undefined };
+
+export type EngineDeps = Omit<AnalysisDeps, 'deadline' | 'ruleSet'> & { ruleSet: RuleSet };
+
+/** Loads rules, ATT&CK catalog and threat intel. */
+export function buildEngineDeps(source: EngineSource, logger: EngineLogger = SILENT): EngineDeps {
+  const paths = source.rulePaths.filter((p) => existsSync(p));
   const ruleSet = loadRuleSet(paths);
   logger.log({ rules: ruleSet.size, rule_errors: ruleSet.errors.length, paths }, 'Sigma rules loaded');
   for (const error of ruleSet.errors.slice(0, 20)) {
     logger.warn({ file: error.file, rule_id: error.ruleId, reason: error.reason }, 'Sigma rule skipped');
   }
   const catalog = loadAttackCatalog();
-  const intel = config.intelDir ? loadIntel(config.intelDir) : undefined;
-  if (intel) logger.log({ feeds: intel.feeds.length, errors: intel.errors.length, dir: config.intelDir }, 'Threat-intel feeds loaded');
-  return new LoadedAnalysisEngine({ ruleSet, catalog, intel });
+  const intel = source.intelDir ? loadIntel(source.intelDir) : undefined;
+  if (intel) logger.log({ feeds: intel.feeds.length, errors: intel.errors.length, dir: source.intelDir }, 'Threat-intel feeds loaded');
+  return { ruleSet, catalog, intel };
 }
 
+/** The engine on the calling thread: rules and catalog loaded once and shared by every request. */
+export class LoadedAnalysisEngine implements AnalysisEngine {
+  constructor(readonly deps: EngineDeps) {}
+
+  run(request: AnalysisRequest, deadline: number): Findings {
+    return analyze(request, { ...this.deps, deadline });
+  }
+}
+
+export function engineSourceOf(config: AppConfig): EngineSource {
+  return { rulePaths: config.rulePaths, intelDir: config.intelDir };
+}
+
+export function loadAnalysisEngine(config: AppConfig, logger: EngineLogger = new Logger('AnalysisEngine')): LoadedAnalysisEngine {
+  return new LoadedAnalysisEngine(buildEngineDeps(engineSourceOf(config), logger));
+}
+
+/**
+ * LANTERN_ENGINE_WORKERS=0: the engine runs on the event loop (deadline checked between stages).
+ * N > 0: N worker threads; a job past its deadline is cut by terminating its worker.
+ */
 export const analysisEngineProvider: Provider = {
   provide: ANALYSIS_ENGINE,
   inject: [APP_CONFIG],
-  useFactory: (config: AppConfig) => loadAnalysisEngine(config),
+  useFactory: async (config: AppConfig): Promise<AnalysisEngine> => {
+    const logger = new Logger('AnalysisEngine');
+    if (config.engineWorkers === 0) return loadAnalysisEngine(config, logger);
+    const pool = new WorkerPoolEngine(config.engineWorkers, engineSourceOf(config), logger);
+    await pool.ready();
+    return pool;
+  },
 };

@@ -25,6 +25,8 @@ export interface AppConfig {
   bodyLimitBytes: number;
   bodyLimit: string;
   timeoutMs: number;
+  /** Engine worker threads (0: run the engine on the event loop). */
+  engineWorkers: number;
   /** Requests per API key per minute. */
   rateLimit: number;
   redisUrl?: string;
@@ -163,6 +165,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     bodyLimit,
     bodyLimitBytes: bodyLimitBytes ?? 0,
     timeoutMs: readInt(env, 'LANTERN_TIMEOUT_MS', 60_000, 1, 600_000, problems),
+    engineWorkers: readInt(env, 'LANTERN_ENGINE_WORKERS', 0, 0, 64, problems),
     rateLimit: readInt(env, 'LANTERN_RATE_LIMIT', 60, 1, 1_000_000, problems),
     redisUrl,
     keyPepper,
