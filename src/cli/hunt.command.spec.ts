@@ -281,6 +281,22 @@ describe('lantern hunt', () => {
     expect(err()).not.toMatch(/\n\s+at /);
   });
 
+  it('reads JSON Lines with a byte order mark and CRLF line ends', async () => {
+    const input = file('windows.jsonl', `\ufeff${EVENTS.map((e) => JSON.stringify(e)).join('\r\n')}\r\n`);
+    const { io, out } = capture();
+    expect(await runHunt([input], { rules: [rules] }, io)).toBe(0);
+    expect(lines(out()).map((hit) => (hit as { event_index?: number }).event_index)).toEqual([0, 2, 3, undefined]);
+  });
+
+  it('reads a JSON array written on one line across many read chunks', async () => {
+    const many = Array.from({ length: 9000 }, (_, i) => EVENTS[i % EVENTS.length]);
+    const input = file('big.json', JSON.stringify(many));
+    const { io, out, err } = capture();
+    expect(await runHunt([input], { rules: [rules], minLevel: 'high' }, io)).toBe(0);
+    expect(err()).toMatch(/^hunt: 9,000 events/m);
+    expect(lines(out())).toHaveLength(2250);
+  });
+
   it('accepts plain log lines as events', async () => {
     const input = file('auth.log', 'Mar  1 10:00:00 host sshd[1]: Failed password for root from 10.0.0.5 port 22 ssh2\nsecond line\n');
     const { io, err } = capture();

@@ -4,7 +4,6 @@
  * Only JSON Lines is streamed; the other shapes need the whole document to be parsed or dated.
  */
 import type { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
 import type { CanonicalEvent } from '../engine/model';
 import { normalizeEvent, normalizeRequestEvents } from '../engine/normalize';
 
@@ -50,6 +49,20 @@ function normalizeDocument(text: string, name: string): CanonicalEvent[] {
 
 type Mode = 'undecided' | 'lines' | 'document';
 
+/** Index of the first non-blank character, -1 for a blank line. */
+function firstVisible(text: string): number {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 0xfeff) return i;
+  }
+  return -1;
+}
+
+/** A UTF-8 byte order mark before the first line is not content. */
+function stripBom(text: string, lineNo: number): string {
+  return lineNo === 0 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
 /** JSON Lines when the first non-empty line is a complete JSON object; otherwise one document. */
 function decide(line: string): Mode {
   const text = line.trim();
@@ -63,66 +76,76 @@ function decide(line: string): Mode {
  * first non-empty line (a complete JSON object) and then streamed.
  */
 export async function* readInputEvents(source: Readable, name: string, progress: InputProgress): AsyncGenerator<CanonicalEvent[]> {
-  const decoder = new StringDecoder('utf8');
   let mode: Mode = 'undecided';
-  let pending = '';
-  const document: string[] = [];
+  // Bytes of a line not yet ended, kept as parts so a very long line is copied once, not per chunk.
+  let partial: Buffer[] = [];
+  const document: Buffer[] = [];
   let index = 0;
   let lineNo = 0;
 
-  const lineEvents = (line: string): CanonicalEvent[] => {
+  const lineEvents = (line: string, out: CanonicalEvent[]): void => {
     const ref = `line ${lineNo}`;
-    const text = line.endsWith('\r') ? line.slice(0, -1) : line;
-    if (text.trim() === '') return [];
-    if (text.trimStart().startsWith('{')) {
+    const text = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
+    const first = firstVisible(text);
+    if (first === -1) return;
+    const c = text.charCodeAt(first);
+    if (c === 123 /* { */) {
       const parsed = tryParse(text);
       if (parsed.ok && isRequestBody(parsed.value)) {
-        return normalizeRequestEvents(parsed.value.events).events.map((event) => ({ ...event, index: index++ }));
+        for (const event of normalizeRequestEvents(parsed.value.events).events) out.push({ ...event, index: index++ });
+        return;
       }
-      if (parsed.ok) return [normalizeEvent(parsed.value, index++, ref)];
+      if (parsed.ok) {
+        out.push(normalizeEvent(parsed.value, index++, ref));
+        return;
+      }
     }
-    if (text.startsWith('"')) {
+    if (c === 34 /* " */) {
       // A JSON string line is one log line (JSON Lines of syslog or web access lines).
       const parsed = tryParse(text);
-      if (parsed.ok && typeof parsed.value === 'string') return [normalizeEvent(parsed.value, index++, ref)];
+      if (parsed.ok && typeof parsed.value === 'string') {
+        out.push(normalizeEvent(parsed.value, index++, ref));
+        return;
+      }
     }
-    return [normalizeEvent(text, index++, ref)];
+    out.push(normalizeEvent(text, index++, ref));
   };
-
 
   for await (const chunk of source) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     progress.bytesRead += buffer.length;
-    let text = pending + decoder.write(buffer);
-    pending = '';
     if (mode === 'document') {
-      document.push(text);
+      document.push(buffer);
       continue;
     }
-    let start = 0;
-    let newline = text.indexOf('\n', start);
     const batch: CanonicalEvent[] = [];
-    while (newline !== -1) {
-      const line = text.slice(start, newline);
+    let start = 0;
+    // A newline byte never occurs inside a multi-byte UTF-8 sequence, so splitting bytes is safe.
+    for (let newline = buffer.indexOf(10, start); newline !== -1; newline = buffer.indexOf(10, start)) {
+      const bytes = partial.length > 0 ? Buffer.concat([...partial, buffer.subarray(start, newline)]) : buffer.subarray(start, newline);
+      partial = [];
+      const line = stripBom(bytes.toString('utf8'), lineNo);
       if (mode === 'undecided') mode = decide(line);
-      if (mode === 'document') break;
+      if (mode === 'document') {
+        document.push(bytes, Buffer.from('\n'));
+        start = newline + 1;
+        break;
+      }
       lineNo++;
-      if (mode === 'lines') for (const event of lineEvents(line)) batch.push(event);
+      if (mode === 'lines') lineEvents(line, batch);
       start = newline + 1;
-      newline = text.indexOf('\n', start);
     }
-    text = text.slice(start);
-    if (mode === 'document') document.push(text);
-    else pending = text;
+    if (start < buffer.length) (mode === 'document' ? document : partial).push(buffer.subarray(start));
     if (batch.length > 0) yield batch;
   }
-  const rest = pending + decoder.end();
+  const rest = stripBom(Buffer.concat(partial).toString('utf8'), lineNo);
   if (mode === 'undecided') mode = decide(rest);
   if (mode === 'lines') {
     lineNo++;
-    yield lineEvents(rest);
+    const batch: CanonicalEvent[] = [];
+    lineEvents(rest, batch);
+    yield batch;
     return;
   }
-  document.push(rest);
-  yield normalizeDocument(document.join(''), name);
+  yield normalizeDocument(stripBom(Buffer.concat([...document, Buffer.from(rest)]).toString('utf8'), 0), name);
 }
