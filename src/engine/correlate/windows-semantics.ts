@@ -42,6 +42,7 @@ const SYSTEM_LSASS_READERS = /\\(?:lsass|csrss|wininit|services|svchost|msmpeng|
 const RUN_KEY = /\\software\\(?:wow6432node\\)?microsoft\\windows\\currentversion\\(?:run|runonce|runservices|policies\\explorer\\run)(?:\\|$)/i;
 const WINLOGON = /\\microsoft\\windows nt\\currentversion\\winlogon\\(?:userinit|shell|notify)/i;
 const IFEO = /\\image file execution options\\[^\\]+\\(?:debugger|globalflag)$/i;
+const BROWSER_STORE = /\\(?:google\\chrome|microsoft\\edge|bravesoftware\\brave-browser|opera software)\\.*\\(?:login data|web data|cookies|local state)$|\\mozilla\\firefox\\profiles\\.*\\(?:logins\.json|key[34]\.db|cookies\.sqlite)$/i;
 const SUSPICIOUS_SERVICE_PATH = /cmd(?:\.exe)?\s+\/c|powershell|%comspec%|\\admin\$|\\temp\\|\\users\\public\\|\\appdata\\|rundll32|mshta|\\\\127\.0\.0\.1\\|^%systemroot%\\[a-z0-9]{8}\.exe$|^c:\\windows\\[a-z0-9]{6,10}\.exe$/i;
 
 export const EVENT_SEMANTICS: EventSemantic[] = [
@@ -104,6 +105,12 @@ export const EVENT_SEMANTICS: EventSemantic[] = [
     match: (e) => /windows defender/i.test(field(e, 'Channel')) && ([5001, 5010, 5012].includes(id(e)) || (id(e) === 5007 && /\\exclusions\\|disableantispyware|disablerealtimemonitoring|disablebehaviormonitoring/i.test(`${field(e, 'New Value', 'NewValue')} ${field(e, 'Old Value', 'OldValue')}`))) },
   { id: 'accessibility_binary_replaced', title: 'Accessibility binary replaced (sticky-keys backdoor)', level: 'high', tags: ['attack.persistence', 'attack.t1546.008'],
     match: (e) => /\\system32\\(?:sethc|utilman|osk|magnify|narrator|displayswitch|atbroker)\.exe$/i.test(e.entities.file ?? field(e, 'TargetFilename')) && !/trustedinstaller|tiworker|msiexec/i.test(e.entities.process ?? field(e, 'Image')) },
+  { id: 'browser_credentials_accessed', title: 'Browser credential store read by another process or over the network', level: 'medium', tags: ['attack.credential-access', 'attack.t1555.003'], actorRole: 'compromised_account',
+    match: (e) => [5145, 4663].includes(id(e)) && BROWSER_STORE.test(field(e, 'RelativeTargetName', 'ObjectName')) && byPerson(e) },
+  { id: 'windows_credentials_accessed', title: 'Windows Credential Manager or DPAPI store read over the network', level: 'medium', tags: ['attack.credential-access', 'attack.t1555.004'], actorRole: 'compromised_account',
+    match: (e) => id(e) === 5145 && /\\microsoft\\(?:credentials|protect|vault)\\/i.test(field(e, 'RelativeTargetName')) && byPerson(e) },
+  { id: 'wdigest_enabled', title: 'WDigest cleartext credential caching enabled', level: 'high', tags: ['attack.credential-access', 'attack.t1003', 'attack.t1112'],
+    match: (e) => /\\control\\securityproviders\\wdigest\\uselogoncredential$/i.test(e.entities.registryKey ?? field(e, 'TargetObject')) && !/0x0*0\b|^0$/i.test(field(e, 'Details')) },
   { id: 'wmi_subscription', title: 'WMI event subscription created', level: 'medium', tags: ['attack.persistence', 'attack.t1546.003'], match: (e) => sysmon(e) && [19, 20, 21].includes(id(e)) },
 ];
 

@@ -1,0 +1,42 @@
+import type { CanonicalEvent } from '../model';
+import { event } from './testing/events';
+import { EVENT_SEMANTICS, hexValue, sqlAudit } from './windows-semantics';
+
+function security(index: number, fields: Record<string, unknown>): CanonicalEvent {
+  return event(index, '2021-06-10T21:21:26Z', { format: 'windows', fields: { Channel: 'Security', ...fields }, logsource: { product: 'windows', service: 'security' } });
+}
+
+function matching(e: CanonicalEvent): string[] {
+  return EVENT_SEMANTICS.filter((s) => s.match(e)).map((s) => s.id);
+}
+
+describe('Windows event semantics', () => {
+  it('reads remote service control and remote task creation from named-pipe access over SMB', () => {
+    expect(matching(security(0, { EventID: 5145, ShareName: '\\\\*\\IPC$', RelativeTargetName: 'svcctl', SubjectUserName: 'admmig' }))).toEqual(['smb_svcctl']);
+    expect(matching(security(1, { EventID: 5145, ShareName: '\\\\*\\IPC$', RelativeTargetName: 'atsvc', SubjectUserName: 'admmig' }))).toEqual(['smb_atsvc']);
+  });
+
+  it('ignores machine accounts using the same pipes', () => {
+    expect(matching(security(0, { EventID: 5145, ShareName: '\\\\*\\IPC$', RelativeTargetName: 'svcctl', SubjectUserName: 'FS01$' }))).toEqual([]);
+  });
+
+  it('flags LSASS opened by Task Manager but not by the system processes that always touch it', () => {
+    const lsass = '\\Device\\HarddiskVolume4\\Windows\\System32\\lsass.exe';
+    expect(matching(security(0, { EventID: 4663, ObjectName: lsass, ProcessName: 'C:\\Windows\\System32\\Taskmgr.exe', SubjectUserName: 'Administrator' }))).toEqual(['lsass_access']);
+    expect(matching(security(1, { EventID: 4663, ObjectName: lsass, ProcessName: 'C:\\Windows\\System32\\svchost.exe' }))).toEqual([]);
+  });
+
+  it('tells a command-line service binary (remote execution) from an ordinary service install', () => {
+    const install = (path: string) => event(0, undefined, { format: 'windows', fields: { Channel: 'System', EventID: 7045, ImagePath: path } });
+    expect(matching(install('%COMSPEC% /Q /c echo dir > \\\\127.0.0.1\\C$\\__output'))).toEqual(['suspicious_service_installed']);
+    expect(matching(install('"C:\\Program Files\\Vendor\\agent.exe" -service'))).toEqual(['service_installed']);
+  });
+
+  it('parses zero-padded hex and SQL Server audit records', () => {
+    expect(hexValue('0x00000017')).toBe(0x17);
+    expect(hexValue('RC4')).toBeUndefined();
+    const audit = event(0, undefined, { fields: { EventID: 33205, param1: '<string>audit_schema_version:1\naction_id:APRL\nclass_type:SG\nstatement:ALTER SERVER ROLE [sysadmin] ADD MEMBER [x]</string>' } });
+    expect(sqlAudit(audit)).toEqual({ action: 'APRL', classType: 'SG', statement: 'ALTER SERVER ROLE [sysadmin] ADD MEMBER [x]' });
+    expect(matching(audit)).toEqual(['sql_role_member_added']);
+  });
+});
