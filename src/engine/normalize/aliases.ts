@@ -41,6 +41,11 @@ function table(name: string): CompiledTable {
   return t;
 }
 
+/** True when table `name` would add nothing to any event. */
+export function hasAliases(name: string): boolean {
+  return table(name).length > 0;
+}
+
 /** Adds the aliases of table `name` to `fields` (in place); existing fields are never overwritten. */
 export function applyAliases(fields: Record<string, unknown>, name: string): void {
   const t = table(name);

@@ -26,7 +26,7 @@ describe('Windows values as Windows renders them', () => {
     expect(renderAccessList('%%9999')).toBe('%%9999');
   });
 
-  it('normalises a raw EVTX 4768 export: padded codes, provider name, outcome', () => {
+  it('normalises a raw EVTX 4768 export: padded codes and outcome', () => {
     const e = normalizeEvent(
       {
         EventID: 4768, Channel: 'Security', Provider: 'Microsoft-Windows-Security-Auditing', TargetUserName: 'jdoe',
@@ -38,8 +38,14 @@ describe('Windows values as Windows renders them', () => {
     expect(e.fields.Status).toBe('0x0');
     expect(e.fields.TicketEncryptionType).toBe('0x17');
     expect(e.fields.TicketOptions).toBe('0x40810010');
-    expect(e.fields.Provider_Name).toBe('Microsoft-Windows-Security-Auditing');
     expect(e.outcome).toBe('success');
+  });
+
+  it('names the provider where Sigma rules key on it: System, Application, the log service in Security', () => {
+    const cleared = normalizeEvent({ EventID: 1102, Channel: 'Security', Provider: 'Microsoft-Windows-Eventlog', SubjectUserName: 'x' }, 0, 'logs[0]');
+    expect(cleared.fields.Provider_Name).toBe('Microsoft-Windows-Eventlog');
+    const app = normalizeEvent({ EventID: 33205, Channel: 'Application', Provider: 'MSSQL$PROD', param1: 'x' }, 0, 'logs[0]');
+    expect(app.fields.Provider_Name).toBe('MSSQL$PROD');
   });
 
   it('gives unnamed EventData as Data, in parameter order', () => {
@@ -47,6 +53,17 @@ describe('Windows values as Windows renders them', () => {
     expect(e.fields.Data).toBe('first\nHostApplication=x.exe');
     const named = normalizeEvent({ EventID: 4624, Channel: 'Security', TargetUserName: 'bob' }, 0, 'logs[0]');
     expect(named.fields.Data).toBeUndefined();
+  });
+
+  it('never rewrites the raw event it renders', () => {
+    const raw = { EventID: 5145, Channel: 'Security', SubjectLogonId: '0x00000000000003e7', AccessList: '%%4417' };
+    const sys = { EventID: 7045, Channel: 'System', Provider: 'Service Control Manager', ServiceName: 'x' };
+    const copy = JSON.parse(JSON.stringify([raw, sys]));
+    const e = normalizeEvent(raw, 0, 'logs[0]');
+    const s = normalizeEvent(sys, 1, 'logs[1]');
+    expect(e.fields.SubjectLogonId).toBe('0x3e7');
+    expect(s.fields.Provider_Name).toBe('Service Control Manager');
+    expect([raw, sys]).toEqual(copy);
   });
 
   describe('SigmaHQ-style rules now match raw EVTX exports', () => {

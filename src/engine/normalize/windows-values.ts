@@ -63,6 +63,36 @@ export function unnamedEventData(fields: Record<string, unknown>): string | unde
   return params.sort((a, b) => a[0] - b[0]).map(([, v]) => v).join('\n');
 }
 
+/** Security-channel events written by the event log service itself: the only ones Sigma tells apart by provider. */
+const PROVIDER_KEYED_SECURITY = new Set([517, 1100, 1102, 1104, 1105, 1108]);
+
+/**
+ * Whether rules may ask for Provider_Name: every channel but Sysmon and Security (System and Application rules
+ * name the provider: Service Control Manager, MSSQL...), plus the event log service's own Security events.
+ */
+export function providerNamed(service: string | undefined, eventId: number | undefined): boolean {
+  if (service === 'sysmon') return false;
+  if (service === 'security') return eventId !== undefined && PROVIDER_KEYED_SECURITY.has(eventId);
+  return true;
+}
+
+/**
+ * True when renderWindowsValues or the provider alias would change the record: the flat-export fast path
+ * uses a record as its own field view only when nothing is added or rewritten (the raw event stays untouched).
+ */
+export function windowsRenderingNeeded(fields: Record<string, unknown>, service: string | undefined, eventId: number | undefined): boolean {
+  if (providerNamed(service, eventId) && fields.Provider_Name === undefined) return true;
+  let params = false;
+  for (const k in fields) {
+    const v = fields[k];
+    if (typeof v !== 'string') continue;
+    if (v.length >= 10 && v.charCodeAt(0) === 48 && unpadHex(v) !== v) return true;
+    if ((k === 'AccessList' || k === 'Accesses') && v.includes('%%')) return true;
+    if (!params && PARAM.test(k)) params = true;
+  }
+  return params && (fields.Data === undefined || fields.Data === null || fields.Data === '');
+}
+
 /** Applies the renderings above to a flattened Windows record, in place. */
 export function renderWindowsValues(fields: Record<string, unknown>): void {
   for (const [k, v] of Object.entries(fields)) {

@@ -6,7 +6,7 @@ import { timeFrom } from '../time-fields';
 import type { NormalizedParts, ObjectFormat, RawObject } from '../types';
 import { isEmptyUser, joinDomainUser } from '../users';
 import { WINDOWS_EVENT_MEANINGS } from '../windows-events';
-import { renderWindowsValues } from '../windows-values';
+import { providerNamed, renderWindowsValues, windowsRenderingNeeded } from '../windows-values';
 import {
   LINUX_CHANNELS,
   SYSMON_REGISTRY_EVENT_TYPES,
@@ -34,7 +34,7 @@ function flatNeedsCopy(raw: RawObject): boolean {
   const id = int(raw.EventID ?? raw.EventId);
   if (id === undefined) return true;
   const { service } = windowsService(raw);
-  return service === undefined || hasAliases(`windows:${service}:${id}`);
+  return service === undefined || hasAliases(`windows:${service}:${id}`) || windowsRenderingNeeded(raw, service, id);
 }
 
 /** EventData names that only Windows events carry: with a numeric EventID they identify a flat export without Channel. */
@@ -209,7 +209,7 @@ export function normalizeWindowsFields(fields: Record<string, unknown>, raw: Raw
   const { service, linux } = windowsService(fields);
   const logsource = windowsLogsource(service, eventId, fields, linux);
   renderWindowsValues(fields);
-  applyAliases(fields, 'windows');
+  if (providerNamed(service, eventId)) applyAliases(fields, 'windows');
   if (service && eventId !== undefined) applyAliases(fields, `windows:${service}:${eventId}`);
   const meaning = service && eventId !== undefined ? WINDOWS_EVENT_MEANINGS[service]?.[eventId] : undefined;
   const message = str(fields.Message) ?? str(fields.message);
