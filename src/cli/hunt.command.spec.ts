@@ -173,6 +173,19 @@ describe('lantern hunt', () => {
     }
   });
 
+  it('draws progress on stderr only when stderr is a terminal, and clears it before the summary', async () => {
+    const input = file('events.jsonl', jsonl());
+    const quiet = capture();
+    expect(await runHunt([input], { rules: [rules] }, quiet.io)).toBe(0);
+    expect(quiet.err().split('\n').filter(Boolean)).toHaveLength(1);
+
+    const tty = capture();
+    let clock = 0;
+    const io = { ...tty.io, stderrIsTTY: true, now: () => (clock += 1000) };
+    expect(await runHunt([input], { rules: [rules] }, io)).toBe(0);
+    expect(tty.err()).toMatch(/^(\r\x1b\[Khunting [^\r]*events\.jsonl \d+%: \d events, [\d,]+ events\/s)+\r\x1b\[Khunt: 4 events/);
+  });
+
   it('reads standard input for -', async () => {
     const { io, out } = capture(Readable.from([Buffer.from(jsonl())]));
     expect(await runHunt(['-'], { rules: [rules] }, io)).toBe(0);

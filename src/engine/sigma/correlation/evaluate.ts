@@ -3,8 +3,9 @@
  *
  * Window semantics (the choice, documented once here):
  * - Per group, the entries (rule hits) are ordered by event time, then event index. An event without
- *   a time takes the time of the closest earlier timed event (by index), so untimed events keep
- *   their input order; a batch without any time is one instant.
+ *   a time takes the time of the closest earlier timed event among the hits (by index; the first
+ *   timed one for leading untimed events), so untimed events keep their input order; a batch
+ *   without any time is one instant.
  * - A window is anchored at an entry and holds every entry up to `timespan` later (both ends
  *   inclusive, so lastTime - firstTime <= timespan always). This is the sliding window of the
  *   pySigma SQL backends (`RANGE BETWEEN <timespan> PRECEDING AND CURRENT ROW`) seen from its start.
