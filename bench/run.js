@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * npm run bench: every benchmark in turn, each in its own process (clean timings and peak memory).
+ *   npm run bench                 all of them
+ *   npm run bench -- hunt http    only those named (hunt, analysis, http)
+ * Each benchmark documents its own options; the figures and commands are kept in bench/README.md.
+ */
+const { spawnSync } = require('node:child_process');
+const path = require('node:path');
+
+const BENCHES = {
+  hunt: { file: 'hunt-bench.js', about: 'Sigma hunt: full SigmaHQ corpus over >= 200,000 events, one core' },
+  analysis: { file: 'analysis-bench.js', about: 'Analysis engine: 10,000 and 100,000 events in one request' },
+  http: { file: 'http-bench.js', about: 'HTTP API: autocannon on the API document example, SQLite, deterministic narrator' },
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((name) => !BENCHES[name]);
+if (unknown.length > 0) {
+  process.stderr.write(`bench: unknown benchmark ${unknown.join(', ')}; choose from ${Object.keys(BENCHES).join(', ')}\n`);
+  process.exit(2);
+}
+
+let failed = 0;
+for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHES)) {
+  const { file, about } = BENCHES[name];
+  process.stdout.write(`\n=== ${name}: ${about}\n`);
+  const run = spawnSync(process.execPath, [path.join(__dirname, file)], { stdio: 'inherit' });
+  if (run.status !== 0) {
+    failed += 1;
+    process.stdout.write(`=== ${name} failed (exit ${run.status ?? run.signal})\n`);
+  }
+}
+process.exit(failed > 0 ? 1 : 0);
