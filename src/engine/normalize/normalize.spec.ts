@@ -42,6 +42,17 @@ describe('normalizeRequestEvents', () => {
     expect(r.events.map((e) => e.ref)).toEqual(['cloudtrail.Records[0]', 'cloudtrail.Records[1]']);
   });
 
+  it('walks an Elasticsearch search response and unwraps hits and Splunk results', () => {
+    const r = normalizeRequestEvents({
+      es: { took: 3, hits: { total: { value: 1 }, hits: [{ _index: 'logs', _id: '1', _source: { EventID: 4625, Channel: 'Security', TargetUserName: 'x' } }] } },
+      splunk: [{ preview: false, result: { source: 'firewall', action: 'deny', src_ip: '1.2.3.4', dst_ip: '10.0.0.1', dst_port: 22 } }],
+    });
+    expect(r.events.map((e) => [e.ref, e.format])).toEqual([
+      ['es.hits.hits[0]', 'windows'],
+      ['splunk[0]', 'firewall'],
+    ]);
+  });
+
   it('never drops what it cannot recognise: unknown format, fields kept, empty logsource', () => {
     const r = normalizeRequestEvents({ logs: [{ weird: { nested: 'payload 1.2.3.4' } }, 42, null, 'gibberish line'] });
     expect(r.events).toHaveLength(4);

@@ -43,10 +43,13 @@ function tryJson(s: string): unknown {
   }
 }
 
-/** Elasticsearch hits carry the document under `_source`. */
+/** Elasticsearch hits carry the document under `_source`, Splunk exports under `result`. */
 function unwrap(raw: RawObject): RawObject {
   const src = raw._source;
-  return isObject(src) && (raw._index !== undefined || raw._id !== undefined) ? src : raw;
+  if (isObject(src) && (raw._index !== undefined || raw._id !== undefined)) return src;
+  const result = raw.result;
+  if (isObject(result) && (raw.preview !== undefined || raw.lastrow !== undefined)) return result;
+  return raw;
 }
 
 function safeParts(raw: unknown, ctx: LineContext): NormalizedParts {
@@ -148,6 +151,11 @@ class Collector {
     }
     if (typeof value === 'string') {
       this.addLines(value, ref, ctx, true);
+      return;
+    }
+    const hits = isObject(value) && isObject(value.hits) ? value.hits.hits : undefined;
+    if (Array.isArray(hits)) {
+      this.addCollection(hits, `${ref}.hits.hits`);
       return;
     }
     if (isContainer(value)) {

@@ -3,6 +3,7 @@ import { ecsFormat } from './formats/ecs';
 import { cefLineFormat, kvLineFormat, setKvObjectPipeline } from './formats/kv';
 import { entraFormat } from './formats/entra';
 import { firewallFormat } from './formats/firewall';
+import { gcpFormat } from './formats/gcp';
 import { genericFormat } from './formats/generic';
 import { m365Format } from './formats/m365';
 import { oktaFormat } from './formats/okta';
@@ -28,6 +29,7 @@ export const OBJECT_FORMATS: readonly ObjectFormat[] = [
   oktaFormat,
   entraFormat,
   m365Format,
+  gcpFormat,
   zeekFormat,
   suricataFormat,
   syslogObjectFormat,

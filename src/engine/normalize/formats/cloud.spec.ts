@@ -144,3 +144,26 @@ describe('Okta factor changes', () => {
     expect(ev.entities.targetUser).toBe('rsingh@corp.example');
   });
 });
+
+describe('Google Cloud audit logs', () => {
+  it('reads an IAM policy change with the SigmaHQ gcp.audit.method_name field', () => {
+    const ev = normalizeEvent(
+      {
+        insertId: 'x1', logName: 'projects/p/logs/cloudaudit.googleapis.com%2Factivity', timestamp: '2026-03-03T10:00:00.5Z', severity: 'NOTICE',
+        protoPayload: {
+          '@type': 'type.googleapis.com/google.cloud.audit.AuditLog', serviceName: 'cloudresourcemanager.googleapis.com', methodName: 'SetIamPolicy',
+          authenticationInfo: { principalEmail: 'ops@corp.example' }, requestMetadata: { callerIp: '198.51.100.77' }, status: {},
+        },
+      },
+      0,
+      'x',
+    );
+    expect(ev.format).toBe('gcp');
+    expect(ev.logsource).toEqual({ product: 'gcp', service: 'gcp.audit' });
+    expect(ev.fields['gcp.audit.method_name']).toBe('SetIamPolicy');
+    expect(ev.action).toBe('permission_granted');
+    expect(ev.outcome).toBe('success');
+    expect(ev.entities).toMatchObject({ user: 'ops@corp.example', srcIp: '198.51.100.77' });
+    expect(ev.time).toBe(Date.UTC(2026, 2, 3, 10, 0, 0, 500));
+  });
+});
