@@ -211,7 +211,7 @@ export function registerDetectionCommands(program: Command): void {
   program
     .command('hunt')
     .description('run Sigma rules (and correlation rules) over event files; hits on stdout, summary on stderr')
-    .argument('<file...>', 'events: JSON array, JSON Lines, an analysis request body, or log lines; - for stdin')
+    .argument('<file...>', 'events: JSON array, JSON Lines, an analysis request body, or log lines; - for stdin (correlations join events of the same file)')
     .option('--rules <dir>', 'rule folder or file (repeatable)', collect)
     .option('--ignore-logsource', 'run every rule on every event, whatever its logsource')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'jsonl')
