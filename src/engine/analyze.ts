@@ -84,11 +84,13 @@ export function analyze(request: AnalysisRequest, deps: AnalysisDeps): Findings 
   const primary = chains[0];
   const primarySignals = new Set(primary?.signals ?? []);
   const primaryStages = primary ? [...new Set(primary.chain.steps.map((s) => s.stage))] : [];
-  const techniques = buildTechniques(signals, deps.catalog, { primarySignals, primaryMultiStage: primaryStages.length > 1 });
-  const indicators = buildIndicators(signals, lookup, deps.catalog, deps.intel);
+  // Artifact scope reports on the artifact: only signals that touch its event.
+  const scoped = artifact ? artifact.focusSignals(signals) : signals;
+  const techniques = buildTechniques(scoped, deps.catalog, { primarySignals, primaryMultiStage: primaryStages.length > 1 });
+  const indicators = buildIndicators(scoped, lookup, deps.catalog, deps.intel);
   const label = labeller(deps.intel);
   for (const build of chains) build.chain.severity = assessSeverity({ signals: build.signals, techniques: techniquesOf(build, techniques), context: request.context, stages: build.chain.steps.map((s) => s.stage) }).severity;
-  const assessment = assessSeverity({ signals, techniques, context: request.context, stages: primaryStages });
+  const assessment = assessSeverity({ signals: scoped, techniques, context: request.context, stages: primaryStages });
   checkpoint('mapping');
 
   let timeline: TimelineEntry[];
@@ -259,7 +261,7 @@ function artifactStage(events: CanonicalEvent[], signals: Signal[], deps: Analys
     report,
     signals: extra,
     layerEntries,
-    focusSignals: (all) => all.filter((s) => s.eventIndices.includes(event.index)),
+    focusSignals: (all) => all.filter((s) => s.eventIndices.includes(event.index) || extra.includes(s)),
   };
 }
 

@@ -189,10 +189,15 @@ export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCata
   return out;
 }
 
+/** Binaries that ship with the OS or are everyday admin tools: abused, never "malware" themselves. */
+const LIVING_OFF_THE_LAND = /^(?:powershell|pwsh|powershell_ise|cmd|mshta|rundll32|regsvr32|certutil|bitsadmin|wmic|cscript|wscript|msiexec|schtasks|reg|regedit|net|net1|sc|curl|wget|bash|sh|python\d?|installutil|msbuild|regasm|regsvcs|cmstp|forfiles|hh|msdt|odbcconf|pcalua|wmiprvse|svchost|explorer|conhost|taskmgr|psexec|psexesvc|ntdsutil|vssadmin|wevtutil|bcdedit|nltest|dsquery|whoami|systeminfo|ipconfig|netstat|tasklist|quser|query|arp|route|ping|nslookup|at|attrib|icacls|takeown|expand|esentutl|findstr|xcopy|robocopy)\.exe$|^(?:bash|sh|zsh|python\d?|perl|curl|wget|nc|ncat|socat)$/i;
+
 function processRoles(e: CanonicalEvent, stage: string, at: number[]): RoleHint[] {
   const image = e.entities.process;
   if (!image) return [];
-  const role = WRITABLE_DIR.test(image) && EXECUTABLE.test(image) ? 'malware' : PROCESS_ROLE_BY_TACTIC[stage] ?? 'suspicious_process';
+  const name = baseName(image) ?? '';
+  let role = WRITABLE_DIR.test(image) && EXECUTABLE.test(image) ? 'malware' : PROCESS_ROLE_BY_TACTIC[stage] ?? 'suspicious_process';
+  if (role === 'malware' && LIVING_OFF_THE_LAND.test(name)) role = 'attack_tool';
   const out: RoleHint[] = [{ type: 'process', value: image, role, eventIndices: at }];
   for (const h of e.entities.hashes ?? []) out.push({ type: hashType(h), value: h, role: role === 'malware' ? 'malware' : 'suspicious_file', eventIndices: at });
   return out;

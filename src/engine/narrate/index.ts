@@ -53,7 +53,21 @@ function when(findings: Findings): string {
   return a === b ? ` at ${a}` : ` between ${a} and ${b}`;
 }
 
+function artifactSummary(f: Findings): string | undefined {
+  const a = f.artifact;
+  if (!a) return undefined;
+  const kind = a.type.replace('_', ' ');
+  const layers = a.layers.length > 0 ? ` It decodes through ${a.layers.length} layer${a.layers.length > 1 ? 's' : ''} (${a.layers.map((l) => l.method.replace(/_/g, ' ')).join(' → ')}) to: ${a.decoded.replace(/\s+/g, ' ').slice(0, 200)}.` : ' It carries no encoding layer.';
+  const traits = a.traits.length > 0 ? ` Recognised behaviour: ${list(a.traits, 4)}.` : '';
+  const infra = withRole(f, 'payload_url', 'payload_host', 'c2', 'attacker').map(named);
+  const where = infra.length > 0 ? ` It reaches out to ${list(infra, 3)}.` : '';
+  const top = f.techniques.slice(0, 3).map((t) => `${t.name} (${t.technique_id})`);
+  return `${capitalise(f.severity)}-severity ${kind} (event ${a.event_index ?? '?'}).${layers}${traits}${where}${top.length > 0 ? ` ATT&CK: ${list(top, 3)}.` : ''}`;
+}
+
 function summaryOf(f: Findings): string {
+  const artifact = f.scope === 'artifact' ? artifactSummary(f) : undefined;
+  if (artifact) return artifact;
   if (f.severity === 'info') {
     const observed = f.chains.length > 0 ? `; ${f.chains.length} informational observation${f.chains.length > 1 ? 's' : ''} of normal activity` : '; no detection rule or behaviour heuristic matched';
     return `No malicious activity was identified in ${f.stats.events} events (${Object.keys(f.stats.formats).join(', ') || 'no recognised format'})${observed}.`;
