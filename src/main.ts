@@ -94,6 +94,10 @@ export async function main(): Promise<void> {
   process.on('unhandledRejection', (reason) => new NestLogger('Process').error({ err: reason }, 'unhandled promise rejection'));
   await seedIfEmpty(app, config);
   await app.listen(config.port, config.host);
+  // Longer than common load-balancer idle timeouts (60 s), so the balancer closes idle connections first.
+  const server = app.getHttpServer();
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   app.get(Logger).log(`Lantern listening on http://${config.host}:${config.port} (docs at /docs)`, 'Bootstrap');
 }
 

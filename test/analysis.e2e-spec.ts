@@ -68,6 +68,7 @@ describeEachDatabase('analysis API', (driver: Driver) => {
       expect(typeof meta.processing_time_ms).toBe('number');
       expect(meta.request_id).toMatch(/^req_/);
       expect(res.headers['x-request-id']).toBe(meta.request_id);
+      expect(res.headers['cache-control']).toBe('no-store');
       expect(meta.formats).toEqual(expect.any(Object));
       expect(meta.narrative.source).toMatch(/^(llm|deterministic)$/);
     });

@@ -13,12 +13,15 @@ export interface RequestWithId {
   receivedAt?: number;
 }
 
-/** Gives every request a fresh id (response header, logs, error envelope, meta) before anything else runs. */
+/** Gives every request a fresh id (response header, logs, error envelope, meta) before anything else runs, plus safe caching headers. */
 export function requestIdMiddleware(req: IncomingMessage & RequestWithId, res: ServerResponse, next: () => void): void {
   const id = newRequestId();
   req.id = id;
   req.receivedAt = Date.now();
   res.setHeader(REQUEST_ID_HEADER, id);
+  // Analyses describe a customer's incident: never cache them, never let a browser sniff them.
+  res.setHeader('Cache-Control', 'no-store');
+  res.setHeader('X-Content-Type-Options', 'nosniff');
   next();
 }
 
