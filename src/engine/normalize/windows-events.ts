@@ -35,6 +35,7 @@ const SECURITY: MeaningTable = {
   4674: { action: 'privilege_use' },
   4688: { action: 'process_create', outcome: 'success' },
   4689: { action: 'process_terminate', outcome: 'success' },
+  4690: { action: 'handle_duplicated' },
   4697: { action: 'service_install', outcome: 'success' },
   4698: { action: 'task_create', outcome: 'success' },
   4699: { action: 'task_delete', outcome: 'success' },
@@ -125,6 +126,7 @@ const SYSMON: MeaningTable = {
 
 const SYSTEM: MeaningTable = {
   104: { action: 'log_cleared', outcome: 'success' },
+  7023: { action: 'service_error', outcome: 'failure' },
   7034: { action: 'service_crashed' },
   7036: { action: 'service_state_change', outcome: 'success' },
   7040: { action: 'service_config_change', outcome: 'success' },
@@ -134,6 +136,15 @@ const SYSTEM: MeaningTable = {
 const POWERSHELL: MeaningTable = {
   4103: { action: 'script_module_invoke', outcome: 'success' },
   4104: { action: 'script_execute', outcome: 'success' },
+  4105: { action: 'script_start', outcome: 'success' },
+  4106: { action: 'script_stop', outcome: 'success' },
+};
+
+const WMI: MeaningTable = {
+  5857: { action: 'wmi_provider_loaded', outcome: 'success' },
+  5858: { action: 'wmi_query_error', outcome: 'failure' },
+  5860: { action: 'wmi_event_subscription', outcome: 'success' },
+  5861: { action: 'wmi_event_subscription', outcome: 'success' },
 };
 
 const POWERSHELL_CLASSIC: MeaningTable = {
@@ -164,5 +175,6 @@ export const WINDOWS_EVENT_MEANINGS: Readonly<Record<string, MeaningTable>> = {
   powershell: POWERSHELL,
   'powershell-classic': POWERSHELL_CLASSIC,
   taskscheduler: TASKSCHEDULER,
+  wmi: WMI,
   windefend: WINDEFEND,
 };

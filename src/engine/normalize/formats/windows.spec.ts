@@ -102,7 +102,18 @@ describe('Windows events, flat (EventData at the top)', () => {
     );
     expect(ev.logsource).toEqual({ product: 'windows', service: 'security', category: 'process_creation' });
     expect(ev.fields).toMatchObject({ Image: 'C:\\Windows\\System32\\net.exe', ParentImage: 'C:\\Windows\\System32\\cmd.exe', User: 'CORP\\bob', ProcessId: '0x88' });
-    expect(ev.entities).toMatchObject({ user: 'CORP\\bob', process: 'C:\\Windows\\System32\\net.exe', parentProcess: 'C:\\Windows\\System32\\cmd.exe', commandLine: 'net user /domain' });
+    expect(ev.entities).toMatchObject({ user: 'CORP\\bob', process: 'C:\\Windows\\System32\\net.exe', parentProcess: 'C:\\Windows\\System32\\cmd.exe', commandLine: 'net user /domain', processId: '0x1a2c', parentProcessId: '0x88' });
+  });
+
+  it('names the account of the new process (Target) as the actor of a 4688 when the audit policy logs it', () => {
+    const ev = normalizeEvent({ EventID: 4688, Channel: 'Security', NewProcessName: 'C:\\x.exe', SubjectUserName: 'WS5$', SubjectDomainName: 'CORP', TargetUserName: 'pgustavo', TargetDomainName: 'CORP' }, 0, 'x');
+    expect(ev.entities.user).toBe('CORP\\pgustavo');
+    expect(ev.entities.targetUser).toBeUndefined();
+  });
+
+  it('names the IP protocol of Windows Filtering Platform events', () => {
+    const ev = normalizeEvent({ EventID: 5156, Channel: 'Security', Application: '\\device\\harddiskvolume2\\x.exe', SourceAddress: '10.0.0.5', SourcePort: '5000', DestAddress: '203.0.113.1', DestPort: '443', Protocol: '6' }, 0, 'x');
+    expect(ev.entities).toMatchObject({ srcIp: '10.0.0.5', dstIp: '203.0.113.1', dstPort: 443, protocol: 'tcp' });
   });
 
   it('names the added member of a group change as the target account', () => {

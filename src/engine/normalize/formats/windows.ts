@@ -248,7 +248,12 @@ function windowsEntities(fields: Record<string, unknown>, service: string | unde
   const e: EventEntities = {};
   const subject = joinDomainUser(fields.SubjectDomainName, fields.SubjectUserName);
   const target = joinDomainUser(fields.TargetDomainName, fields.TargetUserName);
-  if (service === 'security' && eventId !== undefined) {
+  if (service === 'security' && eventId === 4688) {
+    // 4688 names the creator as Subject and the new process's account as Target (when the audit policy logs it).
+    e.user = target ?? subject;
+    e.processId = str(fields.NewProcessId);
+    e.parentProcessId = str(fields.ProcessId);
+  } else if (service === 'security' && eventId !== undefined) {
     if (TARGET_ACTS.has(eventId)) {
       e.user = target ?? subject;
       e.targetUser = target;
@@ -264,10 +269,12 @@ function windowsEntities(fields: Record<string, unknown>, service: string | unde
     e.user = isEmptyUser(u) ? subject : (u as string).trim();
     if (target) e.targetUser = target;
   }
-  if (eventId === 8 || eventId === 10) {
+  if (service === 'sysmon' && (eventId === 8 || eventId === 10)) {
     e.process = str(fields.SourceImage);
     e.processId = str(fields.SourceProcessId);
   }
+  const protocol = IANA_PROTOCOLS[str(fields.Protocol) ?? ''];
+  if (protocol && service === 'security') e.protocol = protocol;
   const file = str(fields.ServiceFileName) ?? str(fields.ImagePath);
   if (file && (eventId === 4697 || eventId === 7045)) e.file = file;
   const hashes = splitHashes(fields.Hashes ?? fields.Hash);
@@ -276,5 +283,9 @@ function windowsEntities(fields: Record<string, unknown>, service: string | unde
   if (e.targetUser === undefined) delete e.targetUser;
   if (e.process === undefined) delete e.process;
   if (e.processId === undefined) delete e.processId;
+  if (e.parentProcessId === undefined) delete e.parentProcessId;
   return e;
 }
+
+/** The Windows Filtering Platform events (5152-5159) give the IP protocol number. */
+const IANA_PROTOCOLS: Readonly<Record<string, string>> = { '1': 'icmp', '6': 'tcp', '17': 'udp', '58': 'icmpv6' };
