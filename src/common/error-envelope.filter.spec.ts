@@ -22,6 +22,14 @@ describe('ErrorEnvelopeFilter.describe', () => {
     expect(described).toEqual({ status: 500, code: 'internal_error', message: 'Internal error. Quote the request id when reporting it.', details: [] });
   });
 
+  it('answers 503 (retryable) when the database is unreachable or busy', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    expect(filter.describe(refused)).toEqual(expect.objectContaining({ status: 503, code: 'service_unavailable' }));
+    const busy = Object.assign(new Error('QueryFailedError'), { driverError: { code: 'SQLITE_BUSY' } });
+    expect(filter.describe(busy).status).toBe(503);
+    expect(filter.describe(Object.assign(new Error('x'), { code: '23505' })).status).toBe(500);
+  });
+
   it('normalises JSON syntax errors and keeps framework 4xx codes', () => {
     expect(filter.describe(new BadRequestException('Unexpected token } in JSON at position 10')).message).toBe('Request body is not valid JSON.');
     expect(filter.describe(new NotFoundException('Cannot GET /x'))).toEqual(expect.objectContaining({ status: 404, code: 'not_found' }));

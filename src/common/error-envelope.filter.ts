@@ -22,7 +22,18 @@ interface BodyParserError extends Error {
 /** The part of Express's response the filter uses. */
 interface JsonResponse {
   headersSent: boolean;
+  setHeader(name: string, value: string): void;
   status(code: number): { json(body: unknown): unknown };
+}
+
+/** Database unavailability (connection refused/reset, PostgreSQL shutting down or out of connections, SQLite busy): retryable. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', 'SQLITE_BUSY', 'SQLITE_LOCKED']);
+const RETRY_AFTER_SECONDS = 5;
+
+function errorCode(exception: unknown): string | undefined {
+  const error = exception as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = error?.driverError?.code ?? error?.code;
+  return typeof code === 'string' ? code : undefined;
 }
 
 const GENERIC_MESSAGES: Record<number, string> = {
@@ -55,6 +66,7 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     if (status >= 500) this.logger.error({ err: exception, status }, 'request failed');
     const body: ErrorEnvelope = { error: { code, message, details }, meta: { request_id: requestIdOf(req) } };
     if (res.headersSent) return;
+    if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     res.status(status).json(body);
   }
 
@@ -66,6 +78,10 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const bodyError = exception as BodyParserError;
     const known = bodyError?.type ? BODY_PARSER_ERRORS[bodyError.type] : undefined;
     if (known) return { status: known.status, code: codeForStatus(known.status), message: known.message(bodyError), details: [] };
+    const dbCode = errorCode(exception);
+    if (dbCode && UNAVAILABLE_CODES.has(dbCode)) {
+      return { status: 503, code: 'service_unavailable', message: 'The service is temporarily unavailable; retry shortly.', details: [] };
+    }
     return { status: 500, code: 'internal_error', message: 'Internal error. Quote the request id when reporting it.', details: [] };
   }
 
