@@ -55,8 +55,13 @@ describe('Windows values as Windows renders them', () => {
     expect(named.fields.Data).toBeUndefined();
   });
 
+  it('drops the trailing blank cmd.exe leaves on command lines', () => {
+    const e = normalizeEvent({ EventID: 4688, Channel: 'Security', NewProcessName: 'C:\\Program Files\\x\\msedge.exe', CommandLine: '"msedge.exe"  https://h.example/a.zip ' }, 0, 'logs[0]');
+    expect(e.fields.CommandLine).toBe('"msedge.exe"  https://h.example/a.zip');
+  });
+
   it('never rewrites the raw event it renders', () => {
-    const raw = { EventID: 5145, Channel: 'Security', SubjectLogonId: '0x00000000000003e7', AccessList: '%%4417' };
+    const raw = { EventID: 5145, Channel: 'Security', SubjectLogonId: '0x00000000000003e7', AccessList: '%%4417', CommandLine: 'a.exe ' };
     const sys = { EventID: 7045, Channel: 'System', Provider: 'Service Control Manager', ServiceName: 'x' };
     const copy = JSON.parse(JSON.stringify([raw, sys]));
     const e = normalizeEvent(raw, 0, 'logs[0]');

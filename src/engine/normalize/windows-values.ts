@@ -6,6 +6,8 @@
  * - Access lists come as message-table codes (`%%4417`) where the rendered event says `WriteData (or AddFile)`:
  *   SigmaHQ uses both forms (`AccessList|contains: 'WriteData'` and `'%%4417'`), so the rendered names are
  *   appended and the codes kept.
+ * - Command lines keep the trailing blank cmd.exe leaves when it starts a program (`x.exe url.zip `), which
+ *   defeats every `CommandLine|endswith` rule; the blank carries no argument, so it is dropped.
  * - Classic providers write unnamed EventData (`param1..N`); Sigma's `Data` is that container as a whole
  *   (MSSQL audit 33205, Windows PowerShell 400/600/800, MsiInstaller rules).
  */
@@ -52,6 +54,13 @@ export function renderAccessList(value: string): string {
 
 const PARAM = /^param(\d+)$/;
 
+const COMMAND_LINES = ['CommandLine', 'ParentCommandLine'];
+
+function trailingBlank(v: string): boolean {
+  const c = v.charCodeAt(v.length - 1);
+  return c === 32 || c === 9 || c === 10 || c === 13;
+}
+
 /** Unnamed EventData values (`param1..N`) joined in order, or undefined when the event has none. */
 export function unnamedEventData(fields: Record<string, unknown>): string | undefined {
   const params: Array<[number, string]> = [];
@@ -88,6 +97,7 @@ export function windowsRenderingNeeded(fields: Record<string, unknown>, service:
     if (typeof v !== 'string') continue;
     if (v.length >= 10 && v.charCodeAt(0) === 48 && unpadHex(v) !== v) return true;
     if ((k === 'AccessList' || k === 'Accesses') && v.includes('%%')) return true;
+    if ((k === 'CommandLine' || k === 'ParentCommandLine') && trailingBlank(v)) return true;
     if (!params && PARAM.test(k)) params = true;
   }
   return params && (fields.Data === undefined || fields.Data === null || fields.Data === '');
@@ -104,6 +114,10 @@ export function renderWindowsValues(fields: Record<string, unknown>): void {
   for (const k of ACCESS_FIELDS) {
     const v = fields[k];
     if (typeof v === 'string') fields[k] = renderAccessList(v);
+  }
+  for (const k of COMMAND_LINES) {
+    const v = fields[k];
+    if (typeof v === 'string' && v.length > 0 && trailingBlank(v)) fields[k] = v.trimEnd();
   }
   if (fields.Data === undefined || fields.Data === null || fields.Data === '') {
     const data = unnamedEventData(fields);
