@@ -37,6 +37,21 @@ describe('normalizeRequestEvents', () => {
     expect(r.events[0].action).toBe('logon_failed');
   });
 
+  it('reads a string holding a JSON array or a pretty-printed object, and JSON Lines line by line', () => {
+    const r = normalizeRequestEvents({
+      a: '[{"action": "login", "user": "a"}, {"action": "logout", "user": "a"}]',
+      b: '{\n  "EventID": 4625,\n  "Channel": "Security"\n}',
+      c: '{"action": "login", "user": "b"}\n{"action": "logout", "user": "b"}',
+    });
+    expect(r.events.map((e) => [e.ref, e.action])).toEqual([
+      ['a[0]', 'logon'],
+      ['a[1]', 'logoff'],
+      ['b', 'logon_failed'],
+      ['c[0]', 'logon'],
+      ['c[1]', 'logoff'],
+    ]);
+  });
+
   it('walks folders of arrays such as a CloudTrail export', () => {
     const r = normalizeRequestEvents({ cloudtrail: { Records: [{ x: 1 }, { y: 2 }] } });
     expect(r.events.map((e) => e.ref)).toEqual(['cloudtrail.Records[0]', 'cloudtrail.Records[1]']);

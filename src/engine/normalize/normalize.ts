@@ -150,7 +150,9 @@ class Collector {
       return;
     }
     if (typeof value === 'string') {
-      this.addLines(value, ref, ctx, true);
+      const doc = wholeJson(value);
+      if (doc !== undefined) this.addCollection(doc, ref);
+      else this.addLines(value, ref, ctx, true);
       return;
     }
     const hits = isObject(value) && isObject(value.hits) ? value.hits.hits : undefined;
@@ -164,6 +166,15 @@ class Collector {
     }
     if (value !== undefined && value !== null) this.addValue(value, ref, ctx);
   }
+}
+
+/** A string holding one JSON document (an array of events, or a pretty-printed object); JSON Lines are not one. */
+function wholeJson(text: string): unknown[] | RawObject | undefined {
+  const t = text.trim();
+  const first = t.charCodeAt(0);
+  if (!(first === 91 /* [ */ && t.endsWith(']')) && !(first === 123 /* { */ && t.endsWith('}') && t.includes('\n'))) return undefined;
+  const parsed = tryJson(t);
+  return Array.isArray(parsed) || isObject(parsed) ? parsed : undefined;
 }
 
 /** An object whose every value is an array of events (e.g. `{ "Records": [...] }`) is a folder, not an event. */
