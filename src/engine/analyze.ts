@@ -200,7 +200,7 @@ function campaignStage(chains: ChainBuild[], events: CanonicalEvent[], lookup: E
     const severity = builds.map((b) => b.chain.severity).sort((a, b) => rankOf(b) - rankOf(a))[0] ?? 'info';
     const techniques = [...new Set(signals.flatMap((s) => s.techniques))].slice(0, 10);
     const keyValues = [...new Set(signals.flatMap((s) => s.roles.filter((r) => ['attacker', 'compromised_account', 'compromised_host', 'c2', 'created_account'].includes(r.role)).map((r) => r.value)))].slice(0, 8);
-    const top = [...signals].sort((a, b) => levelWeight(b.rule.level) - levelWeight(a.rule.level))[0];
+    const top = [...signals].sort((a, b) => levelWeight(b.rule.level) - levelWeight(a.rule.level) || Number(!!b.summary) - Number(!!a.summary) || b.eventIndices.length - a.eventIndices.length)[0];
     const summary = `${top?.summary ?? top?.rule.title ?? 'Suspicious activity'}${keyValues.length > 0 ? ` (involving ${keyValues.join(', ')})` : ''}; ${builds.length} chain${builds.length > 1 ? 's' : ''}, ${signals.length} signals`;
     const incident: IncidentSummary = { id, severity, summary, techniques, indicators: keyValues, event_count: new Set(builds.flatMap((b) => b.eventIndices)).size };
     const fs = iso(Number.isFinite(first) ? first : undefined);

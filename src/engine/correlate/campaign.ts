@@ -6,8 +6,8 @@ const LINKING_ROLES = new Set(['attacker', 'c2', 'exfil_destination', 'payload_h
 function linkingKeys(build: ChainBuild): Set<string> {
   const keys = new Set<string>();
   for (const s of build.signals) for (const r of s.roles) if (LINKING_ROLES.has(r.role)) keys.add(`${r.type}:${r.value.toLowerCase()}`);
-  // Chain entities: external source addresses and named accounts (processes are too common to link by).
-  for (const e of build.chain.entities) if (e.startsWith('ip:') || e.startsWith('user:')) keys.add(e.toLowerCase());
+  // External source addresses named in the chain link too; account names alone do not ("admin" is everywhere).
+  for (const e of build.chain.entities) if (e.startsWith('ip:')) keys.add(e.toLowerCase());
   return keys;
 }
 

@@ -46,6 +46,11 @@ function stagesOf(findings: Findings): string[] {
 }
 
 function when(findings: Findings): string {
+  if (findings.scope === 'campaign' && findings.incidents && findings.incidents.length > 1) {
+    const firsts = findings.incidents.map((i) => i.first_seen).filter((t): t is string => !!t).sort();
+    const lasts = findings.incidents.map((i) => i.last_seen).filter((t): t is string => !!t).sort();
+    if (firsts.length > 0 && lasts.length > 0) return ` between ${firsts[0]} and ${lasts[lasts.length - 1]}`;
+  }
   const main = findings.chains[0];
   if (main?.firstTime === undefined || main.lastTime === undefined) return '';
   const a = new Date(main.firstTime).toISOString().replace('.000Z', 'Z');
