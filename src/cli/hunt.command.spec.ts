@@ -310,6 +310,38 @@ describe('lantern hunt', () => {
     expect(lines(out())).toHaveLength(2250);
   });
 
+  it('fills %placeholder% values from --placeholders, and rejects a malformed file as a usage error', async () => {
+    writeFileSync(
+      join(rules, 'admins.yml'),
+      `title: Admin Account Process
+id: 0c1f1a8e-1111-4111-8111-000000000004
+level: high
+logsource: {product: windows, category: process_creation}
+detection:
+  selection:
+    User|expand: '%Admins%'
+  condition: selection
+`,
+    );
+    const input = file('events.jsonl', jsonl());
+    const without = capture();
+    expect(await runHunt([input], { rules: [rules], minLevel: 'high' }, without.io)).toBe(0);
+    expect(without.err()).toMatch(/3 rules loaded.*\(1 failed to load/);
+
+    const values = file('placeholders.yml', "'%Admins%': ['CORP\\bob']\n");
+    const filled = capture();
+    expect(await runHunt([input], { rules: [rules], minLevel: 'high', placeholders: values }, filled.io)).toBe(0);
+    expect(lines(filled.out()).map((hit) => [(hit as { title: string }).title, (hit as { event_index: number }).event_index])).toEqual([
+      ['Admin Account Process', 1],
+      ['Net User Enumeration', 3],
+    ]);
+
+    const broken = file('broken.yml', 'Admins: {nested: true}\n');
+    const rejected = capture();
+    expect(await runHunt([input], { rules: [rules], placeholders: broken }, rejected.io)).toBe(2);
+    expect(rejected.err()).toMatch(/placeholder Admins in .* must be a string or a list of strings/);
+  });
+
   it('accepts plain log lines as events', async () => {
     const input = file('auth.log', 'Mar  1 10:00:00 host sshd[1]: Failed password for root from 10.0.0.5 port 22 ssh2\nsecond line\n');
     const { io, err } = capture();

@@ -11,10 +11,12 @@ import { evaluateCorrelations, hiddenRuleKeys, isReported } from '../engine/sigm
 import { InputError, type InputProgress, readInputEvents } from './hunt.input';
 import { FORMATS, type HuntFormat, HuntWriter, LEVELS, correlationRecord, detectionRecord, levelRank } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
+import { PlaceholderError, readPlaceholders } from './hunt.placeholders';
 import { registerRulesCommand } from './rules.command';
 
 export interface HuntOptions {
   rules: string[];
+  placeholders?: string;
   ignoreLogsource?: boolean;
   format?: string;
   minLevel?: string;
@@ -175,8 +177,16 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     return USAGE_ERROR;
   }
 
+  let placeholders: Record<string, string[]> | undefined;
+  try {
+    placeholders = options.placeholders === undefined ? undefined : readPlaceholders(options.placeholders);
+  } catch (error) {
+    if (!(error instanceof PlaceholderError)) throw error;
+    io.stderr(`lantern hunt: ${error.message}\n`);
+    return USAGE_ERROR;
+  }
   const loadStart = io.now();
-  const ruleSet = preloaded ?? loadRuleSet(options.rules);
+  const ruleSet = preloaded ?? loadRuleSet(options.rules, { placeholders });
   const started = io.now();
   const counters: Counters = { events: 0, detections: 0, correlations: 0 };
   const writer = new HuntWriter(format, io.stdout);
@@ -213,6 +223,7 @@ export function registerDetectionCommands(program: Command): void {
     .description('run Sigma rules (and correlation rules) over event files; hits on stdout, summary on stderr')
     .argument('<file...>', 'events: JSON array, JSON Lines, an analysis request body, or log lines; - for stdin (correlations join events of the same file)')
     .option('--rules <dir>', 'rule folder or file (repeatable)', collect)
+    .option('--placeholders <file>', 'YAML or JSON map of %placeholder% values for |expand rules')
     .option('--ignore-logsource', 'run every rule on every event, whatever its logsource')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'jsonl')
     .option('--min-level <level>', `report only hits at or above: ${LEVELS.join(', ')}`)
