@@ -22,6 +22,13 @@ const GENERIC_PROCESS = ['process', 'process_name', 'processName', 'process_path
 const GENERIC_PARENT = ['parent', 'parent_process', 'parentProcess', 'parent_process_name', 'parent_image', 'parentImage', 'parent_name', 'parent_path', 'pprocess'];
 const GENERIC_CMDLINE = ['command_line', 'commandline', 'commandLine', 'cmdline', 'cmd_line', 'cmd', 'command', 'process_command_line', 'args'];
 
+const DEFENDER_DETECTION: AliasTable = {
+  Signature: ['Threat Name', 'ThreatName'],
+  Filename: ['Path'],
+  Image: ['Process Name', 'ProcessName'],
+  User: ['Detection User', 'DetectionUser'],
+};
+
 export const FIELD_ALIASES: Readonly<Record<string, AliasTable>> = {
   /** The API document's own events and their common synonyms (see README: bare process names stay bare). */
   generic: {
@@ -218,6 +225,21 @@ export const FIELD_ALIASES: Readonly<Record<string, AliasTable>> = {
     Image: ['Application'],
   },
   'windows:security:4624': { WorkstationName: ['Workstation'] },
+  /** Defender detections: THOR maps `Signature` <- threat name, `Filename` <- path (SigmaHQ antivirus rules). */
+  'windows:windefend:1006': DEFENDER_DETECTION,
+  'windows:windefend:1007': DEFENDER_DETECTION,
+  'windows:windefend:1008': DEFENDER_DETECTION,
+  'windows:windefend:1009': DEFENDER_DETECTION,
+  'windows:windefend:1010': DEFENDER_DETECTION,
+  'windows:windefend:1011': DEFENDER_DETECTION,
+  'windows:windefend:1012': DEFENDER_DETECTION,
+  'windows:windefend:1015': DEFENDER_DETECTION,
+  'windows:windefend:1017': DEFENDER_DETECTION,
+  'windows:windefend:1018': DEFENDER_DETECTION,
+  'windows:windefend:1019': DEFENDER_DETECTION,
+  'windows:windefend:1115': DEFENDER_DETECTION,
+  'windows:windefend:1116': DEFENDER_DETECTION,
+  'windows:windefend:1117': DEFENDER_DETECTION,
   'windows:system:7045': { TargetFilename: ['ImagePath'] },
   'windows:sysmon:1': {},
 };

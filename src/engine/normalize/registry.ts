@@ -5,6 +5,7 @@ import { entraFormat } from './formats/entra';
 import { firewallFormat } from './formats/firewall';
 import { gcpFormat } from './formats/gcp';
 import { genericFormat } from './formats/generic';
+import { kubernetesFormat } from './formats/kubernetes';
 import { m365Format } from './formats/m365';
 import { oktaFormat } from './formats/okta';
 import { proxyFormat } from './formats/proxy';
@@ -30,6 +31,7 @@ export const OBJECT_FORMATS: readonly ObjectFormat[] = [
   entraFormat,
   m365Format,
   gcpFormat,
+  kubernetesFormat,
   zeekFormat,
   suricataFormat,
   syslogObjectFormat,

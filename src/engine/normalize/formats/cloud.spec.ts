@@ -167,3 +167,25 @@ describe('Google Cloud audit logs', () => {
     expect(ev.time).toBe(Date.UTC(2026, 2, 3, 10, 0, 0, 500));
   });
 });
+
+describe('Kubernetes audit events', () => {
+  it('reads a pod exec as process creation in the kube audit log source', () => {
+    const ev = normalizeEvent(
+      {
+        kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata', auditID: 'a1', stage: 'ResponseComplete', requestURI: '/api/v1/namespaces/prod/pods/web-1/exec?command=sh', verb: 'create',
+        user: { username: 'system:serviceaccount:prod:builder' }, sourceIPs: ['10.4.0.12'], objectRef: { resource: 'pods', namespace: 'prod', name: 'web-1', subresource: 'exec' },
+        responseStatus: { code: 101 }, stageTimestamp: '2026-03-03T10:00:01.000000Z',
+      },
+      0,
+      'x',
+    );
+    expect(ev.format).toBe('kubernetes');
+    expect(ev.logsource).toEqual({ product: 'kubernetes', service: 'audit', category: 'application' });
+    expect(ev.action).toBe('process_create');
+    expect(ev.outcome).toBe('success');
+    expect(ev.fields['objectRef']).toMatchObject({ resource: 'pods', subresource: 'exec' });
+    expect(ev.entities).toMatchObject({ user: 'system:serviceaccount:prod:builder', srcIp: '10.4.0.12' });
+    expect(ev.message).toBe('create prod/pods/web-1/exec');
+    expect(ev.time).toBe(Date.UTC(2026, 2, 3, 10, 0, 1));
+  });
+});

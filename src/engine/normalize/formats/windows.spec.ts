@@ -242,3 +242,13 @@ describe('Windows events exported without Channel or Provider', () => {
     expect(ev.format).toBe('cloudtrail');
   });
 });
+
+describe('Windows Defender detections', () => {
+  it('maps 1116 to category antivirus with the THOR Signature/Filename names', () => {
+    const ev = normalizeEvent({ EventID: 1116, Channel: 'Microsoft-Windows-Windows Defender/Operational', 'Threat Name': 'HackTool:Win64/Mimikatz', Path: 'file:_C:\\Users\\Public\\m.exe', 'Detection User': 'CORP\\tlee' }, 0, 'x');
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'windefend', category: 'antivirus' });
+    expect(ev.fields).toMatchObject({ Signature: 'HackTool:Win64/Mimikatz', Filename: 'file:_C:\\Users\\Public\\m.exe' });
+    expect(ev.action).toBe('alert');
+    expect(ev.entities.user).toBe('CORP\\tlee');
+  });
+});
