@@ -266,6 +266,34 @@ describeEachDatabase('analysis API', (driver: Driver) => {
     });
   });
 
+  describe('GET /api/v1/account', () => {
+    it('shows plan, balance and the ledger of the calling key, free of charge, newest first', async () => {
+      const { key } = await t.customer({ credits: 500 });
+      const analysis = await request(t.server).post(ROUTE).set('Authorization', `Bearer ${key}`).send(DOC_EXAMPLE).expect(200);
+      const res = await request(t.server).get('/api/v1/account').set('Authorization', `Bearer ${key}`).expect(200);
+      expect(res.body.data).toEqual(expect.objectContaining({ plan: 'starter', credits_remaining: 485, scopes: ['ai:read'], key_prefix: key.slice(0, 17) }));
+      expect(res.body.data.ledger.map((e: any) => [e.reason, e.delta, e.request_id])).toEqual([
+        ['reserve', -15, analysis.body.meta.request_id],
+        ['grant', 500, null],
+      ]);
+      expect(res.body.meta.request_id).toBe(res.headers['x-request-id']);
+      await request(t.server).get('/v1/account?ledger=0').set('Authorization', `Bearer ${key}`).expect(200);
+    });
+
+    it('is open to every plan and scope, but not without a key', async () => {
+      const { key } = await t.customer({ plan: 'free', scopes: [] });
+      const res = await request(t.server).get('/api/v1/account').set('Authorization', `Bearer ${key}`).expect(200);
+      expect(res.body.data.plan).toBe('free');
+      await request(t.server).get('/api/v1/account').expect(401);
+    });
+
+    it('answers 400 for a bad ledger limit', async () => {
+      const { key } = await t.customer();
+      const res = await request(t.server).get('/api/v1/account?ledger=all').set('Authorization', `Bearer ${key}`).expect(400);
+      expect(res.body.error.details[0].field).toBe('ledger');
+    });
+  });
+
   describe('operations', () => {
     it('reports liveness at /health and database readiness at /ready', async () => {
       expect((await request(t.server).get('/health').expect(200)).body).toEqual({ status: 'ok' });

@@ -18,17 +18,20 @@ export { PAID_PLANS, RequirePermissions, RequirePlans } from './metadata';
  * Guard order matters: who you are (401) before how often you call (429, keyed by your key)
  * before what you may do (403 scope, then 403 plan).
  */
-export function Authenticated(options: { permissions: Permission[]; plans: Plan[] }): MethodDecorator & ClassDecorator {
+export function Authenticated(options: { permissions?: Permission[]; plans?: Plan[] } = {}): MethodDecorator & ClassDecorator {
+  const permissions = options.permissions ?? [];
+  const plans = options.plans ?? [];
+  const forbidden = [
+    ...(permissions.length > 0 ? [`the key lacks ${permissions.join(', ')} (code \`insufficient_scope\`)`] : []),
+    ...(plans.length > 0 ? [`the plan is not ${plans.join('/')} (code \`plan_not_allowed\`)`] : []),
+  ];
   return applyDecorators(
-    RequirePermissions(...options.permissions),
-    RequirePlans(...options.plans),
+    RequirePermissions(...permissions),
+    RequirePlans(...plans),
     UseGuards(ApiKeyGuard, ApiKeyThrottlerGuard, PermissionsGuard, PlanGuard),
     ApiBearerAuth('api-key'),
     ApiUnauthorizedResponse({ type: ErrorEnvelopeDto, description: 'Missing, malformed, unknown or revoked API key (code `unauthenticated`).' }),
-    ApiForbiddenResponse({
-      type: ErrorEnvelopeDto,
-      description: `Key lacks ${options.permissions.join(', ')} (code \`insufficient_scope\`) or plan is not ${options.plans.join('/')} (code \`plan_not_allowed\`).`,
-    }),
+    ...(forbidden.length > 0 ? [ApiForbiddenResponse({ type: ErrorEnvelopeDto, description: `Forbidden when ${forbidden.join(' or ')}.` })] : []),
     ApiTooManyRequestsResponse({ type: ErrorEnvelopeDto, description: 'Per-key rate limit exceeded (code `rate_limited`, `Retry-After` header).' }),
   );
 }

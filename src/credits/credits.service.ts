@@ -67,6 +67,12 @@ export class CreditsService {
     return account?.balance ?? 0;
   }
 
+  /** The newest `limit` ledger entries, newest first. */
+  recentLedger(accountId: string, limit: number): Promise<CreditLedgerEntity[]> {
+    if (limit === 0) return Promise.resolve([]);
+    return this.dataSource.getRepository(CreditLedgerEntity).find({ where: { accountId }, order: { id: 'DESC' }, take: limit });
+  }
+
   ledger(accountId: string): Promise<CreditLedgerEntity[]> {
     return this.dataSource.getRepository(CreditLedgerEntity).find({ where: { accountId }, order: { id: 'ASC' } });
   }
