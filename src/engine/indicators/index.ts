@@ -8,6 +8,7 @@ import { isBenignDomain, isBenignIp } from './benign';
 import { isExternalIp, isMeaninglessIp, parseIp } from './ip';
 import { PROCESS_ROLE_BY_TACTIC, rolePriority } from './roles';
 import { hostOfUrl } from './extract';
+import { analyseArtifact } from '../artifact';
 import { registeredDomain } from './domains';
 import { isDnsQuery } from '../correlate/event-kinds';
 
@@ -185,6 +186,7 @@ export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCata
     }
     out.push(...processRoles(e, stage, at));
     out.push(...artefactRoles(e, stage, at));
+    if (weighty && en.commandLine) out.push(...commandLineRoles(en.commandLine, stage, at));
   }
   return out;
 }
@@ -218,6 +220,18 @@ function artefactRoles(e: CanonicalEvent, stage: string, at: number[]): RoleHint
   if (en.domain && !isBenignDomain(en.domain)) out.push({ type: 'domain', value: en.domain, role: stage === 'Exfiltration' ? 'exfil_destination' : 'c2', eventIndices: at });
   if (en.url) out.push({ type: 'url', value: en.url, role: stage === 'Initial Access' ? 'phishing_url' : 'payload_url', eventIndices: at });
   if (en.email && stage === 'Initial Access') out.push({ type: 'email', value: en.email, role: 'phishing_sender', eventIndices: at });
+  return out;
+}
+
+/** Infrastructure named in a flagged command line, including what an encoded payload decodes to. */
+function commandLineRoles(commandLine: string, stage: string, at: number[]): RoleHint[] {
+  const out: RoleHint[] = [];
+  const c2 = stage === 'Command and Control' || stage === 'Exfiltration';
+  for (const ind of analyseArtifact(commandLine).indicators) {
+    if (ind.type === 'url') out.push({ type: 'url', value: ind.value, role: c2 ? 'c2' : 'payload_url', eventIndices: at });
+    else if (ind.type === 'ip' && isExternalIp(ind.value)) out.push({ type: 'ip', value: ind.value, role: c2 ? 'c2' : 'payload_host', eventIndices: at });
+    else if (ind.type === 'domain' && !isBenignDomain(ind.value) && !/\.(?:local|corp|lan|internal)$/.test(ind.value)) out.push({ type: 'domain', value: ind.value, role: c2 ? 'c2' : 'payload_host', eventIndices: at });
+  }
   return out;
 }
 

