@@ -1,3 +1,4 @@
+import { asaLineFormat } from './formats/cisco-asa';
 import { cloudtrailFormat } from './formats/cloudtrail';
 import { ecsFormat } from './formats/ecs';
 import { cefLineFormat, kvLineFormat, setKvObjectPipeline } from './formats/kv';
@@ -49,6 +50,7 @@ export const LINE_FORMATS: readonly LineFormat[] = [
   auditdLineFormat,
   windowsXmlLineFormat,
   cefLineFormat,
+  asaLineFormat,
   syslogLineFormat,
   accessLogLineFormat,
   kvLineFormat,

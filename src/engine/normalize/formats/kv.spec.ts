@@ -59,3 +59,28 @@ describe('netfilter log lines', () => {
     expect(ev.entities).toMatchObject({ srcIp: '45.9.148.108', dstPort: 23, host: 'srv' });
   });
 });
+
+describe('Cisco ASA syslog', () => {
+  it('reads a denied connection as a firewall event', () => {
+    const ev = normalizeEvent('Apr  3 14:20:00 fw01 %ASA-4-106023: Deny tcp src outside:185.220.101.42/51515 dst inside:10.0.1.15/22 by access-group "outside_in" [0x0, 0x0]', 0, 'x');
+    expect(ev.format).toBe('firewall');
+    expect(ev.logsource).toEqual({ product: 'cisco', service: 'asa', category: 'firewall' });
+    expect(ev.fields).toMatchObject({ src_ip: '185.220.101.42', dst_ip: '10.0.1.15', dst_port: 22, action: 'deny', asa_message_id: '106023' });
+    expect(ev.outcome).toBe('failure');
+    expect(ev.entities).toMatchObject({ srcIp: '185.220.101.42', dstIp: '10.0.1.15', dstPort: 22, protocol: 'tcp', host: 'fw01' });
+  });
+
+  it('orders built connections by who initiated them, with the ASA timestamp', () => {
+    const ev = normalizeEvent('Apr 03 2026 14:20:00: %ASA-6-302013: Built outbound TCP connection 91 for outside:203.0.113.50/443 (203.0.113.50/443) to inside:10.0.0.7/50500 (198.51.100.1/50500)', 0, 'x');
+    expect(ev.entities).toMatchObject({ srcIp: '10.0.0.7', srcPort: 50500, dstIp: '203.0.113.50', dstPort: 443 });
+    expect(ev.outcome).toBe('success');
+    expect(ev.time).toBe(Date.UTC(2026, 3, 3, 14, 20));
+  });
+
+  it('reads AAA rejections as failed logons', () => {
+    const ev = normalizeEvent('Apr  3 14:21:00 fw01 %ASA-6-113015: AAA user authentication Rejected : reason = Invalid password : local database : user = admin : user IP = 45.9.148.108', 0, 'x');
+    expect(ev.action).toBe('logon_failed');
+    expect(ev.logsource).toEqual({ product: 'cisco', service: 'asa' });
+    expect(ev.entities).toMatchObject({ user: 'admin', srcIp: '45.9.148.108' });
+  });
+});
