@@ -284,6 +284,19 @@ describe('value_percentile', () => {
     expect(hits.map((h) => [h.group, h.value])).toEqual([[{ Host: 'a' }, 90]]);
   });
 
+  it('computes the percentile of each window as it slides', () => {
+    const rule = correlation({ type: 'value_percentile', rules: ['web'], 'group-by': ['Host'], timespan: '1h', condition: { field: 'Duration', percentile: 50, gt: 50 } });
+    const batch = new Batch();
+    for (let i = 0; i < 10; i++) batch.add('web', { Host: 'a', Duration: 1 }, T0 + i * MIN);
+    for (let i = 0; i < 10; i++) batch.add('web', { Host: 'a', Duration: 100 }, T0 + (50 + i) * MIN);
+    for (let i = 0; i < 10; i++) batch.add('web', { Host: 'a', Duration: 100 }, T0 + (115 + i) * MIN);
+    const hits = evaluateCorrelations([rule], batch.inputs);
+    // Minutes 0-59 hold ten 1s and ten 100s: median 1. Minutes 50-59 alone lie inside that window
+    // (both the window from minute 0 and the pySigma window ending at minute 59 include the 1s), so
+    // the first window to tell is 55-115 (five 100s, then the first of the third run): median 100.
+    expect(hits.map((h) => [h.eventIndices[0], h.eventIndices.length, h.value])).toEqual([[15, 6, 100], [21, 9, 100]]);
+  });
+
   it('without `percentile`, reports the values rarer than the threshold share (the spec example)', () => {
     const rule = correlation({ type: 'value_percentile', rules: ['proc'], 'group-by': ['ComputerName'], timespan: '24h', condition: { field: 'Image', lte: 1 } });
     const batch = new Batch();

@@ -210,6 +210,8 @@ class RunningAggregate {
   private refsPresent = 0;
   private sum = 0;
   private numericCount = 0;
+  /** value_percentile with `percentile`: the window's numbers, kept sorted. */
+  private readonly sorted: number[] = [];
 
   constructor(private readonly rule: CorrelationRule) {
     this.refCounts = rule.rules.map(() => 0);
@@ -244,7 +246,21 @@ class RunningAggregate {
     if (entry.num !== undefined) {
       this.sum += delta * entry.num;
       this.numericCount += delta;
+      if (this.rule.type === 'value_percentile') this.keepSorted(entry.num, delta);
     }
+  }
+
+  private keepSorted(num: number, delta: 1 | -1): void {
+    const sorted = this.sorted;
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (sorted[mid] < num) low = mid + 1;
+      else high = mid;
+    }
+    if (delta > 0) sorted.splice(low, 0, num);
+    else if (sorted[low] === num) sorted.splice(low, 1);
   }
 
   value(): number | undefined {
@@ -259,6 +275,10 @@ class RunningAggregate {
         return this.numericCount > 0 ? this.sum : undefined;
       case 'value_avg':
         return this.numericCount > 0 ? this.sum / this.numericCount : undefined;
+      case 'value_percentile': {
+        const percentile = this.rule.condition.percentile;
+        return percentile !== undefined && this.sorted.length > 0 ? percentileOf(this.sorted, percentile) : undefined;
+      }
       default:
         return undefined;
     }
@@ -266,6 +286,11 @@ class RunningAggregate {
 }
 
 const INCREMENTAL = new Set(['event_count', 'value_count', 'temporal', 'value_sum', 'value_avg']);
+
+/** Types whose window aggregate is kept while the window slides (the others are recomputed per window). */
+function isIncremental(rule: CorrelationRule): boolean {
+  return INCREMENTAL.has(rule.type) || (rule.type === 'value_percentile' && rule.condition.percentile !== undefined);
+}
 
 interface ChainLink {
   length: number;
@@ -338,21 +363,14 @@ function result(value: number, entries: Entry[], extraGroup?: Record<string, unk
 }
 
 /**
- * value_percentile. With `percentile: P` (pySigma): the P-th percentile of the numeric field is
- * compared. Without it, the spec's example ("spawned a process name ... than 1% of all the
- * processes") reads the condition as the share, in percent, of the window's events carrying each
- * value: each value whose share meets the condition is reported (a rare-value hunt).
+ * value_percentile without `percentile`: the spec's example ("spawned a process name ... than 1%
+ * of all the processes") reads the condition as the share, in percent, of the window's events
+ * carrying each value, so each value whose share meets the condition is reported (a rare-value
+ * hunt). With `percentile: P` (pySigma) the P-th percentile of the field is compared instead
+ * (RunningAggregate).
  */
-function percentileResults(rule: CorrelationRule, window: Entry[]): WindowResult[] {
-  const entries = uniqueOccurrences(window);
-  const percentile = rule.condition.percentile;
-  if (percentile !== undefined) {
-    const numbers = entries.map((e) => e.num).filter((n): n is number => n !== undefined).sort((a, b) => a - b);
-    if (numbers.length === 0) return [];
-    const value = percentileOf(numbers, percentile);
-    return conditionHolds(rule.condition, value) ? [result(value, window)] : [];
-  }
-  const withValue = entries.filter((e) => e.valueKey !== undefined);
+function rarityResults(rule: CorrelationRule, window: Entry[]): WindowResult[] {
+  const withValue = uniqueOccurrences(window).filter((e) => e.valueKey !== undefined);
   const byValue = new Map<string, Entry[]>();
   for (const entry of withValue) {
     const key = entry.valueKey as string;
@@ -375,7 +393,7 @@ function measureWindow(rule: CorrelationRule, window: Entry[]): WindowResult[] {
     const chain = orderedChain(rule, window);
     return chain.length > 0 && conditionHolds(rule.condition, chain.length) ? [result(chain.length, chain)] : [];
   }
-  if (rule.type === 'value_percentile') return percentileResults(rule, window);
+  if (!isIncremental(rule)) return rarityResults(rule, window);
   const aggregate = new RunningAggregate(rule);
   let trigger: Entry | undefined;
   for (const entry of window) {
@@ -393,7 +411,7 @@ function measureWindow(rule: CorrelationRule, window: Entry[]): WindowResult[] {
 function evaluateGroup(rule: CorrelationRule, entries: Entry[]): WindowResult[] {
   entries.sort(compareEntries);
   const results: WindowResult[] = [];
-  const incremental = INCREMENTAL.has(rule.type);
+  const incremental = isIncremental(rule);
   let aggregate = new RunningAggregate(rule);
   let floor = 0;
   let end = -1;
