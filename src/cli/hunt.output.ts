@@ -71,6 +71,12 @@ function groupText(group: Record<string, unknown>): string {
     .join(' ');
 }
 
+/** A table cell lists the first events and counts the rest. */
+function indexList(indices: number[]): string {
+  const shown = indices.slice(0, 10).join(',');
+  return indices.length > 10 ? `${shown},… (${indices.length} events)` : shown;
+}
+
 function pad(text: string, width: number): string {
   const cut = text.length > width ? `${text.slice(0, width - 1)}…` : text;
   return cut.padEnd(width);
@@ -120,7 +126,7 @@ export class HuntWriter {
     }
     const time = correlation ? record.first_time : record.timestamp;
     const evidence = correlation
-      ? `${record.correlation_type} ${groupText(record.group)} events ${record.event_indices.join(',')} in ${record.file}`
+      ? `${record.correlation_type} ${groupText(record.group)} events ${indexList(record.event_indices)} in ${record.file}`
       : `${record.file}#${record.event_index}`;
     return `${pad(time ?? '-', 24)}  ${pad(record.level, 13)}  ${pad(record.title, 60)}  ${evidence}`;
   }
