@@ -47,9 +47,13 @@ function rejectV1(text: string): void {
 
 /** Does an identifier pattern (`*` wildcards only) select this detection name? */
 export function identifierMatches(pattern: string, name: string): boolean {
-  if (!pattern.includes('*')) return pattern === name;
+  return identifierTest(pattern)(name);
+}
+
+function identifierTest(pattern: string): (name: string) => boolean {
+  if (!pattern.includes('*')) return (name) => name === pattern;
   const re = new RegExp(`^${pattern.split('*').map(escapeRe).join('.*')}$`, 's');
-  return re.test(name);
+  return (name) => re.test(name);
 }
 
 function escapeRe(s: string): string {
@@ -111,7 +115,7 @@ export function parseCondition(text: string, identifiers: string[]): Cond {
     const names =
       target.k === 'them'
         ? identifiers.filter((n) => !n.startsWith('_'))
-        : identifiers.filter((n) => identifierMatches(target.v, n));
+        : identifiers.filter(identifierTest(target.v));
     if (names.length === 0) fail(`'${target.v}' matches no detection identifier`);
     const ids: Cond[] = names.map((name) => ({ t: 'id', name }));
     if (tok.k === 'all') return ids.length === 1 ? ids[0] : { t: 'and', items: ids };

@@ -83,16 +83,6 @@ export class EventContext {
   }
 
   /**
-   * Cheap "could this field resolve?" test for a name without dots: false means get(name) is
-   * certainly absent. `lowerName` is the name lowercased once by the caller.
-   */
-  mayHave(name: string, lowerName: string): boolean {
-    const cached = this.cache.get(name);
-    if (cached !== undefined) return cached.present;
-    return hasOwn.call(this.fields, name) || this.lowerKeyMap().has(lowerName);
-  }
-
-  /**
    * Flat key first (`process.name` as one key), then the dotted path into nested objects;
    * exact names first, then case-insensitively, because real logs vary in case.
    */

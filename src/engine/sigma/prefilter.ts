@@ -6,8 +6,9 @@
  *
  * Matching many literals at once: each literal is indexed by one 4-character gram of it (the
  * gram fewest literals share); an event string is scanned once, each position's gram looked up,
- * and a hit verified with `startsWith` at the implied offset. Shorter literals are tested
- * directly. A literal that occurs always has its gram at the right offset, so nothing is missed.
+ * and a hit verified with `startsWith` at the implied offset. Literals shorter than 4 characters
+ * are looked up whole at every position. A literal that occurs always has its gram (or itself)
+ * at the right offset, so nothing is missed.
  */
 import type { Need } from './compiler';
 import type { EventContext } from './fields';
@@ -27,24 +28,28 @@ interface Entry {
 interface FieldIndex {
   /** null = every string of the event (keyword atoms). */
   field: string | null;
-  /** Lowercased simple field name (no dots) for the cheap presence test; undefined otherwise. */
+  /** Lowercased simple field name (no dots); undefined for dotted names and keyword search. */
   lowerSimple: string | undefined;
   /** Few literals: test each with `includes` instead of scanning grams. */
   direct: Entry[] | undefined;
   grams: Map<number, Entry[]>;
   /** One byte per hashed gram: a cheap "certainly not indexed" test before the Map lookup. */
   bloom: Uint8Array;
-  short: Entry[];
+  bloomShift: number;
+  /** Literals shorter than Q, keyed by (length, packed chars); checked at every position. */
+  short: Map<number, Entry[]>;
+  shortBloom: Uint8Array;
+  shortShift: number;
   /** Numeric atoms: number -> entry (compared with the numeric value of each leaf). */
   nums: Map<number, Entry>;
+  /** Last event generation that scanned this field (several event keys can share a lowercase name). */
+  seen: number;
 }
 
 const GRAM_MASK = 0xfffffff;
 /** Up to this many literals, `includes` per literal beats a gram scan (V8's indexOf skips ahead). */
 const DIRECT_MAX = 24;
 const DIRECT_WORK = 1024;
-const BLOOM_BITS = 16;
-const BLOOM_MASK = (1 << BLOOM_BITS) - 1;
 
 function gramAt(s: string, i: number): number {
   // 7 bits a char keeps ASCII grams distinct; other characters only collide (a wasted check).
@@ -56,14 +61,28 @@ function gramAt(s: string, i: number): number {
   );
 }
 
-/** Fold the 28-bit gram to BLOOM_BITS (no global lookups: hot loop, and Jest's vm globals are slow). */
-function bloomSlot(g: number): number {
-  return (g ^ (g >>> 12)) & BLOOM_MASK;
+// Captured once: a global lookup in this hot loop is slow inside Jest's vm contexts.
+const imul = Math.imul;
+
+/** Multiplicative (Fibonacci) hash of a gram to `32 - shift` bits: text grams differ mostly in low bits. */
+function bloomSlot(g: number, shift: number): number {
+  return imul(g, 0x9e3779b1) >>> shift;
+}
+
+/** About 32 slots per key (few false positives), between 1 KiB and 256 KiB. */
+function bloomShift(keys: number): number {
+  let bits = 10;
+  while (bits < 18 && 1 << bits < keys * 32) bits++;
+  return 32 - bits;
 }
 
 export class Prefilter {
   private readonly always: number[] = [];
   private readonly fields: FieldIndex[] = [];
+  /** Simple field names (no dots) by lowercase name: found by walking the event's own keys. */
+  private readonly simple = new Map<string, FieldIndex[]>();
+  /** Dotted names and keyword search: resolved one by one. */
+  private readonly other: FieldIndex[] = [];
   private readonly clauseRule: number[] = [];
   private readonly ruleClauses: Uint8Array;
   private readonly ruleStamp: Int32Array;
@@ -103,6 +122,13 @@ export class Prefilter {
       const fi = buildFieldIndex(field, entries);
       for (const [num, clauses] of numsByField.get(field) ?? []) fi.nums.set(num, { id: nextId++, lit: String(num), off: 0, clauses });
       this.fields.push(fi);
+      if (fi.lowerSimple === undefined) {
+        this.other.push(fi);
+        continue;
+      }
+      const list = this.simple.get(fi.lowerSimple);
+      if (list) list.push(fi);
+      else this.simple.set(fi.lowerSimple, [fi]);
     }
     this.entryStamp = new Int32Array(nextId);
   }
@@ -130,22 +156,53 @@ export class Prefilter {
         if (++ruleCount[r] === ruleClauses[r]) out.push(r);
       }
     };
-    for (const fi of this.fields) {
+    // A simple field resolves (exactly or case-insensitively) only to one of the event's own keys,
+    // so walking those keys finds every index field that can be present.
+    const fields = ctx.fields;
+    for (const key in fields) {
+      if (!hasOwn.call(fields, key)) continue;
+      const list = this.simple.get(lowerKey(key));
+      if (list === undefined) continue;
+      for (const fi of list) {
+        if (fi.seen === gen) continue;
+        fi.seen = gen;
+        this.scanField(fi, ctx, gen, hit);
+      }
+    }
+    for (const fi of this.other) {
       if (fi.field === null) {
         // NUL-joined haystack: a literal found across a boundary only adds a candidate.
         scan(ctx.allJoined(), fi, entryStamp, gen, hit);
         continue;
       }
-      if (fi.lowerSimple !== undefined && !ctx.mayHave(fi.field, fi.lowerSimple)) continue;
-      const fv = ctx.get(fi.field);
-      if (!fv.present) continue;
-      if (fi.nums.size > 0) scanNumbers(fv.leaves, fi, entryStamp, gen, hit);
-      if (fi.grams.size === 0 && fi.short.length === 0 && fi.direct === undefined) continue;
-      for (const s of ctx.lowsOf(fv)) scan(s, fi, entryStamp, gen, hit);
+      this.scanField(fi, ctx, gen, hit);
     }
     if (out.length > this.always.length) out.sort((a, b) => a - b);
     return out;
   }
+
+  private scanField(fi: FieldIndex, ctx: EventContext, gen: number, hit: (e: Entry) => void): void {
+    const fv = ctx.get(fi.field as string);
+    if (!fv.present) return;
+    if (fi.nums.size > 0) scanNumbers(fv.leaves, fi, this.entryStamp, gen, hit);
+    if (fi.grams.size === 0 && fi.short.size === 0 && fi.direct === undefined) return;
+    for (const s of ctx.lowsOf(fv)) scan(s, fi, this.entryStamp, gen, hit);
+  }
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const LOWER_MEMO_MAX = 50000;
+const lowerMemo = new Map<string, string>();
+
+/** Event keys repeat across events: lowercase each once. */
+function lowerKey(key: string): string {
+  let low = lowerMemo.get(key);
+  if (low === undefined) {
+    if (lowerMemo.size >= LOWER_MEMO_MAX) lowerMemo.clear();
+    low = key.toLowerCase();
+    lowerMemo.set(key, low);
+  }
+  return low;
 }
 
 function scan(s: string, fi: FieldIndex, entryStamp: Int32Array, gen: number, hit: (e: Entry) => void): void {
@@ -156,17 +213,25 @@ function scan(s: string, fi: FieldIndex, entryStamp: Int32Array, gen: number, hi
     }
     return;
   }
-  for (const e of fi.short) {
-    if (entryStamp[e.id] !== gen && s.includes(e.lit)) hit(e);
-  }
   const grams = fi.grams;
-  if (grams.size === 0 || s.length < Q) return;
   const bloom = fi.bloom;
-  // Rolling gram: the window [i-3, i] after reading character i.
-  let g = ((s.charCodeAt(0) & 0x7f) << 14) | ((s.charCodeAt(1) & 0x7f) << 7) | (s.charCodeAt(2) & 0x7f);
-  for (let i = 3; i < s.length; i++) {
+  const short = fi.short.size > 0 ? fi.short : undefined;
+  const shortBloom = fi.shortBloom;
+  const shift = fi.bloomShift;
+  const shortShift = fi.shortShift;
+  // Rolling window of the last Q characters, 7 bits each, after reading character i.
+  let g = 0;
+  for (let i = 0; i < s.length; i++) {
     g = ((g << 7) | (s.charCodeAt(i) & 0x7f)) & GRAM_MASK;
-    if (bloom[bloomSlot(g)] === 0) continue;
+    if (short !== undefined) {
+      for (let len = 1; len < Q && len <= i + 1; len++) {
+        const key = shortKey(g, len);
+        if (shortBloom[bloomSlot(key, shortShift)] === 0) continue;
+        const bucket = short.get(key);
+        if (bucket !== undefined) verify(bucket, s, i - len + 1, entryStamp, gen, hit);
+      }
+    }
+    if (i < Q - 1 || bloom[bloomSlot(g, shift)] === 0) continue;
     const bucket = grams.get(g);
     if (bucket === undefined) continue;
     for (const e of bucket) {
@@ -175,6 +240,17 @@ function scan(s: string, fi: FieldIndex, entryStamp: Int32Array, gen: number, hi
       if (start >= 0 && s.startsWith(e.lit, start)) hit(e);
     }
   }
+}
+
+function verify(bucket: Entry[], s: string, start: number, entryStamp: Int32Array, gen: number, hit: (e: Entry) => void): void {
+  for (const e of bucket) {
+    if (entryStamp[e.id] !== gen && s.startsWith(e.lit, start)) hit(e);
+  }
+}
+
+/** Key of the last `len` (< Q) characters of the rolling window; the length is part of the key. */
+function shortKey(g: number, len: number): number {
+  return (g & ((1 << (7 * len)) - 1)) | (len << 21);
 }
 
 function scanNumbers(leaves: unknown[], fi: FieldIndex, entryStamp: Int32Array, gen: number, hit: (e: Entry) => void): void {
@@ -204,11 +280,21 @@ function buildFieldIndex(field: string | null, entries: Entry[]): FieldIndex {
     for (const g of seen) freq.set(g, (freq.get(g) ?? 0) + 1);
   }
   const grams = new Map<number, Entry[]>();
-  const bloom = new Uint8Array(1 << BLOOM_BITS);
-  const short: Entry[] = [];
+  const nShort = entries.filter((e) => e.lit.length < Q).length;
+  const shift = bloomShift(entries.length - nShort);
+  const bloom = new Uint8Array(1 << (32 - shift));
+  const short = new Map<number, Entry[]>();
+  const shortShift = bloomShift(nShort);
+  const shortBloom = new Uint8Array(1 << (32 - shortShift));
   for (const e of entries) {
     if (e.lit.length < Q) {
-      short.push(e);
+      let g = 0;
+      for (let i = 0; i < e.lit.length; i++) g = (g << 7) | (e.lit.charCodeAt(i) & 0x7f);
+      const key = shortKey(g, e.lit.length);
+      shortBloom[bloomSlot(key, shortShift)] = 1;
+      const bucket = short.get(key);
+      if (bucket) bucket.push(e);
+      else short.set(key, [e]);
       continue;
     }
     let best = 0;
@@ -222,12 +308,12 @@ function buildFieldIndex(field: string | null, entries: Entry[]): FieldIndex {
     }
     e.off = best;
     const g = gramAt(e.lit, best);
-    bloom[bloomSlot(g)] = 1;
+    bloom[bloomSlot(g, shift)] = 1;
     const bucket = grams.get(g);
     if (bucket) bucket.push(e);
     else grams.set(g, [e]);
   }
   const lowerSimple = field !== null && !field.includes('.') ? field.toLowerCase() : undefined;
   const direct = entries.length > 0 && entries.length <= DIRECT_MAX ? entries : undefined;
-  return { field, lowerSimple, direct, grams, bloom, short, nums: new Map() };
+  return { field, lowerSimple, direct, grams, bloom, bloomShift: shift, short, shortBloom, shortShift, nums: new Map(), seen: 0 };
 }
