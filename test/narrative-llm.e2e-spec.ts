@@ -47,7 +47,7 @@ describe('narrative by an LLM over HTTP', () => {
   });
 
   it('falls back to the deterministic narrative when the model is slower than the request budget', async () => {
-    await start(() => ({ content: JSON.stringify(GROUNDED), delayMs: 30_000 }), { LANTERN_TIMEOUT_MS: '2500' });
+    await start(() => ({ content: JSON.stringify(GROUNDED), delayMs: 30_000 }), { LANTERN_TIMEOUT_MS: '5000', LANTERN_LLM_SAFETY_MARGIN_MS: '1000' });
     const { key, accountId } = await t.customer();
     const res = await request(t.server).post('/api/v1/ai/analysis').set('Authorization', `Bearer ${key}`).send(DOC_EXAMPLE);
     expect(res.status).toBe(200);
