@@ -12,6 +12,10 @@ export interface SigmaEvent {
   time?: number;
 }
 
+/**
+ * `neq`: the spec text up to 2.0.2 lists five operators while its JSON schema already has `neq`;
+ * pySigma accepts it (and 2.1 documents it), so we do: the count must differ from the value.
+ */
 export type ConditionOperator = 'gt' | 'gte' | 'lt' | 'lte' | 'eq' | 'neq';
 export const CONDITION_OPERATORS: readonly ConditionOperator[] = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'];
 
