@@ -16,7 +16,7 @@ const SCHEMA_DIR = path.join(SHARED_DIR, 'sigma-spec/json-schema');
 const SCENARIO_DIR = path.join(SHARED_DIR, 'cases/scenarios');
 const ATTACK_FILE = path.join(SHARED_DIR, 'attack/misp-galaxy-v19.0/mitre-attack-pattern.json');
 
-const AREAS = ['generic', 'linux', 'web', 'network', 'identity', 'cloud', 'windows', 'correlation'];
+const AREAS = ['generic', 'linux', 'web', 'network', 'identity', 'cloud', 'windows', 'windows-audit', 'correlation'];
 const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'];
 const STATUSES = ['stable', 'test', 'experimental'];
 const TAG_NAMESPACES = ['attack', 'cve', 'detection', 'car', 'tlp'];
