@@ -33,11 +33,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.useLogger(app.get(Logger));
   app.flushLogs();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
   app.use(requestIdMiddleware);
   app.use(app.get(Metrics).middleware());
   app.use(jsonOnlyMiddleware);
-  app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: true });
+  app.useBodyParser('json', { limit: config.bodyLimitBytes, strict: true, type: ['application/json', 'application/*+json'] });
   app.enableShutdownHooks();
   setupOpenApi(app);
   await app.init();

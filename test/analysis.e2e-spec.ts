@@ -254,6 +254,11 @@ describeEachDatabase('analysis API', (driver: Driver) => {
       expect(await t.credits.balance(accountId)).toBe(500);
     });
 
+    it('accepts a +json media type', async () => {
+      const { key } = await t.customer();
+      await request(t.server).post(ROUTE).set('Authorization', `Bearer ${key}`).set('Content-Type', 'application/vnd.lantern+json').send(JSON.stringify(DOC_EXAMPLE)).expect(200);
+    });
+
     it('answers 415 for a form post', async () => {
       const { key } = await t.customer();
       const res = await request(t.server).post(ROUTE).set('Authorization', `Bearer ${key}`).type('form').send({ events: 'x' }).expect(415);
