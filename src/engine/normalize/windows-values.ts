@@ -63,6 +63,8 @@ function trailingBlank(v: string): boolean {
 
 /** Unnamed EventData values (`param1..N`) joined in order, or undefined when the event has none. */
 export function unnamedEventData(fields: Record<string, unknown>): string | undefined {
+  // Unnamed values are numbered from 1: without param1 there are none (saves a scan of every record).
+  if (fields.param1 === undefined) return undefined;
   const params: Array<[number, string]> = [];
   for (const [k, v] of Object.entries(fields)) {
     const m = PARAM.exec(k);
@@ -98,14 +100,15 @@ export function windowsRenderingNeeded(fields: Record<string, unknown>, service:
     if (v.length >= 10 && v.charCodeAt(0) === 48 && unpadHex(v) !== v) return true;
     if ((k === 'AccessList' || k === 'Accesses') && v.includes('%%')) return true;
     if ((k === 'CommandLine' || k === 'ParentCommandLine') && trailingBlank(v)) return true;
-    if (!params && PARAM.test(k)) params = true;
+    if (!params && k.charCodeAt(0) === 112 /* p */ && PARAM.test(k)) params = true;
   }
   return params && (fields.Data === undefined || fields.Data === null || fields.Data === '');
 }
 
 /** Applies the renderings above to a flattened Windows record, in place. */
 export function renderWindowsValues(fields: Record<string, unknown>): void {
-  for (const [k, v] of Object.entries(fields)) {
+  for (const k in fields) {
+    const v = fields[k];
     if (typeof v === 'string' && v.length >= 10 && v.charCodeAt(0) === 48) {
       const u = unpadHex(v);
       if (u !== v) fields[k] = u;

@@ -23,7 +23,11 @@ import {
 export const windowsFormat: ObjectFormat = {
   id: 'windows',
   detect: (raw) => isFlatWindows(raw) || isEvtx(raw) || isWinlogbeat(raw),
-  normalize: (raw) => normalizeWindowsFields(flattenWindows(raw), raw),
+  normalize: (raw) => {
+    const fields = flattenWindows(raw);
+    // A record used as its own field view was checked to need no rendering (flatNeedsCopy).
+    return normalizeWindowsFields(fields, raw, fields !== raw);
+  },
 };
 
 /**
@@ -204,11 +208,11 @@ export function windowsLogsource(service: string | undefined, eventId: number | 
 }
 
 /** Normalises an already flattened Windows record (EventData names at the top, plus EventID/Channel/Computer). */
-export function normalizeWindowsFields(fields: Record<string, unknown>, raw: RawObject = fields): NormalizedParts {
+export function normalizeWindowsFields(fields: Record<string, unknown>, raw: RawObject = fields, render = true): NormalizedParts {
   const eventId = int(fields.EventID ?? fields.EventId);
   const { service, linux } = windowsService(fields);
   const logsource = windowsLogsource(service, eventId, fields, linux);
-  renderWindowsValues(fields);
+  if (render) renderWindowsValues(fields);
   if (providerNamed(service, eventId)) applyAliases(fields, 'windows');
   if (service && eventId !== undefined) applyAliases(fields, `windows:${service}:${eventId}`);
   const meaning = service && eventId !== undefined ? WINDOWS_EVENT_MEANINGS[service]?.[eventId] : undefined;
