@@ -1,0 +1,50 @@
+import { HuntWriter, correlationRecord, detectionRecord, levelRank } from './hunt.output';
+
+const rule = { id: 'r1', title: 'Quote "this", then comma', level: 'high', tags: ['attack.t1059'] };
+
+function written(format: 'csv' | 'table' | 'json' | 'jsonl', records: Parameters<HuntWriter['record']>[0][]): string {
+  let out = '';
+  const writer = new HuntWriter(format, (text) => {
+    out += text;
+  });
+  for (const record of records) writer.record(record);
+  writer.finish();
+  return out;
+}
+
+describe('hunt output', () => {
+  it('quotes CSV cells holding commas, quotes or line breaks', () => {
+    const csv = written('csv', [detectionRecord(rule, 7, Date.parse('2024-03-01T08:00:00Z'), 'a,b.jsonl')]);
+    expect(csv.split('\n')[1]).toBe('detection,r1,"Quote ""this"", then comma",high,"a,b.jsonl",7,2024-03-01T08:00:00.000Z,,,');
+  });
+
+  it('writes the header even when there is no hit, and an empty JSON array', () => {
+    expect(written('csv', [])).toBe('kind,rule_id,title,level,file,event_index,timestamp,correlation_type,group,event_indices\n');
+    expect(written('json', [])).toBe('[]\n');
+    expect(written('jsonl', [])).toBe('');
+  });
+
+  it('gives correlation records their group, events and times', () => {
+    const record = correlationRecord(
+      { rule, correlationType: 'value_count', group: { SourceIp: '10.0.0.5' }, eventIndices: Array.from({ length: 12 }, (_, i) => i), firstTime: 0, lastTime: 60_000, value: 3 },
+      'x.jsonl',
+    );
+    expect(record).toEqual({
+      rule_id: 'r1',
+      title: rule.title,
+      level: 'high',
+      type: 'correlation',
+      correlation_type: 'value_count',
+      group: { SourceIp: '10.0.0.5' },
+      event_indices: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+      file: 'x.jsonl',
+      first_time: '1970-01-01T00:00:00.000Z',
+      last_time: '1970-01-01T00:01:00.000Z',
+    });
+    expect(written('table', [record])).toMatch(/events 0,1,2,3,4,5,6,7,8,9,… \(12 events\) in x\.jsonl\n$/);
+  });
+
+  it('ranks Sigma levels, with info as informational and unknown levels below all', () => {
+    expect(['informational', 'info', 'low', 'medium', 'high', 'critical', 'severe'].map(levelRank)).toEqual([0, 0, 1, 2, 3, 4, -1]);
+  });
+});
