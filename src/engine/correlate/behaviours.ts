@@ -7,11 +7,11 @@ import { isBenignDomain } from '../indicators/benign';
 import { registeredDomain } from '../indicators/domains';
 import { baseName, hostKey, ipValue, userKey } from './entities';
 import {
-  dnsQueryName, field, isAccountCreation, isDnsQuery, isGroupMembershipAdd, isKerberosServiceTicket, isLogon,
+  dnsQueryName, eventId, field, isAccountCreation, isDnsQuery, isGroupMembershipAdd, isKerberosServiceTicket, isLogon,
   isMfaDenial, isMfaRegistration, isNetworkConnection, isProcessCreation, logonService, outcomeOf, REMOTE_SERVICES,
 } from './event-kinds';
 import { makeSignal, type EventLookup, type RoleHint, type Signal } from './signal';
-import { EVENT_SEMANTICS, hexValue } from './windows-semantics';
+import { EVENT_SEMANTICS, hexValue, type EventSemantic } from './windows-semantics';
 
 /**
  * Behaviour inference: generic, documented heuristics for what single-event Sigma rules miss.
@@ -404,9 +404,26 @@ function traitRoles(id: string, processRole: string | undefined, e: CanonicalEve
 
 /** One signal per Windows event semantic that occurs (see windows-semantics.ts). */
 function eventSemantics(ctx: BehaviourContext): Signal[] {
+  const byId = new Map<number, EventSemantic[]>();
+  const anyEvent: EventSemantic[] = [];
+  for (const semantic of EVENT_SEMANTICS) {
+    if (!semantic.ids) anyEvent.push(semantic);
+    for (const id of semantic.ids ?? []) byId.set(id, [...(byId.get(id) ?? []), semantic]);
+  }
+  const hitsOf = new Map<EventSemantic, CanonicalEvent[]>();
+  for (const e of ctx.events) {
+    const id = eventId(e);
+    const candidates = id === undefined ? anyEvent : [...(byId.get(id) ?? []), ...anyEvent];
+    for (const semantic of candidates) {
+      if (!semantic.match(e)) continue;
+      const list = hitsOf.get(semantic);
+      if (list) list.push(e);
+      else hitsOf.set(semantic, [e]);
+    }
+  }
   const out: Signal[] = [];
   for (const semantic of EVENT_SEMANTICS) {
-    const hits = ctx.events.filter((e) => semantic.match(e));
+    const hits = hitsOf.get(semantic) ?? [];
     if (hits.length === 0 || hits.length < (semantic.minCount ?? 1)) continue;
     const roles: RoleHint[] = [];
     if (semantic.actorRole) {

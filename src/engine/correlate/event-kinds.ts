@@ -18,18 +18,31 @@ export function field(e: CanonicalEvent, ...names: string[]): string {
   return '';
 }
 
+const eventIds = new WeakMap<CanonicalEvent, number | null>();
+
+/** The numeric event id (Windows EventID), memoised: every heuristic asks for it. */
 export function eventId(e: CanonicalEvent): number | undefined {
+  const cached = eventIds.get(e);
+  if (cached !== undefined) return cached ?? undefined;
   const v = e.fields.EventID ?? e.fields.event_id ?? e.fields.EventId;
   const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v) : NaN;
-  return Number.isFinite(n) ? n : undefined;
+  const id = Number.isFinite(n) ? n : undefined;
+  eventIds.set(e, id ?? null);
+  return id;
 }
 
-/** The action words of an event: canonical verb, raw action, vendor event type. */
+const verbCache = new WeakMap<CanonicalEvent, string>();
+
+/** The action words of an event: canonical verb, raw action, vendor event type (memoised). */
 export function verbs(e: CanonicalEvent): string {
-  return [e.action, field(e, 'action', 'eventType', 'eventName', 'operationName', 'activityDisplayName', 'event_type')]
+  const cached = verbCache.get(e);
+  if (cached !== undefined) return cached;
+  const v = [e.action, field(e, 'action', 'eventType', 'eventName', 'operationName', 'activityDisplayName', 'event_type')]
     .filter(Boolean)
     .join(' ')
     .toLowerCase();
+  verbCache.set(e, v);
+  return v;
 }
 
 const WINDOWS_LOGON_IDS = new Set([4624, 4625, 4768, 4771, 4776]);

@@ -12,6 +12,8 @@ export interface EventSemantic {
   id: string;
   /** Only reported when at least this many events match (default 1). */
   minCount?: number;
+  /** Event ids the semantic can match (checked first, cheaply); absent: any event. */
+  ids?: number[];
   title: string;
   level: 'low' | 'medium' | 'high';
   tags: string[];
@@ -46,12 +48,12 @@ const BROWSER_STORE = /\\(?:google\\chrome|microsoft\\edge|bravesoftware\\brave-
 const SUSPICIOUS_SERVICE_PATH = /cmd(?:\.exe)?\s+\/c|powershell|%comspec%|\\admin\$|\\temp\\|\\users\\public\\|\\appdata\\|rundll32|mshta|\\\\127\.0\.0\.1\\|^%systemroot%\\[a-z0-9]{8}\.exe$|^c:\\windows\\[a-z0-9]{6,10}\.exe$/i;
 
 export const EVENT_SEMANTICS: EventSemantic[] = [
-  { id: 'smb_svcctl', title: 'Remote service control over SMB (svcctl named pipe)', level: 'medium', tags: ['attack.lateral-movement', 'attack.t1021.002', 'attack.execution', 'attack.t1569.002'], actorRole: 'compromised_account', match: (e) => pipe(e, ['svcctl']) },
-  { id: 'smb_atsvc', title: 'Remote scheduled task over SMB (atsvc named pipe)', level: 'medium', tags: ['attack.execution', 'attack.t1053.005', 'attack.lateral-movement', 'attack.t1021.002'], actorRole: 'compromised_account', match: (e) => pipe(e, ['atsvc']) },
-  { id: 'smb_recon_pipes', title: 'Remote account or share enumeration over SMB (samr/lsarpc/srvsvc)', level: 'low', tags: ['attack.discovery', 'attack.t1087.002', 'attack.t1135'], match: (e) => pipe(e, ['samr', 'lsarpc', 'srvsvc']) },
-  { id: 'smb_admin_share_write', title: 'File written to an administrative share', level: 'medium', tags: ['attack.lateral-movement', 'attack.t1021.002', 'attack.t1570'], actorRole: 'compromised_account',
+  { id: 'smb_svcctl', ids: [5145], title: 'Remote service control over SMB (svcctl named pipe)', level: 'medium', tags: ['attack.lateral-movement', 'attack.t1021.002', 'attack.execution', 'attack.t1569.002'], actorRole: 'compromised_account', match: (e) => pipe(e, ['svcctl']) },
+  { id: 'smb_atsvc', ids: [5145], title: 'Remote scheduled task over SMB (atsvc named pipe)', level: 'medium', tags: ['attack.execution', 'attack.t1053.005', 'attack.lateral-movement', 'attack.t1021.002'], actorRole: 'compromised_account', match: (e) => pipe(e, ['atsvc']) },
+  { id: 'smb_recon_pipes', ids: [5145], title: 'Remote account or share enumeration over SMB (samr/lsarpc/srvsvc)', level: 'low', tags: ['attack.discovery', 'attack.t1087.002', 'attack.t1135'], match: (e) => pipe(e, ['samr', 'lsarpc', 'srvsvc']) },
+  { id: 'smb_admin_share_write', ids: [5145], title: 'File written to an administrative share', level: 'medium', tags: ['attack.lateral-movement', 'attack.t1021.002', 'attack.t1570'], actorRole: 'compromised_account',
     match: (e) => id(e) === 5145 && security(e) && /\\(?:admin|c)\$$/i.test(field(e, 'ShareName')) && /%%4417|writedata/i.test(field(e, 'AccessList', 'Accesses')) && /\.(?:exe|dll|bat|ps1|vbs|sys)$/i.test(field(e, 'RelativeTargetName')) && byPerson(e) },
-  { id: 'lsass_access', title: 'LSASS process memory opened by a non-system process', level: 'high', tags: ['attack.credential-access', 'attack.t1003.001'], actorRole: 'compromised_account',
+  { id: 'lsass_access', ids: [4663, 4656, 10], title: 'LSASS process memory opened by a non-system process', level: 'high', tags: ['attack.credential-access', 'attack.t1003.001'], actorRole: 'compromised_account',
     match: (e) => {
       const target = lower(e, 'ObjectName', 'TargetImage');
       if (!target.endsWith('\\lsass.exe')) return false;
@@ -72,46 +74,46 @@ export const EVENT_SEMANTICS: EventSemantic[] = [
   { id: 'run_key', title: 'Autostart registry key written (Run/RunOnce)', level: 'medium', tags: ['attack.persistence', 'attack.t1547.001'], match: (e) => RUN_KEY.test(e.entities.registryKey ?? field(e, 'TargetObject', 'ObjectName')) && !/delete/i.test(field(e, 'EventType')) },
   { id: 'winlogon_helper', title: 'Winlogon helper value modified', level: 'high', tags: ['attack.persistence', 'attack.t1547.004'], match: (e) => WINLOGON.test(e.entities.registryKey ?? field(e, 'TargetObject', 'ObjectName')) },
   { id: 'ifeo_debugger', title: 'Image File Execution Options debugger set', level: 'high', tags: ['attack.persistence', 'attack.t1546.012'], match: (e) => IFEO.test(e.entities.registryKey ?? field(e, 'TargetObject')) },
-  { id: 'account_renamed', title: 'User account renamed', level: 'medium', tags: ['attack.persistence', 'attack.t1098'], actorRole: 'compromised_account', match: (e) => id(e) === 4781 && security(e) && byPerson(e) },
-  { id: 'account_changed', title: 'User account attributes changed by another account', level: 'low', tags: ['attack.persistence', 'attack.t1098'],
+  { id: 'account_renamed', ids: [4781], title: 'User account renamed', level: 'medium', tags: ['attack.persistence', 'attack.t1098'], actorRole: 'compromised_account', match: (e) => id(e) === 4781 && security(e) && byPerson(e) },
+  { id: 'account_changed', ids: [4738], title: 'User account attributes changed by another account', level: 'low', tags: ['attack.persistence', 'attack.t1098'],
     match: (e) => id(e) === 4738 && security(e) && byPerson(e) && lower(e, 'SubjectUserName') !== lower(e, 'TargetUserName') },
-  { id: 'password_reset', title: "Another account's password reset", level: 'low', tags: ['attack.persistence', 'attack.t1098'], match: (e) => id(e) === 4724 && security(e) && byPerson(e) },
-  { id: 'audit_policy_changed', title: 'System audit policy changed', level: 'medium', tags: ['attack.defense-impairment', 'attack.t1562.002'], actorRole: 'compromised_account', match: (e) => id(e) === 4719 && security(e) && byPerson(e) },
-  { id: 'log_cleared', title: 'Event log cleared', level: 'high', tags: ['attack.stealth', 'attack.t1070.001'], actorRole: 'compromised_account',
+  { id: 'password_reset', ids: [4724], title: "Another account's password reset", level: 'low', tags: ['attack.persistence', 'attack.t1098'], match: (e) => id(e) === 4724 && security(e) && byPerson(e) },
+  { id: 'audit_policy_changed', ids: [4719], title: 'System audit policy changed', level: 'medium', tags: ['attack.defense-impairment', 'attack.t1562.002'], actorRole: 'compromised_account', match: (e) => id(e) === 4719 && security(e) && byPerson(e) },
+  { id: 'log_cleared', ids: [1102, 104], title: 'Event log cleared', level: 'high', tags: ['attack.stealth', 'attack.t1070.001'], actorRole: 'compromised_account',
     match: (e) => (id(e) === 1102 && security(e)) || (id(e) === 104 && system(e)) },
-  { id: 'domain_trust_created', title: 'Domain trust created or modified', level: 'medium', tags: ['attack.privilege-escalation', 'attack.t1484.002'], actorRole: 'compromised_account', match: (e) => [4706, 4716, 4865, 4867].includes(id(e)) && security(e) },
-  { id: 'ds_permissions_changed', title: 'Directory object permissions changed (nTSecurityDescriptor)', level: 'medium', tags: ['attack.defense-impairment', 'attack.t1222.001'], actorRole: 'compromised_account',
+  { id: 'domain_trust_created', ids: [4706, 4716, 4865, 4867], title: 'Domain trust created or modified', level: 'medium', tags: ['attack.privilege-escalation', 'attack.t1484.002'], actorRole: 'compromised_account', match: (e) => [4706, 4716, 4865, 4867].includes(id(e)) && security(e) },
+  { id: 'ds_permissions_changed', ids: [5136], title: 'Directory object permissions changed (nTSecurityDescriptor)', level: 'medium', tags: ['attack.defense-impairment', 'attack.t1222.001'], actorRole: 'compromised_account',
     match: (e) => id(e) === 5136 && security(e) && lower(e, 'AttributeLDAPDisplayName') === 'ntsecuritydescriptor' },
-  { id: 'gpo_modified', title: 'Group Policy object modified', level: 'medium', tags: ['attack.privilege-escalation', 'attack.t1484.001'], actorRole: 'compromised_account',
+  { id: 'gpo_modified', ids: [5136], title: 'Group Policy object modified', level: 'medium', tags: ['attack.privilege-escalation', 'attack.t1484.001'], actorRole: 'compromised_account',
     match: (e) => id(e) === 5136 && security(e) && (/grouppolicycontainer/i.test(field(e, 'ObjectClass')) || /^gpc/i.test(field(e, 'AttributeLDAPDisplayName'))) },
-  { id: 'spn_set', title: 'Service principal name added to an account', level: 'medium', tags: ['attack.persistence', 'attack.t1098'], actorRole: 'compromised_account',
+  { id: 'spn_set', ids: [5136], title: 'Service principal name added to an account', level: 'medium', tags: ['attack.persistence', 'attack.t1098'], actorRole: 'compromised_account',
     match: (e) => id(e) === 5136 && security(e) && lower(e, 'AttributeLDAPDisplayName') === 'serviceprincipalname' && lower(e, 'OperationType') !== '%%14675' },
-  { id: 'asrep_roast', title: 'Kerberos TGT issued without pre-authentication using RC4 (AS-REP roasting)', level: 'medium', tags: ['attack.credential-access', 'attack.t1558.004'],
+  { id: 'asrep_roast', ids: [4768], title: 'Kerberos TGT issued without pre-authentication using RC4 (AS-REP roasting)', level: 'medium', tags: ['attack.credential-access', 'attack.t1558.004'],
     match: (e) => id(e) === 4768 && security(e) && field(e, 'PreAuthType').trim() === '0' && [0x17, 0x18].includes(hexValue(field(e, 'TicketEncryptionType')) ?? 0) },
-  { id: 'remote_thread', title: 'Thread created in another process', level: 'medium', tags: ['attack.privilege-escalation', 'attack.t1055'],
+  { id: 'remote_thread', ids: [8], title: 'Thread created in another process', level: 'medium', tags: ['attack.privilege-escalation', 'attack.t1055'],
     match: (e) => sysmon(e) && id(e) === 8 && !/\\(?:system32|syswow64)\\(?:csrss|wininit|services|svchost|lsass|dwm)\.exe$/i.test(field(e, 'SourceImage')) },
-  { id: 'rc4_service_ticket', title: 'RC4-encrypted Kerberos service ticket for a user service account', level: 'low', tags: ['attack.credential-access', 'attack.t1558.003'], actorRole: 'compromised_account',
+  { id: 'rc4_service_ticket', ids: [4769], title: 'RC4-encrypted Kerberos service ticket for a user service account', level: 'low', tags: ['attack.credential-access', 'attack.t1558.003'], actorRole: 'compromised_account',
     match: (e) => id(e) === 4769 && security(e) && [0x17, 0x18].includes(hexValue(field(e, 'TicketEncryptionType')) ?? 0) && (hexValue(field(e, 'Status')) ?? 0) === 0
       && field(e, 'ServiceName') !== '' && !/\$$|^krbtgt/i.test(field(e, 'ServiceName')) },
-  { id: 'share_permissions_changed', title: 'Network share permissions changed', level: 'medium', tags: ['attack.defense-impairment', 'attack.t1222.001'], actorRole: 'compromised_account', match: (e) => id(e) === 5143 && security(e) && field(e, 'OldSD') !== field(e, 'NewSD') },
-  { id: 'filter_driver_unloaded', title: 'File-system filter driver unloaded (security sensor tampering)', level: 'medium', tags: ['attack.defense-impairment', 'attack.t1562.001'],
+  { id: 'share_permissions_changed', ids: [5143], title: 'Network share permissions changed', level: 'medium', tags: ['attack.defense-impairment', 'attack.t1222.001'], actorRole: 'compromised_account', match: (e) => id(e) === 5143 && security(e) && field(e, 'OldSD') !== field(e, 'NewSD') },
+  { id: 'filter_driver_unloaded', ids: [1], title: 'File-system filter driver unloaded (security sensor tampering)', level: 'medium', tags: ['attack.defense-impairment', 'attack.t1562.001'],
     match: (e) => id(e) === 1 && system(e) && /filtermanager/i.test(field(e, 'Provider')) && field(e, 'DeviceName') !== '' },
-  { id: 'sql_failed_logins', title: 'Repeated failed SQL Server logins', level: 'medium', minCount: 5, tags: ['attack.credential-access', 'attack.t1110'], match: (e) => sqlAudit(e)?.action === 'LGIF' },
-  { id: 'sql_role_member_added', title: 'Member added to a SQL Server role', level: 'medium', tags: ['attack.persistence', 'attack.t1098'], match: (e) => sqlAudit(e)?.action === 'APRL' },
-  { id: 'sql_principal_changed', title: 'SQL Server login or user created or changed', level: 'low', tags: ['attack.persistence', 'attack.t1098'], match: (e) => { const a = sqlAudit(e); return !!a && ['CR', 'AL'].includes(a.action) && ['SL', 'SU', 'US', 'WU', 'DU'].includes(a.classType); } },
-  { id: 'sql_audit_changed', title: 'SQL Server audit specification altered or dropped', level: 'high', tags: ['attack.defense-impairment', 'attack.t1562.002'], match: (e) => { const a = sqlAudit(e); return !!a && ['AL', 'DR'].includes(a.action) && ['SA', 'DA', 'A'].includes(a.classType); } },
-  { id: 'sql_xp_cmdshell', title: 'SQL Server xp_cmdshell used or enabled', level: 'high', tags: ['attack.persistence', 'attack.t1505.001', 'attack.execution'], match: (e) => /xp_cmdshell/i.test(sqlAudit(e)?.statement ?? '') },
-  { id: 'defender_tampering', title: 'Microsoft Defender protection disabled or exclusion added', level: 'high', tags: ['attack.defense-impairment', 'attack.t1562.001'],
+  { id: 'sql_failed_logins', ids: [33205], title: 'Repeated failed SQL Server logins', level: 'medium', minCount: 5, tags: ['attack.credential-access', 'attack.t1110'], match: (e) => sqlAudit(e)?.action === 'LGIF' },
+  { id: 'sql_role_member_added', ids: [33205], title: 'Member added to a SQL Server role', level: 'medium', tags: ['attack.persistence', 'attack.t1098'], match: (e) => sqlAudit(e)?.action === 'APRL' },
+  { id: 'sql_principal_changed', ids: [33205], title: 'SQL Server login or user created or changed', level: 'low', tags: ['attack.persistence', 'attack.t1098'], match: (e) => { const a = sqlAudit(e); return !!a && ['CR', 'AL'].includes(a.action) && ['SL', 'SU', 'US', 'WU', 'DU'].includes(a.classType); } },
+  { id: 'sql_audit_changed', ids: [33205], title: 'SQL Server audit specification altered or dropped', level: 'high', tags: ['attack.defense-impairment', 'attack.t1562.002'], match: (e) => { const a = sqlAudit(e); return !!a && ['AL', 'DR'].includes(a.action) && ['SA', 'DA', 'A'].includes(a.classType); } },
+  { id: 'sql_xp_cmdshell', ids: [33205], title: 'SQL Server xp_cmdshell used or enabled', level: 'high', tags: ['attack.persistence', 'attack.t1505.001', 'attack.execution'], match: (e) => /xp_cmdshell/i.test(sqlAudit(e)?.statement ?? '') },
+  { id: 'defender_tampering', ids: [5001, 5007, 5010, 5012], title: 'Microsoft Defender protection disabled or exclusion added', level: 'high', tags: ['attack.defense-impairment', 'attack.t1562.001'],
     match: (e) => /windows defender/i.test(field(e, 'Channel')) && ([5001, 5010, 5012].includes(id(e)) || (id(e) === 5007 && /\\exclusions\\|disableantispyware|disablerealtimemonitoring|disablebehaviormonitoring/i.test(`${field(e, 'New Value', 'NewValue')} ${field(e, 'Old Value', 'OldValue')}`))) },
   { id: 'accessibility_binary_replaced', title: 'Accessibility binary replaced (sticky-keys backdoor)', level: 'high', tags: ['attack.persistence', 'attack.t1546.008'],
     match: (e) => /\\system32\\(?:sethc|utilman|osk|magnify|narrator|displayswitch|atbroker)\.exe$/i.test(e.entities.file ?? field(e, 'TargetFilename')) && !/trustedinstaller|tiworker|msiexec/i.test(e.entities.process ?? field(e, 'Image')) },
-  { id: 'browser_credentials_accessed', title: 'Browser credential store read by another process or over the network', level: 'medium', tags: ['attack.credential-access', 'attack.t1555.003'], actorRole: 'compromised_account',
+  { id: 'browser_credentials_accessed', ids: [5145, 4663], title: 'Browser credential store read by another process or over the network', level: 'medium', tags: ['attack.credential-access', 'attack.t1555.003'], actorRole: 'compromised_account',
     match: (e) => [5145, 4663].includes(id(e)) && BROWSER_STORE.test(field(e, 'RelativeTargetName', 'ObjectName')) && byPerson(e) },
-  { id: 'windows_credentials_accessed', title: 'Windows Credential Manager or DPAPI store read over the network', level: 'medium', tags: ['attack.credential-access', 'attack.t1555.004'], actorRole: 'compromised_account',
+  { id: 'windows_credentials_accessed', ids: [5145], title: 'Windows Credential Manager or DPAPI store read over the network', level: 'medium', tags: ['attack.credential-access', 'attack.t1555.004'], actorRole: 'compromised_account',
     match: (e) => id(e) === 5145 && /\\microsoft\\(?:credentials|protect|vault)\\/i.test(field(e, 'RelativeTargetName')) && byPerson(e) },
   { id: 'wdigest_enabled', title: 'WDigest cleartext credential caching enabled', level: 'high', tags: ['attack.credential-access', 'attack.t1003', 'attack.t1112'],
     match: (e) => /\\control\\securityproviders\\wdigest\\uselogoncredential$/i.test(e.entities.registryKey ?? field(e, 'TargetObject')) && !/0x0*0\b|^0$/i.test(field(e, 'Details')) },
-  { id: 'wmi_subscription', title: 'WMI event subscription created', level: 'medium', tags: ['attack.persistence', 'attack.t1546.003'], match: (e) => sysmon(e) && [19, 20, 21].includes(id(e)) },
+  { id: 'wmi_subscription', ids: [19, 20, 21], title: 'WMI event subscription created', level: 'medium', tags: ['attack.persistence', 'attack.t1546.003'], match: (e) => sysmon(e) && [19, 20, 21].includes(id(e)) },
 ];
 
 interface SqlAudit {
