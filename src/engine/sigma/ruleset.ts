@@ -36,6 +36,8 @@ export class RuleSet {
   readonly files: string[];
   readonly prefilterEnabled: boolean;
   private readonly routes = new Map<string, Route>();
+  /** Routes by their rule list: logsources meeting the same rules share one prefilter. */
+  private readonly routesByRules = new Map<string, Route>();
   private allRoute: Route | undefined;
   private readonly ctx = new EventContext();
 
@@ -102,7 +104,14 @@ export class RuleSet {
     const key = logsourceKey(ls);
     let route = this.routes.get(key);
     if (!route) {
-      route = this.buildRoute(this.detectionRules.filter((r) => logsourceCompatible(r.route, ls)));
+      const positions: number[] = [];
+      this.detectionRules.forEach((r, i) => logsourceCompatible(r.route, ls) && positions.push(i));
+      const rulesKey = positions.join(',');
+      route = this.routesByRules.get(rulesKey);
+      if (!route) {
+        route = this.buildRoute(positions.map((i) => this.detectionRules[i]));
+        this.routesByRules.set(rulesKey, route);
+      }
       this.routes.set(key, route);
     }
     return route;
