@@ -534,10 +534,13 @@ export function evaluateCorrelations(
   options: EvaluateCorrelationOptions = {},
 ): CorrelationHit[] {
   const detections = detectionOccurrences(hits, new Set(rules.flatMap((rule) => rule.rules)));
-  const events = new Map<number, SigmaEvent>();
-  for (const { event } of hits) events.set(event.index, event);
   const correlationOutput = new Map<string, Occurrence[]>();
   const correlationKeysSet = new Set(rules.flatMap(correlationKeys));
+  // Events by index, for chained correlations that group on a field of the inner hit's events.
+  const events = new Map<number, SigmaEvent>();
+  if (rules.some((rule) => rule.rules.some((ref) => correlationKeysSet.has(ref)))) {
+    for (const { event } of hits) events.set(event.index, event);
+  }
   const hidden = hiddenRuleKeys(rules);
   const results: InternalHit[] = [];
   let seq = 0;
