@@ -510,6 +510,25 @@ describe('chained correlations and generate', () => {
     expect(isReported({ id: 'id-other', name: 'other' }, hidden)).toBe(true);
   });
 
+  it('groups an inner hit by a field all its events share when the inner rule did not group on it', () => {
+    const inner = correlation(
+      { type: 'event_count', rules: ['failed_login'], 'group-by': ['User'], timespan: '10m', condition: { gte: 2 } },
+      { id: 'inner', name: 'inner' },
+    );
+    const outer = correlation({ type: 'temporal', rules: ['inner', 'successful_login'], 'group-by': ['Computer'], timespan: '10m' }, { id: 'outer' });
+    const shared = new Batch();
+    shared.add('failed_login', { User: 'admin', Computer: 'dc1' }, T0);
+    shared.add('failed_login', { User: 'admin', Computer: 'dc1' }, T0 + SEC);
+    shared.add('successful_login', { User: 'other', Computer: 'dc1' }, T0 + 2 * SEC);
+    expect(evaluateCorrelations([outer, inner], shared.inputs).map((h) => [h.rule.id, h.group])).toEqual([['outer', { Computer: 'dc1' }]]);
+
+    const mixed = new Batch();
+    mixed.add('failed_login', { User: 'admin', Computer: 'dc1' }, T0);
+    mixed.add('failed_login', { User: 'admin', Computer: 'dc2' }, T0 + SEC);
+    mixed.add('successful_login', { User: 'other', Computer: 'dc1' }, T0 + 2 * SEC);
+    expect(evaluateCorrelations([outer, inner], mixed.inputs)).toEqual([]);
+  });
+
   it('survives a reference cycle without hits or hanging', () => {
     const a = correlation({ type: 'event_count', rules: ['loop_b'], timespan: '1m', condition: { gte: 1 } }, { id: 'loop_a' });
     const b = correlation({ type: 'event_count', rules: ['loop_a'], timespan: '1m', condition: { gte: 1 } }, { id: 'loop_b' });
