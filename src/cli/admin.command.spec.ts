@@ -54,6 +54,12 @@ describe('admin CLI', () => {
     }
   });
 
+  it('changes an account\'s plan', async () => {
+    await run('accounts', 'create', '--name', 'acme', '--plan', 'free');
+    expect(await run('accounts', 'set-plan', '--account', 'acme', '--plan', 'professional')).toBe('Account acme is now on the professional plan.');
+    expect(JSON.parse(await run('accounts', 'list', '--json'))[0].plan).toBe('professional');
+  });
+
   it('grants credits and reports the new balance', async () => {
     await run('accounts', 'create', '--name', 'acme', '--credits', '10');
     expect(await run('credits', 'grant', '--account', 'acme', '--amount', '90')).toBe('Granted 90 credits to acme; balance is now 100.');

@@ -77,6 +77,16 @@ export function registerAdminCommands(
       out(`Created account ${account.name} (${account.id}), plan ${account.plan}, ${account.balance} credits.`);
     });
   accounts
+    .command('set-plan')
+    .description('change an account\'s plan (takes effect on its next request)')
+    .requiredOption('--account <idOrName>', 'account id or name')
+    .requiredOption('--plan <plan>', 'free | starter | professional | enterprise')
+    .action(async (opts: { account: string; plan: string }) => {
+      const plan = parsePlan(opts.plan);
+      const account = await withServices((s) => s.accounts.setPlan(opts.account, plan));
+      out(`Account ${account.name} is now on the ${account.plan} plan.`);
+    });
+  accounts
     .command('list')
     .description('list accounts with plan and balance')
     .option('--json', 'print JSON')

@@ -44,6 +44,12 @@ export class AccountsService {
     });
   }
 
+  async setPlan(idOrName: string, plan: Plan): Promise<AccountEntity> {
+    const account = await this.resolve(idOrName);
+    await this.transactions.run((manager) => manager.update(AccountEntity, { id: account.id }, { plan }));
+    return { ...account, plan };
+  }
+
   findByName(name: string): Promise<AccountEntity | null> {
     return this.dataSource.getRepository(AccountEntity).findOneBy({ name });
   }
