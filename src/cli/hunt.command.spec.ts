@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { runHunt } from './hunt.command';
 import type { CommandIO } from './hunt.io';
 
@@ -340,6 +341,19 @@ detection:
     const rejected = capture();
     expect(await runHunt([input], { rules: [rules], placeholders: broken }, rejected.io)).toBe(2);
     expect(rejected.err()).toMatch(/placeholder Admins in .* must be a string or a list of strings/);
+  });
+
+  it('reads gzip-compressed input (.gz), and rejects a .gz that is not gzip', async () => {
+    const input = join(dir, 'events.jsonl.gz');
+    writeFileSync(input, gzipSync(jsonl()));
+    const { io, out } = capture();
+    expect(await runHunt([input], { rules: [rules] }, io)).toBe(0);
+    expect(lines(out()).map((hit) => (hit as { event_index?: number }).event_index)).toEqual([0, 2, 3, undefined]);
+
+    const fake = file('fake.jsonl.gz', jsonl());
+    const broken = capture();
+    expect(await runHunt([fake], { rules: [rules] }, broken.io)).toBe(1);
+    expect(broken.err()).toMatch(/fake\.jsonl\.gz: not a valid gzip file/);
   });
 
   it('accepts plain log lines as events', async () => {

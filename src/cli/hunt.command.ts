@@ -4,6 +4,8 @@
  * the same file (concatenate inputs, or pipe them to `-`, to correlate across files).
  */
 import { createReadStream, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 import type { Command } from 'commander';
 import type { RuleRef } from '../engine/model';
 import { type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
@@ -28,8 +30,15 @@ interface Counters {
   correlations: number;
 }
 
+/** Errors from Node internals may come from another realm (Jest, vm): read them by shape. */
+function errorField(error: unknown, field: 'message' | 'code'): string | undefined {
+  if (typeof error !== 'object' || error === null || !(field in error)) return undefined;
+  const value = (error as Record<string, unknown>)[field];
+  return value === undefined ? undefined : String(value);
+}
+
 function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return errorField(error, 'message') ?? String(error);
 }
 
 /** Checks paths before any work starts, so a typo is a usage error and not a half-written output. */
@@ -95,9 +104,25 @@ interface HuntContext {
   progress: Progress;
 }
 
+/** The input's bytes (gunzipped for `.gz`), and the progress counter that tracks the file's own bytes. */
+function openInput(file: string, io: CommandIO): { source: Readable; input: InputProgress; counted: InputProgress; close: () => void } {
+  if (file === '-') {
+    const input: InputProgress = { bytesRead: 0 };
+    return { source: io.stdin, input, counted: input, close: () => undefined };
+  }
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  const input: InputProgress = { bytesRead: 0, totalBytes: statSync(file).size };
+  if (!/\.gz$/i.test(file)) return { source: raw, input, counted: input, close: () => raw.destroy() };
+  const gunzip = createGunzip({ chunkSize: 1 << 20 });
+  raw.on('data', (chunk: string | Buffer) => {
+    input.bytesRead += chunk.length;
+  });
+  raw.on('error', (error) => gunzip.destroy(error));
+  return { source: raw.pipe(gunzip), input, counted: { bytesRead: 0 }, close: () => raw.destroy() };
+}
+
 async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<void> {
-  const source = file === '-' ? io.stdin : createReadStream(file, { highWaterMark: 1 << 20 });
-  const input: InputProgress = { bytesRead: 0, totalBytes: file === '-' ? undefined : statSync(file).size };
+  const { source, input, counted, close } = openInput(file, io);
   const { ruleSet, writer, minRank, counters } = ctx;
   const keys = correlationKeys(ruleSet);
   const hidden = hiddenRuleKeys(ruleSet.correlationRules);
@@ -105,7 +130,7 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
   const shown = (rule: RuleRef): boolean => levelRank(rule.level) >= minRank;
   const matchOptions = { ignoreLogsource: ctx.ignoreLogsource };
   try {
-    for await (const batch of readInputEvents(source, file, input)) {
+    for await (const batch of readInputEvents(source, file, counted)) {
       for (const event of batch) {
         counters.events++;
         for (const rule of ruleSet.matchEvent(event, matchOptions)) {
@@ -119,8 +144,11 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
       }
       ctx.progress.update(file, counters.events, input);
     }
+  } catch (error) {
+    if (errorField(error, 'code')?.startsWith('Z_')) throw new InputError(`${file}: not a valid gzip file (${describeError(error)})`);
+    throw error;
   } finally {
-    if (source !== io.stdin) source.destroy();
+    close();
   }
   if (ruleSet.correlationRules.length === 0) return;
   for (const hit of evaluateCorrelations(ruleSet.correlationRules, correlationInputs)) {
@@ -223,7 +251,7 @@ export function registerDetectionCommands(program: Command): void {
   program
     .command('hunt')
     .description('run Sigma rules (and correlation rules) over event files; hits on stdout, summary on stderr')
-    .argument('<file...>', 'events: JSON array, JSON Lines, an analysis request body, or log lines; - for stdin (correlations join events of the same file)')
+    .argument('<file...>', 'events: JSON array, JSON Lines, an analysis request body, or log lines (.gz read as gzip); - for stdin (correlations join events of the same file)')
     .option('--rules <dir>', 'rule folder or file (repeatable)', collect)
     .option('--placeholders <file>', 'YAML or JSON map of %placeholder% values for |expand rules')
     .option('--ignore-logsource', 'run every rule on every event, whatever its logsource')
