@@ -49,9 +49,13 @@ function setupOpenApi(app: NestExpressApplication): void {
     new DocumentBuilder()
       .setTitle('Lantern incident analysis API')
       .setDescription(
-        'Sigma detection, attack-chain correlation, MITRE ATT&CK mapping and a narrative for batches of security events. ' +
-          'Authenticate with "Authorization: Bearer lnt_live_...". Errors use one envelope: ' +
-          '{ "error": { "code", "message", "details": [...] }, "meta": { "request_id" } }.',
+        'Sigma detection, attack-chain correlation, MITRE ATT&CK mapping and a narrative for batches of security events.\n\n' +
+          'Authenticate with `Authorization: Bearer lnt_live_...`. Every response carries `X-Request-Id`.\n\n' +
+          'Errors use one envelope: `{ "error": { "code", "message", "details": [ { "field", "message", ... } ] }, "meta": { "request_id" } }`. Codes: ' +
+          '400 `invalid_request` (details name the field), 401 `unauthenticated` (details[0].reason: missing, malformed, unknown, revoked), ' +
+          '402 `insufficient_credits`, 403 `insufficient_scope` / `plan_not_allowed`, 404 `not_found`, 413 `payload_too_large`, ' +
+          '415 `unsupported_media_type`, 429 `rate_limited` (with `Retry-After`), 500 `internal_error`, 503 `service_unavailable` (with `Retry-After`), ' +
+          '504 `analysis_timeout` (credits refunded).',
       )
       .setVersion('1.0')
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'lnt_live_ API key' }, 'api-key')
