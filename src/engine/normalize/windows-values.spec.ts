@@ -60,6 +60,14 @@ describe('Windows values as Windows renders them', () => {
     expect(e.fields.CommandLine).toBe('"msedge.exe"  https://h.example/a.zip');
   });
 
+  it("gives Defender's spaced field names the names SigmaHQ windefend rules use", () => {
+    const e = normalizeEvent({ EventID: 5007, Channel: 'Microsoft-Windows-Windows Defender/Operational', Provider: 'Microsoft-Windows-Windows Defender', 'Old Value': '', 'New Value': 'HKLM\\SOFTWARE\\Microsoft\\Windows Defender\\Exclusions\\Paths\\C:\\Temp = 0x0', 'Feature Name': 'Tamper Protection' }, 0, 'logs[0]');
+    expect(e.fields.NewValue).toContain('\\Exclusions\\Paths\\');
+    expect(e.fields.Feature_Name).toBe('Tamper Protection');
+    const sec = normalizeEvent({ EventID: 4688, Channel: 'Security', 'Odd Name': 'x' }, 0, 'logs[0]');
+    expect(sec.fields.OddName).toBeUndefined();
+  });
+
   it('never rewrites the raw event it renders', () => {
     const raw = { EventID: 5145, Channel: 'Security', SubjectLogonId: '0x00000000000003e7', AccessList: '%%4417', CommandLine: 'a.exe ' };
     const sys = { EventID: 7045, Channel: 'System', Provider: 'Service Control Manager', ServiceName: 'x' };

@@ -8,6 +8,8 @@
  *   appended and the codes kept.
  * - Command lines keep the trailing blank cmd.exe leaves when it starts a program (`x.exe url.zip `), which
  *   defeats every `CommandLine|endswith` rule; the blank carries no argument, so it is dropped.
+ * - Microsoft Defender names its EventData with spaces (`New Value`, `Process Name`, `Threat Name`); SigmaHQ's
+ *   windefend rules use them without (`NewValue`, `ProcessName`) or with an underscore (`Feature_Name`).
  * - Classic providers write unnamed EventData (`param1..N`); Sigma's `Data` is that container as a whole
  *   (MSSQL audit 33205, Windows PowerShell 400/600/800, MsiInstaller rules).
  */
@@ -93,6 +95,7 @@ export function providerNamed(service: string | undefined, eventId: number | und
  */
 export function windowsRenderingNeeded(fields: Record<string, unknown>, service: string | undefined, eventId: number | undefined): boolean {
   if (providerNamed(service, eventId) && fields.Provider_Name === undefined) return true;
+  if (service === 'windefend' && hasSpacedName(fields)) return true;
   let params = false;
   for (const k in fields) {
     const v = fields[k];
@@ -105,8 +108,22 @@ export function windowsRenderingNeeded(fields: Record<string, unknown>, service:
   return params && (fields.Data === undefined || fields.Data === null || fields.Data === '');
 }
 
+/** Defender's spaced EventData names, also under the joined and underscored names Sigma rules use. */
+function defenderNames(fields: Record<string, unknown>): void {
+  for (const k of Object.keys(fields)) {
+    if (!k.includes(' ')) continue;
+    for (const alias of [k.replace(/ /g, ''), k.replace(/ /g, '_')]) if (fields[alias] === undefined) fields[alias] = fields[k];
+  }
+}
+
+function hasSpacedName(fields: Record<string, unknown>): boolean {
+  for (const k in fields) if (k.includes(' ')) return true;
+  return false;
+}
+
 /** Applies the renderings above to a flattened Windows record, in place. */
-export function renderWindowsValues(fields: Record<string, unknown>): void {
+export function renderWindowsValues(fields: Record<string, unknown>, service?: string): void {
+  if (service === 'windefend') defenderNames(fields);
   for (const k in fields) {
     const v = fields[k];
     if (typeof v === 'string' && v.length >= 10 && v.charCodeAt(0) === 48) {

@@ -212,7 +212,7 @@ export function normalizeWindowsFields(fields: Record<string, unknown>, raw: Raw
   const eventId = int(fields.EventID ?? fields.EventId);
   const { service, linux } = windowsService(fields);
   const logsource = windowsLogsource(service, eventId, fields, linux);
-  if (render) renderWindowsValues(fields);
+  if (render) renderWindowsValues(fields, service);
   if (providerNamed(service, eventId)) applyAliases(fields, 'windows');
   if (service && eventId !== undefined) applyAliases(fields, `windows:${service}:${eventId}`);
   const meaning = service && eventId !== undefined ? WINDOWS_EVENT_MEANINGS[service]?.[eventId] : undefined;
