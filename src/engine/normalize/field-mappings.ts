@@ -112,6 +112,33 @@ export const FIELD_ALIASES: Readonly<Record<string, AliasTable>> = {
     IPAddress: ['initiatedBy.user.ipAddress', 'properties.initiatedBy.user.ipAddress', 'InitiatedBy.user.ipAddress', 'callerIpAddress'],
   },
 
+  /** Azure activity logs: SigmaHQ `azure/activitylogs` rules use `operationName` and the Log Analytics `*Value` names. */
+  'entra_id:activitylogs': {
+    operationName: ['OperationNameValue', 'OperationName', 'operationName.value', 'properties.operationName'],
+    OperationNameValue: ['operationName', 'OperationName', 'operationName.value'],
+    CategoryValue: ['category', 'Category', 'category.value'],
+    ResourceProviderValue: ['resourceProviderName.value', 'ResourceProvider', 'resourceProviderName'],
+    ResourceId: ['resourceId', '_ResourceId'],
+    ActivityStatusValue: ['resultType', 'status.value', 'ResultType'],
+    Caller: ['caller', 'identity.claims.name'],
+    IPAddress: ['CallerIpAddress', 'callerIpAddress', 'httpRequest.clientIpAddress'],
+  },
+
+  /** Defender advanced hunting: network, registry, logon and host columns -> Sysmon / Security names. */
+  m365_defender: {
+    Computer: ['DeviceName'],
+    SourceIp: ['LocalIP'],
+    SourcePort: ['LocalPort'],
+    DestinationIp: ['RemoteIP'],
+    DestinationPort: ['RemotePort'],
+    DestinationHostname: ['RemoteUrl'],
+    Protocol: ['Protocol'],
+    TargetObject: [{ join: ['RegistryKey', 'RegistryValueName'], sep: '\\' }, 'RegistryKey'],
+    Details: ['RegistryValueData'],
+    LogonType: ['LogonType'],
+    IpAddress: ['RemoteIP'],
+  },
+
   /** Zeek logs keep their names (`id.orig_h`, `query`, ...); these add the SigmaHQ network and web names. */
   zeek: {
     src_ip: ['id.orig_h'],

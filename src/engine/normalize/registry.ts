@@ -1,5 +1,6 @@
 import { asaLineFormat } from './formats/cisco-asa';
 import { cloudtrailFormat } from './formats/cloudtrail';
+import { defenderFormat } from './formats/defender';
 import { ecsFormat } from './formats/ecs';
 import { cefLineFormat, kvLineFormat, setKvObjectPipeline } from './formats/kv';
 import { entraFormat } from './formats/entra';
@@ -31,6 +32,7 @@ export const OBJECT_FORMATS: readonly ObjectFormat[] = [
   oktaFormat,
   entraFormat,
   m365Format,
+  defenderFormat,
   gcpFormat,
   kubernetesFormat,
   zeekFormat,

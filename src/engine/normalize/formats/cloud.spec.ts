@@ -189,3 +189,22 @@ describe('Kubernetes audit events', () => {
     expect(ev.time).toBe(Date.UTC(2026, 2, 3, 10, 0, 1));
   });
 });
+
+describe('Azure activity logs', () => {
+  it('reads the diagnostic export with SigmaHQ activitylogs names', () => {
+    const ev = normalizeEvent({ time: '2026-02-02T10:00:00Z', resourceId: '/SUBSCRIPTIONS/X/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.NETWORK/AZUREFIREWALLS/FW1', operationName: 'MICROSOFT.NETWORK/AZUREFIREWALLS/DELETE', category: 'Administrative', resultType: 'Success', callerIpAddress: '203.0.113.4', caller: 'eve@contoso.com' }, 0, 'x');
+    expect(ev.format).toBe('entra_id');
+    expect(ev.logsource).toEqual({ product: 'azure', service: 'activitylogs' });
+    expect(ev.fields).toMatchObject({ operationName: 'MICROSOFT.NETWORK/AZUREFIREWALLS/DELETE', OperationNameValue: 'MICROSOFT.NETWORK/AZUREFIREWALLS/DELETE', CategoryValue: 'Administrative' });
+    expect(ev.action).toBe('resource_deleted');
+    expect(ev.outcome).toBe('success');
+    expect(ev.entities).toMatchObject({ user: 'eve@contoso.com', srcIp: '203.0.113.4' });
+  });
+
+  it('reads the Log Analytics AzureActivity table', () => {
+    const ev = normalizeEvent({ TimeGenerated: '2026-02-02T10:00:00Z', Type: 'AzureActivity', OperationNameValue: 'Microsoft.Authorization/roleAssignments/write', CategoryValue: 'Administrative', ActivityStatusValue: 'Success', Caller: 'eve@contoso.com', CallerIpAddress: '203.0.113.4' }, 0, 'x');
+    expect(ev.logsource.service).toBe('activitylogs');
+    expect(ev.fields.operationName).toBe('Microsoft.Authorization/roleAssignments/write');
+    expect(ev.action).toBe('permission_granted');
+  });
+});

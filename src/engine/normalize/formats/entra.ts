@@ -10,10 +10,20 @@ import type { NormalizedParts, ObjectFormat, RawObject } from '../types';
  * export (`category: SignInLogs|AuditLogs`, `properties: {...}`) and the Log Analytics tables (`UserPrincipalName`,
  * `ResultType`, `OperationName`). The SigmaHQ field names are filled from whichever shape arrived.
  */
-type Kind = 'signinlogs' | 'auditlogs';
+type Kind = 'signinlogs' | 'auditlogs' | 'activitylogs';
+
+const ACTIVITY_CATEGORIES = new Set(['administrative', 'security', 'servicehealth', 'alert', 'recommendation', 'policy', 'autoscale', 'resourcehealth']);
 
 function kindOf(raw: RawObject): Kind | undefined {
+  const provider = str(raw.Provider)?.toLowerCase();
+  if (provider && /azure|aad|entra/.test(provider)) {
+    if (provider.includes('signin')) return 'signinlogs';
+    if (provider.includes('activity')) return 'activitylogs';
+    if (provider.includes('audit')) return 'auditlogs';
+  }
   const category = str(raw.category ?? raw.Category)?.toLowerCase();
+  if (str(raw.Type) === 'AzureActivity' || raw.CategoryValue !== undefined || raw.OperationNameValue !== undefined) return 'activitylogs';
+  if (category && ACTIVITY_CATEGORIES.has(category) && (raw.resourceId ?? raw.ResourceId) !== undefined && (raw.operationName ?? raw.OperationName) !== undefined) return 'activitylogs';
   if (category === 'signinlogs' || category?.endsWith('signinlogs')) return 'signinlogs';
   if (category === 'auditlogs') return 'auditlogs';
   const type = str(raw.Type)?.toLowerCase();
@@ -43,7 +53,16 @@ function normalizeEntra(raw: RawObject, kind: Kind): NormalizedParts {
   const e: EventEntities = {};
   let action: string;
   let outcome: Outcome;
-  if (kind === 'signinlogs') {
+  if (kind === 'activitylogs') {
+    const status = str(fields.ActivityStatusValue ?? fields.resultType ?? fields.ResultType)?.toLowerCase();
+    outcome = status === undefined ? 'unknown' : /^(succeeded|success|accepted|started|active|resolved)$/.test(status) ? 'success' : /fail/.test(status) ? 'failure' : 'unknown';
+    action = activityAction(str(fields.OperationNameValue) ?? '');
+    const caller = str(fields.Caller);
+    if (caller) {
+      e.user = caller;
+      e.cloudIdentity = caller;
+    }
+  } else if (kind === 'signinlogs') {
     outcome = resultOutcome(fields.ResultType);
     action = outcome === 'failure' ? 'logon_failed' : 'logon';
     const upn = str(fields.Username) ?? str(fields.UserPrincipalName);
@@ -70,12 +89,21 @@ function normalizeEntra(raw: RawObject, kind: Kind): NormalizedParts {
     format: 'entra_id',
     fields,
     logsource: { product: 'azure', service: kind },
-    time: timeFrom(raw, ['createdDateTime', 'activityDateTime', 'TimeGenerated', 'time', 'CreatedDateTime', 'ActivityDateTime']),
+    time: timeFrom(raw, ['createdDateTime', 'activityDateTime', 'TimeGenerated', 'time', 'eventTimestamp', 'CreatedDateTime', 'ActivityDateTime']),
     action,
     outcome,
     entities: e,
-    message: str(fields.OperationName) ?? str(fields.ActivityDisplayName) ?? str(fields.ResultDescription),
+    message: str(fields.OperationName) ?? str(fields.ActivityDisplayName) ?? str(fields.OperationNameValue) ?? str(fields.ResultDescription),
   };
+}
+
+/** `Microsoft.Compute/virtualMachines/delete` -> the verb at the end. */
+function activityAction(operation: string): string {
+  const verb = operation.slice(operation.lastIndexOf('/') + 1).toLowerCase();
+  if (verb === 'delete') return 'resource_deleted';
+  if (verb === 'write') return /roleassignments/i.test(operation) ? 'permission_granted' : 'resource_changed';
+  if (verb === 'action') return 'resource_action';
+  return verb || 'api_call';
 }
 
 const AUDIT_ACTIONS: ReadonlyArray<readonly [RegExp, string]> = [

@@ -252,3 +252,32 @@ describe('Windows Defender detections', () => {
     expect(ev.entities.user).toBe('CORP\\tlee');
   });
 });
+
+describe('Microsoft 365 Defender advanced hunting rows', () => {
+  it('reads DeviceProcessEvents with Sysmon names and process_creation', () => {
+    const ev = normalizeEvent(
+      {
+        Timestamp: '2026-04-22T16:45:20.1234567Z', DeviceId: 'd1', DeviceName: 'ws-117.corp.example', ActionType: 'ProcessCreated', FileName: 'schtasks.exe', FolderPath: 'C:\\Windows\\System32\\schtasks.exe',
+        SHA256: 'b'.repeat(64), ProcessId: 4242, ProcessCommandLine: 'schtasks /create /tn Upd /tr C:\\Users\\Public\\upd.exe', AccountDomain: 'corp', AccountName: 'tlee',
+        InitiatingProcessFileName: 'powershell.exe', InitiatingProcessFolderPath: 'c:\\windows\\system32\\windowspowershell\\v1.0\\powershell.exe', InitiatingProcessCommandLine: 'powershell -enc AAAA', InitiatingProcessId: 4100, ReportId: 7,
+      },
+      0,
+      'x',
+    );
+    expect(ev.format).toBe('m365_defender');
+    expect(ev.logsource).toEqual({ product: 'windows', category: 'process_creation' });
+    expect(ev.fields).toMatchObject({ Image: 'C:\\Windows\\System32\\schtasks.exe', CommandLine: 'schtasks /create /tn Upd /tr C:\\Users\\Public\\upd.exe', ParentImage: 'c:\\windows\\system32\\windowspowershell\\v1.0\\powershell.exe', User: 'corp\\tlee', Computer: 'ws-117.corp.example' });
+    expect(ev.action).toBe('process_create');
+    expect(ev.time).toBe(Date.UTC(2026, 3, 22, 16, 45, 20, 123));
+    expect(ev.entities).toMatchObject({ process: 'C:\\Windows\\System32\\schtasks.exe', processId: '4242', parentProcessId: '4100', user: 'corp\\tlee', hashes: ['b'.repeat(64)], host: 'ws-117.corp.example' });
+  });
+
+  it('reads DeviceRegistryEvents with Sysmon-style hives and DeviceNetworkEvents with endpoints', () => {
+    const reg = normalizeEvent({ Timestamp: '2026-04-22T16:46:00Z', DeviceName: 'ws', ActionType: 'RegistryValueSet', RegistryKey: 'HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run', RegistryValueName: 'Upd', RegistryValueData: 'C:\\Users\\Public\\upd.exe', InitiatingProcessFileName: 'reg.exe', InitiatingProcessFolderPath: 'C:\\Windows\\System32\\reg.exe' }, 0, 'x');
+    expect(reg.logsource).toEqual({ product: 'windows', category: 'registry_set' });
+    expect(reg.fields).toMatchObject({ TargetObject: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\Upd', Details: 'C:\\Users\\Public\\upd.exe', Image: 'C:\\Windows\\System32\\reg.exe' });
+    const net = normalizeEvent({ Timestamp: '2026-04-22T16:45:04Z', DeviceName: 'ws', ActionType: 'ConnectionSuccess', RemoteIP: '45.9.148.108', RemotePort: 80, RemoteUrl: 'upd.example.net', LocalIP: '10.4.1.117', LocalPort: 50000, InitiatingProcessFileName: 'powershell.exe' }, 0, 'x');
+    expect(net.logsource.category).toBe('network_connection');
+    expect(net.entities).toMatchObject({ srcIp: '10.4.1.117', dstIp: '45.9.148.108', dstPort: 80, domain: 'upd.example.net' });
+  });
+});
