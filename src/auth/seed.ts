@@ -1,4 +1,5 @@
-import type { AccountsService } from '../persistence/accounts.service';
+import { QueryFailedError } from 'typeorm';
+import { AccountExistsError, AccountsService } from '../persistence/accounts.service';
 import type { ApiKeysService, CreatedKey } from './api-keys.service';
 import { SCOPES } from './scopes';
 
@@ -6,10 +7,18 @@ export const STARTER_ACCOUNT = { name: 'starter', plan: 'starter' as const, cred
 
 /**
  * First start of an empty database (outside production): one Starter account with 500 credits
- * and one ai:read key, so a newcomer can call the API at once. Returns undefined when any account exists.
+ * and one ai:read key, so a newcomer can call the API at once. Returns undefined when any account
+ * exists, including when another instance starting at the same moment seeded first.
  */
 export async function seedStarterAccount(accounts: AccountsService, keys: ApiKeysService): Promise<CreatedKey | undefined> {
   if ((await accounts.count()) > 0) return undefined;
-  const account = await accounts.create(STARTER_ACCOUNT);
-  return keys.create({ accountId: account.id, scopes: [SCOPES.aiRead], label: 'first-start key' });
+  let accountId: string;
+  try {
+    accountId = (await accounts.create(STARTER_ACCOUNT)).id;
+  } catch (err) {
+    // The unique account name lost a race against another instance seeding the same database.
+    if (err instanceof AccountExistsError || err instanceof QueryFailedError) return undefined;
+    throw err;
+  }
+  return keys.create({ accountId, scopes: [SCOPES.aiRead], label: 'first-start key' });
 }
