@@ -45,6 +45,7 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp({})).toBeUndefined();
     expect(parseTimestamp('April 3 2026 14:20')).toBeUndefined();
     expect(parseTimestamp(-5)).toBeUndefined();
+    expect(parseTimestamp(15)).toBeUndefined(); // a duration, not 1970
   });
 });
 

@@ -29,7 +29,8 @@ export function parseTimestamp(value: unknown): number | undefined {
 
 /** Seconds, milliseconds, microseconds or nanoseconds since the epoch, told apart by magnitude. */
 export function fromEpochNumber(n: number): number | undefined {
-  if (!Number.isFinite(n) || n <= 0) return undefined;
+  // Below 1e8 (1973 in seconds) a number is a duration or a counter, not a time.
+  if (!Number.isFinite(n) || n < 1e8) return undefined;
   if (n < 1e11) return Math.round(n * 1000);
   if (n < 1e14) return Math.round(n);
   if (n < 1e17) return Math.round(n / 1000);
