@@ -155,6 +155,7 @@ export function intelLabels(type: string, value: string, intel: IntelIndex | und
 }
 
 const POST_EXPLOITATION = new Set(['Execution', 'Persistence', 'Privilege Escalation', 'Stealth', 'Defense Impairment', 'Credential Access', 'Discovery', 'Lateral Movement', 'Collection', 'Command and Control', 'Exfiltration', 'Impact']);
+const REMOTE_STAGES = new Set(['Credential Access', 'Lateral Movement', 'Discovery', 'Initial Access']);
 const WRITABLE_DIR = /\\(?:users\\public|temp|tmp|appdata|downloads|programdata\\[^\\]+\.exe|perflogs|windows\\temp)\\/i;
 const EXECUTABLE = /\.(?:exe|dll|scr|ps1|bat|cmd|vbs|js|hta|msi|jar|sys)$/i;
 
@@ -176,13 +177,17 @@ export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCata
       const outbound = isExternalIp(en.dstIp) && !isExternalIp(en.srcIp);
       out.push({ type: 'ip', value: en.dstIp, role: outbound ? (stage === 'Exfiltration' ? 'exfil_destination' : weighty ? 'c2' : 'suspicious_source') : 'target', eventIndices: at });
     }
-    if (en.user && userKey(en.user) && weighty) out.push({ type: 'user', value: en.user, role: 'compromised_account', eventIndices: at });
+    const failed = e.outcome === 'failure';
+    // The account of a failed attempt was targeted, not compromised.
+    if (en.user && userKey(en.user) && weighty) out.push({ type: 'user', value: en.user, role: failed ? 'targeted_account' : 'compromised_account', eventIndices: at });
     if (en.targetUser && userKey(en.targetUser) && stage === 'Credential Access') out.push({ type: 'user', value: en.targetUser, role: 'targeted_account', eventIndices: at });
-    if (en.cloudIdentity && weighty) out.push({ type: 'cloud_identity', value: en.cloudIdentity, role: 'compromised_account', eventIndices: at });
+    if (en.cloudIdentity && weighty && userKey(en.cloudIdentity) !== userKey(en.user)) out.push({ type: 'cloud_identity', value: en.cloudIdentity, role: failed ? 'targeted_account' : 'compromised_account', eventIndices: at });
     // Proxies and sensors name the remote server as "host": only a local machine can be compromised here.
     const remoteHost = (en.url !== undefined && hostOfUrl(en.url) === en.host?.toLowerCase()) || isExternalIp(en.host);
+    // A server logging what a remote client did to it (Kerberos on a DC, SMB on a file server) is the target.
+    const actedOnRemotely = en.srcIp !== undefined && !isMeaninglessIp(en.srcIp) && REMOTE_STAGES.has(stage) && e.action !== 'process_create';
     if (en.host && !remoteHost && POST_EXPLOITATION.has(stage) && s.outcome !== 'failure') {
-      out.push({ type: 'host', value: en.host, role: weighty ? 'compromised_host' : 'affected_host', eventIndices: at });
+      out.push({ type: 'host', value: en.host, role: actedOnRemotely ? 'target' : weighty ? 'compromised_host' : 'affected_host', eventIndices: at });
     }
     out.push(...processRoles(e, stage, at));
     out.push(...artefactRoles(e, stage, at));

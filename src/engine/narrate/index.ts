@@ -1,5 +1,6 @@
 import type { Findings, Indicator, Narrative } from '../model';
 import { contextFactors } from '../severity/context';
+import { isInternalIp } from '../indicators/ip';
 
 /**
  * The deterministic narrator: writes the contract's narrative from findings alone, specific
@@ -17,7 +18,13 @@ export function narrateDeterministic(findings: Findings): Narrative {
 const MAX_RECOMMENDATIONS = 12;
 
 function withRole(findings: Findings, ...roles: string[]): Indicator[] {
-  return findings.indicators.filter((i) => roles.includes(i.role));
+  const seen = new Set<string>();
+  return findings.indicators.filter((i) => {
+    const key = i.value.toLowerCase();
+    if (!roles.includes(i.role) || seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function named(i: Indicator): string {
@@ -82,17 +89,39 @@ function summaryOf(f: Findings): string {
   const hosts = withRole(f, 'compromised_host', 'target').map((i) => i.value);
   const top = f.techniques.slice(0, 3).map((t) => `${t.name} (${t.technique_id})`);
   const stages = stagesOf(f);
-  const parts: string[] = [];
-  const headline = f.chains[0]?.steps.slice().sort((a, b) => b.event_indices.length - a.event_indices.length)[0];
-  parts.push(`${capitalise(f.severity)}-severity ${f.scope === 'campaign' ? 'campaign' : 'incident'}: ${top.length > 0 ? list(top, 3) : headline?.description ?? 'suspicious activity'}`);
-  if (attackers.length > 0) parts.push(`originating from ${list(attackers)}`);
-  if (accounts.length > 0) parts.push(`using the account${accounts.length > 1 ? 's' : ''} ${list(accounts)}`);
-  if (hosts.length > 0) parts.push(`against ${list(hosts)}`);
-  let text = `${parts.join(', ')}${when(f)}.`;
+  const story = storyOf(f);
+  let text = `${capitalise(f.severity)}-severity ${f.scope === 'campaign' ? 'campaign' : 'incident'}${when(f)}: ${story || (top.length > 0 ? list(top, 3) : 'suspicious activity')}.`;
+  const who: string[] = [];
+  if (attackers.length > 0) who.push(`attacker ${list(attackers)}`);
+  if (accounts.length > 0) who.push(`compromised account${accounts.length > 1 ? 's' : ''} ${list(accounts)}`);
+  if (hosts.length > 0) who.push(`affected ${list(hosts)}`);
+  if (who.length > 0) text += ` ${capitalise(who.join('; '))}.`;
+  if (story && top.length > 0) text += ` ATT&CK: ${list(top, 3)}.`;
   if (stages.length > 1) text += ` The activity progressed through ${stages.length} ATT&CK stages (${stages.join(' → ')}).`;
   if (f.incidents && f.incidents.length > 1) text += ` ${f.incidents.length} related incidents were identified.`;
-  if (f.artifact && f.artifact.layers.length > 0) text += ` The artifact was decoded through ${f.artifact.layers.length} layer(s) (${f.artifact.layers.map((l) => l.method).join(', ')}).`;
   return text;
+}
+
+/** The main chain as a sentence: its steps in time order, strongest first when there are many. */
+function storyOf(f: Findings): string {
+  const steps = f.chains[0]?.steps ?? [];
+  const confidence = new Map(f.techniques.map((t) => [t.technique_id, t.confidence]));
+  const weight = (techniques: string[]): number => Math.max(0, ...techniques.map((t) => confidence.get(t) ?? confidence.get(t.split('.')[0]) ?? 0));
+  const ranked = [...steps].filter((s) => weight(s.techniques) > 0 || s.rule_ids.some((r) => r.startsWith('lantern.')))
+    .sort((a, b) => weight(b.techniques) - weight(a.techniques) || b.event_indices.length - a.event_indices.length).slice(0, 4);
+  const ordered = ranked.sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
+  const seen = new Set<string>();
+  const covered = new Set<string>();
+  const parts: string[] = [];
+  for (const s of ordered) {
+    const d = s.description.replace(/\.$/, '');
+    // A rule and a heuristic often describe the same step: say it once.
+    if (seen.has(d) || (s.techniques.length > 0 && s.techniques.every((t) => covered.has(t)))) continue;
+    seen.add(d);
+    for (const t of s.techniques) covered.add(t);
+    parts.push(d);
+  }
+  return parts.join(', then ');
 }
 
 function capitalise(s: string): string {
@@ -152,10 +181,16 @@ function recommendationsOf(f: Findings): string[] {
     if (!out.includes(text)) out.push(text);
   };
   for (const h of withRole(f, 'compromised_host').slice(0, 3)) add(`Isolate ${h.value} from the network now to stop further attacker activity and lateral movement`);
-  if (withRole(f, 'compromised_host').length === 0) for (const t of withRole(f, 'target').filter((i) => i.type === 'ip' || i.type === 'host').slice(0, 2)) add(`Isolate ${t.value} for investigation: it received the attacker's access`);
+  const accessGained = [...ruleIdsSeen(f)].some((r) => /brute_force_success|mfa_fatigue_success|external_logon/.test(r));
+  if (withRole(f, 'compromised_host').length === 0) {
+    for (const t of withRole(f, 'target').filter((i) => i.type === 'ip' || i.type === 'host').slice(0, 2)) {
+      add(accessGained ? `Isolate ${t.value} for investigation: the attacker obtained access to it` : `Review ${t.value} for signs of compromise: it was targeted`);
+    }
+  }
+  for (const a of withRole(f, 'attacker').filter((i) => i.type === 'ip' && isInternalIp(i.value)).slice(0, 2)) add(`Isolate the internal source ${a.value} and find the machine and user behind it: it acted as the attacker`);
   for (const a of withRole(f, 'compromised_account').slice(0, 3)) add(`Reset the credentials of ${a.value}, revoke all its active sessions and tokens, and review its recent activity`);
   for (const c of withRole(f, 'created_account').slice(0, 3)) add(`Disable and remove the attacker-created account ${c.value} and any group memberships it was given`);
-  const blocks = withRole(f, 'attacker', 'c2', 'exfil_destination', 'payload_host').filter((i) => i.type === 'ip' || i.type === 'domain' || i.type === 'url');
+  const blocks = withRole(f, 'attacker', 'c2', 'exfil_destination', 'payload_host').filter((i) => (i.type === 'ip' && !isInternalIp(i.value)) || i.type === 'domain' || i.type === 'url');
   if (blocks.length > 0) add(`Block ${list(blocks.map(named), 4)} at the perimeter firewall, proxy and DNS resolver, and search all logs for other contact with ${blocks.length > 1 ? 'them' : 'it'}`);
   const persistence = withRole(f, 'persistence', 'malware', 'payload').filter((i) => ['file', 'scheduled_task', 'service', 'registry'].includes(i.type));
   if (persistence.length > 0) add(`Remove persistence and payloads: ${list(persistence.map((i) => `${i.type.replace('_', ' ')} ${i.value}`), 4)}; collect them for analysis first`);
