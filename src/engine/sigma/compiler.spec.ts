@@ -268,3 +268,12 @@ describe('prefilter needs', () => {
     expect(compileDetection(parse(`{ a: { EventID: 4624 }, condition: a }`)).need).toEqual([[{ field: 'EventID', lit: '4624', num: 4624 }]]);
   });
 });
+
+describe('keyword values of mixed case modes', () => {
+  it('searches each keyword in the right form (encoded values case-sensitively, plain ones case-insensitively)', () => {
+    const m = det(`{ keywords: { '|base64': ['whoami'] }, plain: ['MiMiKaTz'], condition: keywords or plain }`);
+    expect(m({ a: `x ${b64('whoami')} y` })).toBe(true);
+    expect(m({ a: 'MIMIKATZ' })).toBe(true);
+    expect(m({ a: b64('whoami').toUpperCase() })).toBe(false);
+  });
+});

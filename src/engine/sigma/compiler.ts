@@ -145,18 +145,17 @@ class DetectionCompiler {
     }
     if (state.match === 'default') {
       // Keywords are full-text terms: they match inside any string of the event.
-      state.values = state.values.map((v) =>
-        v.kind === 'str' ? { ...v, parts: wrapParts(v.parts, true, true) } : v.kind === 'num' || v.kind === 'bool' ? { kind: 'str', parts: [ANY, v.raw, ANY], raw: v.raw } : v,
-      );
+      state.values = state.values.map(asKeywordTerm);
     }
-    const tests = state.values.map((v) => this.stringTest(v, state));
+    // Each value searches the original strings (regex, cased, encoded) or the lowercased ones.
+    const tests: Predicate[] = state.values.map((v) => {
+      const t = this.stringTest(v, state);
+      if (state.match === 're' || isCased(v, state)) return (ctx) => ctx.allStrings().some(t);
+      return (ctx) => ctx.allLows().some(t);
+    });
     const need = this.valuesNeed(null, state);
-    const test = state.all ? (s: string[]) => tests.every((t) => s.some(t)) : (s: string[]) => s.some(anyOf(tests));
-    const useCased = state.match === 're' || state.cased || state.values.some((v) => v.kind === 'str' && v.forceCased);
-    if (useCased) {
-      return { match: (ctx) => test(ctx.allStrings()), need };
-    }
-    return { match: (ctx) => test(ctx.allLows()), need };
+    if (state.all) return { match: (ctx) => tests.every((t) => t(ctx)), need };
+    return { match: tests.length === 1 ? tests[0] : (ctx) => tests.some((t) => t(ctx)), need };
   }
 
   /** One string test; case-insensitive tests expect the lowercased string. */
@@ -275,6 +274,13 @@ class DetectionCompiler {
 }
 
 type FieldTest = (fv: FieldValue, ctx: EventContext) => boolean;
+
+/** A keyword is a full-text term: it matches inside any string (numbers as written). */
+function asKeywordTerm(v: RuleValue): RuleValue {
+  if (v.kind === 'str') return { ...v, parts: wrapParts(v.parts, true, true) };
+  if (v.kind === 'num' || v.kind === 'bool') return { kind: 'str', parts: [ANY, v.raw, ANY], raw: v.raw };
+  return v;
+}
 
 function partsOf(v: RuleValue): Part[] {
   if (v.kind === 'bytes') return [v.buf.toString('latin1')];
