@@ -54,7 +54,7 @@ export const FIELD_ALIASES: Readonly<Record<string, AliasTable>> = {
     Protocol: ['protocol', 'proto', 'transport'],
     DestinationHostname: ['dst_host', 'dest_host', 'destination_host', 'dst_hostname', 'remote_host', 'server_name'],
     QueryName: ['query', 'dns_query', 'qname', 'query_name', 'queryName', 'question'],
-    TargetFilename: ['file', 'file_path', 'filepath', 'filename', 'file_name', 'target_file', 'targetFilename', 'path'],
+    TargetFilename: ['file', 'file_path', 'filepath', 'filename', 'file_name', 'target_file', 'targetFilename'],
     TargetObject: ['registry_key', 'reg_key', 'registry_path', 'registryKey', 'key_path', 'registry'],
     Details: ['registry_value', 'reg_value', 'value_data'],
     Hashes: ['hashes'],

@@ -117,3 +117,13 @@ describe('generic auth events carrying the daemon text', () => {
     expect([ev.action, ev.outcome]).toEqual([action, outcome]);
   });
 });
+
+describe('generic events without an action word', () => {
+  it('takes the action from the kind of source, and reads split date and time', () => {
+    const ev = normalizeEvent({ source: 'dns', date: '2026-04-03', time: '14:20:05', client_ip: '10.8.0.44', query: 'x1.t.exfil-cdn.example' }, 0, 'x');
+    expect(ev.action).toBe('dns_query');
+    expect(ev.logsource).toEqual({ category: 'dns' });
+    expect(ev.time).toBe(Date.UTC(2026, 3, 3, 14, 20, 5));
+    expect(ev.entities).toMatchObject({ srcIp: '10.8.0.44', domain: 'x1.t.exfil-cdn.example' });
+  });
+});

@@ -63,6 +63,22 @@ function eventWord(raw: RawObject): unknown {
   return raw.action ?? raw.event_type ?? raw.eventtype ?? raw.event ?? raw.activity ?? raw.type;
 }
 
+/** Without an action word, the kind of source says what its events are. */
+const SOURCE_ACTIONS: Readonly<Record<string, string>> = {
+  dns: 'dns_query',
+  resolver: 'dns_query',
+  ids: 'alert',
+  ips: 'alert',
+  nids: 'alert',
+  av: 'alert',
+  antivirus: 'alert',
+  edr_alert: 'alert',
+  email: 'email',
+  mail: 'email',
+  vpn: 'logon',
+  sso: 'logon',
+};
+
 /** Sources whose `message` is an auth daemon's text (sshd, sudo, su) as it appears in auth.log. */
 const AUTH_LOG_SOURCES: Readonly<Record<string, readonly string[]>> = {
   auth: ['sshd', 'sudo', 'su', 'useradd', 'usermod', 'cron'],
@@ -94,7 +110,8 @@ export function normalizeGeneric(raw: RawObject): NormalizedParts {
   const word = eventWord(raw);
   const meaning = actionMeaning(word);
   const daemon = daemonMessage(raw);
-  const action = meaning?.action ?? daemon?.parsed.action ?? (typeof word === 'string' && word !== '' ? canonicalWord(word) : undefined);
+  const source = typeof raw.source === 'string' ? raw.source.toLowerCase() : '';
+  const action = meaning?.action ?? daemon?.parsed.action ?? (typeof word === 'string' && word !== '' ? canonicalWord(word) : SOURCE_ACTIONS[source]);
   if (daemon) for (const [k, v] of Object.entries(daemon.parsed.fields)) if (v !== '' && fields[k] === undefined) fields[k] = v;
   const logsource = genericLogsource(raw, fields, action);
   if (daemon) {
