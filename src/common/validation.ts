@@ -1,4 +1,5 @@
 import { ArgumentMetadata, Injectable, ValidationError, ValidationPipe } from '@nestjs/common';
+import { getMetadataStorage, ValidationTypes } from 'class-validator';
 import { ApiError, ErrorDetail } from './api-error';
 
 /** Any body deeper than this is refused before class-transformer's recursive walk can overflow the stack. */
@@ -37,6 +38,33 @@ export function findTooDeep(root: unknown, limit: number, rootPath = ''): string
   return undefined;
 }
 
+type Constructor = new (...args: never[]) => unknown;
+
+const shallowCache = new WeakMap<Constructor, boolean>();
+
+/** True when no property of the DTO validates nested content, so only top-level values matter. */
+function validatesShallowly(metatype: Constructor): boolean {
+  const cached = shallowCache.get(metatype);
+  if (cached !== undefined) return cached;
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false);
+  const shallow = !metadata.some((m) => m.type === ValidationTypes.NESTED_VALIDATION);
+  shallowCache.set(metatype, shallow);
+  return shallow;
+}
+
+/**
+ * A stand-in with every top-level object or array emptied (same kind, so IsObject/IsArray/IsDefined
+ * judge it the same). class-transformer would otherwise deep-copy free-form payloads such as
+ * `events` (tens of thousands of objects) only for the validator to ignore their content.
+ */
+function shallowStandIn(body: Record<string, unknown>): Record<string, unknown> {
+  const standIn: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    standIn[key] = Array.isArray(value) ? [] : typeof value === 'object' && value !== null ? {} : value;
+  }
+  return standIn;
+}
+
 /**
  * The global ValidationPipe (whitelist, unknown fields rejected), answering with the error
  * envelope and naming each offending field. Bodies must be JSON objects and not absurdly deep.
@@ -61,6 +89,12 @@ export class RequestValidationPipe extends ValidationPipe {
       const deep = findTooDeep(value, MAX_BODY_DEPTH);
       if (deep !== undefined) {
         throw validationFailed([{ field: deep, message: `${deep} is nested more than ${MAX_BODY_DEPTH} levels deep` }]);
+      }
+      const metatype = metadata.metatype as Constructor | undefined;
+      if (metatype && this.toValidate(metadata) && validatesShallowly(metatype)) {
+        // transform: false, so the pipe's result is discarded and the original body goes on.
+        await super.transform(shallowStandIn(value as Record<string, unknown>), metadata);
+        return value;
       }
     }
     return super.transform(value, metadata);
