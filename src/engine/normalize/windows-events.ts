@@ -78,6 +78,7 @@ const SECURITY: MeaningTable = {
   4798: { action: 'group_membership_enumerated', outcome: 'success' },
   4799: { action: 'group_membership_enumerated', outcome: 'success' },
   4825: { action: 'logon_failed', outcome: 'failure' },
+  4826: { action: 'boot_configuration_loaded' },
   4946: { action: 'firewall_rule_added', outcome: 'success' },
   4947: { action: 'firewall_rule_modified', outcome: 'success' },
   4948: { action: 'firewall_rule_deleted', outcome: 'success' },
@@ -126,6 +127,7 @@ const SYSMON: MeaningTable = {
 
 const SYSTEM: MeaningTable = {
   104: { action: 'log_cleared', outcome: 'success' },
+  7009: { action: 'service_error', outcome: 'failure' },
   7023: { action: 'service_error', outcome: 'failure' },
   7034: { action: 'service_crashed' },
   7036: { action: 'service_state_change', outcome: 'success' },
@@ -168,6 +170,14 @@ const WINDEFEND: MeaningTable = {
   1116: { action: 'alert' }, 1117: { action: 'alert' }, 5001: { action: 'protection_disabled' },
 };
 
+const BITS: MeaningTable = {
+  3: { action: 'bits_job_created', outcome: 'success' },
+  4: { action: 'bits_job_completed', outcome: 'success' },
+  59: { action: 'bits_transfer_started', outcome: 'success' },
+  60: { action: 'bits_transfer_stopped' },
+  16403: { action: 'bits_job_created', outcome: 'success' },
+};
+
 export const WINDOWS_EVENT_MEANINGS: Readonly<Record<string, MeaningTable>> = {
   security: SECURITY,
   sysmon: SYSMON,
@@ -176,5 +186,6 @@ export const WINDOWS_EVENT_MEANINGS: Readonly<Record<string, MeaningTable>> = {
   'powershell-classic': POWERSHELL_CLASSIC,
   taskscheduler: TASKSCHEDULER,
   wmi: WMI,
+  'bits-client': BITS,
   windefend: WINDEFEND,
 };
