@@ -47,6 +47,8 @@ const PATTERNS: TraitPattern[] = [
   { id: 'wmi_exec', title: 'Remote process created through WMI', pattern: /wmic(?:\.exe)?\s+.*\/node:.*process\s+call\s+create|invoke-wmimethod.*win32_process/i, techniques: ['T1047'], tactic: 'Execution', level: 'high' },
   { id: 'dcom_lateral', title: 'Remote code execution through DCOM objects', pattern: /GetTypeFromProgID|GetTypeFromCLSID|MMC20\.Application|ShellBrowserWindow|ShellWindows|9BA05972-F6A8-11CF-A442-00A0C90A8F39|C08AFD90-F2A1-11D1-8455-00A0C91F3880/i, techniques: ['T1021.003'], tactic: 'Lateral Movement', level: 'high' },
   { id: 'obfuscated_invocation', title: 'Obfuscated PowerShell invocation', pattern: /\$pshome\[\d+\]|\$env:comspec\[\d+|\$shellid\[\d+\]|\[string\]\[char\[\]\]|(?:\(\s*\d{2,3}\s*,\s*){8}|-join\s*\(?\s*\[char/i, techniques: ['T1027.010'], tactic: 'Defense Evasion', level: 'high' },
+  { id: 'vbscript_exec', title: 'VBScript run by a script host', pattern: /\b[wc]script(?:\.exe)?\b.*\.(?:vbs|vbe)\b/i, techniques: ['T1059.005'], tactic: 'Execution', level: 'medium' },
+  { id: 'jscript_exec', title: 'JScript run by a script host', pattern: /\b[wc]script(?:\.exe)?\b.*\.(?:js|jse)\b/i, techniques: ['T1059.007'], tactic: 'Execution', level: 'medium' },
   { id: 'psexec', title: 'PsExec-style remote execution', pattern: /\bpsexec(?:64)?(?:\.exe)?\s+\\\\/i, techniques: ['T1569.002', 'T1021.002'], tactic: 'Lateral Movement', level: 'high', processRole: 'attack_tool' },
 ];
 

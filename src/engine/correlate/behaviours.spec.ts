@@ -78,6 +78,24 @@ describe('command-line heuristics', () => {
   });
 });
 
+describe('process lineage heuristic', () => {
+  const proc = (index: number, parent: string, child: string) =>
+    event(index, '2026-01-01T00:00:00Z', { action: 'process_create', entities: { host: 'web-1', parentProcess: parent, process: child } });
+
+  it('reads a shell started by a web or application server as exploitation or a webshell', () => {
+    const s = infer([proc(0, 'C:\\Program Files\\Apache\\bin\\tomcat9.exe', 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe'), proc(1, '/usr/bin/java', '/bin/sh')])
+      .find((x) => x.rule.id.endsWith('server_app_shell'));
+    expect(s?.techniques).toEqual(['T1190', 'T1505.003']);
+    expect(s?.eventIndices).toEqual([0, 1]);
+  });
+
+  it('reads a shell started by Word as a malicious document, and ignores ordinary parents', () => {
+    const signals = infer([proc(0, 'WINWORD.EXE', 'cmd.exe'), proc(1, 'explorer.exe', 'cmd.exe')]);
+    expect(signals.find((x) => x.rule.id.endsWith('office_child_shell'))?.eventIndices).toEqual([0]);
+    expect(signals.some((x) => x.rule.id.endsWith('server_app_shell'))).toBe(false);
+  });
+});
+
 describe('attack chains', () => {
   it('links a connection, a logon and a process by shared address and account, ordered by kill-chain stage', () => {
     const events = [

@@ -47,6 +47,7 @@ export function inferBehaviours(input: BehaviourContext): Signal[] {
   out.push(...mfaFatigue(ctx));
   out.push(...dnsTunnelling(ctx));
   for (const s of out) s.story = true;
+  out.push(...processLineage(ctx));
   out.push(...eventSemantics(ctx));
   out.push(...traits);
   return out;
@@ -442,4 +443,41 @@ function powershellHostText(e: CanonicalEvent): string | undefined {
   if (!/powershell/i.test(field(e, 'Channel'))) return undefined;
   const text = field(e, 'param1', 'param2', 'param3', 'Data');
   return /HostApplication=([^\n]+)/.exec(text)?.[1];
+}
+
+const SERVER_APPS = /^(?:w3wp|httpd|nginx|apache2?|tomcat\d*|tomcat\d*w|java|javaw|php|php-cgi|php-fpm|node|sqlservr|jboss|weblogic|wlsvc|beasvc|umworkerprocess|umservice|exchange\w*|owstimer)(?:\.exe)?$/i;
+const OFFICE_APPS = /^(?:winword|excel|powerpnt|outlook|msaccess|mspub|onenote|visio|acrord32|acrobat|foxitreader|wordpad)(?:\.exe)?$/i;
+const SHELLS = /^(?:cmd|powershell|pwsh|wscript|cscript|mshta|rundll32|regsvr32|certutil|bitsadmin|whoami|net|net1|systeminfo|ipconfig|curl|wget|sh|bash|dash|zsh|ksh|python\d?|perl|nc|ncat|id|uname|hostname)(?:\.exe)?$/i;
+
+/** A shell or admin tool started by a server application (exploitation, webshell) or by an Office document. */
+function processLineage(ctx: BehaviourContext): Signal[] {
+  const server: CanonicalEvent[] = [];
+  const office: CanonicalEvent[] = [];
+  for (const e of ctx.events) {
+    if (!isProcessCreation(e) || !e.entities.parentProcess) continue;
+    const child = baseName(e.entities.process) ?? '';
+    const parent = baseName(e.entities.parentProcess) ?? '';
+    if (!SHELLS.test(child)) continue;
+    if (SERVER_APPS.test(parent)) server.push(e);
+    else if (OFFICE_APPS.test(parent)) office.push(e);
+  }
+  const out: Signal[] = [];
+  const roles = (events: CanonicalEvent[], role: string): RoleHint[] =>
+    events.slice(0, 50).flatMap((e) => [
+      { type: 'process', value: e.entities.parentProcess as string, role, eventIndices: [e.index] },
+      ...(e.entities.host ? [{ type: 'host', value: e.entities.host, role: 'compromised_host', eventIndices: [e.index] }] : []),
+    ]);
+  if (server.length > 0) {
+    out.push(signalOf(ctx, heuristicRule('server_app_shell', 'Shell started by a server application (exploitation or webshell)', 'high',
+      ['attack.initial-access', 'attack.t1190', 'attack.persistence', 'attack.t1505.003'], 'Web/application server process spawning a shell or admin tool'),
+    'server', server.map((e) => e.index), roles(server, 'exploited_service'),
+    `${baseName(server[0].entities.parentProcess)} started ${baseName(server[0].entities.process)}${server[0].entities.host ? ` on ${server[0].entities.host}` : ''}${server.length > 1 ? ` (${server.length} times)` : ''}`));
+  }
+  if (office.length > 0) {
+    out.push(signalOf(ctx, heuristicRule('office_child_shell', 'Shell started by an Office or PDF application (malicious document)', 'high',
+      ['attack.execution', 'attack.t1204.002'], 'Document application spawning a shell or script host'),
+    'office', office.map((e) => e.index), roles(office, 'exploited_application'),
+    `${baseName(office[0].entities.parentProcess)} started ${baseName(office[0].entities.process)}${office[0].entities.host ? ` on ${office[0].entities.host}` : ''}`));
+  }
+  return out;
 }
