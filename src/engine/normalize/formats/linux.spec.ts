@@ -177,3 +177,14 @@ describe('Windows event XML lines', () => {
     expect(r.events[0].time).toBe(Date.UTC(2026, 1, 9, 23, 10));
   });
 });
+
+describe('shipped syslog lines', () => {
+  it('reads a whole syslog line kept in the message of a Logstash-style document', () => {
+    const ev = normalizeEvent({ '@timestamp': '2026-04-03T14:22:00.000Z', host: 'collector', message: '<38>Apr  3 14:22:00 srv-prod-01 sshd[2211]: Accepted password for admin from 185.220.101.42 port 50122 ssh2' }, 0, 'x');
+    expect(ev.format).toBe('syslog');
+    expect(ev.action).toBe('logon');
+    expect(ev.time).toBe(Date.UTC(2026, 3, 3, 14, 22));
+    expect(ev.entities).toMatchObject({ host: 'srv-prod-01', srcIp: '185.220.101.42', targetUser: 'admin' });
+    expect(ev.logsource).toEqual({ product: 'linux', service: 'sshd' });
+  });
+});

@@ -23,11 +23,17 @@ function messageOf(raw: RawObject): string | undefined {
   return str(raw.message) ?? str(raw.SyslogMessage) ?? str(raw.msg);
 }
 
+const SYSLOG_HEAD_RE = /^(?:<\d{1,3}>|[A-Z][a-z]{2} [ \d]\d \d{2}:\d{2}:\d{2} |\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\S* \S+ [^\s:[\]]+(?:\[\d+\])?: )/;
+
 export function isSyslogObject(raw: RawObject): boolean {
-  if (raw.EventID !== undefined || !messageOf(raw)) return false;
+  if (raw.EventID !== undefined) return false;
+  const message = messageOf(raw);
+  if (!message) return false;
   const source = typeof raw.source === 'string' ? raw.source.toLowerCase() : undefined;
   if (source && SYSLOG_SOURCES.has(source)) return true;
   if (raw.action !== undefined) return false;
+  // A shipper (Logstash, Graylog, Fluentd) that kept the whole syslog line in `message`.
+  if (SYSLOG_HEAD_RE.test(message) && parseSyslogLine(message) !== undefined) return true;
   return firstString(raw, PROGRAM_KEYS) !== undefined && (raw.Facility !== undefined || raw.facility !== undefined || raw.severity !== undefined || raw.SeverityLevel !== undefined || raw.pid !== undefined || raw.programname !== undefined || raw.ProcessName !== undefined);
 }
 
