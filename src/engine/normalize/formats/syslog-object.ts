@@ -50,8 +50,8 @@ export const syslogObjectFormat: ObjectFormat = {
     rec.pid = rec.pid ?? str(raw.pid ?? raw.ProcessID);
     rec.facility = rec.facility ?? str(raw.Facility ?? raw.facility);
     rec.severity = rec.severity ?? str(raw.SeverityLevel ?? raw.severity);
-    const time = timeFrom(raw);
-    if (time !== undefined) rec.time = time;
+    // The line's own full timestamp is the event time; a collector's stamp dates lines that carry no year.
+    if (rec.time === undefined) rec.time = timeFrom(raw);
     return normalizeSyslogRecord(rec, { ...raw });
   },
 };
