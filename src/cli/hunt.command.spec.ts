@@ -287,8 +287,11 @@ describe('lantern hunt', () => {
     expect(noRules.err()).toMatch(/give at least one --rules DIR/);
   });
 
-  it('exits 1 with a clear message for a broken JSON array', async () => {
-    const broken = file('broken.json', '[{"EventID": 1},');
+  it.each([
+    ['a broken JSON array', '[{"EventID": 1},'],
+    ['a broken pretty-printed request body', '{\n  "events": {"logs": [\n    {"EventID": 1},\n'],
+  ])('exits 1 with a clear message for %s', async (_, content) => {
+    const broken = file('broken.json', content);
     const { io, err } = capture();
     expect(await runHunt([broken], { rules: [rules] }, io)).toBe(1);
     expect(err()).toMatch(new RegExp(`^lantern hunt: ${broken.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: not valid JSON`));

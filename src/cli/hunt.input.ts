@@ -42,7 +42,8 @@ function normalizeDocument(text: string, name: string): CanonicalEvent[] {
       if (isRequestBody(parsed.value)) return normalizeRequestEvents(parsed.value.events).events;
       return normalizeRequestEvents({ events: [parsed.value] }).events;
     }
-    if (first === '[') throw new InputError(`${name}: not valid JSON (${parsed.error})`);
+    // Its first line was not a complete JSON object either (that would be JSON Lines): a broken document.
+    throw new InputError(`${name}: not valid JSON (${parsed.error})`);
   }
   return normalizeRequestEvents({ lines: text }).events;
 }
