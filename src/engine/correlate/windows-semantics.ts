@@ -113,6 +113,12 @@ export const EVENT_SEMANTICS: EventSemantic[] = [
     match: (e) => id(e) === 5145 && /\\microsoft\\(?:credentials|protect|vault)\\/i.test(field(e, 'RelativeTargetName')) && byPerson(e) },
   { id: 'wdigest_enabled', title: 'WDigest cleartext credential caching enabled', level: 'high', tags: ['attack.credential-access', 'attack.t1003', 'attack.t1112'],
     match: (e) => /\\control\\securityproviders\\wdigest\\uselogoncredential$/i.test(e.entities.registryKey ?? field(e, 'TargetObject')) && !/0x0*0\b|^0$/i.test(field(e, 'Details')) },
+  { id: 'winrm_session', ids: [91, 169], title: 'Inbound WinRM / PowerShell remoting session', level: 'low', tags: ['attack.lateral-movement', 'attack.t1021.006'],
+    match: (e) => /winrm/i.test(field(e, 'Channel')) && !/\$$/.test(field(e, 'username', 'User')) },
+  { id: 'dcom_lateral_denied', ids: [10016], title: 'Remote launch of a lateral-movement DCOM object (MMC20, ShellWindows, ShellBrowserWindow)', level: 'medium', tags: ['attack.lateral-movement', 'attack.t1021.003'],
+    match: (e) => system(e) && /\{?(?:49B2791A-B1AE-4C90-9B8E-E860BA07F889|9BA05972-F6A8-11CF-A442-00A0C90A8F39|C08AFD90-F2A1-11D1-8455-00A0C91F3880)\}?/i.test(['param4', 'param5', 'param2', 'param3'].map((n) => field(e, n)).join(' ')) },
+  { id: 'sql_xp_cmdshell_blocked', ids: [15281], title: 'SQL Server xp_cmdshell execution attempted', level: 'medium', tags: ['attack.persistence', 'attack.t1505.001'],
+    match: (e) => /xp_cmdshell/i.test(field(e, 'param1', 'Data')) },
   { id: 'wmi_subscription', ids: [19, 20, 21], title: 'WMI event subscription created', level: 'medium', tags: ['attack.persistence', 'attack.t1546.003'], match: (e) => sysmon(e) && [19, 20, 21].includes(id(e)) },
 ];
 
