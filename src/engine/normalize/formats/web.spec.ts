@@ -73,3 +73,12 @@ describe('JSON access logs', () => {
     expect(ev.time).toBe(Date.UTC(2026, 3, 3, 14));
   });
 });
+
+describe('IIS lines without their header', () => {
+  it('reads the default IIS 10 columns', () => {
+    const ev = normalizeEvent('2026-03-02 10:00:05 10.0.0.20 GET /aspnet_client/shell.aspx c=whoami 443 - 203.0.113.8 Mozilla/5.0 - 200 0 0 15', 0, 'x');
+    expect(ev.format).toBe('web_access');
+    expect(ev.fields).toMatchObject({ 'cs-uri-stem': '/aspnet_client/shell.aspx', 'cs-uri-query': 'c=whoami', 'c-ip': '203.0.113.8', 'sc-status': 200 });
+    expect(ev.time).toBe(Date.UTC(2026, 2, 2, 10, 0, 5));
+  });
+});

@@ -103,6 +103,13 @@ const W3C_RENAMES: Readonly<Record<string, readonly string[]>> = {
   'cs(host)': ['cs-host'],
 };
 
+/** IIS's default columns (10.0 and 7.5-8.5), for lines cut from a log without its `#Fields:` header. */
+const IIS_DEFAULT_FIELDS: readonly (readonly string[])[] = [
+  ['date', 'time', 's-ip', 'cs-method', 'cs-uri-stem', 'cs-uri-query', 's-port', 'cs-username', 'c-ip', 'cs(User-Agent)', 'cs(Referer)', 'sc-status', 'sc-substatus', 'sc-win32-status', 'time-taken'],
+  ['date', 'time', 's-ip', 'cs-method', 'cs-uri-stem', 'cs-uri-query', 's-port', 'cs-username', 'c-ip', 'cs(User-Agent)', 'sc-status', 'sc-substatus', 'sc-win32-status', 'time-taken'],
+];
+const IIS_DEFAULT_LINE = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \S+ [A-Z]+ \//;
+
 const W3C_META = ['#Software:', '#Version:', '#Date:', '#Remark:', '#Start-Date:', '#End-Date:'];
 
 export const w3cLineFormat: LineFormat = {
@@ -114,11 +121,11 @@ export const w3cLineFormat: LineFormat = {
     }
     return W3C_META.some((p) => line.startsWith(p));
   },
-  detect: (line, ctx) => ctx.w3cFields !== undefined && line.charCodeAt(0) !== 35,
+  detect: (line, ctx) => (ctx.w3cFields !== undefined && line.charCodeAt(0) !== 35) || IIS_DEFAULT_LINE.test(line),
   normalize(line, ctx): NormalizedParts | undefined {
-    const names = ctx.w3cFields!;
     const values = line.split(' ');
-    if (values.length !== names.length) return undefined;
+    const names = ctx.w3cFields ?? IIS_DEFAULT_FIELDS.find((f) => f.length === values.length);
+    if (!names || values.length !== names.length) return undefined;
     const fields: Record<string, unknown> = {};
     for (let i = 0; i < names.length; i++) {
       const v = values[i];
