@@ -198,6 +198,32 @@ describe('Windows events, nested evtx dumps', () => {
   });
 });
 
+describe('Windows events, xmltodict-style dumps (python-evtx)', () => {
+  it('reads @-prefixed attributes and #text values', () => {
+    const ev = normalizeEvent(
+      {
+        Event: {
+          '@xmlns': 'http://schemas.microsoft.com/win/2004/08/events/event',
+          System: {
+            Provider: { '@Name': 'Microsoft-Windows-Sysmon', '@Guid': '{5770385f-c22a-43e0-bf4c-06f5698ffbd9}' },
+            EventID: { '@Qualifiers': '', '#text': '1' },
+            TimeCreated: { '@SystemTime': '2025-01-05 10:11:12.123456' },
+            Channel: 'Microsoft-Windows-Sysmon/Operational',
+            Computer: 'WS-3',
+          },
+          EventData: { Data: [{ '@Name': 'Image', '#text': 'C:\\Windows\\System32\\rundll32.exe' }, { '@Name': 'CommandLine', '#text': 'rundll32.exe comsvcs.dll, MiniDump 624 C:\\t\\l.dmp full' }] },
+        },
+      },
+      0,
+      'x',
+    );
+    expect(ev.format).toBe('sysmon');
+    expect(ev.logsource.category).toBe('process_creation');
+    expect(ev.fields).toMatchObject({ EventID: 1, Image: 'C:\\Windows\\System32\\rundll32.exe', Computer: 'WS-3' });
+    expect(ev.time).toBe(Date.UTC(2025, 0, 5, 10, 11, 12, 123));
+  });
+});
+
 describe('Windows events from Winlogbeat', () => {
   it('reads winlog.event_data, channel and event_id', () => {
     const ev = normalizeEvent(
