@@ -18,8 +18,9 @@ const GENERIC_DST_PORT = ['dst_port', 'dstport', 'dest_port', 'destport', 'desti
 const GENERIC_USER = ['user', 'username', 'user_name', 'userName', 'account', 'account_name', 'accountName', 'login', 'src_user', 'actor'];
 const GENERIC_TARGET_USER = ['target_user', 'targetUser', 'target_username', 'target_user_name', 'dst_user', 'target_account', 'new_user', 'member'];
 const GENERIC_HOST = ['host', 'hostname', 'host_name', 'computer', 'computer_name', 'computerName', 'device', 'device_name', 'machine', 'endpoint', 'server', 'agent_hostname'];
-const GENERIC_PROCESS = ['process', 'process_name', 'processName', 'process_path', 'image', 'image_path', 'exe', 'executable', 'program', 'proc', 'binary', 'new_process', 'file_name_executed'];
-const GENERIC_PARENT = ['parent', 'parent_process', 'parentProcess', 'parent_process_name', 'parent_image', 'parentImage', 'parent_name', 'parent_path', 'pprocess'];
+/** Full paths first: Sigma rules match on `\\name.exe` endings, which a bare name cannot give. */
+const GENERIC_PROCESS = ['process_path', 'image_path', 'executable', 'exe', 'image', 'process', 'process_name', 'processName', 'program', 'proc', 'binary', 'new_process', 'file_name_executed'];
+const GENERIC_PARENT = ['parent_path', 'parent_process_path', 'parent_image', 'parentImage', 'parent', 'parent_process', 'parentProcess', 'parent_process_name', 'parent_name', 'pprocess'];
 const GENERIC_CMDLINE = ['command_line', 'commandline', 'commandLine', 'cmdline', 'cmd_line', 'cmd', 'command', 'process_command_line', 'args'];
 
 const DEFENDER_DETECTION: AliasTable = {

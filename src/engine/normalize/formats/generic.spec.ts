@@ -127,3 +127,11 @@ describe('generic events without an action word', () => {
     expect(ev.entities).toMatchObject({ srcIp: '10.8.0.44', domain: 'x1.t.exfil-cdn.example' });
   });
 });
+
+describe('generic process names and paths', () => {
+  it('prefers a full path over a bare name when an event gives both', () => {
+    const ev = normalizeEvent({ action: 'process_create', process_name: 'rundll32.exe', process_path: 'C:\\Windows\\System32\\rundll32.exe', parent_process_name: 'winword.exe', parent_process_path: 'C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE' }, 0, 'x');
+    expect(ev.fields.Image).toBe('C:\\Windows\\System32\\rundll32.exe');
+    expect(ev.fields.ParentImage).toBe('C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE');
+  });
+});
