@@ -7,7 +7,8 @@ describe('syslog lines (RFC 3164)', () => {
     expect(ev.logsource).toEqual({ product: 'linux', service: 'sshd' });
     expect(ev.action).toBe('logon');
     expect(ev.outcome).toBe('success');
-    expect(ev.entities).toMatchObject({ user: 'admin', targetUser: 'admin', srcIp: '185.220.101.42', srcPort: 50122, host: 'srv-prod-01', process: 'sshd', processId: '2211' });
+    expect(ev.entities).toMatchObject({ user: 'admin', targetUser: 'admin', srcIp: '185.220.101.42', srcPort: 50122, host: 'srv-prod-01' });
+    expect(ev.entities.process).toBeUndefined(); // the reporting daemon is not an actor
     expect(ev.fields).toMatchObject({ host: 'srv-prod-01', program: 'sshd', pid: '2211', auth_method: 'password', message: 'Accepted password for admin from 185.220.101.42 port 50122 ssh2' });
     expect(ev.message).toBe('Accepted password for admin from 185.220.101.42 port 50122 ssh2');
     expect(ev.time).toBeUndefined(); // no year: only a batch can date it

@@ -91,9 +91,8 @@ export function normalizeSyslogRecord(rec: SyslogRecord, base: Record<string, un
   }
   const fields: Record<string, unknown> = { ...base, ...headerFields(rec) };
   const entities: EventEntities = {};
+  // The daemon that wrote the line (sshd, sudo...) is the reporter, not an actor: it stays in `fields.program`.
   if (rec.host) entities.host = rec.host;
-  if (program) entities.process = rec.program;
-  if (rec.pid) entities.processId = rec.pid;
   const parsed = program ? parseDaemonMessage(program, rec.message) : undefined;
   if (parsed) {
     for (const [k, v] of Object.entries(parsed.fields)) if (v !== '' && fields[k] === undefined) fields[k] = v;
