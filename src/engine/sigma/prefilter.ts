@@ -32,6 +32,11 @@ interface FieldIndex {
   lowerSimple: string | undefined;
   /** Few literals: test each with `includes` instead of scanning grams. */
   direct: Entry[] | undefined;
+  /**
+   * Up to ALTERNATION_MAX literals: one native regex alternation (longest first) finds them in a
+   * single pass; `byLit` maps each literal to its entry plus the entries of its prefixes.
+   */
+  alternation: { re: RegExp; byLit: Map<string, Entry[]> } | undefined;
   grams: Map<number, Entry[]>;
   /** One byte per hashed gram: a cheap "certainly not indexed" test before the Map lookup. */
   bloom: Uint8Array;
@@ -50,6 +55,7 @@ const GRAM_MASK = 0xfffffff;
 /** Up to this many literals, `includes` per literal beats a gram scan (V8's indexOf skips ahead). */
 const DIRECT_MAX = 24;
 const DIRECT_WORK = 1024;
+const ALTERNATION_MAX = 64;
 
 function gramAt(s: string, i: number): number {
   // 7 bits a char keeps ASCII grams distinct; other characters only collide (a wasted check).
@@ -213,6 +219,10 @@ function scan(s: string, fi: FieldIndex, entryStamp: Int32Array, gen: number, hi
     }
     return;
   }
+  if (fi.alternation !== undefined) {
+    scanAlternation(s, fi.alternation, entryStamp, gen, hit);
+    return;
+  }
   const grams = fi.grams;
   const bloom = fi.bloom;
   const short = fi.short.size > 0 ? fi.short : undefined;
@@ -240,6 +250,42 @@ function scan(s: string, fi: FieldIndex, entryStamp: Int32Array, gen: number, hi
       if (start >= 0 && s.startsWith(e.lit, start)) hit(e);
     }
   }
+}
+
+/**
+ * Every literal occurring in `s` is reported: the search restarts one character after each match,
+ * so every start position is reached; at a position the longest literal wins, and any other
+ * literal starting there is a prefix of it, reported with it.
+ */
+function scanAlternation(
+  s: string,
+  alt: { re: RegExp; byLit: Map<string, Entry[]> },
+  entryStamp: Int32Array,
+  gen: number,
+  hit: (e: Entry) => void,
+): void {
+  const re = alt.re;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) {
+    for (const e of alt.byLit.get(m[0]) as Entry[]) if (entryStamp[e.id] !== gen) hit(e);
+    re.lastIndex = m.index + 1;
+  }
+}
+
+function buildAlternation(entries: Entry[]): { re: RegExp; byLit: Map<string, Entry[]> } {
+  const lits = entries.map((e) => e.lit).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
+  const byLit = new Map<string, Entry[]>();
+  for (const e of entries) {
+    // A literal reports itself and every shorter literal that is a prefix of it.
+    byLit.set(e.lit, entries.filter((o) => e.lit.startsWith(o.lit)));
+  }
+  const re = new RegExp(lits.map(escapeRegExp).join('|'), 'g');
+  return { re, byLit };
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 function verify(bucket: Entry[], s: string, start: number, entryStamp: Int32Array, gen: number, hit: (e: Entry) => void): void {
@@ -315,5 +361,6 @@ function buildFieldIndex(field: string | null, entries: Entry[]): FieldIndex {
   }
   const lowerSimple = field !== null && !field.includes('.') ? field.toLowerCase() : undefined;
   const direct = entries.length > 0 && entries.length <= DIRECT_MAX ? entries : undefined;
-  return { field, lowerSimple, direct, grams, bloom, bloomShift: shift, short, shortBloom, shortShift, nums: new Map(), seen: 0 };
+  const alternation = entries.length > 0 && entries.length <= ALTERNATION_MAX ? buildAlternation(entries) : undefined;
+  return { field, lowerSimple, direct, alternation, grams, bloom, bloomShift: shift, short, shortBloom, shortShift, nums: new Map(), seen: 0 };
 }
