@@ -179,7 +179,8 @@ export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCata
     }
     const failed = e.outcome === 'failure';
     // The account of a failed attempt was targeted, not compromised.
-    if (en.user && userKey(en.user) && weighty) out.push({ type: 'user', value: en.user, role: failed ? 'targeted_account' : 'compromised_account', eventIndices: at });
+    // Computer accounts (NAME$) act for the machine itself: the host, not the account, is what is compromised.
+    if (en.user && userKey(en.user) && weighty && !en.user.endsWith('$')) out.push({ type: 'user', value: en.user, role: failed ? 'targeted_account' : 'compromised_account', eventIndices: at });
     if (en.targetUser && userKey(en.targetUser) && stage === 'Credential Access') out.push({ type: 'user', value: en.targetUser, role: 'targeted_account', eventIndices: at });
     if (en.cloudIdentity && weighty && userKey(en.cloudIdentity) !== userKey(en.user)) out.push({ type: 'cloud_identity', value: en.cloudIdentity, role: failed ? 'targeted_account' : 'compromised_account', eventIndices: at });
     // Proxies and sensors name the remote server as "host": only a local machine can be compromised here.

@@ -54,7 +54,8 @@ export function buildTimeline(events: CanonicalEvent[], signals: Signal[], looku
   for (const [index, rules] of rulesByEvent) {
     const event = lookup(index);
     if (!event) continue;
-    const kept = rules.filter((r) => levelWeight(r.rule.level) >= 1 || options.primary?.has(r));
+    // Informational rules (logons, logoffs, PowerShell starting) only describe context: shown when a heuristic or a real finding covers the event.
+    const kept = rules.filter((r) => levelWeight(r.rule.level) >= 1 || r.kind === 'behaviour');
     if (rules.length > 0 && kept.length === 0) continue;
     items.push({ event, sortTime: sortTimes.get(index) ?? 0, rules: kept, key: collapseKey(event, kept) });
   }
