@@ -62,5 +62,6 @@ describe('Elastic Common Schema', () => {
     expect(ev.logsource.service).toBe('sshd');
     expect(ev.action).toBe('logon');
     expect(ev.entities).toMatchObject({ targetUser: 'admin', srcIp: '185.220.101.42' });
+    expect(ev.entities.process).toBeUndefined();
   });
 });

@@ -114,7 +114,11 @@ function normalizeEcs(raw: RawObject): NormalizedParts {
     outcome: outcome === 'unknown' && daemon ? daemon.parsed.outcome : outcome,
     entities: () => {
       const e = ecsEntities(raw, fields, action);
-      return daemon ? { ...daemonEntities(daemon.parsed.entities), ...e } : e;
+      if (!daemon) return e;
+      // process.name is the daemon that logged the line (sshd, sudo), not an actor.
+      delete e.process;
+      delete e.processId;
+      return { ...daemonEntities(daemon.parsed.entities), ...e };
     },
     message: str(raw.message),
   };
