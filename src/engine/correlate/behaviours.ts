@@ -192,7 +192,7 @@ function externalRemoteLogons(ctx: BehaviourContext, brute: Signal[]): Signal[] 
       && (!logon.entities.dstIp || ipValue(e.entities.dstIp) === ipValue(logon.entities.dstIp)));
     const service = logonService(logon) ?? (connection?.entities.dstPort ? REMOTE_SERVICES[connection.entities.dstPort] : undefined);
     const user = loggedOnUser(logon);
-    const followUp = followedByDetections(ctx, logon, user);
+    const followUp = followUpOf(ctx, logon, user);
     const tags = ['attack.initial-access', 'attack.t1078'];
     if (service) tags.push('attack.lateral-movement', `attack.${service.technique.toLowerCase()}`);
     else tags.push('attack.t1133');
@@ -201,6 +201,8 @@ function externalRemoteLogons(ctx: BehaviourContext, brute: Signal[]): Signal[] 
       ...hint('ip', source, followUp ? 'attacker' : 'suspicious_source', evidence),
       ...hint('ip', ipValue(logon.entities.dstIp ?? connection?.entities.dstIp), 'target', evidence),
       ...hint('user', user, followUp ? 'compromised_account' : 'remote_account', list),
+      // The host where the follow-up activity ran is where the attacker now operates.
+      ...hint('host', followUp?.entities.host, 'compromised_host', followUp ? [followUp] : []),
     ];
     const via = service ? `${service.name} ` : '';
     const rule = heuristicRule(followUp ? 'external_logon_then_activity' : 'external_remote_logon',
@@ -212,18 +214,19 @@ function externalRemoteLogons(ctx: BehaviourContext, brute: Signal[]): Signal[] 
   return out;
 }
 
-function followedByDetections(ctx: BehaviourContext, logon: CanonicalEvent, user: string | undefined): boolean {
+/** The first flagged event within 24 h after the logon by the same account or on the same host, if any. */
+function followUpOf(ctx: BehaviourContext, logon: CanonicalEvent, user: string | undefined): CanonicalEvent | undefined {
   const key = userKey(user);
   const host = hostKey(logon.entities.host) ?? ipValue(logon.entities.dstIp);
   for (const signal of ctx.signals) {
     for (const index of signal.eventIndices) {
       const e = ctx.lookup(index);
-      if (!e || (e.time ?? 0) < (logon.time ?? 0) || (e.time ?? 0) - (logon.time ?? 0) > 24 * HOUR) continue;
-      if (key && userKey(e.entities.user) === key) return true;
-      if (host && (hostKey(e.entities.host) === host || ipValue(e.entities.dstIp) === host)) return true;
+      if (!e || e === logon || (e.time ?? 0) < (logon.time ?? 0) || (e.time ?? 0) - (logon.time ?? 0) > 24 * HOUR) continue;
+      if (key && userKey(e.entities.user) === key) return e;
+      if (host && (hostKey(e.entities.host) === host || ipValue(e.entities.dstIp) === host)) return e;
     }
   }
-  return false;
+  return undefined;
 }
 
 const PRIVILEGED_GROUPS = /^(?:administrators|domain admins|enterprise admins|schema admins|remote desktop users|backup operators|account operators|server operators|dnsadmins|group policy creator owners|sudo|wheel|admin|global administrator|company administrator)$/i;

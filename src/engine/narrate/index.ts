@@ -108,7 +108,7 @@ function storyOf(f: Findings): string {
   const confidence = new Map(f.techniques.map((t) => [t.technique_id, t.confidence]));
   const weight = (techniques: string[]): number => Math.max(0, ...techniques.map((t) => confidence.get(t) ?? confidence.get(t.split('.')[0]) ?? 0));
   const ranked = [...steps].filter((s) => weight(s.techniques) > 0 || s.rule_ids.some((r) => r.startsWith('lantern.')))
-    .sort((a, b) => weight(b.techniques) - weight(a.techniques) || b.event_indices.length - a.event_indices.length).slice(0, 4);
+    .sort((a, b) => weight(b.techniques) - weight(a.techniques) || b.event_indices.length - a.event_indices.length).slice(0, 3);
   const ordered = ranked.sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
   const seen = new Set<string>();
   const covered = new Set<string>();
