@@ -85,3 +85,14 @@ describe('Suricata EVE', () => {
     expect(http.outcome).toBe('success');
   });
 });
+
+describe('Zeek application logs', () => {
+  it('names the account of NTLM and the file of SMB file access', () => {
+    const ntlm = normalizeEvent({ ts: 1700000000, _path: 'ntlm', uid: 'C3', 'id.orig_h': '10.0.0.5', 'id.resp_h': '10.0.0.2', username: 'svc_sql', domainname: 'CORP', success: true }, 0, 'x');
+    expect(ntlm.entities.user).toBe('CORP\\svc_sql');
+    expect(ntlm.outcome).toBe('success');
+    const smb = normalizeEvent({ ts: 1700000000, _path: 'smb_files', uid: 'C4', 'id.orig_h': '10.0.0.5', 'id.resp_h': '10.0.0.2', action: 'SMB::FILE_OPEN', name: 'evil.exe', path: '\\\\DC01\\ADMIN$' }, 0, 'x');
+    expect(smb.entities.file).toBe('\\\\DC01\\ADMIN$\\evil.exe');
+    expect(smb.action).toBe('share_file_access');
+  });
+});

@@ -111,9 +111,19 @@ function zeekEntities(path: string | undefined, f: Record<string, unknown>): Eve
     const svc = str(f.service);
     if (svc) e.service = svc;
   }
-  if (path === 'ntlm' || path === 'rdp' || path === 'smtp') {
-    const user = str(f.username) ?? str(f.cookie) ?? str(f.mailfrom);
-    if (user) e.user = user;
+  if (path === 'ntlm' || path === 'rdp' || path === 'ftp') {
+    const user = str(f.username) ?? str(f.cookie) ?? str(f.user);
+    const domain = str(f.domainname);
+    if (user) e.user = domain ? `${domain}\\${user}` : user;
+  }
+  if (path === 'smtp') {
+    const from = str(f.mailfrom);
+    if (from) e.email = from.replace(/^<|>$/g, '');
+  }
+  if (path === 'smb_files') {
+    const name = str(f.name);
+    const share = str(f.path);
+    if (name) e.file = share ? `${share.replace(/\\$/, '')}\\${name}` : name;
   }
   if (path === 'files') {
     const hashes = ['md5', 'sha1', 'sha256'].flatMap((k) => splitHashes(f[k]));
