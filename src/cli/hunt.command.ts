@@ -9,7 +9,7 @@ import { createGunzip } from 'node:zlib';
 import type { Command } from 'commander';
 import type { RuleRef } from '../engine/model';
 import { type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
-import { evaluateCorrelations, hiddenRuleKeys, isReported } from '../engine/sigma/correlation';
+import { correlationFieldNames, evaluateCorrelations, hiddenRuleKeys, isReported, readField } from '../engine/sigma/correlation';
 import { InputError, type InputProgress, readInputEvents } from './hunt.input';
 import { FORMATS, type HuntFormat, HuntWriter, LEVELS, correlationRecord, detectionRecord, levelRank } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
@@ -129,12 +129,13 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
   const correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }> = [];
   const shown = (rule: RuleRef): boolean => levelRank(rule.level) >= minRank;
   const matchOptions = { ignoreLogsource: ctx.ignoreLogsource };
+  const keptFields = correlationFieldNames(ruleSet.correlationRules);
   try {
     for await (const batch of readInputEvents(source, file, counted)) {
       for (const event of batch) {
         counters.events++;
         for (const rule of ruleSet.matchEvent(event, matchOptions)) {
-          if (keys.size > 0 && needsForCorrelation(rule, keys)) correlationInputs.push({ rule, event: slim(event) });
+          if (keys.size > 0 && needsForCorrelation(rule, keys)) correlationInputs.push({ rule, event: slim(event, keptFields) });
           if (!isReported(rule, hidden) || !shown(rule)) continue;
           counters.detections++;
           writer.record(detectionRecord(rule, event.index, event.time, file));
@@ -158,9 +159,14 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
   }
 }
 
-/** Keeps what correlations read (fields, time) and drops the raw event and entities. */
-function slim(event: SigmaEvent): SigmaEvent {
-  return { index: event.index, fields: event.fields, logsource: event.logsource, time: event.time };
+/** Keeps what correlations read (their fields, the time): a long hunt holds every referenced hit until the end. */
+function slim(event: SigmaEvent, keptFields: string[]): SigmaEvent {
+  const fields: Record<string, unknown> = {};
+  for (const name of keptFields) {
+    const value = readField(event.fields, name);
+    if (value !== undefined) fields[name] = value;
+  }
+  return { index: event.index, fields, logsource: event.logsource, time: event.time };
 }
 
 function summary(counters: Counters, files: number, ruleSet: RuleSet, seconds: number, loadSeconds: number): string {

@@ -1,5 +1,5 @@
 import type { RuleRef } from '../../model';
-import { evaluateCorrelations, hiddenRuleKeys, isReported } from './evaluate';
+import { correlationFieldNames, evaluateCorrelations, hiddenRuleKeys, isReported } from './evaluate';
 import { parseCorrelationRule } from './parse';
 import type { CorrelationInput, CorrelationRule, SigmaEvent } from './types';
 
@@ -149,6 +149,13 @@ describe('event_count', () => {
     batch.add('failed', { user: { name: 'alice' } }, T0 + SEC);
     const rule = correlation({ type: 'event_count', rules: ['failed'], 'group-by': ['user.name'], timespan: '5m', condition: { gte: 2 } });
     expect(evaluateCorrelations([rule], batch.inputs).map((h) => h.group)).toEqual([{ 'user.name': 'alice' }]);
+  });
+
+  it('finds a group-by field whatever its case in the event', () => {
+    const batch = new Batch();
+    batch.add('failed', { user: 'alice' }, T0);
+    batch.add('failed', { USER: 'alice' }, T0 + SEC);
+    expect(evaluateCorrelations([failedByUser({ gte: 2 })], batch.inputs).map((h) => h.group)).toEqual([{ User: 'alice' }]);
   });
 
   it('counts an event matched by two referenced rules once', () => {
@@ -452,6 +459,20 @@ describe('temporal_ordered', () => {
     batch.add('b', { User: 'u' }, T0 + 3 * MIN);
     batch.add('c', { User: 'u' }, T0 + 6 * MIN);
     expect(evaluateCorrelations([rule], batch.inputs)).toEqual([]);
+  });
+});
+
+describe('correlationFieldNames', () => {
+  it('lists the group-by and condition fields and the fields their aliases map to', () => {
+    const aliased = correlation({
+      type: 'value_count',
+      rules: ['a', 'b'],
+      'group-by': ['ip'],
+      timespan: '1h',
+      condition: { field: 'User', gte: 2 },
+      aliases: { ip: { a: 'source.ip', b: 'SourceIp' } },
+    });
+    expect(correlationFieldNames([aliased, failedByUser({ gte: 2 })]).sort()).toEqual(['SourceIp', 'User', 'ip', 'source.ip']);
   });
 });
 

@@ -509,6 +509,22 @@ function evaluateRule(rule: CorrelationRule, sources: Occurrence[][]): InternalH
   return hits;
 }
 
+/**
+ * Every event field the rules read (group-by and condition fields, through their aliases): a
+ * caller that keeps hits for later correlation needs to keep only these (chained correlations
+ * read their own fields from the inner hits' events, so the union covers them).
+ */
+export function correlationFieldNames(rules: CorrelationRule[]): string[] {
+  const names = new Set<string>();
+  for (const rule of rules) {
+    for (const name of [...rule.groupBy, ...(rule.condition.field ?? [])]) {
+      names.add(name);
+      for (const field of Object.values(rule.aliases[name] ?? {})) names.add(field);
+    }
+  }
+  return [...names];
+}
+
 /** Keys (id and name) of the rules whose own hits a `generate: false` correlation consumes. */
 export function hiddenRuleKeys(rules: CorrelationRule[]): Set<string> {
   // pySigma disables a referenced rule's output as soon as one referencing correlation does not

@@ -1,10 +1,22 @@
-/** Reads a field by exact name, else by dotted path through nested objects (`source.ip`). */
+/**
+ * Reads a field by exact name, else by dotted path through nested objects (`source.ip`), else by
+ * name regardless of case (as the detection engine does: real logs vary in case).
+ */
 export function readField(fields: Record<string, unknown>, name: string): unknown {
   const direct = fields[name];
   if (direct !== undefined) return direct;
-  if (!name.includes('.')) return undefined;
+  if (name.includes('.')) {
+    const nested = walk(fields, name.split('.'));
+    if (nested !== undefined) return nested;
+  }
+  const lower = name.toLowerCase();
+  for (const key of Object.keys(fields)) if (key.toLowerCase() === lower) return fields[key];
+  return undefined;
+}
+
+function walk(fields: Record<string, unknown>, path: string[]): unknown {
   let current: unknown = fields;
-  for (const part of name.split('.')) {
+  for (const part of path) {
     if (typeof current !== 'object' || current === null || Array.isArray(current)) return undefined;
     current = (current as Record<string, unknown>)[part];
   }
