@@ -36,6 +36,7 @@ export class RuleSet {
   readonly files: string[];
   readonly prefilterEnabled: boolean;
   private readonly routes = new Map<string, Route>();
+  private readonly routesByRaw = new Map<string, Route>();
   /** Routes by their rule list: logsources meeting the same rules share one prefilter. */
   private readonly routesByRules = new Map<string, Route>();
   private allRoute: Route | undefined;
@@ -100,7 +101,12 @@ export class RuleSet {
   }
 
   private route(event: Pick<SigmaEvent, 'logsource'>): Route {
-    const ls = normalizeLogSource(event.logsource);
+    // Keyed by the logsource as given (cheap, per event); normalised only on a miss.
+    const raw = event.logsource;
+    const rawKey = rawRouteKey(raw);
+    const known = rawKey === undefined ? undefined : this.routesByRaw.get(rawKey);
+    if (known) return known;
+    const ls = normalizeLogSource(raw);
     const key = logsourceKey(ls);
     let route = this.routes.get(key);
     if (!route) {
@@ -114,6 +120,7 @@ export class RuleSet {
       }
       this.routes.set(key, route);
     }
+    if (rawKey !== undefined) this.routesByRaw.set(rawKey, route);
     return route;
   }
 
@@ -163,6 +170,18 @@ export class RuleSet {
       }
     }
   }
+}
+
+/** Exact key of a logsource as given; undefined when a part is not a plain NUL-free string. */
+function rawRouteKey(ls: SigmaEvent['logsource'] | undefined): string | undefined {
+  if (!ls) return '';
+  let key = '';
+  for (const part of [ls.product, ls.category, ls.service]) {
+    if (part === undefined) key += '\u0001';
+    else if (typeof part === 'string' && !part.includes('\u0000') && !part.includes('\u0001')) key += `${part}\u0000`;
+    else return undefined;
+  }
+  return key;
 }
 
 /** A rule that throws at run time (a native regex error on odd input) counts as no match. */

@@ -162,12 +162,13 @@ export function wrapParts(parts: Part[], before: boolean, after: boolean): Part[
 
 // Captured once: hot paths should not look globals up (slow inside Jest's vm contexts).
 const toNumber = Number;
+const toStr = String;
 const isFiniteNumber = Number.isFinite;
 
 /** Canonical string view of a scalar event value; undefined for objects/null. */
 export function scalarString(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
-  if (typeof v === 'number') return isFiniteNumber(v) ? String(v) : undefined;
+  if (typeof v === 'number') return isFiniteNumber(v) ? toStr(v) : undefined;
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'bigint') return v.toString();
   return undefined;
