@@ -28,6 +28,15 @@ function decodeHex(v: string): string | undefined {
   return /^[\x20-\x7e\t\r\n]*$/.test(out) ? out.trim() : undefined;
 }
 
+/** auoms does not escape quotes inside quoted values (`cmdline="bash -c "x""`): a closing quote ends a field. */
+function closingQuote(s: string, q: string, from: number): number {
+  for (let end = s.indexOf(q, from); end >= 0; end = s.indexOf(q, end + 1)) {
+    const next = s[end + 1];
+    if (next === undefined || next === ' ' || next === '\x1d' || next === '\t') return end;
+  }
+  return -1;
+}
+
 /** `key=value` pairs; values may be "quoted", 'quoted', [bracketed] or bare (bare may run over spaces until the next key=). */
 export function parseKeyValues(s: string, into: Record<string, unknown> = {}): Record<string, unknown> {
   let i = 0;
@@ -41,7 +50,7 @@ export function parseKeyValues(s: string, into: Record<string, unknown> = {}): R
     let value: string;
     const q = s[j];
     if (q === '"' || q === "'") {
-      const end = s.indexOf(q, j + 1);
+      const end = closingQuote(s, q, j + 1);
       value = s.slice(j + 1, end < 0 ? n : end);
       j = end < 0 ? n : end + 1;
     } else if (q === '[') {
@@ -149,6 +158,20 @@ export function normalizeAuditRecord(line: string, host?: string): NormalizedPar
   if (type === 'AUOMS_EXECVE') {
     const cmd = str(fields.cmdline) ?? str(fields.proctitle);
     if (cmd) e.commandLine = cmd;
+    // A completed execve is a process creation: give it the Sigma process_creation names.
+    if (str(fields.success) === 'yes') {
+      ls.category = 'process_creation';
+      setIfAbsent(fields, 'Image', str(fields.exe));
+      setIfAbsent(fields, 'CommandLine', cmd);
+      setIfAbsent(fields, 'User', str(fields.user));
+      setIfAbsent(fields, 'ProcessId', str(fields.pid));
+      setIfAbsent(fields, 'ParentProcessId', str(fields.ppid));
+      setIfAbsent(fields, 'CurrentDirectory', str(fields.cwd));
+      const pid = str(fields.pid);
+      if (pid) e.processId = pid;
+      const ppid = str(fields.ppid);
+      if (ppid) e.parentProcessId = ppid;
+    }
   }
   const exe = str(fields.exe);
   if (exe && exe !== '?' && !e.process) e.process = exe;
@@ -182,6 +205,10 @@ export function normalizeAuditRecord(line: string, host?: string): NormalizedPar
     entities: e,
     message: `${type}${key && key !== '(null)' ? ` key=${key}` : ''}${e.commandLine ? `: ${e.commandLine}` : ''}`,
   };
+}
+
+function setIfAbsent(fields: Record<string, unknown>, key: string, value: string | undefined): void {
+  if (value !== undefined && fields[key] === undefined) fields[key] = value;
 }
 
 export const auditdLineFormat: LineFormat = {

@@ -189,3 +189,13 @@ describe('shipped syslog lines', () => {
     expect(ev.logsource).toEqual({ product: 'linux', service: 'sshd' });
   });
 });
+
+describe('auoms execve records', () => {
+  it('reads a completed execve as Linux process creation, with an unescaped quoted command line', () => {
+    const msg = 'type=AUOMS_EXECVE audit(1652292621.990:84143): syscall=execve success=yes exit=0 ppid=1340 pid=17790 user=tomcat uid=1001 comm="bash" exe="/bin/bash" cwd="/" argc=3 cmdline="bash -c "{echo,YmFzaA==}|{base64,-d}|{bash,-i}"" redactors= containerid=';
+    const ev = normalizeEvent({ timestamp: '2022-05-11T18:10:21.000Z', source: 'linux', Provider: 'syslog', Computer: 'UBUNTU5', ProcessName: 'auoms', message: msg }, 0, 'x');
+    expect(ev.logsource).toEqual({ product: 'linux', service: 'auditd', category: 'process_creation' });
+    expect(ev.fields).toMatchObject({ Image: '/bin/bash', CommandLine: 'bash -c "{echo,YmFzaA==}|{base64,-d}|{bash,-i}"', User: 'tomcat', ParentProcessId: '1340' });
+    expect(ev.entities).toMatchObject({ process: '/bin/bash', commandLine: 'bash -c "{echo,YmFzaA==}|{base64,-d}|{bash,-i}"', user: 'tomcat', processId: '17790', parentProcessId: '1340' });
+  });
+});
