@@ -1,22 +1,20 @@
 import { mitigationsFor, type AttackCatalog } from './attack';
 import type { IntelIndex } from './intel';
 import type {
-  AnalysisData, AnalysisRequest, ArtifactReport, CanonicalEvent, CorrelationHit, DetectionHit, Findings, IncidentSummary,
-  LogSource, Narrative, RuleRef, Scope, Severity, TimelineEntry,
+  AnalysisData, AnalysisRequest, CanonicalEvent, CorrelationHit, DetectionHit, Findings, IncidentSummary, LogSource, Narrative,
+  RuleRef, Scope, TimelineEntry,
 } from './model';
 import { normalizeRequestEvents } from './normalize';
-import { buildChains, clusterChains, type ChainBuild } from './correlate';
+import { buildChains, type ChainBuild } from './correlate';
 import { inferBehaviours } from './correlate/behaviours';
-import { correlationSignals, detectionSignals, levelWeight, makeSignal, type EventLookup, type RoleHint, type Signal } from './correlate/signal';
+import { summariseCampaign } from './correlate/incidents';
+import { correlationSignals, detectionSignals, levelWeight, type EventLookup, type Signal } from './correlate/signal';
 import { buildIndicators, intelLabels } from './indicators';
 import { intelSignals } from './indicators/intel';
 import { buildTimeline } from './timeline';
 import { buildTechniques } from './techniques';
 import { assessSeverity } from './severity';
-import { selectArtifact } from './artifact/select';
-import type { ArtifactAnalysis } from './artifact';
-import { isExternalIp } from './indicators/ip';
-import { isBenignDomain } from './indicators/benign';
+import { artifactStage } from './artifact/stage';
 
 export { narrateDeterministic } from './narrate';
 
@@ -76,7 +74,7 @@ export function analyze(request: AnalysisRequest, deps: AnalysisDeps): Findings 
   const signals = [...ruleSignals, ...behaviours, ...intel];
   checkpoint('behaviour inference');
 
-  const artifact = scope === 'artifact' ? artifactStage(events, signals, deps, lookup) : undefined;
+  const artifact = scope === 'artifact' ? artifactStage(events, signals, deps.catalog, lookup, deps.ruleSet.matchEvent?.bind(deps.ruleSet)) : undefined;
   if (artifact) signals.push(...artifact.signals);
   const chains = buildChains(events, signals, deps.catalog);
   checkpoint('correlation');
@@ -96,7 +94,7 @@ export function analyze(request: AnalysisRequest, deps: AnalysisDeps): Findings 
   let timeline: TimelineEntry[];
   let incidents: IncidentSummary[] | undefined;
   if (scope === 'campaign') {
-    const campaign = campaignStage(chains, events, lookup, label, request.context);
+    const campaign = summariseCampaign(chains, events, lookup, label);
     timeline = campaign.timeline;
     incidents = campaign.incidents;
   } else {
@@ -181,104 +179,6 @@ function hostileContext(primary: ChainBuild | undefined, hostile: string[], look
     if (out.length >= MAX_CONTEXT_EVENTS) break;
   }
   return out;
-}
-
-function iso(t: number | undefined): string | undefined {
-  return t === undefined ? undefined : new Date(t).toISOString().replace('.000Z', 'Z');
-}
-
-function campaignStage(chains: ChainBuild[], events: CanonicalEvent[], lookup: EventLookup, label: (v: string) => string, context: string | undefined): { timeline: TimelineEntry[]; incidents: IncidentSummary[] } {
-  const clusters = clusterChains(chains);
-  const incidents: IncidentSummary[] = [];
-  const timeline: TimelineEntry[] = [];
-  clusters.forEach((members, n) => {
-    const id = `incident-${n + 1}`;
-    const builds = members.map((m) => chains[m]);
-    const signals = [...new Set(builds.flatMap((b) => b.signals))];
-    const first = Math.min(...builds.map((b) => b.chain.firstTime ?? Infinity));
-    const last = Math.max(...builds.map((b) => b.chain.lastTime ?? -Infinity));
-    const severity = builds.map((b) => b.chain.severity).sort((a, b) => rankOf(b) - rankOf(a))[0] ?? 'info';
-    const techniques = [...new Set(signals.flatMap((s) => s.techniques))].slice(0, 10);
-    const keyValues = [...new Set(signals.flatMap((s) => s.roles.filter((r) => ['attacker', 'compromised_account', 'compromised_host', 'c2', 'created_account'].includes(r.role)).map((r) => r.value)))].slice(0, 8);
-    const top = [...signals].sort((a, b) => levelWeight(b.rule.level) - levelWeight(a.rule.level) || Number(!!b.summary) - Number(!!a.summary) || b.eventIndices.length - a.eventIndices.length)[0];
-    const summary = `${top?.summary ?? top?.rule.title ?? 'Suspicious activity'}${keyValues.length > 0 ? ` (involving ${keyValues.join(', ')})` : ''}; ${builds.length} chain${builds.length > 1 ? 's' : ''}, ${signals.length} signals`;
-    const incident: IncidentSummary = { id, severity, summary, techniques, indicators: keyValues, event_count: new Set(builds.flatMap((b) => b.eventIndices)).size };
-    const fs = iso(Number.isFinite(first) ? first : undefined);
-    const ls = iso(Number.isFinite(last) ? last : undefined);
-    if (fs) incident.first_seen = fs;
-    if (ls) incident.last_seen = ls;
-    incidents.push(incident);
-    const entries = buildTimeline(events, signals, lookup, { label, max: Math.max(10, Math.floor(100 / clusters.length)) });
-    for (const e of entries) timeline.push({ ...e, description: `[${id}] ${e.description}` });
-  });
-  void context;
-  incidents.sort((a, b) => rankOf(b.severity) - rankOf(a.severity));
-  timeline.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
-  return { timeline: timeline.slice(0, 100), incidents };
-}
-
-function rankOf(s: Severity): number {
-  return ['info', 'low', 'medium', 'high', 'critical'].indexOf(s);
-}
-
-interface ArtifactStage {
-  report: ArtifactReport;
-  signals: Signal[];
-  layerEntries: TimelineEntry[];
-  focusSignals(all: Signal[]): Signal[];
-}
-
-/** Artifact scope: pick one artifact, peel its layers, run the rules and traits on what it decodes to. */
-function artifactStage(events: CanonicalEvent[], signals: Signal[], deps: AnalysisDeps, lookup: EventLookup): ArtifactStage | undefined {
-  const weights = new Map<number, number>();
-  for (const s of signals) for (const i of s.eventIndices) weights.set(i, (weights.get(i) ?? 0) + levelWeight(s.rule.level));
-  const selected = selectArtifact(events, (i) => weights.get(i) ?? 0);
-  if (!selected) return undefined;
-  const { analysis, event } = selected;
-  const report: ArtifactReport = {
-    type: selected.type,
-    event_index: event.index,
-    original: selected.text,
-    decoded: analysis.decoded,
-    layers: analysis.layers.map((l) => ({ method: l.method, text: l.text })),
-    traits: analysis.traits.map((t) => t.title),
-  };
-  const extra: Signal[] = [];
-  const roles = embeddedRoles(analysis, event.index);
-  const decodedRules = analysis.layers.length > 0 && deps.ruleSet.matchEvent
-    ? deps.ruleSet.matchEvent({ index: event.index, fields: { ...event.fields, CommandLine: analysis.decoded, ScriptBlockText: analysis.decoded }, logsource: event.logsource, time: event.time })
-    : [];
-  for (const rule of decodedRules) extra.push(makeSignal('detection', `artifact:${rule.id}`, rule, [event.index], lookup, deps.catalog));
-  extra.push(makeSignal('behaviour', 'artifact:indicators', {
-    id: 'lantern.artifact.embedded', title: `Indicators embedded in the ${selected.type.replace('_', ' ')}`, level: 'low', status: 'heuristic', tags: [],
-  }, [event.index], lookup, deps.catalog, roles));
-  const layerEntries: TimelineEntry[] = analysis.layers.map((l, n) => ({
-    timestamp: iso(event.time) ?? 'unknown',
-    description: `Artifact layer ${n + 1} (${l.method.replace(/_/g, ' ')}): ${l.text.replace(/\s+/g, ' ').slice(0, 200)}`,
-    event_indices: [event.index],
-  }));
-  return {
-    report,
-    signals: extra,
-    layerEntries,
-    focusSignals: (all) => all.filter((s) => s.eventIndices.includes(event.index) || extra.includes(s)),
-  };
-}
-
-function embeddedRoles(analysis: ArtifactAnalysis, index: number): RoleHint[] {
-  const download = analysis.traits.some((t) => t.id === 'download_cradle');
-  const roles: RoleHint[] = [];
-  for (const ind of analysis.indicators) {
-    const at = [index];
-    if (ind.type === 'url') roles.push({ type: 'url', value: ind.value, role: download ? 'payload_url' : 'embedded_url', eventIndices: at });
-    else if (ind.type === 'ip' && isExternalIp(ind.value)) roles.push({ type: 'ip', value: ind.value, role: download ? 'payload_host' : 'embedded_address', eventIndices: at });
-    else if (ind.type === 'domain' && !isBenignDomain(ind.value)) roles.push({ type: 'domain', value: ind.value, role: download ? 'payload_host' : 'embedded_domain', eventIndices: at });
-    else if (ind.type === 'file') roles.push({ type: 'file', value: ind.value, role: download ? 'payload' : 'embedded_file', eventIndices: at });
-    else if (ind.type === 'registry') roles.push({ type: 'registry', value: ind.value, role: 'modified_registry', eventIndices: at });
-    else if (['md5', 'sha1', 'sha256'].includes(ind.type)) roles.push({ type: ind.type, value: ind.value, role: 'embedded_hash', eventIndices: at });
-    else if (ind.type === 'email') roles.push({ type: 'email', value: ind.value, role: 'embedded_email', eventIndices: at });
-  }
-  return roles;
 }
 
 /** The contract's `data`: narrative plus the deterministic findings, exactly as the API names them. */
