@@ -307,3 +307,19 @@ describe('Microsoft 365 Defender advanced hunting rows', () => {
     expect(net.entities).toMatchObject({ srcIp: '10.4.1.117', dstIp: '45.9.148.108', dstPort: 80, domain: 'upd.example.net' });
   });
 });
+
+describe('Windows exports with renamed header fields', () => {
+  it('reads Splunk-style EventCode/LogName/ComputerName', () => {
+    const ev = normalizeEvent({ _time: '2026-02-09T23:10:00.000+00:00', EventCode: '4625', LogName: 'Security', ComputerName: 'RDS-01', TargetUserName: 'backup', IpAddress: '80.94.95.112' }, 0, 'x');
+    expect(ev.format).toBe('windows');
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'security' });
+    expect(ev.fields).toMatchObject({ EventID: 4625, Channel: 'Security', Computer: 'RDS-01' });
+    expect(ev.action).toBe('logon_failed');
+    expect(ev.time).toBe(Date.UTC(2026, 1, 9, 23, 10));
+  });
+
+  it('leaves an application event_id with a non-Windows channel alone', () => {
+    const ev = normalizeEvent({ event_id: 17, channel: 'payments', action: 'refund', user: 'u' }, 0, 'x');
+    expect(ev.format).toBe('generic');
+  });
+});

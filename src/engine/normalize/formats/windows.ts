@@ -22,7 +22,7 @@ import {
  */
 export const windowsFormat: ObjectFormat = {
   id: 'windows',
-  detect: (raw) => isFlatWindows(raw) || isEvtx(raw) || isWinlogbeat(raw),
+  detect: (raw) => isFlatWindows(raw) || isEvtx(raw) || isWinlogbeat(raw) || isRenamedFlat(raw),
   normalize: (raw) => {
     const fields = flattenWindows(raw);
     // A record used as its own field view was checked to need no rendering (flatNeedsCopy).
@@ -113,8 +113,38 @@ function userDataFields(data: unknown, into: Record<string, unknown>): void {
   }
 }
 
+/**
+ * Flat exports that name the header fields their own way (Splunk `EventCode`/`LogName`/`ComputerName`,
+ * lower-case `event_id`/`channel`): a numeric event id plus a channel name that is a Windows log.
+ */
+const RENAMED_HEADER: ReadonlyArray<readonly [string, readonly string[]]> = [
+  ['EventID', ['EventCode', 'event_id', 'eventid', 'event_code']],
+  ['Channel', ['LogName', 'log_name', 'channel', 'logname']],
+  ['Computer', ['ComputerName', 'computer_name', 'computername']],
+  ['Provider', ['SourceName', 'provider_name', 'source_name']],
+];
+
+function firstOf(raw: RawObject, keys: readonly string[]): unknown {
+  for (const k of keys) if (raw[k] !== undefined) return raw[k];
+  return undefined;
+}
+
+function isRenamedFlat(raw: RawObject): boolean {
+  const id = int(firstOf(raw, RENAMED_HEADER[0][1]));
+  const channel = firstOf(raw, RENAMED_HEADER[1][1]);
+  return id !== undefined && typeof channel === 'string' && serviceOfChannel(channel) !== null;
+}
+
 function flattenWindows(raw: RawObject): Record<string, unknown> {
   if (isFlatWindows(raw)) return flatNeedsCopy(raw) ? { ...raw } : raw;
+  if (isRenamedFlat(raw)) {
+    const fields: Record<string, unknown> = { ...raw };
+    for (const [name, synonyms] of RENAMED_HEADER) {
+      const v = firstOf(raw, synonyms);
+      if (v !== undefined) setIfMissing(fields, name, name === 'EventID' ? (int(v) ?? v) : v);
+    }
+    return fields;
+  }
   const fields: Record<string, unknown> = { ...raw };
   if (isWinlogbeat(raw)) {
     const w = raw.winlog as RawObject;
