@@ -45,4 +45,11 @@ describe('artifact decoding', () => {
     const values = analyseArtifact('$c = New-Object System.Net.WebClient; Start-Process upd.exe; [System.IO.File]::ReadAllText("a.txt")').indicators.filter((i) => i.type === 'domain');
     expect(values).toEqual([]);
   });
+
+  it('recognises proxy execution through signed binaries and SAM hash extraction', () => {
+    const ids = (text: string) => analyseArtifact(text).traits.map((t) => t.id);
+    expect(ids('"C:\\Windows\\SysWow64\\Register-CimProvider.exe" -Path C:\\ProgramData\\x.dll')).toContain('signed_proxy_execution');
+    expect(ids('$k = Get-Item HKLM:\\SAM\\SAM\\Domains\\Account')).toContain('sam_registry_read');
+    expect(ids('"C:\\Program Files\\App\\app.exe" --path C:\\data')).toEqual([]);
+  });
 });
