@@ -50,7 +50,7 @@ const PATTERNS: TraitPattern[] = [
   { id: 'vbscript_exec', title: 'VBScript run by a script host', pattern: /\b[wc]script(?:\.exe)?\b.*\.(?:vbs|vbe)\b/i, techniques: ['T1059.005'], tactic: 'Execution', level: 'medium' },
   { id: 'jscript_exec', title: 'JScript run by a script host', pattern: /\b[wc]script(?:\.exe)?\b.*\.(?:js|jse)\b/i, techniques: ['T1059.007'], tactic: 'Execution', level: 'medium' },
   { id: 'signed_proxy_execution', title: 'Payload run through a signed system proxy binary', pattern: /register-cimprovider(?:\.exe)?\W.*-path\s|odbcconf(?:\.exe)?\s.*(?:\/a\s*\{?\s*regsvr|-f\s)|installutil(?:\.exe)?\s.*\/u\b|\b(?:regasm|regsvcs)(?:\.exe)?\s+\S+\.dll|cmstp(?:\.exe)?\s.*\/s\b|mavinject(?:\.exe)?\s.*\/injectrunning|msiexec(?:\.exe)?\s.*\/q\S*\s.*https?:|control(?:\.exe)?\s+\S+\.cpl/i, techniques: ['T1218'], tactic: 'Defense Evasion', level: 'medium' },
-  { id: 'sam_registry_read', title: 'Local account hashes read from the SAM registry hive', pattern: /\\sam\\sam\\domains\\account|hklm:\\sam\b|get-passhashes|\bpowerdump\b/i, techniques: ['T1003.002'], tactic: 'Credential Access', level: 'high' },
+  { id: 'sam_registry_read', title: 'Local account hashes read from the SAM registry hive', pattern: /\\sam\\sam\\domains\\account|hklm:\\sam\b/i, techniques: ['T1003.002'], tactic: 'Credential Access', level: 'high' },
   { id: 'psexec', title: 'PsExec-style remote execution', pattern: /\bpsexec(?:64)?(?:\.exe)?\s+\\\\/i, techniques: ['T1569.002', 'T1021.002'], tactic: 'Lateral Movement', level: 'high', processRole: 'attack_tool' },
 ];
 
