@@ -269,6 +269,17 @@ export const FIELD_ALIASES: Readonly<Record<string, AliasTable>> = {
   'windows:windefend:1116': DEFENDER_DETECTION,
   'windows:windefend:1117': DEFENDER_DETECTION,
   'windows:system:7045': { TargetFilename: ['ImagePath'] },
+  /** Service Control Manager messages carry their inserts unnamed (param1..N): name the service where the message puts it. */
+  'windows:system:7000': { ServiceName: ['param1'], ErrorText: ['param2'] },
+  'windows:system:7009': { Timeout: ['param1'], ServiceName: ['param2'] },
+  'windows:system:7011': { Timeout: ['param1'], ServiceName: ['param2'] },
+  'windows:system:7022': { ServiceName: ['param1'] },
+  'windows:system:7023': { ServiceName: ['param1'], ErrorText: ['param2'] },
+  'windows:system:7024': { ServiceName: ['param1'], ErrorText: ['param2'] },
+  'windows:system:7031': { ServiceName: ['param1'] },
+  'windows:system:7034': { ServiceName: ['param1'] },
+  'windows:system:7036': { ServiceName: ['param1'], State: ['param2'] },
+  'windows:system:7040': { ServiceName: ['param1'], OldStartType: ['param2'], NewStartType: ['param3'] },
   'windows:sysmon:1': {},
 };
 

@@ -323,3 +323,14 @@ describe('Windows exports with renamed header fields', () => {
     expect(ev.format).toBe('generic');
   });
 });
+
+describe('Service Control Manager messages with unnamed inserts', () => {
+  it('names the service of a 7009 timeout (param2) and of a 7036 state change (param1)', () => {
+    const t = normalizeEvent({ EventID: 7009, Channel: 'System', Provider: 'Service Control Manager', param1: '30000', param2: 'gdKhvCScykzNFZKd' }, 0, 'x');
+    expect(t.fields.ServiceName).toBe('gdKhvCScykzNFZKd');
+    expect(t.entities.service).toBe('gdKhvCScykzNFZKd');
+    expect(t.action).toBe('service_error');
+    const s = normalizeEvent({ EventID: 7036, Channel: 'System', Provider: 'Service Control Manager', param1: 'PSEXESVC', param2: 'running' }, 0, 'x');
+    expect(s.fields).toMatchObject({ ServiceName: 'PSEXESVC', State: 'running' });
+  });
+});
