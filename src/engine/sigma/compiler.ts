@@ -51,6 +51,10 @@ export interface Compiled {
 
 export interface CompileResult extends Compiled {
   warnings: string[];
+  /** The search identifiers the condition uses, each compiled on its own (for explanations). */
+  selections: Array<{ name: string; match: Predicate }>;
+  /** Field names the detection reads. */
+  fields: string[];
 }
 
 const NEVER: Predicate = () => false;
@@ -58,7 +62,8 @@ const ALWAYS: Predicate = () => true;
 
 class DetectionCompiler {
   readonly warnings: string[] = [];
-  private readonly items = new Map<string, Compiled>();
+  readonly items = new Map<string, Compiled>();
+  readonly fields = new Set<string>();
 
   constructor(
     private readonly detection: Record<string, unknown>,
@@ -173,6 +178,8 @@ class DetectionCompiler {
 
   private compileField(state: ValueState): Compiled {
     const name = state.field;
+    this.fields.add(name);
+    if (state.match === 'fieldref') for (const v of state.values) this.fields.add(v.raw);
     const match = this.fieldPredicate(state);
     return { match, need: state.negate ? null : this.valuesNeed(name, state) };
   }
@@ -507,5 +514,6 @@ export function compileDetection(detection: unknown, opts: ModifierOptions = {})
   if (!isPlainObject(detection)) throw new SigmaRuleError('detection must be a map');
   const c = new DetectionCompiler(detection, opts);
   const out = c.compile();
-  return { ...out, warnings: c.warnings };
+  const selections = [...c.items].map(([name, item]) => ({ name, match: item.match }));
+  return { ...out, warnings: c.warnings, selections, fields: [...c.fields] };
 }

@@ -5,6 +5,7 @@
  *   rules.errors                 // [{ file, ruleId?, title?, reason }] — bad rules never stop a load
  *   rules.matchEvent(event)      // RuleRef[] of the detection rules matching one event
  *   rules.evaluate(events)       // { detections, correlations } (correlations on event time)
+ *   rules.explain(event, ruleId) // which selections matched, with the event's values of the rule's fields
  *
  * Layout (after pySigma): values.ts (strings, wildcards, escapes), modifiers.ts (the modifier
  * registry), condition.ts (condition expressions), compiler.ts (detection -> closure + literal
@@ -16,7 +17,7 @@
 export type { SigmaEvent, RuleLoadError, MatchOptions, RuleMeta } from './types';
 export { SigmaRuleError } from './types';
 export { RuleSet, loadRuleSet, ruleSetFromText } from './ruleset';
-export type { EvaluateOptions, EvaluateResult } from './ruleset';
+export type { EvaluateOptions, EvaluateResult, MatchExplanation } from './ruleset';
 export type { LoadOptions, CorrelationDoc, LoadResult } from './loader';
 export { listRuleFiles } from './loader';
 export type { DetectionRule, SigmaFilter } from './rule';

@@ -22,6 +22,10 @@ export interface DetectionRule {
   /** Normalised logsource used for routing. */
   route: NormLogSource;
   warnings: string[];
+  /** Search identifiers of the condition, each on its own (explanations). */
+  selections: Array<{ name: string; match: Predicate }>;
+  /** Field names the detection reads. */
+  fieldNames: string[];
 }
 
 export interface SigmaFilter {
@@ -139,6 +143,8 @@ export function parseDetectionRule(
     need: compiled.need,
     route: normalizeLogSource(logsource),
     warnings: compiled.warnings,
+    selections: compiled.selections,
+    fieldNames: compiled.fields,
   };
 }
 

@@ -193,4 +193,30 @@ level: high
     }
     expect(on.matchEvent(ev(events[2])).map((r) => r.id)).toEqual(['n1', 'u1']);
   });
+
+  it('explains which selections matched and with which field values', () => {
+    const rule = `
+title: Encoded PowerShell
+id: e1
+logsource: { product: windows, category: process_creation }
+detection:
+  sel_img: { Image|endswith: '\\powershell.exe' }
+  sel_cli: { CommandLine|contains: ' -enc ' }
+  filter: { User: SYSTEM }
+  condition: all of sel_* and not filter
+`;
+    const rs = ruleSetFromText(rule);
+    const e = ev({ Image: 'C:\\ps\\powershell.exe', CommandLine: 'powershell -enc AAA', User: 'bob', Other: 1 });
+    expect(rs.explain(e, 'e1')).toEqual({
+      rule: expect.objectContaining({ id: 'e1' }),
+      matched: true,
+      logsourceCompatible: true,
+      selections: ['sel_img', 'sel_cli'],
+      fields: { Image: 'C:\\ps\\powershell.exe', CommandLine: 'powershell -enc AAA', User: 'bob' },
+      filters: [],
+    });
+    const sys = rs.explain(ev({ Image: 'x\\powershell.exe', CommandLine: 'a -enc b', User: 'system' }, { product: 'linux', category: 'process_creation' }), 'e1');
+    expect(sys).toEqual(expect.objectContaining({ matched: false, logsourceCompatible: false, selections: ['sel_img', 'sel_cli', 'filter'] }));
+    expect(rs.explain(e, 'nope')).toBeUndefined();
+  });
 });

@@ -16,6 +16,21 @@ export interface EvaluateOptions extends MatchOptions {
   includeHidden?: boolean;
 }
 
+/** Why a rule did (or did not) match an event: the verified facts behind a detection. */
+export interface MatchExplanation {
+  rule: RuleRef;
+  /** The detection (filters included) matches the event's fields. */
+  matched: boolean;
+  /** The rule would run on the event's logsource at all. */
+  logsourceCompatible: boolean;
+  /** Search identifiers of the condition that matched on their own. */
+  selections: string[];
+  /** The event's values of the fields the rule reads (absent fields left out). */
+  fields: Record<string, unknown>;
+  /** Filters applied to the rule. */
+  filters: string[];
+}
+
 export interface EvaluateResult {
   detections: DetectionHit[];
   correlations: CorrelationHit[];
@@ -92,6 +107,28 @@ export class RuleSet {
     const hidden = opts.includeHidden ? new Set<string>() : hiddenRuleKeys(this.correlationRules);
     const detections = hits.filter((h) => isReported(h.rule, hidden)).map((h) => ({ rule: h.rule, eventIndex: h.event.index }));
     return { detections, correlations };
+  }
+
+  /** Explain one rule (by id, name or ref) on one event; undefined for an unknown rule. */
+  explain(event: SigmaEvent, rule: string | Pick<RuleRef, 'id'>): MatchExplanation | undefined {
+    const key = typeof rule === 'string' ? rule : rule.id;
+    const found = this.detectionRules.find((r) => r.ref.id === key || r.ref.name === key);
+    if (!found) return undefined;
+    const ctx = this.ctx.reset(event.fields ?? {});
+    const selections = found.selections.filter((s) => s.match(ctx)).map((s) => s.name);
+    const fields: Record<string, unknown> = {};
+    for (const name of found.fieldNames) {
+      const fv = ctx.get(name);
+      if (fv.present) fields[name] = fv.leaves.length === 1 ? fv.leaves[0] : fv.leaves;
+    }
+    return {
+      rule: found.ref,
+      matched: safeMatch(found, ctx),
+      logsourceCompatible: logsourceCompatible(found.route, normalizeLogSource(event.logsource)),
+      selections,
+      fields,
+      filters: found.filters,
+    };
   }
 
   /** Rules routed to an event logsource, for diagnostics and benchmarks. */
