@@ -269,6 +269,12 @@ export const FIELD_ALIASES: Readonly<Record<string, AliasTable>> = {
   'windows:windefend:1116': DEFENDER_DETECTION,
   'windows:windefend:1117': DEFENDER_DETECTION,
   'windows:system:7045': { TargetFilename: ['ImagePath'] },
+  /** Classic PowerShell events: SigmaHQ ps_classic rules search `Data`, which exports that keep only the rendered
+   *  `Message` lose (the message carries the same context block: HostApplication=..., EngineVersion=...). */
+  'windows:powershell-classic:400': { Data: ['Message'] },
+  'windows:powershell-classic:403': { Data: ['Message'] },
+  'windows:powershell-classic:600': { Data: ['Message'] },
+  'windows:powershell-classic:800': { Data: ['Message'] },
   /** Service Control Manager messages carry their inserts unnamed (param1..N): name the service where the message puts it. */
   'windows:system:7000': { ServiceName: ['param1'], ErrorText: ['param2'] },
   'windows:system:7009': { Timeout: ['param1'], ServiceName: ['param2'] },

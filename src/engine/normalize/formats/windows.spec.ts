@@ -334,3 +334,21 @@ describe('Service Control Manager messages with unnamed inserts', () => {
     expect(s.fields).toMatchObject({ ServiceName: 'PSEXESVC', State: 'running' });
   });
 });
+
+describe('PowerShell context blocks', () => {
+  it('gives classic PowerShell events their Data from the rendered Message and names the host command line', () => {
+    const ev = normalizeEvent(
+      { EventID: 800, Channel: 'Windows PowerShell', Provider: 'PowerShell', Message: 'Pipeline execution details for command line: Get-Random\r\n\r\nContext Information: \r\n\tUserId=CORP\\tlee\r\n\tHostApplication=powershell.exe -noP -sta -w 1 -enc SQBGAA==\r\n\tEngineVersion=5.1\r\n' },
+      0,
+      'x',
+    );
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'powershell-classic', category: 'ps_classic_script' });
+    expect(String(ev.fields.Data)).toContain('HostApplication=powershell.exe -noP -sta -w 1 -enc SQBGAA==');
+    expect(ev.entities.commandLine).toBe('powershell.exe -noP -sta -w 1 -enc SQBGAA==');
+  });
+
+  it('reads the Host Application of PowerShell 4103 ContextInfo', () => {
+    const ev = normalizeEvent({ EventID: 4103, Channel: 'Microsoft-Windows-PowerShell/Operational', ContextInfo: '        Severity = Informational\n        Host Name = ConsoleHost\n        Host Application = C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe -ep bypass\n' }, 0, 'x');
+    expect(ev.entities.commandLine).toBe('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe -ep bypass');
+  });
+});

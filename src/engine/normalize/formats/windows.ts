@@ -309,6 +309,10 @@ function windowsEntities(fields: Record<string, unknown>, service: string | unde
   }
   const protocol = IANA_PROTOCOLS[str(fields.Protocol) ?? ''];
   if (protocol && service === 'security') e.protocol = protocol;
+  if (service === 'powershell-classic' || service === 'powershell') {
+    const host = hostApplication(str(fields.Data) ?? str(fields.ContextInfo) ?? str(fields.Message));
+    if (host) e.commandLine = host;
+  }
   const file = str(fields.ServiceFileName) ?? str(fields.ImagePath);
   if (file && (eventId === 4697 || eventId === 7045)) e.file = file;
   const hashes = splitHashes(fields.Hashes ?? fields.Hash);
@@ -319,6 +323,15 @@ function windowsEntities(fields: Record<string, unknown>, service: string | unde
   if (e.processId === undefined) delete e.processId;
   if (e.parentProcessId === undefined) delete e.parentProcessId;
   return e;
+}
+
+const HOST_APPLICATION_RE = /Host ?Application ?= ?([^\r\n]+)/;
+
+/** The command line of the PowerShell host, from the context block of PowerShell events. */
+function hostApplication(text: string | undefined): string | undefined {
+  if (!text) return undefined;
+  const m = HOST_APPLICATION_RE.exec(text);
+  return m ? m[1].trim() : undefined;
 }
 
 /** The Windows Filtering Platform events (5152-5159) give the IP protocol number. */
