@@ -269,6 +269,8 @@ export const FIELD_ALIASES: Readonly<Record<string, AliasTable>> = {
   'windows:windefend:1116': DEFENDER_DETECTION,
   'windows:windefend:1117': DEFENDER_DETECTION,
   'windows:system:7045': { TargetFilename: ['ImagePath'] },
+  /** Application-log rules (MSSQL, MSI, WER...) search the unnamed `Data`; a rendered-only export keeps it in `Message`. */
+  'windows:application': { Data: ['Message'] },
   /** Classic PowerShell events: SigmaHQ ps_classic rules search `Data`, which exports that keep only the rendered
    *  `Message` lose (the message carries the same context block: HostApplication=..., EngineVersion=...). */
   'windows:powershell-classic:400': { Data: ['Message'] },

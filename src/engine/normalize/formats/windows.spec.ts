@@ -352,3 +352,11 @@ describe('PowerShell context blocks', () => {
     expect(ev.entities.commandLine).toBe('C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe -ep bypass');
   });
 });
+
+describe('Application events exported with the rendered message only', () => {
+  it('gives them Data from Message so Data rules can search it', () => {
+    const ev = normalizeEvent({ EventID: 1033, Channel: 'Application', Provider: 'MsiInstaller', Message: 'Windows Installer installed the product. Product Name: AnyDesk. Product Version: 8.0.' }, 0, 'x');
+    expect(ev.fields.Data).toBe('Windows Installer installed the product. Product Name: AnyDesk. Product Version: 8.0.');
+    expect(ev.fields.Provider_Name).toBe('MsiInstaller');
+  });
+});

@@ -38,7 +38,7 @@ function flatNeedsCopy(raw: RawObject): boolean {
   const id = int(raw.EventID ?? raw.EventId);
   if (id === undefined) return true;
   const { service } = windowsService(raw);
-  return service === undefined || hasAliases(`windows:${service}:${id}`) || windowsRenderingNeeded(raw, service, id);
+  return service === undefined || hasAliases(`windows:${service}:${id}`) || hasAliases(`windows:${service}`) || windowsRenderingNeeded(raw, service, id);
 }
 
 /** EventData names that only Windows events carry: with a numeric EventID they identify a flat export without Channel. */
@@ -244,6 +244,7 @@ export function normalizeWindowsFields(fields: Record<string, unknown>, raw: Raw
   const logsource = windowsLogsource(service, eventId, fields, linux);
   if (render) renderWindowsValues(fields, service);
   if (providerNamed(service, eventId)) applyAliases(fields, 'windows');
+  if (service) applyAliases(fields, `windows:${service}`);
   if (service && eventId !== undefined) applyAliases(fields, `windows:${service}:${eventId}`);
   const meaning = service && eventId !== undefined ? WINDOWS_EVENT_MEANINGS[service]?.[eventId] : undefined;
   const message = str(fields.Message) ?? str(fields.message);
