@@ -51,7 +51,7 @@ export function intelSignals(events: CanonicalEvent[], intel: IntelIndex | undef
       tags: [],
       description: 'Value listed on a loaded threat-intel feed',
     };
-    const roles: RoleHint[] = [{ type: hit.type.match(/sha|md5/) ? hit.type : hit.type, value: hit.value, role: hit.role, eventIndices: hit.events }];
+    const roles: RoleHint[] = [{ type: hit.type, value: hit.value, role: hit.role, eventIndices: hit.events }];
     return makeSignal('behaviour', `intel:${hit.type}:${hit.value}`, rule, hit.events, lookup, catalog, roles);
   });
 }
