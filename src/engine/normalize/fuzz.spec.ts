@@ -42,3 +42,21 @@ describe('normaliser robustness', () => {
     }
   });
 });
+
+describe('crafted long lines', () => {
+  const big = (unit: string, n: number) => unit.repeat(n);
+
+  it.each([
+    ['sudo', `Apr  3 14:26:10 srv sudo: admin : ${big('TTY=x ; PWD=y ; USER=z ; ', 20000)}`],
+    ['pam', `Apr  3 14:26:10 srv sshd[1]: pam_unix(sshd:auth): authentication failure; ${big('ruser= rhost= ', 30000)}`],
+    ['asa', `Apr  3 14:20:00 fw %ASA-4-106023: ${big('Deny from 1.2.3.4 to ', 30000)}`],
+    ['xml', `<Event><System><EventID>1</EventID><Channel>Security</Channel></System><EventData>${big('<Data Name="a">x', 30000)}</EventData></Event>`],
+    ['userdata', `<Event><System><EventID>1102</EventID></System><UserData>${big('<a>b</c>', 30000)}</Event>`],
+    ['kv', big('a=b ', 50000) + 'src=1.2.3.4'],
+    ['cef', `CEF:0|a|b|c|d|e|f|${big('k=v ', 50000)}`],
+  ])('normalises a crafted %s line of several hundred KB in linear time', (_name, line) => {
+    // No timing assertion (that belongs in bench/): a quadratic pattern would not finish within the test timeout.
+    const r = normalizeRequestEvents({ logs: [line] });
+    expect(r.events).toHaveLength(1);
+  });
+});

@@ -56,8 +56,10 @@ export function parseAsaLine(line: string): NormalizedParts | undefined {
   const { time, yearless, host } = asaTime(line);
   if (host) fields.host = host;
   let verdict: Verdict | undefined;
+  // ASA messages are short; the unanchored patterns are not run over a crafted megabyte.
+  const head = message.length > 4096 ? message.slice(0, 4096) : message;
   for (const [re, build] of RULES) {
-    const m = re.exec(message);
+    const m = re.exec(head);
     if (m) {
       verdict = build(m);
       break;

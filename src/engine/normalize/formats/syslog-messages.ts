@@ -187,7 +187,12 @@ const RULES: readonly MessageRule[] = [
   },
 ];
 
+/** Daemon messages are short; a longer text (attacker-written, possibly crafted) is not run through the patterns,
+ *  some of which have lazy groups that would cost quadratic time on it. */
+const MAX_MESSAGE = 8192;
+
 export function parseDaemonMessage(program: string, message: string): ParsedMessage | undefined {
+  if (message.length > MAX_MESSAGE) return undefined;
   for (const rule of RULES) {
     if (!rule.programs.has(program)) continue;
     const m = rule.re.exec(message);

@@ -30,7 +30,8 @@ function attr(xml: string, element: string, name: string): string | undefined {
   return m ? unescapeXml(m[1] ?? m[2]) : undefined;
 }
 
-const DATA_RE = /<Data Name=(?:"([^"]*)"|'([^']*)')\s*(?:\/>|>([\s\S]*?)<\/Data>)/g;
+// Text content is XML-escaped, so a value never holds a raw `<`: `[^<]*` keeps every attempt linear.
+const DATA_RE = /<Data Name=(?:"([^"]*)"|'([^']*)')\s*(?:\/>|>([^<]*)<\/Data>)/g;
 
 export function parseEventXml(xml: string): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
@@ -52,10 +53,12 @@ export function parseEventXml(xml: string): Record<string, unknown> {
   const rest = sysEnd > 0 ? xml.slice(sysEnd) : '';
   DATA_RE.lastIndex = 0;
   for (let m = DATA_RE.exec(rest); m; m = DATA_RE.exec(rest)) fields[unescapeXml(m[1] ?? m[2])] = unescapeXml(m[3] ?? '');
-  const user = /<UserData>\s*<[^>]+>([\s\S]*?)<\/[^>]+>\s*<\/UserData>/.exec(rest);
-  if (user) {
+  const userStart = rest.indexOf('<UserData>');
+  const userEnd = rest.indexOf('</UserData>');
+  if (userStart >= 0 && userEnd > userStart) {
+    const inner = rest.slice(userStart + '<UserData>'.length, userEnd);
     const child = /<([A-Za-z_][\w.-]*)(?:\s[^>]*)?>([^<]*)<\/\1>/g;
-    for (let m = child.exec(user[1]); m; m = child.exec(user[1])) if (fields[m[1]] === undefined) fields[m[1]] = unescapeXml(m[2]);
+    for (let m = child.exec(inner); m; m = child.exec(inner)) if (fields[m[1]] === undefined) fields[m[1]] = unescapeXml(m[2]);
   }
   return fields;
 }
