@@ -244,6 +244,7 @@ export const FIELD_ALIASES: Readonly<Record<string, AliasTable>> = {
     ProcessId: ['NewProcessId'],
     ParentProcessId: ['ProcessId'],
     User: [{ join: ['SubjectDomainName', 'SubjectUserName'], sep: '\\' }, 'SubjectUserName'],
+    IntegrityLevel: ['MandatoryLabel'],
   },
   'windows:security:5156': {
     SourceIp: ['SourceAddress'],

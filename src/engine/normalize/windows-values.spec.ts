@@ -68,6 +68,17 @@ describe('Windows values as Windows renders them', () => {
     expect(sec.fields.OddName).toBeUndefined();
   });
 
+  it('names the 4688 process account as Sysmon does: target account, well-known service SIDs', () => {
+    const base = { EventID: 4688, Channel: 'Security', NewProcessName: 'C:\\Windows\\System32\\whoami.exe', MandatoryLabel: 'S-1-16-16384' };
+    const system = normalizeEvent({ ...base, SubjectUserSid: 'S-1-5-18', SubjectUserName: 'WS01$', SubjectDomainName: 'CORP', TargetUserSid: 'S-1-0-0', TargetUserName: '-', TargetDomainName: '-' }, 0, 'logs[0]');
+    expect(system.fields.User).toBe('NT AUTHORITY\\SYSTEM');
+    expect(system.fields.IntegrityLevel).toBe('S-1-16-16384');
+    const runas = normalizeEvent({ ...base, SubjectUserSid: 'S-1-5-21-1-2-3-1104', SubjectUserName: 'jdoe', SubjectDomainName: 'CORP', TargetUserSid: 'S-1-5-21-1-2-3-500', TargetUserName: 'Administrator', TargetDomainName: 'CORP' }, 0, 'logs[0]');
+    expect(runas.fields.User).toBe('CORP\\Administrator');
+    const plain = normalizeEvent({ ...base, SubjectUserSid: 'S-1-5-21-1-2-3-1104', SubjectUserName: 'jdoe', SubjectDomainName: 'CORP' }, 0, 'logs[0]');
+    expect(plain.fields.User).toBe('CORP\\jdoe');
+  });
+
   it('never rewrites the raw event it renders', () => {
     const raw = { EventID: 5145, Channel: 'Security', SubjectLogonId: '0x00000000000003e7', AccessList: '%%4417', CommandLine: 'a.exe ' };
     const sys = { EventID: 7045, Channel: 'System', Provider: 'Service Control Manager', ServiceName: 'x' };

@@ -10,6 +10,10 @@
  *   defeats every `CommandLine|endswith` rule; the blank carries no argument, so it is dropped.
  * - Microsoft Defender names its EventData with spaces (`New Value`, `Process Name`, `Threat Name`); SigmaHQ's
  *   windefend rules use them without (`NewValue`, `ProcessName`) or with an underscore (`Feature_Name`).
+ * - Security 4688 names the creator (Subject) and, since Windows 10, the new process's account (Target); SYSTEM
+ *   and the service accounts appear as the machine account (`HOST$`). Sigma's process_creation `User` is the new
+ *   process's account as Sysmon renders it (`NT AUTHORITY\SYSTEM`), so it is set from the Target when present and
+ *   from the well-known SIDs.
  * - Classic providers write unnamed EventData (`param1..N`); Sigma's `Data` is that container as a whole
  *   (MSSQL audit 33205, Windows PowerShell 400/600/800, MsiInstaller rules).
  */
@@ -96,6 +100,7 @@ export function providerNamed(service: string | undefined, eventId: number | und
 export function windowsRenderingNeeded(fields: Record<string, unknown>, service: string | undefined, eventId: number | undefined): boolean {
   if (providerNamed(service, eventId) && fields.Provider_Name === undefined) return true;
   if (service === 'windefend' && hasSpacedName(fields)) return true;
+  if (service === 'security' && eventId === 4688 && fields.User === undefined && processCreationUser(fields) !== undefined) return true;
   let params = false;
   for (const k in fields) {
     const v = fields[k];
@@ -121,9 +126,31 @@ function hasSpacedName(fields: Record<string, unknown>): boolean {
   return false;
 }
 
+const WELL_KNOWN_ACCOUNTS: Readonly<Record<string, string>> = {
+  'S-1-5-18': 'NT AUTHORITY\\SYSTEM',
+  'S-1-5-19': 'NT AUTHORITY\\LOCAL SERVICE',
+  'S-1-5-20': 'NT AUTHORITY\\NETWORK SERVICE',
+};
+
+const named = (v: unknown): v is string => typeof v === 'string' && v !== '' && v !== '-';
+
+/** The account a 4688 process runs as, as Sysmon names it; undefined leaves the Subject alias in charge. */
+export function processCreationUser(fields: Record<string, unknown>): string | undefined {
+  const targetSid = fields.TargetUserSid;
+  const hasTarget = named(targetSid) && targetSid !== 'S-1-0-0' && named(fields.TargetUserName);
+  const sid = hasTarget ? targetSid : fields.SubjectUserSid;
+  if (typeof sid === 'string' && WELL_KNOWN_ACCOUNTS[sid]) return WELL_KNOWN_ACCOUNTS[sid];
+  if (!hasTarget) return undefined;
+  return named(fields.TargetDomainName) ? `${fields.TargetDomainName}\\${fields.TargetUserName as string}` : (fields.TargetUserName as string);
+}
+
 /** Applies the renderings above to a flattened Windows record, in place. */
-export function renderWindowsValues(fields: Record<string, unknown>, service?: string): void {
+export function renderWindowsValues(fields: Record<string, unknown>, service?: string, eventId?: number): void {
   if (service === 'windefend') defenderNames(fields);
+  if (service === 'security' && eventId === 4688 && fields.User === undefined) {
+    const user = processCreationUser(fields);
+    if (user !== undefined) fields.User = user;
+  }
   for (const k in fields) {
     const v = fields[k];
     if (typeof v === 'string' && v.length >= 10 && v.charCodeAt(0) === 48) {

@@ -242,7 +242,7 @@ export function normalizeWindowsFields(fields: Record<string, unknown>, raw: Raw
   const eventId = int(fields.EventID ?? fields.EventId);
   const { service, linux } = windowsService(fields);
   const logsource = windowsLogsource(service, eventId, fields, linux);
-  if (render) renderWindowsValues(fields, service);
+  if (render) renderWindowsValues(fields, service, eventId);
   if (providerNamed(service, eventId)) applyAliases(fields, 'windows');
   if (service) applyAliases(fields, `windows:${service}`);
   if (service && eventId !== undefined) applyAliases(fields, `windows:${service}:${eventId}`);
