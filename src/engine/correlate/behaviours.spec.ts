@@ -89,6 +89,13 @@ describe('process lineage heuristic', () => {
     expect(s?.eventIndices).toEqual([0, 1]);
   });
 
+  it('reads an executable opened from the Downloads folder as user execution, but not an installed program', () => {
+    const signals = infer([proc(0, 'C:\\Windows\\explorer.exe', 'C:\\Users\\bob\\Downloads\\invoice.exe'), proc(1, 'C:\\Windows\\explorer.exe', 'C:\\Program Files\\App\\app.exe')]);
+    const s = signals.find((x) => x.rule.id.endsWith('user_ran_download'));
+    expect(s?.eventIndices).toEqual([0]);
+    expect(s?.techniques).toEqual(['T1204.002']);
+  });
+
   it('reads a shell started by Word as a malicious document, and ignores ordinary parents', () => {
     const signals = infer([proc(0, 'WINWORD.EXE', 'cmd.exe'), proc(1, 'explorer.exe', 'cmd.exe')]);
     expect(signals.find((x) => x.rule.id.endsWith('office_child_shell'))?.eventIndices).toEqual([0]);

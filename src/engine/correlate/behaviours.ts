@@ -450,6 +450,8 @@ function powershellHostText(e: CanonicalEvent): string | undefined {
 
 const SERVER_APPS = /^(?:w3wp|httpd|nginx|apache2?|tomcat\d*|tomcat\d*w|java|javaw|php|php-cgi|php-fpm|node|sqlservr|jboss|weblogic|wlsvc|beasvc|umworkerprocess|umservice|exchange\w*|owstimer)(?:\.exe)?$/i;
 const OFFICE_APPS = /^(?:winword|excel|powerpnt|outlook|msaccess|mspub|onenote|visio|acrord32|acrobat|foxitreader|wordpad)(?:\.exe)?$/i;
+const USER_LAUNCHERS = /^(?:explorer|msedge|chrome|firefox|iexplore|brave|opera|outlook|thunderbird|winrar|7zfm|7zg)(?:\.exe)?$/i;
+const USER_DROP_DIRS = /\\(?:downloads|desktop)\\|\\appdata\\local\\temp\\|\\content\.outlook\\|\\inetcache\\/i;
 const SHELLS = /^(?:cmd|powershell|pwsh|wscript|cscript|mshta|rundll32|regsvr32|certutil|bitsadmin|whoami|net|net1|systeminfo|ipconfig|curl|wget|sh|bash|dash|zsh|ksh|python\d?|perl|nc|ncat|id|uname|hostname)(?:\.exe)?$/i;
 
 /** A shell or admin tool started by a server application (exploitation, webshell) or by an Office document. */
@@ -464,7 +466,15 @@ function processLineage(ctx: BehaviourContext): Signal[] {
     if (SERVER_APPS.test(parent)) server.push(e);
     else if (OFFICE_APPS.test(parent)) office.push(e);
   }
+  const userRun = ctx.events.filter((e) => isProcessCreation(e) && USER_LAUNCHERS.test(baseName(e.entities.parentProcess) ?? '')
+    && USER_DROP_DIRS.test(e.entities.process ?? '') && /\.(?:exe|scr|com|pif|bat|cmd|js|vbs|hta|msi|lnk)$/i.test(e.entities.process ?? ''));
   const out: Signal[] = [];
+  if (userRun.length > 0) {
+    out.push(signalOf(ctx, heuristicRule('user_ran_download', 'User opened an executable from a download or mail folder', 'medium',
+      ['attack.execution', 'attack.t1204.002'], 'Executable launched by the desktop, a browser or a mail client from Downloads, Desktop, Temp or a mail cache'),
+    'user-run', userRun.map((e) => e.index), userRun.slice(0, 20).map((e) => ({ type: 'file', value: e.entities.process as string, role: 'payload', eventIndices: [e.index] })),
+    `${userRun[0].entities.user ?? 'A user'} ran ${userRun[0].entities.process}${userRun[0].entities.host ? ` on ${userRun[0].entities.host}` : ''}`));
+  }
   const roles = (events: CanonicalEvent[], role: string): RoleHint[] =>
     events.slice(0, 50).flatMap((e) => [
       { type: 'process', value: e.entities.parentProcess as string, role, eventIndices: [e.index] },
