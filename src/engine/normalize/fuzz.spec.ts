@@ -54,6 +54,7 @@ describe('crafted long lines', () => {
     ['userdata', `<Event><System><EventID>1102</EventID></System><UserData>${big('<a>b</c>', 30000)}</Event>`],
     ['kv', big('a=b ', 50000) + 'src=1.2.3.4'],
     ['cef', `CEF:0|a|b|c|d|e|f|${big('k=v ', 50000)}`],
+    ['unclosed event xml', `<Events>${big('<Event x="1">', 40000)}`],
   ])('normalises a crafted %s line of several hundred KB in linear time', (_name, line) => {
     // No timing assertion (that belongs in bench/): a quadratic pattern would not finish within the test timeout.
     const r = normalizeRequestEvents({ logs: [line] });

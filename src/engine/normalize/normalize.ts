@@ -112,12 +112,28 @@ interface Pending {
   ref: string;
 }
 
+/** Each `<Event ...>...</Event>` element (one indexOf scan, no backtracking), whitespace between tags removed. */
+function xmlEvents(text: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (;;) {
+    let start = text.indexOf('<Event', from);
+    while (start >= 0 && !/[\s>]/.test(text[start + 6] ?? '')) start = text.indexOf('<Event', start + 6);
+    if (start < 0) break;
+    const end = text.indexOf('</Event>', start);
+    if (end < 0) break;
+    out.push(text.slice(start, end + 8).replace(/>\s+</g, '><'));
+    from = end + 8;
+  }
+  return out;
+}
+
 /** Lines, except that (possibly pretty-printed) Windows event XML is split per `<Event>` element. */
 function splitRecords(s: string): string[] {
   const t = s.trimStart();
   if (t.startsWith('<Event') || t.startsWith('<?xml')) {
-    const events = t.match(/<Event[\s>][\s\S]*?<\/Event>/g);
-    if (events) return events.map((e) => e.replace(/>\s+</g, '><'));
+    const events = xmlEvents(t);
+    if (events.length > 0) return events;
   }
   return s.split(/\r?\n/);
 }
