@@ -16,7 +16,7 @@ const GENERIC_DST_IP = ['dst_ip', 'dstip', 'dest_ip', 'destip', 'destination_ip'
 const GENERIC_SRC_PORT = ['src_port', 'srcport', 'source_port', 'sport', 'srcPort', 'sourcePort', 'client_port'];
 const GENERIC_DST_PORT = ['dst_port', 'dstport', 'dest_port', 'destport', 'destination_port', 'dport', 'port', 'dstPort', 'destPort', 'destinationPort', 'server_port'];
 const GENERIC_USER = ['user', 'username', 'user_name', 'userName', 'account', 'account_name', 'accountName', 'login', 'src_user', 'actor'];
-const GENERIC_TARGET_USER = ['target_user', 'targetUser', 'target_username', 'target_user_name', 'dst_user', 'target_account', 'new_user', 'member'];
+const GENERIC_TARGET_USER = ['target_user', 'targetUser', 'target_username', 'target_user_name', 'dst_user', 'target_account', 'new_user', 'member', 'recipient', 'rcpt_to'];
 const GENERIC_HOST = ['host', 'hostname', 'host_name', 'computer', 'computer_name', 'computerName', 'device', 'device_name', 'machine', 'endpoint', 'server', 'agent_hostname'];
 /** Full paths first: Sigma rules match on `\\name.exe` endings, which a bare name cannot give. */
 const GENERIC_PROCESS = ['process_path', 'image_path', 'executable', 'exe', 'image', 'process', 'process_name', 'processName', 'program', 'proc', 'binary', 'new_process', 'file_name_executed'];
@@ -55,7 +55,7 @@ export const FIELD_ALIASES: Readonly<Record<string, AliasTable>> = {
     Protocol: ['protocol', 'proto', 'transport'],
     DestinationHostname: ['dst_host', 'dest_host', 'destination_host', 'dst_hostname', 'remote_host', 'server_name'],
     QueryName: ['query', 'dns_query', 'qname', 'query_name', 'queryName', 'question'],
-    TargetFilename: ['file', 'file_path', 'filepath', 'filename', 'file_name', 'target_file', 'targetFilename'],
+    TargetFilename: ['file', 'file_path', 'filepath', 'filename', 'file_name', 'target_file', 'targetFilename', 'attachment', 'attachment_name'],
     TargetObject: ['registry_key', 'reg_key', 'registry_path', 'registryKey', 'key_path', 'registry'],
     Details: ['registry_value', 'reg_value', 'value_data'],
     Hashes: ['hashes'],

@@ -135,3 +135,16 @@ describe('generic process names and paths', () => {
     expect(ev.fields.ParentImage).toBe('C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE');
   });
 });
+
+describe('generic email and service events', () => {
+  it('names the sender, recipient and attachment of an email event', () => {
+    const ev = normalizeEvent({ timestamp: '2026-04-22T16:40:00Z', source: 'email', sender: 'billing@invoice-portal.example', recipient: 'tlee@corp.example', subject: 'Invoice', attachment: 'invoice.hta' }, 0, 'x');
+    expect(ev.action).toBe('email');
+    expect(ev.entities).toMatchObject({ email: 'billing@invoice-portal.example', targetUser: 'tlee@corp.example', file: 'invoice.hta' });
+  });
+
+  it('names the binary of an installed service', () => {
+    const ev = normalizeEvent({ action: 'service_install', host: 'WS-1', service_name: 'updsvc', service_path: 'C:\\Users\\Public\\upd.exe' }, 0, 'x');
+    expect(ev.entities).toMatchObject({ service: 'updsvc', file: 'C:\\Users\\Public\\upd.exe', host: 'WS-1' });
+  });
+});

@@ -168,6 +168,8 @@ function genericEntities(raw: RawObject, fields: Record<string, unknown>, action
   else if (user && (action === 'logon' || action === 'logon_failed' || action === 'logoff')) e.targetUser = user;
   const hashes = HASH_KEYS.flatMap((k) => splitHashes(raw[k]));
   if (hashes.length) e.hashes = [...new Set(hashes)];
+  const servicePath = str(fields.ImagePath);
+  if (servicePath && action === 'service_install') e.file = servicePath;
   const email = str(raw.email ?? raw.sender ?? raw.from);
   if (email && email.includes('@')) e.email = email;
   const domain = str(raw.domain ?? raw.dst_domain ?? raw.hostname_requested);
