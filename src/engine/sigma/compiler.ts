@@ -442,14 +442,19 @@ export function clauseCost(c: Clause): number {
   return cost;
 }
 
+function atomKey(a: Atom): string {
+  return `${a.field ?? ''}\u0000${a.num !== undefined ? '#' : ''}${a.lit}`;
+}
+
 function clauseKey(c: Clause): string {
-  return c.map((a) => `${a.field ?? ''}\u0000${a.num !== undefined ? '#' : ''}${a.lit}`).sort().join('\u0001');
+  return c.length === 1 ? atomKey(c[0]) : c.map(atomKey).sort().join('\u0001');
 }
 
 function dedupe(atoms: Atom[]): Atom[] {
+  if (atoms.length < 2) return atoms;
   const seen = new Set<string>();
   return atoms.filter((a) => {
-    const k = clauseKey([a]);
+    const k = atomKey(a);
     if (seen.has(k)) return false;
     seen.add(k);
     return true;
@@ -459,6 +464,7 @@ function dedupe(atoms: Atom[]): Atom[] {
 /** Unique clauses, cheapest first, at most MAX_CLAUSES; an empty clause (never) wins outright. */
 function bestClauses(clauses: Clause[]): Need {
   if (clauses.some((c) => c.length === 0)) return [[]];
+  if (clauses.length === 1) return clauses;
   const seen = new Set<string>();
   const unique = clauses.filter((c) => {
     const k = clauseKey(c);
