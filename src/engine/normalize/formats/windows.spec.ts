@@ -360,3 +360,18 @@ describe('Application events exported with the rendered message only', () => {
     expect(ev.fields.Provider_Name).toBe('MsiInstaller');
   });
 });
+
+describe('Security object access and task content', () => {
+  it('names the file or registry key of object-access events', () => {
+    const file = normalizeEvent({ EventID: 4663, Channel: 'Security', ObjectType: 'File', ObjectName: 'C:\\Windows\\NTDS\\ntds.dit', SubjectUserName: 'x', SubjectDomainName: 'C' }, 0, 'x');
+    expect(file.entities.file).toBe('C:\\Windows\\NTDS\\ntds.dit');
+    const key = normalizeEvent({ EventID: 4657, Channel: 'Security', ObjectName: '\\REGISTRY\\MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run', ObjectValueName: 'Upd' }, 0, 'x');
+    expect(key.entities.registryKey).toBe('HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\Upd');
+  });
+
+  it('reads the command of a created scheduled task', () => {
+    const ev = normalizeEvent({ EventID: 4698, Channel: 'Security', TaskName: '\\OneDrive Standalone Update', TaskContent: '<?xml version="1.0" encoding="UTF-16"?><Task><Actions Context="Author"><Exec><Command>C:\\Users\\Public\\upd.exe</Command><Arguments>-k &quot;x&quot;</Arguments></Exec></Actions></Task>', SubjectUserName: 'tlee', SubjectDomainName: 'CORP' }, 0, 'x');
+    expect(ev.action).toBe('task_create');
+    expect(ev.entities).toMatchObject({ task: '\\OneDrive Standalone Update', commandLine: 'C:\\Users\\Public\\upd.exe -k "x"', user: 'CORP\\tlee' });
+  });
+});

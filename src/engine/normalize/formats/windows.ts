@@ -310,6 +310,7 @@ function windowsEntities(fields: Record<string, unknown>, service: string | unde
   }
   const protocol = IANA_PROTOCOLS[str(fields.Protocol) ?? ''];
   if (protocol && service === 'security') e.protocol = protocol;
+  if (service === 'security') objectEntities(fields, eventId, e);
   if (service === 'powershell-classic' || service === 'powershell') {
     const host = hostApplication(str(fields.Data) ?? str(fields.ContextInfo) ?? str(fields.Message));
     if (host) e.commandLine = host;
@@ -324,6 +325,42 @@ function windowsEntities(fields: Record<string, unknown>, service: string | unde
   if (e.processId === undefined) delete e.processId;
   if (e.parentProcessId === undefined) delete e.parentProcessId;
   return e;
+}
+
+/** Security object-access events name a file or a registry key in ObjectName; 4698/4702 carry the task's XML. */
+function objectEntities(fields: Record<string, unknown>, eventId: number | undefined, e: EventEntities): void {
+  const name = str(fields.ObjectName);
+  const type = str(fields.ObjectType)?.toLowerCase();
+  if (name && (eventId === 4656 || eventId === 4663 || eventId === 4657 || eventId === 4660)) {
+    if (type === 'key' || eventId === 4657) {
+      const value = str(fields.ObjectValueName);
+      e.registryKey = registryPath(name) + (value && value !== '-' ? `\\${value}` : '');
+    } else if (type === 'file') e.file = name;
+  }
+  if (eventId === 4698 || eventId === 4702) {
+    const xml = str(fields.TaskContent) ?? str(fields.TaskContentNew);
+    const command = xml ? /<Command>([^<]*)<\/Command>/.exec(xml)?.[1] : undefined;
+    if (command) {
+      const args = /<Arguments>([^<]*)<\/Arguments>/.exec(xml as string)?.[1];
+      e.commandLine = unescapeXmlText(args ? `${command} ${args}` : command);
+    }
+  }
+}
+
+const REGISTRY_ROOTS: ReadonlyArray<readonly [string, string]> = [
+  ['\\REGISTRY\\MACHINE\\', 'HKLM\\'],
+  ['\\REGISTRY\\USER\\', 'HKU\\'],
+];
+
+/** Kernel registry paths (`\REGISTRY\MACHINE\...`) as Sysmon and Sigma rules write them (`HKLM\...`). */
+function registryPath(name: string): string {
+  const upper = name.toUpperCase();
+  for (const [kernel, hive] of REGISTRY_ROOTS) if (upper.startsWith(kernel)) return hive + name.slice(kernel.length);
+  return name;
+}
+
+function unescapeXmlText(s: string): string {
+  return s.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
 const HOST_APPLICATION_RE = /Host ?Application ?= ?([^\r\n]+)/;
