@@ -65,7 +65,8 @@ function safeParts(raw: unknown, ctx: LineContext): NormalizedParts {
 
 function toEvent(parts: NormalizedParts, raw: unknown, index: number, ref: string): CanonicalEvent {
   const entities = parts.entities;
-  const ev: CanonicalEvent = {
+  if (typeof entities === 'function') return lazyEvent(parts, raw, index, ref, entities);
+  return {
     index,
     ref,
     format: parts.format,
@@ -74,31 +75,36 @@ function toEvent(parts: NormalizedParts, raw: unknown, index: number, ref: strin
     fields: parts.fields,
     action: parts.action,
     outcome: parts.outcome,
-    entities: typeof entities === 'function' ? {} : entities,
+    entities,
     message: parts.message,
     raw,
   };
-  if (typeof entities === 'function') deferEntities(ev, entities);
-  return ev;
 }
 
 /**
- * `event.entities` computed on first read, then stored as a plain property. Entity extraction is a good part of
- * normalisation time and the Sigma hunt never reads it.
+ * An event whose `entities` are computed on first read (an enumerable accessor: spreading or serialising the
+ * event reads it). Entity extraction is a good part of normalisation time and the Sigma hunt never reads it.
  */
-function deferEntities(ev: CanonicalEvent, compute: () => EventEntities): void {
-  Object.defineProperty(ev, 'entities', {
-    configurable: true,
-    enumerable: true,
-    get(): EventEntities {
-      const value = compute();
-      Object.defineProperty(ev, 'entities', { value, writable: true, enumerable: true, configurable: true });
-      return value;
+function lazyEvent(parts: NormalizedParts, raw: unknown, index: number, ref: string, compute: () => EventEntities): CanonicalEvent {
+  let cached: EventEntities | undefined;
+  return {
+    index,
+    ref,
+    format: parts.format,
+    time: parts.time,
+    logsource: parts.logsource,
+    fields: parts.fields,
+    action: parts.action,
+    outcome: parts.outcome,
+    get entities(): EventEntities {
+      return (cached ??= compute());
     },
-    set(value: EventEntities) {
-      Object.defineProperty(ev, 'entities', { value, writable: true, enumerable: true, configurable: true });
+    set entities(value: EventEntities) {
+      cached = value;
     },
-  });
+    message: parts.message,
+    raw,
+  };
 }
 
 /** Normalises one event on its own (year-less syslog times stay undefined: there is no batch to date them). */
