@@ -277,3 +277,23 @@ describe('keyword values of mixed case modes', () => {
     expect(m({ a: b64('whoami').toUpperCase() })).toBe(false);
   });
 });
+
+describe('all with expanding modifiers', () => {
+  it('needs every written value, any of its expansions (windash)', () => {
+    const m = det(`{ s: { F|contains|all|windash: ['-a', '-b'] }, condition: s }`);
+    expect(m({ F: 'tool /a \u2013b' })).toBe(true);
+    expect(m({ F: 'tool -a' })).toBe(false);
+  });
+
+  it('needs every written value, any of its offsets (base64offset)', () => {
+    const m = det(`{ s: { F|base64offset|contains|all: ['IEX', 'http'] }, condition: s }`);
+    expect(m({ F: b64('x IEX (New-Object).Download("http://x")') })).toBe(true);
+    expect(m({ F: b64('x IEX only') })).toBe(false);
+  });
+
+  it('keeps the prefilter need sound: one clause per written value with its expansions OR-ed', () => {
+    const c = compileDetection(parse(`{ s: { F|contains|all|windash: ['-aa', '-bb'] }, condition: s }`));
+    expect(c.need).toHaveLength(2);
+    for (const clause of c.need ?? []) expect(clause).toHaveLength(5);
+  });
+});

@@ -159,7 +159,10 @@ class DetectionCompiler {
       return (ctx) => ctx.allLows().some(t);
     });
     const need = this.valuesNeed(null, state);
-    if (state.all) return { match: (ctx) => tests.every((t) => t(ctx)), need };
+    if (state.all) {
+      const groups = byGroup(state.values, tests);
+      return { match: (ctx) => groups.every((g) => g.some((t) => t(ctx))), need };
+    }
     return { match: tests.length === 1 ? tests[0] : (ctx) => tests.some((t) => t(ctx)), need };
   }
 
@@ -222,14 +225,12 @@ class DetectionCompiler {
     const otherTests = others.map((v) => scalarTest(v));
     let pred: Predicate;
     if (state.all) {
-      const tests: FieldTest[] = [
-        ...stringVals.map((v) => this.leafStringTest(v, state)),
-        ...otherTests,
-      ];
+      const tests = state.values.map((v) => (v.kind === 'str' || v.kind === 'bytes' ? this.leafStringTest(v, state) : scalarTest(v)));
+      const groups = byGroup(state.values, tests);
       pred = (ctx) => {
         const fv = ctx.get(name);
-        for (const t of tests) if (!t(fv, ctx)) return false;
-        return tests.length > 0;
+        for (const g of groups) if (!g.some((t) => t(fv, ctx))) return false;
+        return groups.length > 0;
       };
     } else {
       // Any-of over string values: one grouped test per case mode (sets, suffix lists, ...).
@@ -257,35 +258,54 @@ class DetectionCompiler {
     return (fv, ctx) => ctx.lowsOf(fv).some(t);
   }
 
+  /** `tests` are aligned with `state.values`. */
   private combine(state: ValueState, tests: FieldTest[]): Predicate {
     const name = state.field;
-    if (state.all) return (ctx) => tests.every((t) => t(ctx.get(name), ctx));
+    if (state.all) {
+      const groups = byGroup(state.values, tests);
+      return (ctx) => {
+        const fv = ctx.get(name);
+        return groups.every((g) => g.some((t) => t(fv, ctx)));
+      };
+    }
     return (ctx) => {
       const fv = ctx.get(name);
       return tests.some((t) => t(fv, ctx));
     };
   }
 
-  /** Necessary literals of one field spec: one clause (any value), or one clause per value with `all`. */
+  /**
+   * Necessary literals of one field spec: one clause (any value), or with `all` one clause per
+   * written value (its expansions OR-ed); a value without a literal gives no clause.
+   */
   private valuesNeed(field: string | null, state: ValueState): Need {
     if ((state.match !== 'default' && state.match !== 're') || state.negate) return null;
-    const atoms: Atom[] = [];
-    for (const v of state.values) {
-      const atom = state.match === 're' ? regexAtom(field, v, state) : valueAtom(field, v, state);
-      if (atom) atoms.push(atom);
-      else if (!state.all) return null;
-    }
-    if (atoms.length === 0) return null;
-    return state.all ? bestClauses(atoms.map((a) => [a])) : [dedupe(atoms)];
+    const atoms = state.values.map((v) => (state.match === 're' ? regexAtom(field, v, state) : valueAtom(field, v, state)));
+    if (!state.all) return atoms.every((a) => a !== null) ? [dedupe(atoms as Atom[])] : null;
+    const clauses = byGroup(state.values, atoms)
+      .filter((g) => g.every((a) => a !== null))
+      .map((g) => dedupe(g as Atom[]));
+    return clauses.length > 0 ? bestClauses(clauses) : null;
   }
 }
 
 type FieldTest = (fv: FieldValue, ctx: EventContext) => boolean;
 
+/** Items aligned with values, gathered by the written value they came from (in order). */
+function byGroup<T>(values: RuleValue[], items: T[]): T[][] {
+  const groups = new Map<number, T[]>();
+  values.forEach((v, i) => {
+    const g = groups.get(v.group);
+    if (g) g.push(items[i]);
+    else groups.set(v.group, [items[i]]);
+  });
+  return [...groups.values()];
+}
+
 /** A keyword is a full-text term: it matches inside any string (numbers as written). */
 function asKeywordTerm(v: RuleValue): RuleValue {
   if (v.kind === 'str') return { ...v, parts: wrapParts(v.parts, true, true) };
-  if (v.kind === 'num' || v.kind === 'bool') return { kind: 'str', parts: [ANY, v.raw, ANY], raw: v.raw };
+  if (v.kind === 'num' || v.kind === 'bool') return { kind: 'str', parts: [ANY, v.raw, ANY], raw: v.raw, group: v.group };
   return v;
 }
 

@@ -5,13 +5,19 @@
 import { SigmaRuleError } from './types';
 import { ANY, type Part, hasWildcards, literalText, normalizeParts, parsePattern, wrapParts } from './values';
 
-export type RuleValue =
+/**
+ * `group`: index of the value as written. Expanding modifiers (windash, base64offset, expand)
+ * turn one written value into alternatives of the same group: `all` needs every group, any
+ * alternative within it.
+ */
+export type RuleValue = { group: number } & (
   /** `forceCased`: produced by an encoding (base64 ...), whose text is case-significant. */
   | { kind: 'str'; parts: Part[]; raw: string; forceCased?: boolean }
   | { kind: 'bytes'; buf: Buffer; raw: string }
   | { kind: 'num'; n: number; raw: string }
   | { kind: 'bool'; b: boolean; raw: string }
-  | { kind: 'null'; raw: string };
+  | { kind: 'null'; raw: string }
+);
 
 export type MatchKind = 'default' | 're' | 'cidr' | 'exists' | 'lt' | 'lte' | 'gt' | 'gte' | 'fieldref';
 
@@ -33,18 +39,18 @@ export interface ModifierOptions {
 
 export type Modifier = (state: ValueState, opts: ModifierOptions) => void;
 
-export function toRuleValue(v: unknown): RuleValue {
-  if (v === null || v === undefined) return { kind: 'null', raw: '' };
-  if (typeof v === 'string') return { kind: 'str', parts: parsePattern(v), raw: v };
-  if (typeof v === 'number') return { kind: 'num', n: v, raw: String(v) };
-  if (typeof v === 'boolean') return { kind: 'bool', b: v, raw: v ? 'true' : 'false' };
+export function toRuleValue(v: unknown, group = 0): RuleValue {
+  if (v === null || v === undefined) return { kind: 'null', raw: '', group };
+  if (typeof v === 'string') return { kind: 'str', parts: parsePattern(v), raw: v, group };
+  if (typeof v === 'number') return { kind: 'num', n: v, raw: String(v), group };
+  if (typeof v === 'boolean') return { kind: 'bool', b: v, raw: v ? 'true' : 'false', group };
   throw new SigmaRuleError(`value of type ${Array.isArray(v) ? 'list inside a list' : typeof v} is not a Sigma value`);
 }
 
 /** Numbers and booleans used with string modifiers are taken as written. */
 function asString(v: RuleValue, modifier: string): Extract<RuleValue, { kind: 'str' }> {
   if (v.kind === 'str') return v;
-  if (v.kind === 'num' || v.kind === 'bool') return { kind: 'str', parts: parsePattern(v.raw), raw: v.raw };
+  if (v.kind === 'num' || v.kind === 'bool') return { kind: 'str', parts: parsePattern(v.raw), raw: v.raw, group: v.group };
   throw new SigmaRuleError(`modifier '${modifier}' cannot apply to ${v.kind === 'null' ? 'null' : 'a byte value'}`);
 }
 
@@ -71,12 +77,12 @@ function bytesOf(v: RuleValue, name: string): Buffer {
   return Buffer.from(literalText(s.parts), 'utf8');
 }
 
-function encodedString(text: string, raw: string): RuleValue {
-  return { kind: 'str', parts: text ? [text] : [], raw, forceCased: true };
+function encodedString(text: string, from: RuleValue): RuleValue {
+  return { kind: 'str', parts: text ? [text] : [], raw: from.raw, forceCased: true, group: from.group };
 }
 
 const base64: Modifier = (state) => {
-  state.values = state.values.map((v) => encodedString(bytesOf(v, 'base64').toString('base64'), v.raw));
+  state.values = state.values.map((v) => encodedString(bytesOf(v, 'base64').toString('base64'), v));
 };
 
 /** The three encodings of a value at every byte offset mod 3, as pySigma builds them. */
@@ -92,7 +98,7 @@ export function base64Offsets(buf: Buffer): string[] {
 }
 
 const base64offset: Modifier = (state) => {
-  state.values = state.values.flatMap((v) => base64Offsets(bytesOf(v, 'base64offset')).map((s) => encodedString(s, v.raw)));
+  state.values = state.values.flatMap((v) => base64Offsets(bytesOf(v, 'base64offset')).map((s) => encodedString(s, v)));
 };
 
 function utf16(name: string, encode: (s: string) => Buffer): Modifier {
@@ -100,7 +106,7 @@ function utf16(name: string, encode: (s: string) => Buffer): Modifier {
     state.values = state.values.map((v) => {
       const s = asString(v, name);
       if (hasWildcards(s.parts)) throw new SigmaRuleError(`modifier '${name}' cannot encode a value with wildcards: ${s.raw}`);
-      return { kind: 'bytes', buf: encode(literalText(s.parts)), raw: v.raw };
+      return { kind: 'bytes', buf: encode(literalText(s.parts)), raw: v.raw, group: v.group };
     });
   };
 }
@@ -240,7 +246,7 @@ export function applyModifiers(key: string, rawValues: unknown[], opts: Modifier
   const [field, ...mods] = key.split('|');
   const state: ValueState = {
     field,
-    values: rawValues.map(toRuleValue),
+    values: rawValues.map((v, i) => toRuleValue(v, i)),
     match: 'default',
     all: false,
     cased: false,
