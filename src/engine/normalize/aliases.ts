@@ -41,6 +41,39 @@ function table(name: string): CompiledTable {
   return t;
 }
 
+/** Windows tables by service and EventID, resolved once per pair (no key string built per event). */
+const windowsTables = new Map<string, { service: CompiledTable; byId: Map<number, CompiledTable> }>();
+
+function windowsEntry(service: string): { service: CompiledTable; byId: Map<number, CompiledTable> } {
+  let entry = windowsTables.get(service);
+  if (!entry) {
+    entry = { service: table(`windows:${service}`), byId: new Map() };
+    windowsTables.set(service, entry);
+  }
+  return entry;
+}
+
+function windowsIdTable(service: string, id: number): CompiledTable {
+  const entry = windowsEntry(service);
+  let t = entry.byId.get(id);
+  if (!t) {
+    t = table(`windows:${service}:${id}`);
+    entry.byId.set(id, t);
+  }
+  return t;
+}
+
+/** True when the `windows:<service>` or `windows:<service>:<id>` tables could add a field. */
+export function hasWindowsAliases(service: string, id: number | undefined): boolean {
+  return windowsEntry(service).service.length > 0 || (id !== undefined && windowsIdTable(service, id).length > 0);
+}
+
+/** Applies `windows:<service>` then `windows:<service>:<id>`. */
+export function applyWindowsAliases(fields: Record<string, unknown>, service: string, id: number | undefined): void {
+  applyTable(fields, windowsEntry(service).service);
+  if (id !== undefined) applyTable(fields, windowsIdTable(service, id));
+}
+
 /** True when table `name` would add nothing to any event. */
 export function hasAliases(name: string): boolean {
   return table(name).length > 0;
@@ -48,7 +81,10 @@ export function hasAliases(name: string): boolean {
 
 /** Adds the aliases of table `name` to `fields` (in place); existing fields are never overwritten. */
 export function applyAliases(fields: Record<string, unknown>, name: string): void {
-  const t = table(name);
+  applyTable(fields, table(name));
+}
+
+function applyTable(fields: Record<string, unknown>, t: CompiledTable): void {
   for (const [alias, readers] of t) {
     if (present(fields[alias])) continue;
     for (const read of readers) {

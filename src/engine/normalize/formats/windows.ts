@@ -1,5 +1,5 @@
 import type { EventEntities, LogSource, Outcome } from '../../model';
-import { applyAliases, entitiesFromFields, hasAliases } from '../aliases';
+import { applyAliases, applyWindowsAliases, entitiesFromFields, hasWindowsAliases } from '../aliases';
 import { splitHashes } from '../hashes';
 import { int, isObject, str } from '../paths';
 import { timeFrom } from '../time-fields';
@@ -38,7 +38,7 @@ function flatNeedsCopy(raw: RawObject): boolean {
   const id = int(raw.EventID ?? raw.EventId);
   if (id === undefined) return true;
   const { service } = windowsService(raw);
-  return service === undefined || hasAliases(`windows:${service}:${id}`) || hasAliases(`windows:${service}`) || windowsRenderingNeeded(raw, service, id);
+  return service === undefined || hasWindowsAliases(service, id) || windowsRenderingNeeded(raw, service, id);
 }
 
 /** EventData names that only Windows events carry: with a numeric EventID they identify a flat export without Channel. */
@@ -244,8 +244,7 @@ export function normalizeWindowsFields(fields: Record<string, unknown>, raw: Raw
   const logsource = windowsLogsource(service, eventId, fields, linux);
   if (render) renderWindowsValues(fields, service, eventId);
   if (providerNamed(service, eventId)) applyAliases(fields, 'windows');
-  if (service) applyAliases(fields, `windows:${service}`);
-  if (service && eventId !== undefined) applyAliases(fields, `windows:${service}:${eventId}`);
+  if (service) applyWindowsAliases(fields, service, eventId);
   const meaning = service && eventId !== undefined ? WINDOWS_EVENT_MEANINGS[service]?.[eventId] : undefined;
   const message = str(fields.Message) ?? str(fields.message);
   return {
