@@ -79,6 +79,8 @@ class DetectionCompiler {
     const identifiers = Object.keys(this.detection).filter((k) => k !== 'condition' && k !== 'timeframe');
     // A list of conditions (Sigma v1) means any of them, as pySigma turns each into its own query.
     const parts = (texts as string[]).map((t) => this.compileCond(parseCondition(t, identifiers)));
+    // Identifiers the condition leaves unused are still checked: a broken one is a broken rule.
+    for (const name of identifiers) this.item(name);
     return parts.length === 1 ? parts[0] : orOf(parts);
   }
 

@@ -5,7 +5,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { type Document, parseAllDocuments, visit } from 'yaml';
 import { type CorrelationRule, parseCorrelationRule } from './correlation';
 import type { ModifierOptions } from './modifiers';
 import { type DetectionRule, type SigmaFilter, isRecord, parseDetectionRule, parseFilter, ruleIdentity } from './rule';
@@ -94,6 +94,7 @@ export function loadRuleText(text: string, file: string, opts: LoadOptions, resu
       result.errors.push({ file, reason: `YAML: ${d.errors[0].message}` });
       return;
     }
+    keepNumbersAsWritten(d);
     const js: unknown = d.toJS();
     if (js === null || js === undefined) continue;
     if (!isRecord(js)) {
@@ -108,6 +109,21 @@ export function loadRuleText(text: string, file: string, opts: LoadOptions, resu
     return;
   }
   values.forEach((doc, i) => doc && loadDocument(doc, file, i, values.length, opts, result));
+}
+
+const CANONICAL_NUMBER = /^-?(0|[1-9]\d*)(\.\d*[1-9])?$/;
+
+/**
+ * Values are kept as written: a number YAML reads from another notation (`0x1410`, `1e3`, `010`,
+ * `4.50`, `.inf`) stays the string the author wrote (Windows logs write access masks as `0x1410`).
+ */
+function keepNumbersAsWritten(doc: Document.Parsed): void {
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value !== 'number' || typeof node.source !== 'string') return;
+      if (!CANONICAL_NUMBER.test(node.source)) node.value = node.source;
+    },
+  });
 }
 
 function loadFile(file: string, opts: LoadOptions, result: LoadResult): void {

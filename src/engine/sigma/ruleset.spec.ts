@@ -219,4 +219,16 @@ detection:
     expect(sys).toEqual(expect.objectContaining({ matched: false, logsourceCompatible: false, selections: ['sel_img', 'sel_cli', 'filter'] }));
     expect(rs.explain(e, 'nope')).toBeUndefined();
   });
+
+  it('keeps numbers in other notations as written (hex access masks)', () => {
+    const rs = ruleSetFromText(`title: H\nid: h1\nlogsource: { product: windows, category: process_access }\ndetection: { s: { GrantedAccess: 0x1410, Count: 12 }, condition: s }`);
+    const pa = { product: 'windows', category: 'process_access' };
+    expect(rs.matchEvent(ev({ GrantedAccess: '0x1410', Count: '12' }, pa))).toHaveLength(1);
+    expect(rs.matchEvent(ev({ GrantedAccess: '5136', Count: 12 }, pa))).toHaveLength(0);
+  });
+
+  it('reports a broken search identifier even when the condition does not use it', () => {
+    const rs = ruleSetFromText(`title: U\nid: u2\nlogsource: { product: windows }\ndetection: { s: { A: 1 }, unused: { B|nosuch: 1 }, condition: s }`);
+    expect(rs.errors).toEqual([expect.objectContaining({ ruleId: 'u2', reason: "unknown modifier 'nosuch' in 'B|nosuch'" })]);
+  });
 });
