@@ -61,3 +61,23 @@ describe('syslog times without a year', () => {
     expect(resolveYearless(t, 2027, Date.UTC(2027, 0, 1, 0, 5))).toBe(Date.UTC(2026, 11, 31, 23, 59, 59));
   });
 });
+
+describe('the common ISO shape read without the regex', () => {
+  it.each([
+    ['2026-04-03T14:20:00Z', Date.UTC(2026, 3, 3, 14, 20, 0)],
+    ['2026-04-03T14:20:00.5Z', Date.UTC(2026, 3, 3, 14, 20, 0, 500)],
+    ['2026-04-03T14:20:00.05Z', Date.UTC(2026, 3, 3, 14, 20, 0, 50)],
+    ['2026-04-03T14:20:00.123Z', Date.UTC(2026, 3, 3, 14, 20, 0, 123)],
+    ['2026-04-03T14:20:00.1239999Z', Date.UTC(2026, 3, 3, 14, 20, 0, 123)],
+    ['2020-12-19 12:49:32.278', Date.UTC(2020, 11, 19, 12, 49, 32, 278)],
+    ['2026-04-03T14:20:00', Date.UTC(2026, 3, 3, 14, 20, 0)],
+  ])('reads %s', (s, t) => {
+    expect(parseTimestamp(s)).toBe(t);
+  });
+
+  it('leaves anything else to the full parser (offsets) or rejects it', () => {
+    expect(parseTimestamp('2026-04-03T16:20:00.000+02:00')).toBe(Date.UTC(2026, 3, 3, 14, 20));
+    expect(parseTimestamp('2026-13-03T14:20:00Z')).toBeUndefined();
+    expect(parseTimestamp('2026-04-03T14:20:00.Z')).toBeUndefined();
+  });
+});

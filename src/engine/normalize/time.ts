@@ -37,9 +37,47 @@ export function fromEpochNumber(n: number): number | undefined {
   return Math.round(n / 1e6);
 }
 
+/** Digits of s[from, to) as a number, or -1 when a non-digit is there. */
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS[.fff...]Z` (or no zone), the shape of nearly every stamp: read without the regex. */
+function parseIsoFast(s: string): number | undefined {
+  const len = s.length;
+  if (len < 19 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return undefined;
+  const sep = s.charCodeAt(10);
+  if (sep !== 84 && sep !== 32) return undefined;
+  let end = len;
+  if (s.charCodeAt(len - 1) === 90) end = len - 1;
+  let ms = 0;
+  if (end > 19) {
+    if (s.charCodeAt(19) !== 46) return undefined;
+    const frac = digits(s, 20, end);
+    if (frac < 0 || end === 20) return undefined;
+    ms = Math.floor(frac / 10 ** Math.max(0, end - 23)) * 10 ** Math.max(0, 23 - end);
+  }
+  const y = digits(s, 0, 4);
+  const mo = digits(s, 5, 7);
+  const d = digits(s, 8, 10);
+  const h = digits(s, 11, 13);
+  const mi = digits(s, 14, 16);
+  const sec = digits(s, 17, 19);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 60) return undefined;
+  return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+}
+
 export function parseIso(s: string): number | undefined {
+  const fast = parseIsoFast(s);
+  if (fast !== undefined) return fast;
   const m = ISO_RE.exec(s);
-  if (!m) return undefined;
+  if (!m || +m[2] < 1 || +m[2] > 12 || +m[3] < 1 || +m[3] > 31 || (m[4] && +m[4] > 23) || (m[5] && +m[5] > 59) || (m[6] && +m[6] > 60)) return undefined;
   const ms = fractionMs(m[7]);
   const base = Date.UTC(+m[1], +m[2] - 1, +m[3], m[4] ? +m[4] : 0, m[5] ? +m[5] : 0, m[6] ? +m[6] : 0, ms);
   if (Number.isNaN(base)) return undefined;
