@@ -4,11 +4,13 @@
  * candidate only when every clause has an atom present in the event (a literal in the lowercased
  * value of its field, or a number among its values). Rules without a need are always candidates.
  *
- * Matching many literals at once: each literal is indexed by one 4-character gram of it (the
- * gram fewest literals share); an event string is scanned once, each position's gram looked up,
- * and a hit verified with `startsWith` at the implied offset. Literals shorter than 4 characters
- * are looked up whole at every position. A literal that occurs always has its gram (or itself)
- * at the right offset, so nothing is missed.
+ * Finding a field's literals in a value, by how many there are: `includes` per literal (few
+ * literals, short value); one native regex alternation (up to ALTERNATION_MAX literals); else a
+ * gram scan: each literal is indexed by one 4-character gram of it (the gram fewest literals
+ * share), the value is scanned once, each position's gram looked up (behind a bloom byte) and a
+ * hit verified with `startsWith` at the implied offset; literals shorter than 4 characters are
+ * looked up whole at every position. A literal that occurs always has its gram (or itself) at
+ * the right offset, so nothing is missed.
  */
 import type { Need } from './compiler';
 import type { EventContext } from './fields';
@@ -191,7 +193,7 @@ export class Prefilter {
     const fv = ctx.get(fi.field as string);
     if (!fv.present) return;
     if (fi.nums.size > 0) scanNumbers(fv.leaves, fi, this.entryStamp, gen, hit);
-    if (fi.grams.size === 0 && fi.short.size === 0 && fi.direct === undefined) return;
+    if (fi.grams.size === 0 && fi.short.size === 0 && fi.alternation === undefined) return;
     for (const s of ctx.lowsOf(fv)) scan(s, fi, this.entryStamp, gen, hit);
   }
 }
@@ -316,8 +318,19 @@ function addTo<K>(byField: Map<string | null, Map<K, number[]>>, field: string |
   else if (ids[ids.length - 1] !== id) ids.push(id);
 }
 
-/** Index each literal under its least shared gram, so common grams (".exe") rarely trigger checks. */
 function buildFieldIndex(field: string | null, entries: Entry[]): FieldIndex {
+  const lowerSimple = field !== null && !field.includes('.') ? field.toLowerCase() : undefined;
+  const direct = entries.length > 0 && entries.length <= DIRECT_MAX ? entries : undefined;
+  const alternation = entries.length > 0 && entries.length <= ALTERNATION_MAX ? buildAlternation(entries) : undefined;
+  // With an alternation the gram tables stay empty: scan() never reaches them.
+  const gi = gramIndex(alternation ? [] : entries);
+  return { field, lowerSimple, direct, alternation, ...gi, nums: new Map(), seen: 0 };
+}
+
+type GramIndex = Pick<FieldIndex, 'grams' | 'bloom' | 'bloomShift' | 'short' | 'shortBloom' | 'shortShift'>;
+
+/** Index each literal under its least shared gram, so common grams (".exe") rarely trigger checks. */
+function gramIndex(entries: Entry[]): GramIndex {
   const freq = new Map<number, number>();
   for (const e of entries) {
     if (e.lit.length < Q) continue;
@@ -359,8 +372,5 @@ function buildFieldIndex(field: string | null, entries: Entry[]): FieldIndex {
     if (bucket) bucket.push(e);
     else grams.set(g, [e]);
   }
-  const lowerSimple = field !== null && !field.includes('.') ? field.toLowerCase() : undefined;
-  const direct = entries.length > 0 && entries.length <= DIRECT_MAX ? entries : undefined;
-  const alternation = entries.length > 0 && entries.length <= ALTERNATION_MAX ? buildAlternation(entries) : undefined;
-  return { field, lowerSimple, direct, alternation, grams, bloom, bloomShift: shift, short, shortBloom, shortShift, nums: new Map(), seen: 0 };
+  return { grams, bloom, bloomShift: shift, short, shortBloom, shortShift };
 }
