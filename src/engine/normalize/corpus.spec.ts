@@ -3,7 +3,8 @@ import * as path from 'path';
 import { normalizeRequestEvents } from './normalize';
 
 /** Real telemetry and the scenario requests: read in place, never copied into the repository. */
-const SHARED = process.env.LANTERN_SHARED ?? '/work/shared';
+/** The shared data sits beside the repository (`<repo>/../shared`) unless LANTERN_SHARED says otherwise. */
+const SHARED = process.env.LANTERN_SHARED ?? path.resolve(__dirname, '../../../../shared');
 const DEV = path.join(SHARED, 'cases/dev');
 const SCENARIOS = path.join(SHARED, 'cases/scenarios');
 

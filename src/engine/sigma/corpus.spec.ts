@@ -1,5 +1,5 @@
 /**
- * The SigmaHQ corpus (read in place from /work/shared/sigma) through the engine: how many rule
+ * The SigmaHQ corpus (read in place from `<repo>/../shared/sigma`, or $LANTERN_SHARED/sigma) through the engine: how many rule
  * files compile, why the others do not, and that the prefilter never changes a hit on real
  * telemetry (the dev cases). Timings are printed, never asserted.
  */
@@ -9,8 +9,10 @@ import { normalizeRequestEvents } from '../normalize';
 import { type RuleSet, loadRuleSet } from './ruleset';
 import type { SigmaEvent } from './types';
 
-const SIGMA = resolve(__dirname, '../../../../shared/sigma');
-const DEV = resolve(__dirname, '../../../../shared/cases/dev');
+/** The shared data sits beside the repository (`<repo>/../shared`) unless LANTERN_SHARED says otherwise. */
+const SHARED = process.env.LANTERN_SHARED ?? resolve(__dirname, '../../../../shared');
+const SIGMA = join(SHARED, 'sigma');
+const DEV = join(SHARED, 'cases/dev');
 const FOLDERS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance'];
 const RULE_FILES = 3757;
 /** Exact count so that a regression (or an improvement) shows. */

@@ -11,7 +11,9 @@ import { listRuleFiles } from './loader';
 import { type RuleSet, loadRuleSet } from './ruleset';
 import type { SigmaEvent } from './types';
 
-const SIGMA = resolve(__dirname, '../../../../shared/sigma');
+/** The shared data sits beside the repository (`<repo>/../shared`) unless LANTERN_SHARED says otherwise. */
+const SHARED = process.env.LANTERN_SHARED ?? resolve(__dirname, '../../../../shared');
+const SIGMA = join(SHARED, 'sigma');
 const FOLDERS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-compliance'].map((f) => join(SIGMA, f));
 
 function sample(value: unknown, mods: string[]): unknown {
