@@ -3,8 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_ATTACK_DATA_DIR } from './catalog';
+import { sharedPath } from '../../testing/shared-data';
 
-const SOURCE = '/work/shared/attack';
+const SOURCE = sharedPath('attack');
 const SCRIPT = path.resolve(__dirname, '..', '..', '..', 'scripts', 'build-attack-catalog.js');
 
 describe('attack-data/enterprise.json', () => {

@@ -2,9 +2,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { AttackDataError, loadAttackCatalog, normalizeTechniqueId } from './catalog';
+import { sharedPath } from '../../testing/shared-data';
 
 const catalog = loadAttackCatalog();
-const SIGMA_ROOT = '/work/shared/sigma';
+const SIGMA_ROOT = sharedPath('sigma');
 
 describe('ATT&CK catalog: techniques', () => {
   it('names a sub-technique the way ATT&CK displays it, with its tactic', () => {

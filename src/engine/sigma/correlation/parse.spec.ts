@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { parseCorrelationRule } from './parse';
 import type { CorrelationRule } from './types';
+import { sharedPath } from '../../../testing/shared-data';
 
-const EXAMPLES = '/work/shared/sigma-spec/examples/correlation';
+const EXAMPLES = sharedPath('sigma-spec', 'examples', 'correlation');
 
 function parsed(doc: Record<string, unknown>): CorrelationRule {
   const rule = parseCorrelationRule(doc, 'test.yml');

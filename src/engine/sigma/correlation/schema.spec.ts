@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { correlationSchemaIssues } from './schema';
+import { sharedPath } from '../../../testing/shared-data';
 
-const EXAMPLES = '/work/shared/sigma-spec/examples/correlation';
+const EXAMPLES = sharedPath('sigma-spec', 'examples', 'correlation');
 
 describe('correlationSchemaIssues', () => {
   it.each(readdirSync(EXAMPLES).filter((f) => f.endsWith('.yml')))('finds the official example %s conforming', (file) => {
