@@ -16,7 +16,7 @@ const path = require('node:path');
 const zlib = require('node:zlib');
 
 const ROOT = path.resolve(__dirname, '..');
-const DEFAULT_SOURCE = '/work/shared/attack';
+const DEFAULT_SOURCE = process.env.LANTERN_SHARED ? path.join(process.env.LANTERN_SHARED, 'attack') : path.resolve(__dirname, '..', '..', 'shared', 'attack');
 const STIX_FILE = 'enterprise-attack-18.1.json.gz';
 const MISP_DIR = 'misp-galaxy-v19.0';
 const TECHNIQUE_ID = /^T\d{4}(\.\d{3})?$/;
