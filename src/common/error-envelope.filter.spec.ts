@@ -17,6 +17,18 @@ describe('ErrorEnvelopeFilter.describe', () => {
     expect(filter.describe(charset)).toEqual(expect.objectContaining({ status: 415, code: 'unsupported_media_type' }));
   });
 
+  it('answers a body that does not decompress (body-parser 400 without a type) with a 400 naming the encoding', () => {
+    const zlib = Object.assign(new Error('incorrect header check'), { code: 'Z_DATA_ERROR', errno: -3, status: 400, statusCode: 400, expose: true });
+    expect(filter.describe(zlib)).toEqual({
+      status: 400,
+      code: 'invalid_request',
+      message: 'Request body could not be decompressed: it is not valid data for its Content-Encoding.',
+      details: [],
+    });
+    const reset = Object.assign(new Error('aborted'), { code: 'ECONNRESET', status: 400, expose: true });
+    expect(filter.describe(reset)).toEqual(expect.objectContaining({ status: 400, message: 'Request body could not be read.' }));
+  });
+
   it('answers unknown errors with a generic 500 that leaks nothing', () => {
     const described = filter.describe(new TypeError("Cannot read properties of undefined (reading 'secret')"));
     expect(described).toEqual({ status: 500, code: 'internal_error', message: 'Internal error. Quote the request id when reporting it.', details: [] });

@@ -17,6 +17,20 @@ interface BodyParserError extends Error {
   type?: string;
   status?: number;
   limit?: number;
+  expose?: boolean;
+  code?: string;
+}
+
+/**
+ * A body that could not be read for a reason of the client's own (body-parser marks it with a 4xx
+ * status and `expose`, but no `type`): most often a Content-Encoding whose bytes do not decompress.
+ */
+function bodyReadFailure(error: BodyParserError | null): { status: number; message: string } | undefined {
+  if (!error || error.expose !== true || typeof error.status !== 'number' || error.status < 400 || error.status > 499) return undefined;
+  if (typeof error.code === 'string' && error.code.startsWith('Z_')) {
+    return { status: 400, message: 'Request body could not be decompressed: it is not valid data for its Content-Encoding.' };
+  }
+  return { status: error.status, message: 'Request body could not be read.' };
 }
 
 /** The part of Express's response the filter uses. */
@@ -78,6 +92,8 @@ export class ErrorEnvelopeFilter implements ExceptionFilter {
     const bodyError = exception as BodyParserError;
     const known = bodyError?.type ? BODY_PARSER_ERRORS[bodyError.type] : undefined;
     if (known) return { status: known.status, code: codeForStatus(known.status), message: known.message(bodyError), details: [] };
+    const unreadable = bodyReadFailure(bodyError);
+    if (unreadable) return { status: unreadable.status, code: codeForStatus(unreadable.status), message: unreadable.message, details: [] };
     const dbCode = errorCode(exception);
     if (dbCode && UNAVAILABLE_CODES.has(dbCode)) {
       return { status: 503, code: 'service_unavailable', message: 'The service is temporarily unavailable; retry shortly.', details: [] };
