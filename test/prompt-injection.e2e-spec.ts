@@ -73,7 +73,7 @@ describe('prompt injection through event fields', () => {
 
   async function analyse(body: unknown): Promise<AnalysisBody> {
     const { key } = await t.customer();
-    const res = await request(t.server).post('/api/v1/ai/analysis').set('Authorization', `Bearer ${key}`).send(body);
+    const res = await request(t.server).post('/api/v1/ai/analysis').set('Authorization', `Bearer ${key}`).send(body as object);
     expect(res.status).toBe(200);
     return res.body as AnalysisBody;
   }
