@@ -15,6 +15,8 @@
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+/** Shared data: LANTERN_SHARED, or `shared/` beside the repository. */
+const SHARED = path.resolve(process.env.LANTERN_SHARED || path.join(__dirname, '..', '..', 'shared'));
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -93,7 +95,7 @@ if (process.env.LANTERN_BENCH_CHILD) {
 
 const stageLines = [];
 const sizes = opt('--sizes', '10000,100000').split(',').map(Number);
-const sigma = args.includes('--repo-rules-only') ? '' : opt('--sigma', '/work/shared/sigma');
+const sigma = args.includes('--repo-rules-only') ? '' : opt('--sigma', path.join(SHARED, 'sigma'));
 console.log(`node ${process.version}, rules: repo${sigma ? ' + SigmaHQ (' + sigma + ')' : ''}`);
 console.log('| events | rules | rule load ms | analyze ms | events/s | peak RSS MB | detections | chains | severity | top techniques |');
 console.log('|---|---|---|---|---|---|---|---|---|---|');

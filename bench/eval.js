@@ -2,17 +2,19 @@
 'use strict';
 /**
  * npm run eval: analysis quality on the shared cases.
- *  - scenarios (/work/shared/cases/scenarios): every `expect` check (technique groups, indicator
+ *  - scenarios (<shared>/cases/scenarios): every `expect` check (technique groups, indicator
  *    roles, severity) pass/fail;
- *  - dev (/work/shared/cases/dev): technique recall (a label counts as found when it or its parent
+ *  - dev (<shared>/cases/dev): technique recall (a label counts as found when it or its parent
  *    is mapped; `techniques_any_of` honoured), top-3 hit rate, techniques per case; tactic recall
  *    for tactic_only/.
- * Options: --cases DIR (default /work/shared/cases), --only SUBSTR, --quiet, --json FILE, --repo-rules-only.
+ * Options: --cases DIR (default <shared>/cases), --only SUBSTR, --quiet, --json FILE, --repo-rules-only.
  * Rules: the repo's rules/ plus the SigmaHQ rule folders (rules, rules-compliance,
- * rules-emerging-threats, rules-threat-hunting) under --sigma (default /work/shared/sigma).
+ * rules-emerging-threats, rules-threat-hunting) under --sigma (default <shared>/sigma; <shared> is LANTERN_SHARED or ../shared beside the repository).
  */
 const fs = require('node:fs');
 const path = require('node:path');
+/** Shared data: LANTERN_SHARED, or `shared/` beside the repository. */
+const SHARED = path.resolve(process.env.LANTERN_SHARED || path.join(__dirname, '..', '..', 'shared'));
 const { load, root } = require('./ts-register');
 
 const args = process.argv.slice(2);
@@ -20,8 +22,8 @@ const opt = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const casesDir = opt('--cases', '/work/shared/cases');
-const sigmaDir = opt('--sigma', '/work/shared/sigma');
+const casesDir = opt('--cases', path.join(SHARED, 'cases'));
+const sigmaDir = opt('--sigma', path.join(SHARED, 'sigma'));
 const only = opt('--only', '');
 const quiet = args.includes('--quiet');
 const jsonOut = opt('--json', '');

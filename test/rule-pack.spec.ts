@@ -9,9 +9,9 @@ import { parseAllDocuments } from 'yaml';
 import { normalizeRequestEvents } from '../src/engine/normalize';
 import { loadRuleSet } from '../src/engine/sigma';
 import { runRuleTests } from '../src/engine/sigma/rule-tests';
+import { SHARED_DIR, sharedMissing } from './support/shared';
 
 const RULES_DIR = path.resolve(__dirname, '../rules');
-const SHARED_DIR = path.resolve(__dirname, '../../shared');
 const SCHEMA_DIR = path.join(SHARED_DIR, 'sigma-spec/json-schema');
 const SCENARIO_DIR = path.join(SHARED_DIR, 'cases/scenarios');
 const ATTACK_FILE = path.join(SHARED_DIR, 'attack/misp-galaxy-v19.0/mitre-attack-pattern.json');
@@ -210,7 +210,7 @@ describe('Lantern rule pack', () => {
 
   it('validates every rule against the official Sigma JSON schemas', () => {
     if (!detectionSchema || !correlationSchema) {
-      console.warn(`skipped: Sigma JSON schemas not found in ${SCHEMA_DIR}`);
+      sharedMissing('Sigma JSON schemas', SCHEMA_DIR);
       return;
     }
     const problems = pack.flatMap((r) =>
@@ -254,7 +254,7 @@ describe('Lantern rule pack', () => {
   it('tags every rule with current ATT&CK v19 technique and tactic ids', () => {
     const vocabulary = loadAttackVocabulary();
     if (!vocabulary) {
-      console.warn(`skipped: ATT&CK galaxy not found at ${ATTACK_FILE}`);
+      sharedMissing('ATT&CK galaxy', ATTACK_FILE);
       return;
     }
     const problems = pack.flatMap(({ file, doc }) => {
@@ -270,7 +270,7 @@ describe('Lantern rule pack', () => {
   it('pairs every technique tag with one of its own tactics', () => {
     const vocabulary = loadAttackVocabulary();
     if (!vocabulary) {
-      console.warn(`skipped: ATT&CK galaxy not found at ${ATTACK_FILE}`);
+      sharedMissing('ATT&CK galaxy', ATTACK_FILE);
       return;
     }
     const problems = pack.flatMap(({ file, doc }) => {
@@ -368,7 +368,7 @@ describe('Lantern rule pack on the shared attack scenarios', () => {
 
   it.each(Object.entries(SCENARIO_FINDINGS))('names the attack in %s', (file, expected) => {
     if (!available) {
-      console.warn(`skipped: scenarios not found at ${SCENARIO_DIR}`);
+      sharedMissing('scenarios', SCENARIO_DIR);
       return;
     }
     const scenario = JSON.parse(fs.readFileSync(path.join(SCENARIO_DIR, file), 'utf8')) as { request: { events: Record<string, unknown> } };
