@@ -10,11 +10,21 @@ import { type CorrelationRule, parseCorrelationRule } from './correlation';
 import type { ModifierOptions } from './modifiers';
 import { type DetectionRule, type SigmaFilter, isRecord, parseDetectionRule, parseFilter, ruleIdentity } from './rule';
 import { type RuleLoadError, SigmaRuleError } from './types';
+import { YamlCache, type YamlOutcome, defaultCacheDir, jsonExact } from './yaml-cache';
 
 export interface LoadOptions extends ModifierOptions {
   /** Skip rules that provably cannot match before evaluating them (default true). */
   prefilter?: boolean;
+  /**
+   * Cache the YAML stage on disk (yaml-cache.ts): true, false, or by default only for packs of
+   * CACHE_MIN_FILES files or more (small packs parse in milliseconds).
+   */
+  cache?: boolean;
+  /** Cache folder (default $LANTERN_CACHE_DIR, else a per-user folder of the OS temp dir). */
+  cacheDir?: string;
 }
+
+const CACHE_MIN_FILES = 200;
 
 /** One correlation document as read, kept for tools (lint) that want the raw form. */
 export interface CorrelationDoc {
@@ -70,45 +80,59 @@ export function loadRules(paths: string[], opts: LoadOptions = {}): LoadResult {
   } catch (e) {
     result.errors.push({ file: paths.join(', '), reason: `cannot read rule path: ${message(e)}` });
   }
+  const useCache = opts.cache ?? files.length >= CACHE_MIN_FILES;
+  const cache = new YamlCache(useCache ? (opts.cacheDir ?? defaultCacheDir()) : undefined, paths);
   for (const file of files) {
     result.files.push(file);
-    loadFile(file, opts, result);
+    applyOutcome(cache.outcome(file, () => readAndParse(file)), file, opts, result);
   }
+  cache.save();
   dropDuplicateIds(result);
   return result;
 }
 
 /** Load YAML text as if read from `file` (tests, API-supplied rules). */
 export function loadRuleText(text: string, file: string, opts: LoadOptions, result: LoadResult): void {
+  applyOutcome(yamlStage(text), file, opts, result);
+}
+
+/** YAML text to plain documents (numbers kept as written), or the reasons it cannot be. */
+export function yamlStage(text: string): YamlOutcome {
+  const errors: YamlOutcome['errors'] = [];
   let docs;
   try {
     docs = parseAllDocuments(text, { prettyErrors: true });
   } catch (e) {
-    result.errors.push({ file, reason: `YAML: ${message(e)}` });
-    return;
+    return { docs: [], errors: [{ reason: `YAML: ${message(e)}` }], cacheable: true };
   }
   const list = Array.isArray(docs) ? docs : [docs];
-  const values: Array<Record<string, unknown> | undefined> = [];
+  const values: Array<Record<string, unknown>> = [];
   for (const d of list) {
     if (d.errors.length > 0) {
-      result.errors.push({ file, reason: `YAML: ${d.errors[0].message}` });
-      return;
+      errors.push({ reason: `YAML: ${d.errors[0].message}` });
+      return { docs: [], errors, cacheable: true };
     }
     keepNumbersAsWritten(d);
     const js: unknown = d.toJS();
     if (js === null || js === undefined) continue;
     if (!isRecord(js)) {
-      result.errors.push({ file, reason: 'YAML document is not a map' });
+      errors.push({ reason: 'YAML document is not a map' });
       continue;
     }
     values.push(js);
   }
-  if (values.some((v) => v && 'action' in v)) {
-    const id = values.map((v) => v && ruleIdentity(v)).find((x) => x?.ruleId || x?.title);
-    result.errors.push({ file, ...id, reason: "unsupported: Sigma v1 'action: global' multi-document rule" });
-    return;
+  if (values.some((v) => 'action' in v)) {
+    const id = values.map((v) => ruleIdentity(v)).find((x) => x?.ruleId || x?.title);
+    errors.push({ ...id, reason: "unsupported: Sigma v1 'action: global' multi-document rule" });
+    return { docs: [], errors, cacheable: true };
   }
-  values.forEach((doc, i) => doc && loadDocument(doc, file, i, values.length, opts, result));
+  return { docs: values, errors, cacheable: values.every((v) => jsonExact(v)) };
+}
+
+function applyOutcome(outcome: YamlOutcome, file: string, opts: LoadOptions, result: LoadResult): void {
+  for (const e of outcome.errors) result.errors.push({ file, ...e });
+  const docs = outcome.docs;
+  docs.forEach((doc, i) => loadDocument(doc, file, i, docs.length, opts, result));
 }
 
 const CANONICAL_NUMBER = /^-?(0|[1-9]\d*)(\.\d*[1-9])?$/;
@@ -126,15 +150,15 @@ function keepNumbersAsWritten(doc: Document.Parsed): void {
   });
 }
 
-function loadFile(file: string, opts: LoadOptions, result: LoadResult): void {
+function readAndParse(file: string): YamlOutcome {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    result.errors.push({ file, reason: `cannot read: ${message(e)}` });
-    return;
+    // Not cached: the next load tries the file again.
+    return { docs: [], errors: [{ reason: `cannot read: ${message(e)}` }], cacheable: false };
   }
-  loadRuleText(text, file, opts, result);
+  return yamlStage(text);
 }
 
 function loadDocument(
