@@ -54,6 +54,8 @@ export class AnalysisTimeoutError extends Error {
 
 const HOSTILE_CONTEXT_ROLES = new Set(['attacker', 'c2', 'exfil_destination', 'payload_host']);
 const MAX_CONTEXT_EVENTS = 20;
+/** Findings keep the most important chains only (narrators and reviewers read the top ones). */
+const MAX_CHAINS = 50;
 
 /** The deterministic pipeline: normalise, detect, infer, correlate, map, rate. */
 export function analyze(request: AnalysisRequest, deps: AnalysisDeps): Findings {
@@ -112,7 +114,7 @@ export function analyze(request: AnalysisRequest, deps: AnalysisDeps): Findings 
     timeline,
     indicators,
     techniques,
-    chains: chains.map((c) => c.chain),
+    chains: chains.slice(0, MAX_CHAINS).map((c) => c.chain),
     detections: evaluation.detections,
     correlations: evaluation.correlations,
     stats: {

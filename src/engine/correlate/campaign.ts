@@ -5,7 +5,7 @@ const LINKING_ROLES = new Set(['attacker', 'c2', 'exfil_destination', 'payload_h
 
 function linkingKeys(build: ChainBuild): Set<string> {
   const keys = new Set<string>();
-  for (const s of build.signals) for (const r of s.roles) if (LINKING_ROLES.has(r.role)) keys.add(`${r.type}:${r.value.toLowerCase()}`);
+  for (const r of build.roles) if (LINKING_ROLES.has(r.role)) keys.add(`${r.type}:${r.value.toLowerCase()}`);
   // External source addresses named in the chain link too; account names alone do not ("admin" is everywhere).
   for (const e of build.chain.entities) if (e.startsWith('ip:')) keys.add(e.toLowerCase());
   return keys;

@@ -2,16 +2,19 @@ import type { AttackCatalog } from '../attack';
 import type { AttackChain, CanonicalEvent, ChainStep, Severity } from '../model';
 import { isMeaninglessIp, isExternalIp } from '../indicators/ip';
 import { baseName, hostKey, ipValue, userKey } from './entities';
-import { levelWeight, type Signal } from './signal';
+import { levelWeight, type RoleHint, type Signal } from './signal';
 
 /** Events sharing an entity are linked when no more than this apart (event time). */
 export const LINK_WINDOW_MS = 2 * 60 * 60 * 1000;
+const MAX_ENTITY_SCAN = 500;
 
 /** The chain plus what later stages need to weigh it. */
 export interface ChainBuild {
   chain: AttackChain;
   eventIndices: number[];
   signals: Signal[];
+  /** Role hints about this chain's own events. */
+  roles: RoleHint[];
   score: number;
 }
 
@@ -102,10 +105,20 @@ export function buildChains(events: CanonicalEvent[], signals: Signal[], catalog
       signalsByRoot.set(root, perSignal);
     }
   }
+  const rolesByEvent = new Map<number, RoleHint[]>();
+  for (const s of signals) {
+    for (const r of s.roles) {
+      const first = r.eventIndices[0];
+      if (first === undefined) continue;
+      const list = rolesByEvent.get(first);
+      if (list) list.push(r);
+      else rolesByEvent.set(first, [r]);
+    }
+  }
   const builds: ChainBuild[] = [];
   for (const [root, perSignal] of signalsByRoot) {
     const eventIndices = components.get(root) ?? [];
-    builds.push(makeChain(eventIndices, perSignal, events, position, catalog));
+    builds.push(makeChain(eventIndices, perSignal, events, position, catalog, rolesByEvent));
   }
   builds.sort((a, b) => b.score - a.score || (a.chain.firstTime ?? 0) - (b.chain.firstTime ?? 0));
   builds.forEach((b, i) => (b.chain.id = `chain-${i + 1}`));
@@ -129,6 +142,7 @@ function makeChain(
   events: CanonicalEvent[],
   position: Map<number, number>,
   catalog: AttackCatalog,
+  rolesByEvent: Map<number, RoleHint[]>,
 ): ChainBuild {
   const signals = [...perSignal.keys()];
   const steps: ChainStep[] = [];
@@ -147,7 +161,13 @@ function makeChain(
   }
   steps.sort((a, b) => catalog.killChainOrder(a.stage) - catalog.killChainOrder(b.stage) || (a.time ?? 0) - (b.time ?? 0));
   const entities = new Set<string>();
-  for (const s of signals) for (const r of s.roles) entities.add(`${r.type}:${r.value}`);
+  const roles: RoleHint[] = [];
+  for (const index of eventIndices.slice(0, MAX_ENTITY_SCAN)) {
+    for (const r of rolesByEvent.get(index) ?? []) {
+      roles.push(r);
+      entities.add(`${r.type}:${r.value}`);
+    }
+  }
   for (const [, indices] of perSignal) {
     for (const i of indices.slice(0, 50)) {
       const e = events[position.get(i) ?? -1];
@@ -165,7 +185,7 @@ function makeChain(
     chain.firstTime = timed.reduce((a, b) => Math.min(a, b));
     chain.lastTime = timed.reduce((a, b) => Math.max(a, b));
   }
-  return { chain, eventIndices: [...eventIndices].sort((a, b) => a - b), signals, score: chainScore(perSignal, catalog) };
+  return { chain, eventIndices: [...eventIndices].sort((a, b) => a - b), signals, roles, score: chainScore(perSignal, catalog) };
 }
 
 /** Tactic breadth and success weigh more than repetition: 100 hits of one low rule are not an intrusion. */

@@ -19,6 +19,8 @@ export interface TimelineOptions {
   contextEvents?: number[];
   /** Signals of the main chain: kept first when the timeline must be cut. */
   primary?: Set<Signal>;
+  /** Only these events (one incident of a campaign). */
+  onlyEvents?: Set<number>;
 }
 
 interface Item {
@@ -43,6 +45,7 @@ export function buildTimeline(events: CanonicalEvent[], signals: Signal[], looku
   const rulesByEvent = new Map<number, Signal[]>();
   for (const s of signals) {
     for (const i of s.eventIndices) {
+      if (options.onlyEvents && !options.onlyEvents.has(i)) continue;
       const list = rulesByEvent.get(i) ?? [];
       list.push(s);
       rulesByEvent.set(i, list);
@@ -64,9 +67,14 @@ export function buildTimeline(events: CanonicalEvent[], signals: Signal[], looku
   return render(groups, max, label, options.primary);
 }
 
-/** Untimed events take the time of the timed event before them in the request, so they keep their place. */
+const inheritedCache = new WeakMap<CanonicalEvent[], Map<number, number>>();
+
+/** Untimed events take the time of the timed event before them in the request, so they keep their place (once per batch). */
 function inheritedTimes(events: CanonicalEvent[]): Map<number, number> {
+  const cached = inheritedCache.get(events);
+  if (cached) return cached;
   const out = new Map<number, number>();
+  inheritedCache.set(events, out);
   let last = events.find((e) => e.time !== undefined)?.time ?? 0;
   for (const e of [...events].sort((a, b) => a.index - b.index)) {
     if (e.time !== undefined) last = e.time;
