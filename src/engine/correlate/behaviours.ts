@@ -184,15 +184,16 @@ function externalRemoteLogons(ctx: BehaviourContext, brute: Signal[]): Signal[] 
   const covered = new Set(brute.flatMap((s) => s.eventIndices));
   const out: Signal[] = [];
   const successes = ctx.events.filter((e) => isLogon(e) && outcomeOf(e) === 'success' && isExternalIp(e.entities.srcIp) && !covered.has(e.index));
+  if (successes.length === 0) return out;
+  const connections = groupBy(ctx.events.filter((e) => isNetworkConnection(e) && !isLogon(e) && outcomeOf(e) !== 'failure'), (e) => ipValue(e.entities.srcIp));
+  const flagged = flaggedIndex(ctx);
   for (const [source, list] of groupBy(successes, (e) => ipValue(e.entities.srcIp))) {
     const logon = list[0];
-    const connection = ctx.events.find((e) => e !== logon && isNetworkConnection(e) && !isLogon(e)
-      && ipValue(e.entities.srcIp) === source && outcomeOf(e) !== 'failure'
-      && (e.time ?? 0) <= (logon.time ?? 0) && (logon.time ?? 0) - (e.time ?? 0) <= HOUR
+    const connection = (connections.get(source ?? '') ?? []).find((e) => (e.time ?? 0) <= (logon.time ?? 0) && (logon.time ?? 0) - (e.time ?? 0) <= HOUR
       && (!logon.entities.dstIp || ipValue(e.entities.dstIp) === ipValue(logon.entities.dstIp)));
     const service = logonService(logon) ?? (connection?.entities.dstPort ? REMOTE_SERVICES[connection.entities.dstPort] : undefined);
     const user = loggedOnUser(logon);
-    const followUp = followUpOf(ctx, logon, user);
+    const followUp = followUpOf(flagged, logon, user);
     const tags = ['attack.initial-access', 'attack.t1078'];
     if (service) tags.push('attack.lateral-movement', `attack.${service.technique.toLowerCase()}`);
     else tags.push('attack.t1133');
@@ -214,19 +215,57 @@ function externalRemoteLogons(ctx: BehaviourContext, brute: Signal[]): Signal[] 
   return out;
 }
 
-/** The first flagged event within 24 h after the logon by the same account or on the same host, if any. */
-function followUpOf(ctx: BehaviourContext, logon: CanonicalEvent, user: string | undefined): CanonicalEvent | undefined {
-  const key = userKey(user);
-  const host = hostKey(logon.entities.host) ?? ipValue(logon.entities.dstIp);
+interface FlaggedIndex {
+  byUser: Map<string, CanonicalEvent[]>;
+  byHost: Map<string, CanonicalEvent[]>;
+}
+
+/** Flagged events by acting account and by host, in time order (built once per batch). */
+function flaggedIndex(ctx: BehaviourContext): FlaggedIndex {
+  const seen = new Set<number>();
+  const byUser = new Map<string, CanonicalEvent[]>();
+  const byHost = new Map<string, CanonicalEvent[]>();
+  const push = (map: Map<string, CanonicalEvent[]>, key: string | undefined, e: CanonicalEvent): void => {
+    if (!key) return;
+    const list = map.get(key);
+    if (list) list.push(e);
+    else map.set(key, [e]);
+  };
   for (const signal of ctx.signals) {
     for (const index of signal.eventIndices) {
+      if (seen.has(index)) continue;
+      seen.add(index);
       const e = ctx.lookup(index);
-      if (!e || e === logon || (e.time ?? 0) < (logon.time ?? 0) || (e.time ?? 0) - (logon.time ?? 0) > 24 * HOUR) continue;
-      if (key && userKey(e.entities.user) === key) return e;
-      if (host && (hostKey(e.entities.host) === host || ipValue(e.entities.dstIp) === host)) return e;
+      if (!e || e.time === undefined) continue;
+      push(byUser, userKey(e.entities.user), e);
+      push(byHost, hostKey(e.entities.host), e);
+      const dst = ipValue(e.entities.dstIp);
+      if (dst && dst !== hostKey(e.entities.host)) push(byHost, dst, e);
     }
   }
-  return undefined;
+  for (const list of [...byUser.values(), ...byHost.values()]) list.sort(byTime);
+  return { byUser, byHost };
+}
+
+/** The first flagged event within 24 h after the logon by the same account or on the same host, if any. */
+function followUpOf(flagged: FlaggedIndex, logon: CanonicalEvent, user: string | undefined): CanonicalEvent | undefined {
+  const start = logon.time ?? 0;
+  const within = (list: CanonicalEvent[] | undefined): CanonicalEvent | undefined => {
+    if (!list) return undefined;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((list[mid].time ?? 0) < start) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < list.length && (list[i].time ?? 0) - start <= 24 * HOUR; i++) if (list[i] !== logon) return list[i];
+    return undefined;
+  };
+  const key = userKey(user);
+  const host = hostKey(logon.entities.host) ?? ipValue(logon.entities.dstIp);
+  const candidates = [within(key ? flagged.byUser.get(key) : undefined), within(host ? flagged.byHost.get(host) : undefined)].filter((e): e is CanonicalEvent => e !== undefined);
+  return candidates.sort(byTime)[0];
 }
 
 const PRIVILEGED_GROUPS = /^(?:administrators|domain admins|enterprise admins|schema admins|remote desktop users|backup operators|account operators|server operators|dnsadmins|group policy creator owners|sudo|wheel|admin|global administrator|company administrator)$/i;
