@@ -335,6 +335,8 @@ function kerberoasting(ctx: BehaviourContext): Signal[] {
 function mfaFatigue(ctx: BehaviourContext): Signal[] {
   const out: Signal[] = [];
   const denials = ctx.events.filter(isMfaDenial);
+  if (denials.length < MFA_FATIGUE_MIN_DENIALS) return out;
+  const byAccount = groupBy(ctx.events, (e) => userKey(loggedOnUser(e)));
   for (const [account, list] of groupBy(denials, (e) => userKey(loggedOnUser(e)))) {
     list.sort(byTime);
     const run = densestRun(list, HOUR);
@@ -342,7 +344,7 @@ function mfaFatigue(ctx: BehaviourContext): Signal[] {
     const last = run[run.length - 1];
     const user = loggedOnUser(run[0]) ?? account;
     const source = ipValue(run[0].entities.srcIp);
-    const later = ctx.events.filter((e) => userKey(loggedOnUser(e)) === account && (e.time ?? 0) >= (last.time ?? 0));
+    const later = (byAccount.get(account) ?? []).filter((e) => (e.time ?? 0) >= (last.time ?? 0));
     const success = later.find((e) => !isMfaDenial(e) && isLogon(e) && outcomeOf(e) === 'success' && (e.time ?? 0) - (last.time ?? 0) <= HOUR);
     const cloud = ['okta', 'entra_id', 'azure', 'cloudtrail', 'o365', 'm365', 'gcp'].some((f) => run[0].format.includes(f)) || /@/.test(user);
     const roles: RoleHint[] = [...hint('ip', source, 'attacker', run), ...hint('user', user, success ? 'compromised_account' : 'targeted_account', run)];
