@@ -41,10 +41,24 @@ export function buildTechniques(signals: Signal[], catalog: AttackCatalog, optio
   return out.filter((m) => m.confidence >= (options.minConfidence ?? MIN_CONFIDENCE)).slice(0, options.max ?? MAX_TECHNIQUES);
 }
 
-/** Current, non-deprecated ids; a parent listed next to one of its own sub-techniques is dropped. */
+/**
+ * Current, non-deprecated ids; a parent listed next to one of its own sub-techniques is dropped.
+ * A rule naming several sibling sub-techniques (T1003.001, .002, .004) cannot tell which one
+ * happened: it is evidence for the parent only.
+ */
 function mostSpecific(ids: string[], catalog: AttackCatalog): string[] {
-  const current = ids.map((id) => currentId(id, catalog)).filter((id): id is string => id !== undefined);
-  return [...new Set(current)].filter((id) => !current.some((other) => other !== id && other.startsWith(`${id}.`)));
+  const current = [...new Set(ids.map((id) => currentId(id, catalog)).filter((id): id is string => id !== undefined))];
+  const siblings = new Map<string, string[]>();
+  for (const id of current) {
+    const parent = catalog.technique(id)?.parent;
+    if (parent) siblings.set(parent, [...(siblings.get(parent) ?? []), id]);
+  }
+  const ambiguous = new Set([...siblings].filter(([, subs]) => subs.length >= 2).map(([parent]) => parent));
+  const collapsed = [...new Set(current.map((id) => {
+    const parent = catalog.technique(id)?.parent;
+    return parent && ambiguous.has(parent) ? parent : id;
+  }))];
+  return collapsed.filter((id) => !collapsed.some((other) => other !== id && other.startsWith(`${id}.`)));
 }
 
 function currentId(id: string, catalog: AttackCatalog): string | undefined {

@@ -49,3 +49,17 @@ describe('ATT&CK mapping', () => {
     expect(buildTechniques(many, catalog).length).toBeLessThanOrEqual(15);
   });
 });
+
+describe('ATT&CK mapping: ambiguous sub-techniques', () => {
+  it('maps a rule that names several sibling sub-techniques to their parent', () => {
+    const s = makeSignal('detection', 'm', { id: 'm', title: 'Mimikatz Use', level: 'high', tags: ['attack.credential-access', 'attack.t1003.001', 'attack.t1003.002', 'attack.t1003.006'] }, [0], lookup, catalog);
+    expect(buildTechniques([s], catalog).map((t) => t.technique_id)).toEqual(['T1003']);
+  });
+
+  it('still reports the specific sub-technique when another rule pins it down', () => {
+    const broad = makeSignal('detection', 'm', { id: 'm', title: 'Mimikatz Use', level: 'high', tags: ['attack.t1003.001', 'attack.t1003.002'] }, [0], lookup, catalog);
+    const lsass = makeSignal('detection', 'l', { id: 'l', title: 'LSASS access', level: 'high', tags: ['attack.t1003.001'] }, [1], lookup, catalog);
+    const [t] = buildTechniques([broad, lsass], catalog);
+    expect(t).toMatchObject({ technique_id: 'T1003.001', rule_ids: ['l', 'm'] });
+  });
+});
