@@ -51,6 +51,9 @@ interface FieldIndex {
   nums: Map<number, Entry>;
   /** Last event generation that scanned this field (several event keys can share a lowercase name). */
   seen: number;
+  /** Literals found per raw string (values repeat across events); bounded, cleared when full. */
+  memo: Map<string, Entry[]>;
+  memoChars: number;
 }
 
 const GRAM_MASK = 0xfffffff;
@@ -58,6 +61,11 @@ const GRAM_MASK = 0xfffffff;
 const DIRECT_MAX = 24;
 const DIRECT_WORK = 1024;
 const ALTERNATION_MAX = 64;
+/** Memo bounds per field index: distinct strings, total characters, longest string memoised. */
+const MEMO_ENTRIES = 4096;
+const MEMO_CHARS = 1 << 16;
+const MEMO_LONGEST = 2048;
+const NONE: Entry[] = [];
 
 function gramAt(s: string, i: number): number {
   // 7 bits a char keeps ASCII grams distinct; other characters only collide (a wasted check).
@@ -97,6 +105,7 @@ export class Prefilter {
   private readonly ruleCount: Uint8Array;
   private readonly clauseStamp: Int32Array;
   private readonly entryStamp: Int32Array;
+  private readonly collectStamp: Int32Array;
   private gen = 0;
 
   constructor(needs: Need[]) {
@@ -139,6 +148,7 @@ export class Prefilter {
       else this.simple.set(fi.lowerSimple, [fi]);
     }
     this.entryStamp = new Int32Array(nextId);
+    this.collectStamp = new Int32Array(nextId);
   }
 
   /** Number of rules that always run (no literal need). */
@@ -150,20 +160,7 @@ export class Prefilter {
   candidates(ctx: EventContext): number[] {
     const gen = ++this.gen;
     const out = this.always.slice();
-    const { ruleStamp, ruleCount, ruleClauses, clauseStamp, clauseRule, entryStamp } = this;
-    const hit = (e: Entry): void => {
-      entryStamp[e.id] = gen;
-      for (const cid of e.clauses) {
-        if (clauseStamp[cid] === gen) continue;
-        clauseStamp[cid] = gen;
-        const r = clauseRule[cid];
-        if (ruleStamp[r] !== gen) {
-          ruleStamp[r] = gen;
-          ruleCount[r] = 0;
-        }
-        if (++ruleCount[r] === ruleClauses[r]) out.push(r);
-      }
-    };
+    this.out = out;
     // A simple field resolves (exactly or case-insensitively) only to one of the event's own keys,
     // so walking those keys finds every index field that can be present.
     const fields = ctx.fields;
@@ -174,27 +171,86 @@ export class Prefilter {
       for (const fi of list) {
         if (fi.seen === gen) continue;
         fi.seen = gen;
-        this.scanField(fi, ctx, gen, hit);
+        this.scanField(fi, ctx, gen);
       }
     }
     for (const fi of this.other) {
       if (fi.field === null) {
         // NUL-joined haystack: a literal found across a boundary only adds a candidate.
-        scan(ctx.allJoined(), fi, entryStamp, gen, hit);
+        const found = this.collect(fi, ctx.allJoined());
+        for (const e of found) if (this.entryStamp[e.id] !== gen) this.hit(e, gen);
         continue;
       }
-      this.scanField(fi, ctx, gen, hit);
+      this.scanField(fi, ctx, gen);
     }
     if (out.length > this.always.length) out.sort((a, b) => a - b);
     return out;
   }
 
-  private scanField(fi: FieldIndex, ctx: EventContext, gen: number, hit: (e: Entry) => void): void {
+  private out: number[] = [];
+  /** Stamps entries already collected from the string being scanned. */
+  private collectGen = 0;
+
+  hitNumber(e: Entry, gen: number): void {
+    if (this.entryStamp[e.id] !== gen) this.hit(e, gen);
+  }
+
+  private hit(e: Entry, gen: number): void {
+    const { ruleStamp, ruleCount, ruleClauses, clauseStamp, clauseRule } = this;
+    this.entryStamp[e.id] = gen;
+    for (const cid of e.clauses) {
+      if (clauseStamp[cid] === gen) continue;
+      clauseStamp[cid] = gen;
+      const r = clauseRule[cid];
+      if (ruleStamp[r] !== gen) {
+        ruleStamp[r] = gen;
+        ruleCount[r] = 0;
+      }
+      if (++ruleCount[r] === ruleClauses[r]) this.out.push(r);
+    }
+  }
+
+  private scanField(fi: FieldIndex, ctx: EventContext, gen: number): void {
     const fv = ctx.get(fi.field as string);
     if (!fv.present) return;
-    if (fi.nums.size > 0) scanNumbers(fv.leaves, fi, this.entryStamp, gen, hit);
+    if (fi.nums.size > 0) scanNumbers(fv.leaves, fi, this, gen);
     if (fi.grams.size === 0 && fi.short.size === 0 && fi.alternation === undefined) return;
-    for (const s of ctx.lowsOf(fv)) scan(s, fi, this.entryStamp, gen, hit);
+    for (const s of fv.strs) this.scanString(fi, s, gen);
+  }
+
+  /** Marks the literals of `fi` found in the lowercased `raw`, memoised per raw string. */
+  private scanString(fi: FieldIndex, raw: string, gen: number): void {
+    let found = fi.memo.get(raw);
+    if (found === undefined) {
+      found = this.collect(fi, raw.toLowerCase());
+      if (raw.length <= MEMO_LONGEST) {
+        if (fi.memo.size >= MEMO_ENTRIES || fi.memoChars + raw.length > MEMO_CHARS) {
+          fi.memo.clear();
+          fi.memoChars = 0;
+        }
+        fi.memo.set(raw, found);
+        fi.memoChars += raw.length;
+      }
+    }
+    const entryStamp = this.entryStamp;
+    for (let i = 0; i < found.length; i++) {
+      const e = found[i];
+      if (entryStamp[e.id] !== gen) this.hit(e, gen);
+    }
+  }
+
+  /** Every literal of `fi` occurring in `s` (lowercase), each once. */
+  private collect(fi: FieldIndex, s: string): Entry[] {
+    const cgen = ++this.collectGen;
+    const stamp = this.collectStamp;
+    let found: Entry[] = NONE;
+    scan(s, fi, (e) => {
+      if (stamp[e.id] === cgen) return;
+      stamp[e.id] = cgen;
+      if (found === NONE) found = [];
+      found.push(e);
+    });
+    return found;
   }
 }
 
@@ -213,16 +269,16 @@ function lowerKey(key: string): string {
   return low;
 }
 
-function scan(s: string, fi: FieldIndex, entryStamp: Int32Array, gen: number, hit: (e: Entry) => void): void {
+function scan(s: string, fi: FieldIndex, hit: (e: Entry) => void): void {
   // Few literals over a short value: one `includes` each. Otherwise one gram pass over the value.
   if (fi.direct !== undefined && s.length * fi.direct.length <= DIRECT_WORK) {
     for (const e of fi.direct) {
-      if (entryStamp[e.id] !== gen && s.includes(e.lit)) hit(e);
+      if (s.includes(e.lit)) hit(e);
     }
     return;
   }
   if (fi.alternation !== undefined) {
-    scanAlternation(s, fi.alternation, entryStamp, gen, hit);
+    scanAlternation(s, fi.alternation, hit);
     return;
   }
   const grams = fi.grams;
@@ -240,14 +296,13 @@ function scan(s: string, fi: FieldIndex, entryStamp: Int32Array, gen: number, hi
         const key = shortKey(g, len);
         if (shortBloom[bloomSlot(key, shortShift)] === 0) continue;
         const bucket = short.get(key);
-        if (bucket !== undefined) verify(bucket, s, i - len + 1, entryStamp, gen, hit);
+        if (bucket !== undefined) verify(bucket, s, i - len + 1, hit);
       }
     }
     if (i < Q - 1 || bloom[bloomSlot(g, shift)] === 0) continue;
     const bucket = grams.get(g);
     if (bucket === undefined) continue;
     for (const e of bucket) {
-      if (entryStamp[e.id] === gen) continue;
       const start = i - (Q - 1) - e.off;
       if (start >= 0 && s.startsWith(e.lit, start)) hit(e);
     }
@@ -262,15 +317,13 @@ function scan(s: string, fi: FieldIndex, entryStamp: Int32Array, gen: number, hi
 function scanAlternation(
   s: string,
   alt: { re: RegExp; byLit: Map<string, Entry[]> },
-  entryStamp: Int32Array,
-  gen: number,
   hit: (e: Entry) => void,
 ): void {
   const re = alt.re;
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(s)) !== null) {
-    for (const e of alt.byLit.get(m[0]) as Entry[]) if (entryStamp[e.id] !== gen) hit(e);
+    for (const e of alt.byLit.get(m[0]) as Entry[]) hit(e);
     re.lastIndex = m.index + 1;
   }
 }
@@ -290,9 +343,9 @@ function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
-function verify(bucket: Entry[], s: string, start: number, entryStamp: Int32Array, gen: number, hit: (e: Entry) => void): void {
+function verify(bucket: Entry[], s: string, start: number, hit: (e: Entry) => void): void {
   for (const e of bucket) {
-    if (entryStamp[e.id] !== gen && s.startsWith(e.lit, start)) hit(e);
+    if (s.startsWith(e.lit, start)) hit(e);
   }
 }
 
@@ -301,12 +354,12 @@ function shortKey(g: number, len: number): number {
   return (g & ((1 << (7 * len)) - 1)) | (len << 21);
 }
 
-function scanNumbers(leaves: unknown[], fi: FieldIndex, entryStamp: Int32Array, gen: number, hit: (e: Entry) => void): void {
+function scanNumbers(leaves: unknown[], fi: FieldIndex, pf: { hitNumber(e: Entry, gen: number): void }, gen: number): void {
   for (const leaf of leaves) {
     const n = numericValue(leaf);
     if (n === undefined) continue;
     const e = fi.nums.get(n);
-    if (e !== undefined && entryStamp[e.id] !== gen) hit(e);
+    if (e !== undefined) pf.hitNumber(e, gen);
   }
 }
 
@@ -324,7 +377,7 @@ function buildFieldIndex(field: string | null, entries: Entry[]): FieldIndex {
   const alternation = entries.length > 0 && entries.length <= ALTERNATION_MAX ? buildAlternation(entries) : undefined;
   // With an alternation the gram tables stay empty: scan() never reaches them.
   const gi = gramIndex(alternation ? [] : entries);
-  return { field, lowerSimple, direct, alternation, ...gi, nums: new Map(), seen: 0 };
+  return { field, lowerSimple, direct, alternation, ...gi, nums: new Map(), seen: 0, memo: new Map(), memoChars: 0 };
 }
 
 type GramIndex = Pick<FieldIndex, 'grams' | 'bloom' | 'bloomShift' | 'short' | 'shortBloom' | 'shortShift'>;

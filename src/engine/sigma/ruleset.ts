@@ -52,6 +52,8 @@ export class RuleSet {
   readonly prefilterEnabled: boolean;
   private readonly routes = new Map<string, Route>();
   private readonly routesByRaw = new Map<string, Route>();
+  /** Frozen logsource objects (the normaliser interns them) by identity: no key built per event. */
+  private readonly routesByObject = new WeakMap<object, Route>();
   /** Routes by their rule list: logsources meeting the same rules share one prefilter. */
   private readonly routesByRules = new Map<string, Route>();
   private allRoute: Route | undefined;
@@ -138,8 +140,20 @@ export class RuleSet {
   }
 
   private route(event: Pick<SigmaEvent, 'logsource'>): Route {
-    // Keyed by the logsource as given (cheap, per event); normalised only on a miss.
     const raw = event.logsource;
+    const frozen = raw !== undefined && raw !== null && Object.isFrozen(raw);
+    if (frozen) {
+      const byObject = this.routesByObject.get(raw);
+      if (byObject !== undefined) return byObject;
+      const route = this.routeByKey(raw);
+      this.routesByObject.set(raw, route);
+      return route;
+    }
+    return this.routeByKey(raw);
+  }
+
+  private routeByKey(raw: SigmaEvent['logsource']): Route {
+    // Keyed by the logsource as given (cheap, per event); normalised only on a miss.
     const rawKey = rawRouteKey(raw);
     const known = rawKey === undefined ? undefined : this.routesByRaw.get(rawKey);
     if (known) return known;

@@ -225,15 +225,42 @@ function serviceFromEventId(fields: Record<string, unknown>): string | undefined
 }
 
 export function windowsLogsource(service: string | undefined, eventId: number | undefined, fields: Record<string, unknown>, linux: boolean): LogSource {
-  const ls: LogSource = { product: linux ? 'linux' : 'windows' };
-  if (service) ls.service = service;
-  if (service === undefined || eventId === undefined) return ls;
+  if (service === undefined || eventId === undefined) return internLogsource(linux, service, undefined);
   let category = WINDOWS_EVENT_CATEGORIES[service]?.[eventId];
   if (service === 'sysmon' && eventId === 12) {
     const t = str(fields.EventType)?.toLowerCase();
     category = (t && SYSMON_REGISTRY_EVENT_TYPES[t]) || category;
   }
-  if (category) ls.category = category;
+  return internLogsource(linux, service, category || undefined);
+}
+
+/**
+ * One frozen logsource object per (product, service, category): no allocation per event, and the
+ * Sigma engine routes a frozen logsource by identity instead of rebuilding its key.
+ */
+const interned = [new Map<string, Map<string, LogSource>>(), new Map<string, Map<string, LogSource>>()];
+const INTERN_MAX = 4096;
+
+function internLogsource(linux: boolean, service: string | undefined, category: string | undefined): LogSource {
+  const byService = interned[linux ? 1 : 0];
+  // '\u0000' stands for "absent": service names and categories never contain NUL.
+  const sk = service ?? '\u0000';
+  let byCategory = byService.get(sk);
+  if (byCategory === undefined) {
+    if (byService.size >= INTERN_MAX) byService.clear();
+    byCategory = new Map();
+    byService.set(sk, byCategory);
+  }
+  const ck = category ?? '\u0000';
+  let ls = byCategory.get(ck);
+  if (ls === undefined) {
+    const built: LogSource = { product: linux ? 'linux' : 'windows' };
+    if (service) built.service = service;
+    if (category) built.category = category;
+    ls = Object.freeze(built);
+    if (byCategory.size >= INTERN_MAX) byCategory.clear();
+    byCategory.set(ck, ls);
+  }
   return ls;
 }
 
