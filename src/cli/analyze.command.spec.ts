@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import { AnalyzeUsageError, readAnalysisRequest, runAnalyze } from './analyze.command';
+import { sharedPath } from '../testing/shared-data';
 
-const D1 = '/work/shared/cases/scenarios/d1_api_doc_example.json';
+const D1 = sharedPath('cases', 'scenarios', 'd1_api_doc_example.json');
 
 describe('lantern analyze', () => {
   it('prints the API 200 body for a request file: data with the contract fields, meta without credits', () => {

@@ -5,8 +5,9 @@ import { loadRuleSet } from './sigma';
 import { analyze, AnalysisTimeoutError, buildAnalysisData, narrateDeterministic, type AnalysisDeps } from './analyze';
 import type { AnalysisRequest } from './model';
 import { IntelIndex, parseFeed } from './intel';
+import { sharedPath } from '../testing/shared-data';
 
-const SCENARIO = '/work/shared/cases/scenarios/d1_api_doc_example.json';
+const SCENARIO = sharedPath('cases', 'scenarios', 'd1_api_doc_example.json');
 const REPO_RULES = path.resolve(__dirname, '..', '..', 'rules');
 
 const deps: AnalysisDeps = { ruleSet: loadRuleSet([REPO_RULES]), catalog: loadAttackCatalog() };
