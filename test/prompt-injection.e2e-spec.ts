@@ -104,3 +104,24 @@ describe('prompt injection through event fields', () => {
     expect(system).not.toContain('ignore all previous instructions');
   });
 });
+
+describe('prompt injection is surfaced as a finding', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('sqlite');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('names the event and field that carry the injected text in the timeline', async () => {
+    const { key } = await t.customer();
+    const res = await request(t.server).post('/api/v1/ai/analysis').set('Authorization', `Bearer ${key}`).send(injectedBatch()).expect(200);
+    const body = res.body as AnalysisBody & { data: { timeline: Array<{ description: string; event_indices?: number[] }> } };
+    const entry = body.data.timeline.find((e) => /prompt injection/i.test(e.description));
+    expect(entry).toBeDefined();
+    expect(entry?.description).toContain('logs[1], field message');
+    expect(entry?.event_indices).toEqual([1]);
+    expect(entry?.description).not.toContain(INJECTED_IP);
+  });
+});

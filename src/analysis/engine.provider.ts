@@ -49,7 +49,7 @@ export class LoadedAnalysisEngine implements AnalysisEngine {
   constructor(readonly deps: EngineDeps) {}
 
   run(request: AnalysisRequest, deadline: number): Findings {
-    return analyze(request, { ...this.deps, deadline });
+    return analyze(request, { ...this.deps, deadline, referenceTime: Date.now() });
   }
 }
 

@@ -85,7 +85,7 @@ export function runAnalyze(input: string, options: AnalyzeOptions, env: Record<s
   const ruleSet = loadRuleSet(ruleDirsFrom(options, env));
   const intelDir = options.intel ? path.resolve(options.intel) : intelDirFrom(env, process.cwd());
   const intel: IntelIndex | undefined = intelDir && existsSync(intelDir) ? loadIntel(intelDir) : undefined;
-  const findings = analyze(request, { ruleSet, catalog: loadAttackCatalog(), intel });
+  const findings = analyze(request, { ruleSet, catalog: loadAttackCatalog(), intel, referenceTime: Date.now() });
   const data = buildAnalysisData(findings, narrateDeterministic(findings));
   return {
     data,

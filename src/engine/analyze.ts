@@ -15,6 +15,7 @@ import { buildTimeline } from './timeline';
 import { buildTechniques } from './techniques';
 import { assessSeverity } from './severity';
 import { artifactStage } from './artifact/stage';
+import { detectPromptInjection, type PromptInjectionFinding } from './injection';
 
 export { narrateDeterministic } from './narrate';
 
@@ -43,6 +44,8 @@ export interface AnalysisDeps {
   now?: () => number;
   /** Called after each stage with its duration (profiling, metrics). */
   onStage?: (stage: string, ms: number) => void;
+  /** When the request was received (epoch ms): dates syslog lines that carry no year when nothing else in the batch does. */
+  referenceTime?: number;
 }
 
 export class AnalysisTimeoutError extends Error {
@@ -61,7 +64,7 @@ const MAX_CHAINS = 50;
 export function analyze(request: AnalysisRequest, deps: AnalysisDeps): Findings {
   const scope: Scope = request.scope ?? 'incident';
   const checkpoint = deadlineChecker(deps);
-  const normalized = normalizeRequestEvents(request.events);
+  const normalized = normalizeRequestEvents(request.events, deps.referenceTime === undefined ? {} : { referenceTime: deps.referenceTime });
   const events = normalized.events;
   const byIndex = new Map<number, CanonicalEvent>(events.map((e) => [e.index, e]));
   const lookup: EventLookup = (i) => byIndex.get(i);
@@ -105,6 +108,8 @@ export function analyze(request: AnalysisRequest, deps: AnalysisDeps): Findings 
     timeline = buildTimeline(events, focus, lookup, { label, contextEvents, primary: primarySignals });
     if (artifact) timeline = [...timeline, ...artifact.layerEntries].sort((a, b) => a.timestamp.localeCompare(b.timestamp));
   }
+  // Text addressed to a language model inside the events is reported, and changes nothing else.
+  timeline = withInjectionEntries(timeline, detectPromptInjection(events), lookup);
   checkpoint('timeline');
 
   const findings: Findings = {
@@ -130,6 +135,30 @@ export function analyze(request: AnalysisRequest, deps: AnalysisDeps): Findings 
   if (incidents) findings.incidents = incidents;
   if (artifact) findings.artifact = artifact.report;
   return findings;
+}
+
+const MAX_INJECTION_ENTRIES = 10;
+const INJECTION_RULE_ID = 'lantern.heuristic.prompt_injection';
+
+/** One timeline entry per event carrying prompt-injection text, in time order; the text itself stays in the event. */
+function withInjectionEntries(timeline: TimelineEntry[], found: PromptInjectionFinding[], lookup: EventLookup): TimelineEntry[] {
+  if (found.length === 0) return timeline;
+  const out = [...timeline];
+  for (const f of found.slice(0, MAX_INJECTION_ENTRIES)) {
+    const event = lookup(f.eventIndex);
+    const where = [event?.ref ?? `event ${f.eventIndex}`, f.field].filter(Boolean).join(', field ');
+    const kinds = f.signals.map((k) => k.replace(/_/g, ' ')).join(', ');
+    const hidden = f.hiddenCharacters ? ' with hidden characters' : '';
+    const entry: TimelineEntry = {
+      timestamp: event?.time === undefined ? 'unknown' : new Date(event.time).toISOString().replace('.000Z', 'Z'),
+      description: `Possible prompt injection: ${where} carries text addressed to an AI analyst${hidden} (${kinds}); treated as data, it changed nothing in the analysis`,
+      event_indices: [f.eventIndex],
+      rule_ids: [INJECTION_RULE_ID],
+    };
+    const at = entry.timestamp === 'unknown' ? -1 : out.findIndex((e) => e.timestamp !== 'unknown' && e.timestamp > entry.timestamp);
+    out.splice(at === -1 ? out.length : at, 0, entry);
+  }
+  return out;
 }
 
 function deadlineChecker(deps: AnalysisDeps): (stage: string) => void {
