@@ -38,7 +38,7 @@ interface AnalysisBody {
     recommendations: string[];
     indicators: Array<{ type: string; value: string; role: string }>;
     attack_mapping: Array<{ technique_id: string; tactic: string; confidence: number }>;
-    timeline: Array<{ description: string }>;
+    timeline: Array<{ description: string; event_indices?: number[] }>;
   };
   meta: { narrative: { source: string; fallback_reason?: string } };
 }
@@ -117,7 +117,7 @@ describe('prompt injection is surfaced as a finding', () => {
   it('names the event and field that carry the injected text in the timeline', async () => {
     const { key } = await t.customer();
     const res = await request(t.server).post('/api/v1/ai/analysis').set('Authorization', `Bearer ${key}`).send(injectedBatch()).expect(200);
-    const body = res.body as AnalysisBody & { data: { timeline: Array<{ description: string; event_indices?: number[] }> } };
+    const body = res.body as AnalysisBody;
     const entry = body.data.timeline.find((e) => /prompt injection/i.test(e.description));
     expect(entry).toBeDefined();
     expect(entry?.description).toContain('logs[1], field message');
