@@ -3,6 +3,7 @@
  * e2e tests and the benchmark); `main()` adds first-start seeding and listens.
  */
 import 'reflect-metadata';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -61,6 +62,12 @@ function setupOpenApi(app: NestExpressApplication): void {
       .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'lnt_live_ API key' }, 'api-key')
       .build(),
   );
+  // The UI page links its assets relatively (./docs/...), so /docs/ would load a blank page: send it to /docs.
+  app.use('/docs/', (req: IncomingMessage & { originalUrl?: string }, res: ServerResponse, next: () => void) => {
+    const [path, query] = (req.originalUrl ?? req.url ?? '').split('?', 2);
+    if (req.method !== 'GET' || path !== '/docs/') return next();
+    res.writeHead(301, { Location: `/docs${query === undefined ? '' : `?${query}`}` }).end();
+  });
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 }
 
@@ -95,13 +102,14 @@ export async function main(): Promise<void> {
   const app = await createApp(config);
   // A stray promise rejection (e.g. a provider SDK's background request) must not take the server down.
   process.on('unhandledRejection', (reason) => new NestLogger('Process').error({ err: reason }, 'unhandled promise rejection'));
-  await seedIfEmpty(app, config);
   await app.listen(config.port, config.host);
   // Longer than common load-balancer idle timeouts (60 s), so the balancer closes idle connections first.
   const server = app.getHttpServer();
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   app.get(Logger).log(`Lantern listening on http://${config.host}:${config.port} (docs at /docs)`, 'Bootstrap');
+  // Last, so the one-time key ends the console output instead of being lost among start-up logs.
+  await seedIfEmpty(app, config);
 }
 
 if (require.main === module) {

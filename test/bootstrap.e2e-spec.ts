@@ -47,3 +47,23 @@ describe('readiness', () => {
     }
   });
 });
+
+describe('API documentation', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp('sqlite');
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
+
+  it('serves Swagger UI at /docs with its assets, and /docs/ redirects there (its relative asset links would break)', async () => {
+    const page = await request(t.server).get('/docs').expect(200);
+    expect(page.text).toContain('./docs/swagger-ui-bundle.js');
+    await request(t.server).get('/docs/swagger-ui-bundle.js').expect(200);
+    const slash = await request(t.server).get('/docs/').expect(301);
+    expect(slash.headers.location).toBe('/docs');
+    const spec = await request(t.server).get('/docs/openapi.json').expect(200);
+    expect(Object.keys(spec.body.paths)).toContain('/api/v1/ai/analysis');
+  });
+});

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import { destination, DestinationStream } from 'pino';
 import type { AppConfig } from '../config/config';
 import { requestIdOf, RequestWithId } from './request-id';
 
@@ -27,5 +27,7 @@ export function loggerParams(config: AppConfig, stream?: DestinationStream): Par
       err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
   };
   // A [options, stream] pair makes both the per-request and the application logger write to `stream`.
-  return { pinoHttp: stream ? [options, stream] : options };
+  // stdout is written synchronously: lines keep their order with other console output (the first-start
+  // key banner) and are not lost when the process exits right after logging.
+  return { pinoHttp: [options, stream ?? destination({ dest: 1, sync: true })] };
 }
