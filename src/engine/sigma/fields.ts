@@ -31,9 +31,16 @@ export class EventContext {
   private allLowsCache: string[] | undefined;
   private allStrsCache: string[] | undefined;
   private allJoinedCache: string | undefined;
+  /**
+   * FieldValues of single strings, reused from event to event (most fields are one string): a
+   * FieldValue is only valid until the next reset, and nothing keeps one longer.
+   */
+  private readonly pool: FieldValue[] = [];
+  private pooled = 0;
 
   reset(fields: Record<string, unknown>): this {
     this.fields = fields;
+    this.pooled = 0;
     this.cache.clear();
     this.lowerKeys = undefined;
     this.allLowsCache = undefined;
@@ -45,9 +52,26 @@ export class EventContext {
   get(name: string): FieldValue {
     let fv = this.cache.get(name);
     if (fv === undefined) {
-      fv = toFieldValue(this.resolve(name));
+      const v = this.resolve(name);
+      fv = typeof v === 'string' ? this.stringValue(v) : toFieldValue(v);
       this.cache.set(name, fv);
     }
+    return fv;
+  }
+
+  private stringValue(v: string): FieldValue {
+    let fv = this.pool[this.pooled];
+    if (fv === undefined) {
+      const one = [v];
+      fv = { present: true, leaves: one, strs: one, lows: undefined, memo: undefined };
+      this.pool.push(fv);
+    } else {
+      // leaves and strs are the same one-element array.
+      fv.leaves[0] = v;
+      fv.lows = undefined;
+      fv.memo = undefined;
+    }
+    this.pooled++;
     return fv;
   }
 

@@ -66,6 +66,7 @@ const MEMO_ENTRIES = 4096;
 const MEMO_CHARS = 1 << 16;
 const MEMO_LONGEST = 2048;
 const NONE: Entry[] = [];
+const NO_INDEXES: FieldIndex[] = [];
 
 function gramAt(s: string, i: number): number {
   // 7 bits a char keeps ASCII grams distinct; other characters only collide (a wasted check).
@@ -166,8 +167,8 @@ export class Prefilter {
     const fields = ctx.fields;
     for (const key in fields) {
       if (!hasOwn.call(fields, key)) continue;
-      const list = this.simple.get(lowerKey(key));
-      if (list === undefined) continue;
+      const list = this.indexesOfKey(key);
+      if (list === NO_INDEXES) continue;
       for (const fi of list) {
         if (fi.seen === gen) continue;
         fi.seen = gen;
@@ -187,6 +188,18 @@ export class Prefilter {
     return out;
   }
 
+  /** Field indexes an event key can resolve to, by the key as written (keys repeat across events). */
+  private indexesOfKey(key: string): FieldIndex[] {
+    let list = this.byKey.get(key);
+    if (list === undefined) {
+      list = this.simple.get(lowerKey(key)) ?? NO_INDEXES;
+      if (this.byKey.size >= LOWER_MEMO_MAX) this.byKey.clear();
+      this.byKey.set(key, list);
+    }
+    return list;
+  }
+
+  private readonly byKey = new Map<string, FieldIndex[]>();
   private out: number[] = [];
   /** Stamps entries already collected from the string being scanned. */
   private collectGen = 0;

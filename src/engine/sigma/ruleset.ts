@@ -121,7 +121,7 @@ export class RuleSet {
     const fields: Record<string, unknown> = {};
     for (const name of found.fieldNames) {
       const fv = ctx.get(name);
-      if (fv.present) fields[name] = fv.leaves.length === 1 ? fv.leaves[0] : fv.leaves;
+      if (fv.present) fields[name] = fv.leaves.length === 1 ? fv.leaves[0] : fv.leaves.slice();
     }
     return {
       rule: found.ref,
