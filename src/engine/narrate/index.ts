@@ -1,6 +1,7 @@
 import type { Findings, Indicator, Narrative } from '../model';
 import { contextFactors } from '../severity/context';
 import { isInternalIp } from '../indicators/ip';
+import { storyClauses } from './story';
 
 /**
  * The deterministic narrator: writes the contract's narrative from findings alone, specific
@@ -15,7 +16,7 @@ export function narrateDeterministic(findings: Findings): Narrative {
   };
 }
 
-const MAX_RECOMMENDATIONS = 12;
+const MAX_RECOMMENDATIONS = 10;
 
 function withRole(findings: Findings, ...roles: string[]): Indicator[] {
   const seen = new Set<string>();
@@ -46,25 +47,6 @@ function hasTechnique(findings: Findings, prefix: string): boolean {
   return findings.techniques.some((t) => t.technique_id === prefix || t.technique_id.startsWith(`${prefix}.`));
 }
 
-function stagesOf(findings: Findings): string[] {
-  const main = findings.chains[0];
-  if (!main) return [];
-  return [...new Set(main.steps.map((s) => s.stage).filter((s) => s !== 'Unknown'))];
-}
-
-function when(findings: Findings): string {
-  if (findings.scope === 'campaign' && findings.incidents && findings.incidents.length > 1) {
-    const firsts = findings.incidents.map((i) => i.first_seen).filter((t): t is string => !!t).sort();
-    const lasts = findings.incidents.map((i) => i.last_seen).filter((t): t is string => !!t).sort();
-    if (firsts.length > 0 && lasts.length > 0) return ` between ${firsts[0]} and ${lasts[lasts.length - 1]}`;
-  }
-  const main = findings.chains[0];
-  if (main?.firstTime === undefined || main.lastTime === undefined) return '';
-  const a = new Date(main.firstTime).toISOString().replace('.000Z', 'Z');
-  const b = new Date(main.lastTime).toISOString().replace('.000Z', 'Z');
-  return a === b ? ` at ${a}` : ` between ${a} and ${b}`;
-}
-
 function artifactSummary(f: Findings): string | undefined {
   const a = f.artifact;
   if (!a) return undefined;
@@ -80,74 +62,121 @@ function artifactSummary(f: Findings): string | undefined {
 function summaryOf(f: Findings): string {
   const artifact = f.scope === 'artifact' ? artifactSummary(f) : undefined;
   if (artifact) return artifact;
-  if (f.severity === 'info') {
-    const observed = f.chains.length > 0 ? `; ${f.chains.length} informational observation${f.chains.length > 1 ? 's' : ''} of normal activity` : '; no detection rule or behaviour heuristic matched';
-    return `No malicious activity was identified in ${f.stats.events} events (${Object.keys(f.stats.formats).join(', ') || 'no recognised format'})${observed}.`;
-  }
-  const attackers = withRole(f, 'attacker').map(named);
+  if (f.severity === 'info') return quietSummary(f);
   const accounts = withRole(f, 'compromised_account').map((i) => i.value);
-  const hosts = withRole(f, 'compromised_host', 'target').map((i) => i.value);
-  const top = f.techniques.slice(0, 3).map((t) => `${t.name} (${t.technique_id})`);
-  const stages = stagesOf(f);
-  const story = storyOf(f);
-  let text = `${capitalise(f.severity)}-severity ${f.scope === 'campaign' ? 'campaign' : 'incident'}${when(f)}: ${story || (top.length > 0 ? list(top, 3) : 'suspicious activity')}.`;
-  const who: string[] = [];
-  if (attackers.length > 0) who.push(`attacker ${list(attackers)}`);
-  if (accounts.length > 0) who.push(`compromised account${accounts.length > 1 ? 's' : ''} ${list(accounts)}`);
-  if (hosts.length > 0) who.push(`affected ${list(hosts)}`);
-  if (who.length > 0) text += ` ${capitalise(who.join('; '))}.`;
-  if (story && top.length > 0) text += ` ATT&CK: ${list(top, 3)}.`;
-  if (stages.length > 1) text += ` The activity progressed through ${stages.length} ATT&CK stages (${stages.join(' → ')}).`;
-  if (f.incidents && f.incidents.length > 1) text += ` ${f.incidents.length} related incidents were identified.`;
+  const clauses = storyClauses(f, accounts).map((c) => c.clause);
+  const kind = f.scope === 'campaign' ? 'campaign' : 'incident';
+  const story = clauses.length > 0 ? clauses.join(', then ') : 'triggered detections without a recognised attack technique';
+  let text = `${capitalise(f.severity)}-severity ${kind}${windowOf(f)}: ${subjectOf(f, accounts)} ${story}.`;
+  text += ` ${outcomeSentence(f, accounts)}`;
+  if (f.incidents && f.incidents.length > 1) text += ` ${f.incidents.length} related incidents were identified; the most severe is described here.`;
   return text;
 }
 
-/** The main chain as a sentence: its steps in time order, strongest first when there are many. */
-function storyOf(f: Findings): string {
-  const steps = f.chains[0]?.steps ?? [];
-  const confidence = new Map(f.techniques.map((t) => [t.technique_id, t.confidence]));
-  const weight = (techniques: string[]): number => Math.max(0, ...techniques.map((t) => confidence.get(t) ?? confidence.get(t.split('.')[0]) ?? 0));
-  const ranked = [...steps].filter((s) => weight(s.techniques) > 0 || s.rule_ids.some((r) => r.startsWith('lantern.')))
-    .sort((a, b) => weight(b.techniques) - weight(a.techniques) || b.event_indices.length - a.event_indices.length).slice(0, 3);
-  const ordered = ranked.sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
-  const seen = new Set<string>();
-  const covered = new Set<string>();
-  const parts: string[] = [];
-  for (const s of ordered) {
-    const d = s.description.replace(/\.$/, '');
-    // A rule and a heuristic often describe the same step: say it once.
-    if (seen.has(d) || (s.techniques.length > 0 && s.techniques.every((t) => covered.has(t)))) continue;
-    seen.add(d);
-    for (const t of s.techniques) covered.add(t);
-    parts.push(d);
+function quietSummary(f: Findings): string {
+  const formats = Object.keys(f.stats.formats).join(', ') || 'no recognised format';
+  const seen = f.chains.length > 0
+    ? ` Only routine activity was seen (${list([...new Set(f.chains.flatMap((c) => c.steps.map((s) => s.description)))], 3)}), which matches normal operations.`
+    : ' No detection rule or behaviour heuristic matched.';
+  return `No malicious activity was identified in ${f.stats.events} events (${formats}): nothing indicates a compromise.${seen}`;
+}
+
+/** Who acted: the outside attacker when there is one, otherwise the account or host the activity ran under. */
+function subjectOf(f: Findings, accounts: string[]): string {
+  const attackers = withRole(f, 'attacker');
+  const external = attackers.filter((a) => a.type !== 'ip' || !isInternalIp(a.value));
+  if (external.length > 0) return `an attacker at ${list(external.map(named), 2)}`;
+  const internal = attackers.map((a) => a.value);
+  const hosts = withRole(f, 'compromised_host').map((i) => i.value);
+  if (accounts.length > 0 && hosts.length > 0) return `code running as ${accounts[0]} on ${hosts[0]}`;
+  if (accounts.length > 0) return `the account ${accounts[0]}${internal.length > 0 ? `, used from ${list(internal, 2)},` : ''}`;
+  if (hosts.length > 0) return `the host ${hosts[0]}`;
+  if (internal.length > 0) return `the internal source ${list(internal, 2)}`;
+  return 'the attacker';
+}
+
+/** Did it work, what was hit, and why the business should care. */
+function outcomeSentence(f: Findings, accounts: string[]): string {
+  const hosts = withRole(f, 'compromised_host', 'target').filter((i) => i.type === 'host' || i.type === 'ip').map((i) => i.value);
+  const ctx = contextFactors(f.context).sensitive;
+  const business = ctx.length > 0 ? ` (${ctx.join(', ')})` : '';
+  const where = hosts.length > 0 ? `${list(hosts, 3)}${business}` : '';
+  if (accessGained(f)) {
+    const who = accounts.length > 0 ? `the account${accounts.length > 1 ? 's' : ''} ${list(accounts, 3)}` : '';
+    if (who && where) return `The attack succeeded: ${who} ${accounts.length > 1 ? 'are' : 'is'} under attacker control, with activity on ${where}.`;
+    if (who) return `The attack succeeded: ${who} ${accounts.length > 1 ? 'are' : 'is'} under attacker control${business}.`;
+    return `The attack succeeded on ${where || 'the monitored systems'}.`;
   }
-  return parts.join(', then ');
+  const targeted = withRole(f, 'targeted_account').map((i) => i.value);
+  const aimed = [...hosts, ...targeted];
+  return `No successful access is shown in the supplied events${aimed.length > 0 ? `; targeted: ${list(aimed, 4)}${business}` : business}.`;
+}
+
+function windowOf(f: Findings): string {
+  if (f.scope === 'campaign' && f.incidents && f.incidents.length > 1) {
+    const firsts = f.incidents.map((i) => i.first_seen).filter((t): t is string => !!t).sort();
+    const lasts = f.incidents.map((i) => i.last_seen).filter((t): t is string => !!t).sort();
+    if (firsts.length > 0 && lasts.length > 0) return ` between ${firsts[0]} and ${lasts[lasts.length - 1]}`;
+  }
+  const main = f.chains[0];
+  if (main?.firstTime === undefined || main.lastTime === undefined) return '';
+  const a = new Date(main.firstTime).toISOString();
+  const b = new Date(main.lastTime).toISOString();
+  if (a === b) return ` at ${a.slice(11, 19)} UTC on ${a.slice(0, 10)}`;
+  if (a.slice(0, 10) === b.slice(0, 10)) return ` on ${a.slice(0, 10)} between ${a.slice(11, 19)} and ${b.slice(11, 19)} UTC`;
+  return ` between ${a.replace('.000Z', 'Z')} and ${b.replace('.000Z', 'Z')}`;
+}
+
+/** Access is gained when an account or host is compromised or a success heuristic fired. */
+function accessGained(f: Findings): boolean {
+  if (withRole(f, 'compromised_account', 'compromised_host', 'created_account').length > 0) return true;
+  return [...ruleIdsSeen(f)].some((r) => /brute_force_success|mfa_fatigue_success|external_logon/.test(r));
 }
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+const PRIVILEGED_NAME = /^(?:.*\\)?(?:admin|administrator|root|domain admins?|enterprise admins?|sa|superuser)(?:@.*)?$/i;
+
 function impactOf(f: Findings): string {
-  if (f.severity === 'info') return 'No impact identified: the events show no successful or attempted malicious activity.';
+  if (f.severity === 'info') return 'No impact identified: nothing in the events shows successful or attempted malicious activity.';
   const sentences: string[] = [];
   const accounts = withRole(f, 'compromised_account').map((i) => i.value);
   const hosts = withRole(f, 'compromised_host').map((i) => i.value);
   const targets = withRole(f, 'target').map((i) => i.value);
   const created = withRole(f, 'created_account').map((i) => i.value);
-  if (accounts.length > 0) sentences.push(`The account${accounts.length > 1 ? 's' : ''} ${list(accounts)} must be considered compromised.`);
-  if (hosts.length > 0) sentences.push(`Attacker-controlled activity ran on ${list(hosts)}.`);
-  else if (targets.length > 0) sentences.push(`${list(targets)} ${targets.length > 1 ? 'were' : 'was'} targeted.`);
-  if (created.length > 0) sentences.push(`A new account (${list(created)}) gives the attacker persistent access.`);
-  if (hasTechnique(f, 'T1003') || hasTechnique(f, 'T1558')) sentences.push('Credential material was exposed; further accounts may be compromised offline.');
-  if (hasTechnique(f, 'T1071') || hasTechnique(f, 'T1048') || hasTechnique(f, 'T1041')) sentences.push('An outbound channel to attacker infrastructure was active: data may have left the network.');
+  const privileged = accounts.filter((a) => PRIVILEGED_NAME.test(a));
+  if (accounts.length > 0) {
+    const level = privileged.length > 0 || hasTechnique(f, 'T1078.001') ? ' with administrative rights' : '';
+    sentences.push(`The attacker holds working access to ${accounts.length > 1 ? 'the accounts' : 'the account'} ${list(accounts)}${level}${hosts.length > 0 ? ` and has run commands on ${list(hosts)}` : targets.length > 0 ? ` on ${list(targets)}` : ''}.`);
+  } else if (hosts.length > 0) sentences.push(`Attacker-controlled activity ran on ${list(hosts)}.`);
+  else if (targets.length > 0) sentences.push(`${list(targets)} ${targets.length > 1 ? 'were' : 'was'} targeted; the events do not show that the attack succeeded.`);
+  if (created.length > 0) sentences.push(`The new account ${list(created)}${hasTechnique(f, 'T1098') ? ', placed in a privileged group,' : ''} gives the attacker a way back in even after the original credentials are reset.`);
+  if (hasTechnique(f, 'T1098.005')) sentences.push('A new MFA device was registered, so a password reset alone will not lock the attacker out.');
+  const persistence = withRole(f, 'persistence').filter((i) => ['scheduled_task', 'service', 'registry', 'file'].includes(i.type));
+  if (persistence.length > 0) sentences.push(`Persistence is in place (${list(persistence.map((i) => `${i.type.replace('_', ' ')} ${i.value}`), 3)}): the foothold survives reboots and logons.`);
+  const services = withRole(f, 'targeted_service').map((i) => i.value);
+  if (hasTechnique(f, 'T1003') || hasTechnique(f, 'T1558')) sentences.push(`Credential material was exposed${services.length > 0 ? ` for ${services.length} service account${services.length > 1 ? 's' : ''} (${list(services, 3)})` : ''}: weak passwords among them can be cracked offline without further alerts.`);
+  const channel = chainInfrastructure(f).filter((i) => i.type === 'domain' || i.type === 'ip' || i.type === 'url').map(named);
+  if (hasTechnique(f, 'T1048') || hasTechnique(f, 'T1041') || hasTechnique(f, 'T1567')) sentences.push(`Data may have left the network${channel.length > 0 ? ` through ${list(channel, 2)}` : ''}; the volume and content cannot be confirmed from these logs.`);
+  else if (hasTechnique(f, 'T1071') || hasTechnique(f, 'T1105')) sentences.push(`The host reached attacker infrastructure${channel.length > 0 ? ` (${list(channel, 2)})` : ''}, so further payloads or remote control are possible.`);
   if (hasTechnique(f, 'T1486') || hasTechnique(f, 'T1490')) sentences.push('Recovery options were destroyed or data encrypted: business disruption is likely.');
-  if (hasTechnique(f, 'T1087') || hasTechnique(f, 'T1033') || hasTechnique(f, 'T1082') || hasTechnique(f, 'T1016')) sentences.push('The attacker performed discovery, typically preparing lateral movement or data theft.');
-  const ctx = contextFactors(f.context);
-  if (ctx.sensitive.length > 0) sentences.push(`Business context: ${ctx.sensitive.join(', ')} — ${ctx.sensitive.includes('personal data') ? 'a personal-data breach must be assessed' : 'the affected asset is business critical'}.`);
+  if (['T1087', 'T1033', 'T1082', 'T1016', 'T1018', 'T1069'].some((t) => hasTechnique(f, t))) sentences.push('The discovery commands suggest preparation for lateral movement or data theft; no spread to other hosts is visible in the supplied events.');
+  const ctx = contextFactors(f.context).sensitive;
+  if (ctx.includes('personal data')) sentences.push('Personal data is stored on the affected system, so a personal-data breach must be assessed.');
+  else if (ctx.length > 0) sentences.push(`The affected asset is business critical (${ctx.join(', ')}).`);
   if (sentences.length === 0) sentences.push(`Suspicious activity rated ${f.severity}; no confirmed compromise in the supplied events.`);
-  sentences.push(`Severity ${f.severity}: ${f.severityReasons.join('; ')}.`);
+  sentences.push(`Rated ${f.severity}: ${f.severityReasons.join('; ')}.`);
   return sentences.join(' ');
+}
+
+/** Infrastructure of the main attack chain (other indicators may be incidental traffic). */
+function chainInfrastructure(f: Findings): Indicator[] {
+  const entities = new Set((f.chains[0]?.entities ?? []).map((e) => e.slice(e.indexOf(':') + 1).toLowerCase()));
+  const infra = withRole(f, 'attacker', 'c2', 'exfil_destination', 'payload_host', 'payload_url');
+  if (entities.size === 0) return infra;
+  return infra.filter((i) => entities.has(i.value.toLowerCase()));
 }
 
 function rootCauseOf(f: Findings): string {
@@ -161,11 +190,15 @@ function rootCauseOf(f: Findings): string {
   if (has('mfa_fatigue_success')) return `Push-based MFA without number matching: after repeated unsolicited prompts the user approved one, letting an attacker holding the password of ${account ?? 'the account'} sign in${from}.`;
   if (has('mfa_fatigue')) return `The password of ${account ?? 'an account'} is known to an attacker${from}, who is trying to get an MFA push approved.`;
   if (has('kerberoasting')) return `Service accounts with SPNs accept RC4-encrypted Kerberos tickets, which ${account ?? 'an authenticated account'} requested for offline password cracking; weak service-account passwords make this exploitable.`;
-  if (has('external_logon')) return `Valid credentials for ${account ?? 'an account'} were used${from} over an internet-exposed remote-access service; the credentials were stolen, reused or guessed outside the supplied logs.`;
+  if (has('external_logon')) {
+    const service = hasTechnique(f, 'T1021.004') ? 'SSH' : hasTechnique(f, 'T1021.001') ? 'RDP' : 'a remote-access service';
+    const kind = hasTechnique(f, 'T1078.001') ? 'a default administrative account' : 'an account';
+    return `${capitalise(service)} reachable from the internet accepted a password logon to ${kind} (${account ?? 'unknown'})${from} with no second factor. The logs do not show how the password was obtained: no failed attempts precede the logon, which points to a weak or default password guessed elsewhere, or credentials reused from another breach.`;
+  }
   if (has('dns_tunnel')) return `A host runs a DNS tunnelling client and the network lets internal clients resolve arbitrary external domains; the initial infection is not in the supplied events.`;
   if (has('download_cradle') || has('decoded_payload') || hasTechnique(f, 'T1218')) return `User-context execution of an obfuscated script (${parentChain(f) ?? 'a script host'}) that downloaded and ran a payload; the initial delivery (e.g. a phishing attachment or link) precedes the supplied events.`;
   const first = [...(f.chains[0]?.steps ?? [])].sort((a, b) => (a.time ?? Infinity) - (b.time ?? Infinity))[0];
-  if (first) return `Not determinable from the supplied events alone; the earliest malicious step observed is "${first.description}" (${first.stage}).`;
+  if (first) return `The supplied events do not show how the attacker got in; the earliest malicious step observed is "${first.description.replace(/\.$/, '')}" (${first.stage}). Collect the preceding logs of the affected systems to find the entry point.`;
   return 'No root cause: no malicious activity was identified.';
 }
 
@@ -175,35 +208,56 @@ function parentChain(f: Findings): string | undefined {
 }
 
 function recommendationsOf(f: Findings): string[] {
-  if (f.severity === 'info') return ['No action required; keep collecting these sources and re-run the analysis if new alerts arrive.'];
+  if (f.severity === 'info') return ['No action required: nothing indicates a compromise. Keep collecting these sources and re-run the analysis if new alerts arrive.'];
+  const low = f.severity === 'low';
   const out: string[] = [];
   const add = (text: string): void => {
-    if (!out.includes(text)) out.push(text);
+    if (!out.some((o) => o.toLowerCase() === text.toLowerCase())) out.push(text);
   };
+  if (low) add(`Review the flagged activity with the owners of ${list([...withRole(f, 'compromised_host', 'target', 'compromised_account').map((i) => i.value)], 3) || 'the systems involved'} to confirm it was expected`);
+  else containment(f, add);
+  const blocks = chainInfrastructure(f).filter((i) => (i.type === 'ip' && !isInternalIp(i.value)) || i.type === 'domain' || i.type === 'url');
+  if (blocks.length > 0) add(`${low ? 'Consider blocking' : 'Block'} ${list(blocks.map(named), 4)} at the perimeter firewall, proxy and DNS resolver, and search all logs for other contact with ${blocks.length > 1 ? 'them' : 'it'}`);
+  if (!low) eradication(f, add);
+  for (const r of hardening(f)) add(r);
+  const said = out.join(' ').toLowerCase();
+  for (const m of (f.mitigations ?? []).filter((m) => !(m.id === 'M1032' && /\bmfa\b|multi-factor/.test(said))).slice(0, 3)) {
+    add(`Apply ATT&CK mitigation ${m.id} (${m.name}) against ${list(m.techniques.map((t) => techniqueName(f, t)), 3)}`);
+  }
+  return out.slice(0, MAX_RECOMMENDATIONS);
+}
+
+function techniqueName(f: Findings, id: string): string {
+  const t = f.techniques.find((x) => x.technique_id === id);
+  return t ? `${t.name.replace(/^[^:]+:\s*/, '')} (${id})` : id;
+}
+
+/** Stop the bleeding: named hosts, sources and accounts first. */
+function containment(f: Findings, add: (text: string) => void): void {
   for (const h of withRole(f, 'compromised_host').slice(0, 3)) add(`Isolate ${h.value} from the network now to stop further attacker activity and lateral movement`);
-  const accessGained = [...ruleIdsSeen(f)].some((r) => /brute_force_success|mfa_fatigue_success|external_logon/.test(r));
   if (withRole(f, 'compromised_host').length === 0) {
     for (const t of withRole(f, 'target').filter((i) => i.type === 'ip' || i.type === 'host').slice(0, 2)) {
-      add(accessGained ? `Isolate ${t.value} for investigation: the attacker obtained access to it` : `Review ${t.value} for signs of compromise: it was targeted`);
+      add(accessGained(f) ? `Isolate ${t.value} for investigation: the attacker obtained access to it` : `Review ${t.value} for signs of compromise: it was targeted`);
     }
   }
   for (const a of withRole(f, 'attacker').filter((i) => i.type === 'ip' && isInternalIp(i.value)).slice(0, 2)) add(`Isolate the internal source ${a.value} and find the machine and user behind it: it acted as the attacker`);
-  for (const a of withRole(f, 'compromised_account').slice(0, 3)) add(`Reset the credentials of ${a.value}, revoke all its active sessions and tokens, and review its recent activity`);
+  for (const a of withRole(f, 'compromised_account').slice(0, 3)) add(`Reset the credentials of ${a.value}, revoke all its active sessions and tokens${hasTechnique(f, 'T1098.005') ? ', remove MFA devices it did not enrol itself' : ''}, and review its recent activity`);
   for (const c of withRole(f, 'created_account').slice(0, 3)) add(`Disable and remove the attacker-created account ${c.value} and any group memberships it was given`);
-  const blocks = withRole(f, 'attacker', 'c2', 'exfil_destination', 'payload_host').filter((i) => (i.type === 'ip' && !isInternalIp(i.value)) || i.type === 'domain' || i.type === 'url');
-  if (blocks.length > 0) add(`Block ${list(blocks.map(named), 4)} at the perimeter firewall, proxy and DNS resolver, and search all logs for other contact with ${blocks.length > 1 ? 'them' : 'it'}`);
+}
+
+/** Remove what the attacker left behind, then verify. */
+function eradication(f: Findings, add: (text: string) => void): void {
   const persistence = withRole(f, 'persistence', 'malware', 'payload').filter((i) => ['file', 'scheduled_task', 'service', 'registry'].includes(i.type));
   if (persistence.length > 0) add(`Remove persistence and payloads: ${list(persistence.map((i) => `${i.type.replace('_', ' ')} ${i.value}`), 4)}; collect them for analysis first`);
   const hashes = f.indicators.filter((i) => ['sha256', 'sha1', 'md5'].includes(i.type));
   if (hashes.length > 0) add(`Sweep all endpoints for the file hash${hashes.length > 1 ? 'es' : ''} ${list(hashes.map((h) => h.value), 3)}`);
   const forensic = withRole(f, 'compromised_host')[0] ?? withRole(f, 'target')[0];
-  if (forensic) add(`Perform a forensic analysis of ${forensic.value} (memory and disk) for further persistence and data access`);
+  if (forensic) add(`Perform a forensic analysis of ${forensic.value} (memory and disk) for further persistence and data access before returning it to service`);
+  const services = withRole(f, 'targeted_service');
+  if (services.length > 0 && hasTechnique(f, 'T1558')) add(`Rotate the passwords of the requested service accounts (${list(services.map((s) => s.value), 3)}) to long random values`);
   const ctx = contextFactors(f.context);
   if (ctx.sensitive.includes('personal data')) add('Audit access to the personal data on the affected systems for exfiltration and assess breach-notification obligations (e.g. GDPR 72 hours)');
   if (ctx.sensitive.includes('domain controller')) add('Treat the domain as at risk: review privileged group changes and Kerberos activity on all domain controllers');
-  for (const r of hardening(f)) add(r);
-  for (const m of (f.mitigations ?? []).slice(0, 3)) add(`ATT&CK ${m.id} ${m.name}: apply it against ${list(m.techniques, 3)}`);
-  return out.slice(0, MAX_RECOMMENDATIONS);
 }
 
 /** Fixes for the weakness each recognised behaviour exploited. */

@@ -40,13 +40,79 @@ describe('deterministic narrator', () => {
     const all = narrative.recommendations.join('\n');
     expect(all).toMatch(/breach-notification/);
     expect(all).toMatch(/SSH key-based authentication/);
-    expect(all).toMatch(/ATT&CK M1032 Multi-factor Authentication/);
-    expect(narrative.impact).toMatch(/admin must be considered compromised/);
+    expect(all).toMatch(/ATT&CK mitigation M1032 \(Multi-factor Authentication\)/);
+    expect(narrative.impact).toMatch(/working access to the account admin with administrative rights/);
+  });
+
+  it('keeps recommendations unique and at most ten', () => {
+    const r = narrative.recommendations;
+    expect(r.length).toBeLessThanOrEqual(10);
+    expect(new Set(r.map((x) => x.toLowerCase())).size).toBe(r.length);
+  });
+
+  describe('an SSH intrusion followed by discovery', () => {
+    const step = (stage: string, description: string, techniques: string[], events: number[], time: number, heuristic = false) => ({
+      stage, description, techniques, event_indices: events, rule_ids: [heuristic ? 'lantern.heuristic.x' : `rule-${description}`], time,
+    });
+    const ssh = findings({
+      severity: 'critical',
+      context: 'Production environment, server handles customer PII',
+      indicators: [
+        { type: 'ip', value: '185.220.101.42', role: 'attacker', intel: ['Tor exit node'], event_indices: [0, 1] },
+        { type: 'user', value: 'admin', role: 'compromised_account', event_indices: [1, 2] },
+        { type: 'process', value: 'whoami.exe', role: 'recon_tool', event_indices: [2] },
+        { type: 'host', value: 'srv-prod-01', role: 'compromised_host', event_indices: [2] },
+      ],
+      techniques: [
+        { technique_id: 'T1078.001', name: 'Valid Accounts: Default Accounts', tactic: 'Initial Access', confidence: 95 },
+        { technique_id: 'T1021.004', name: 'Remote Services: SSH', tactic: 'Lateral Movement', confidence: 89 },
+        { technique_id: 'T1055', name: 'Process Injection', tactic: 'Privilege Escalation', confidence: 82 },
+        { technique_id: 'T1033', name: 'System Owner/User Discovery', tactic: 'Discovery', confidence: 53 },
+      ],
+      chains: [{
+        id: 'chain-1', severity: 'critical', entities: ['ip:185.220.101.42', 'user:admin', 'host:srv-prod-01', 'process:whoami.exe'], firstTime: 0, lastTime: 300000,
+        steps: [
+          step('Initial Access', 'Inbound SSH From the Internet Allowed by Firewall', ['T1021.004'], [0], 0),
+          step('Initial Access', 'Successful SSH logon as admin from 185.220.101.42', ['T1078', 'T1021.004'], [0, 1], 0, true),
+          step('Initial Access', 'Successful Login as a Default Administrative Account From a Public Address', ['T1078.001'], [1], 120000),
+          step('Privilege Escalation', 'Execution Of Non-Existing File', ['T1055'], [2], 300000),
+          step('Discovery', 'Whoami Executed', ['T1033'], [2], 300000),
+          step('Discovery', 'Current user enumerated (whoami)', ['T1033'], [2], 300000, true),
+        ],
+      }],
+    });
+    const n = narrateDeterministic(ssh);
+
+    it('tells the story in words, in order: the logon before the discovery', () => {
+      expect(n.summary).toMatch(/logged on over SSH as admin/);
+      expect(n.summary.indexOf('logged on')).toBeLessThan(n.summary.indexOf('enumerated the current user (whoami.exe)'));
+    });
+
+    it('names the attacker with its threat-intel label, the account, the host and the business context', () => {
+      for (const s of ['185.220.101.42 (Tor exit node)', 'admin', 'srv-prod-01', 'personal data', 'production system']) expect(n.summary).toContain(s);
+      expect(n.summary).toMatch(/The attack succeeded/);
+    });
+
+    it('pastes no rule titles and leaves an uncorroborated side reading of an explained event out', () => {
+      expect(n.summary).not.toMatch(/Whoami Executed|Default Administrative Account From a Public Address|\[/);
+      expect(n.summary).not.toMatch(/inject/i);
+    });
+  });
+
+  it('gives no containment advice for a low-severity finding', () => {
+    const low = narrateDeterministic(findings({
+      severity: 'low',
+      indicators: [{ type: 'host', value: 'ws-42', role: 'target' }, { type: 'user', value: 'jdoe', role: 'compromised_account' }],
+    }));
+    expect(low.recommendations.join('\n')).not.toMatch(/Isolate|Reset the credentials/);
+    expect(low.recommendations[0]).toMatch(/^Review the flagged activity/);
   });
 
   it('says plainly when nothing malicious was found', () => {
     const quiet = narrateDeterministic(findings({ severity: 'info', severityReasons: ['No detection rule or behaviour heuristic matched'] }));
     expect(quiet.summary).toMatch(/^No malicious activity was identified in 3 events/);
+    expect(quiet.summary).toMatch(/nothing indicates a compromise/);
     expect(quiet.recommendations).toHaveLength(1);
+    expect(quiet.recommendations[0]).not.toMatch(/isolate|block|reset/i);
   });
 });

@@ -143,11 +143,10 @@ function hhmmss(t: number): string {
 function toEntry(g: Group, label: Labeller): TimelineEntry {
   const first = g.items[0];
   const rules = [...new Map(g.items.flatMap((i) => i.rules).map((r) => [r.rule.id, r])).values()];
-  const titled = rules.filter((r) => r.kind !== 'behaviour' || !r.rule.id.includes('.cmd.')).sort((a, b) => levelWeight(b.rule.level) - levelWeight(a.rule.level));
-  const flag = titled.length > 0 ? ` [${titled.slice(0, 2).map((r) => r.rule.title).join('; ')}]` : '';
   const entry: TimelineEntry = {
     timestamp: iso(first.event.time),
-    description: (g.items.length === 1 ? describeEvent(first.event, label) : describeGroup(g, label)) + flag,
+    // The rules behind the step are evidence (rule_ids), not part of the sentence.
+    description: g.items.length === 1 ? describeEvent(first.event, label) : describeGroup(g, label),
     event_indices: g.items.map((i) => i.event.index).slice(0, MAX_EVIDENCE),
     rule_ids: rules.map((r) => r.rule.id),
   };

@@ -18,6 +18,16 @@ describe('timeline', () => {
     expect(timeline[0].event_indices?.length).toBe(50);
   });
 
+  it('keeps rule titles out of the sentence: the rules are evidence in rule_ids', () => {
+    const events = failedLogons(0, 3, '80.94.95.112', ['admin']);
+    const lookup = lookupOf(events);
+    const s = makeSignal('detection', 's', { ...rule, level: 'high' }, [0], lookup, catalog);
+    const [entry] = buildTimeline(events, [s], lookup);
+    expect(entry.description).not.toContain('Failed logon burst');
+    expect(entry.description).not.toMatch(/\[.*\]/);
+    expect(entry.rule_ids).toEqual(['r1']);
+  });
+
   it('writes one sentence naming actor, action, target and outcome', () => {
     const fw = event(0, '2026-04-03T14:20:00Z', { action: 'network_connection', outcome: 'success', logsource: { category: 'firewall' }, fields: { source: 'firewall' }, entities: { srcIp: '185.220.101.42', dstIp: '10.0.1.15', dstPort: 22 } });
     expect(describeEvent(fw, (v) => (v === '185.220.101.42' ? `${v} (Tor exit node)` : v))).toBe('Firewall allowed inbound SSH connection from 185.220.101.42 (Tor exit node) to 10.0.1.15');
