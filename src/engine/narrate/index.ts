@@ -101,6 +101,10 @@ function outcomeSentence(f: Findings, accounts: string[]): string {
   const ctx = contextFactors(f.context).sensitive;
   const business = ctx.length > 0 ? ` (${ctx.join(', ')})` : '';
   const where = hosts.length > 0 ? `${list(hosts, 3)}${business}` : '';
+  const proven = [...ruleIdsSeen(f)].some((r) => /brute_force_success|mfa_fatigue_success|external_logon/.test(r));
+  if (accessGained(f) && !proven && (f.severity === 'medium' || f.severity === 'low')) {
+    return `Suspicious activity ran${accounts.length > 0 ? ` as ${list(accounts, 2)}` : ''}${where ? ` on ${where}` : ''}; the events do not prove a compromise, so confirm with the owners whether it was expected.`;
+  }
   if (accessGained(f)) {
     const who = accounts.length > 0 ? `the account${accounts.length > 1 ? 's' : ''} ${list(accounts, 3)}` : '';
     if (who && where) return `The attack succeeded: ${who} ${accounts.length > 1 ? 'are' : 'is'} under attacker control, with activity on ${where}.`;
