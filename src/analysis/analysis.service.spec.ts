@@ -93,7 +93,8 @@ describe('AnalysisService', () => {
   it('answers 504 and refunds when the narrator overruns the budget, and aborts it', async () => {
     let signal: AbortSignal | undefined;
     const { service, balance } = serviceWith({
-      timeoutMs: 50,
+      // Long enough that the engine step (a setImmediate) is inside the budget even on a busy machine.
+      timeoutMs: 500,
       narrate: (_f, opts) => {
         signal = opts.signal;
         return new Promise(() => undefined);

@@ -62,8 +62,9 @@ export function loadAnalysisEngine(config: AppConfig, logger: EngineLogger = new
 }
 
 /**
- * LANTERN_ENGINE_WORKERS=0: the engine runs on the event loop (deadline checked between stages).
- * N > 0: N worker threads; a job past its deadline is cut by terminating its worker.
+ * LANTERN_ENGINE_WORKERS=N > 0 (default 1): N worker threads; a job past its deadline is cut by
+ * terminating its worker. 0: the engine runs on the event loop (deadline checked between stages, so a
+ * long stage can overrun the budget and blocks every other request meanwhile).
  */
 export const analysisEngineProvider: Provider = {
   provide: ANALYSIS_ENGINE,

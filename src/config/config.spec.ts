@@ -1,13 +1,15 @@
 import { BUILTIN_RULES_DIR, ConfigError, loadConfig, parseSize } from './config';
 
 describe('loadConfig', () => {
-  it('defaults to SQLite in ./data, port 3000, 10mb bodies, 60 s budget and seeding outside production', () => {
+  it('defaults to SQLite in ./data, port 3000, 10mb bodies, 60 s budget, one engine worker and seeding outside production', () => {
     const config = loadConfig({});
     expect(config.port).toBe(3000);
     expect(config.databaseUrl).toBeUndefined();
     expect(config.sqlitePath).toMatch(/data\/lantern\.sqlite$/);
     expect(config.bodyLimitBytes).toBe(10 * 1024 * 1024);
     expect(config.timeoutMs).toBe(60_000);
+    expect(config.engineWorkers).toBe(1);
+    expect(loadConfig({ LANTERN_ENGINE_WORKERS: '0' }).engineWorkers).toBe(0);
     expect(config.rulePaths).toEqual([BUILTIN_RULES_DIR]);
     expect(config.seed).toBe(true);
   });

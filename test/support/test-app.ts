@@ -45,6 +45,9 @@ export async function startTestApp(driver: Driver, env: Record<string, string> =
     LANTERN_KEY_PEPPER: TEST_PEPPER,
     LOG_LEVEL: 'info',
     LANTERN_SEED: 'false',
+    // The engine on the event loop: starting a worker per suite (transpiling the engine from sources)
+    // would slow every suite down; test/engine-workers.e2e-spec.ts covers the worker pool (the default).
+    LANTERN_ENGINE_WORKERS: '0',
     ...(schema ? { DATABASE_URL: POSTGRES_URL, LANTERN_DB_SCHEMA: schema } : {}),
     ...env,
   };
