@@ -105,11 +105,16 @@ function outcomeSentence(f: Findings, accounts: string[]): string {
   if (accessGained(f) && !proven && (f.severity === 'medium' || f.severity === 'low')) {
     return `Suspicious activity ran${accounts.length > 0 ? ` as ${list(accounts, 2)}` : ''}${where ? ` on ${where}` : ''}; the events do not prove a compromise, so confirm with the owners whether it was expected.`;
   }
-  if (accessGained(f)) {
+  if (accessGained(f) && proven) {
     const who = accounts.length > 0 ? `the account${accounts.length > 1 ? 's' : ''} ${list(accounts, 3)}` : '';
     if (who && where) return `The attack succeeded: ${who} ${accounts.length > 1 ? 'are' : 'is'} under attacker control, with activity on ${where}.`;
     if (who) return `The attack succeeded: ${who} ${accounts.length > 1 ? 'are' : 'is'} under attacker control${business}.`;
     return `The attack succeeded on ${where || 'the monitored systems'}.`;
+  }
+  if (accessGained(f)) {
+    const what = [accounts.length > 0 ? `as ${list(accounts, 2)}` : '', where ? `on ${where}` : ''].filter(Boolean).join(' ');
+    const them = accounts.length + hosts.length > 1 ? 'them' : 'it';
+    return `Malicious activity ran${what ? ` ${what}` : ''}: treat ${them} as compromised.`;
   }
   const targeted = withRole(f, 'targeted_account').map((i) => i.value);
   const aimed = [...hosts, ...targeted];

@@ -15,7 +15,7 @@ const PHRASES: Record<string, string> = {
   'T1110.004': 'tried stolen credentials (credential stuffing)',
   T1621: 'flooded the user with MFA push requests until one was approved',
   T1566: 'delivered a phishing lure',
-  T1204: 'had a user open a malicious file',
+  T1204: 'ran a malicious file the user opened',
   T1203: 'exploited a client application',
   T1021: 'moved through a remote service',
   'T1021.001': 'logged on over RDP',
@@ -47,6 +47,27 @@ const PHRASES: Record<string, string> = {
   T1068: 'exploited a privilege-escalation flaw',
   T1036: 'masqueraded as a legitimate name',
   T1562: 'tampered with security tools',
+  T1685: 'disabled or tampered with security tools',
+  'T1685.001': 'disabled Windows event logging',
+  'T1685.002': 'disabled cloud audit logging',
+  'T1685.004': 'disabled Linux audit logging',
+  'T1685.005': 'cleared the Windows event logs',
+  'T1685.006': 'cleared the system logs',
+  'T1070.004': 'deleted files to cover its tracks',
+  T1112: 'modified the registry',
+  T1574: 'hijacked a program\'s execution flow',
+  T1569: 'ran a payload as a system service',
+  'T1543.003': 'installed a Windows service',
+  'T1547.001': 'added a Run key or Startup-folder entry',
+  'T1003.001': 'dumped credentials from LSASS memory',
+  'T1110.001': 'guessed passwords by brute force',
+  T1134: 'manipulated access tokens',
+  'T1548.002': 'bypassed User Account Control',
+  T1197: 'abused BITS jobs',
+  T1620: 'loaded code reflectively in memory',
+  T1550: 'authenticated with stolen credential material',
+  'T1550.002': 'passed the hash',
+  'T1550.003': 'passed the ticket',
   T1070: 'removed traces of its activity',
   T1003: 'dumped credentials',
   T1558: 'requested Kerberos tickets to crack offline',
@@ -79,13 +100,19 @@ const PHRASES: Record<string, string> = {
 export function phraseOf(techniqueId: string, name?: string): string {
   const exact = PHRASES[techniqueId] ?? PHRASES[techniqueId.split('.')[0]];
   if (exact) return exact;
-  return name ? `used ${name.replace(/^[^:]+:\s*/, '')}` : `used ATT&CK ${techniqueId}`;
+  return name ? `used the technique "${name.replace(/^[^:]+:\s*/, '')}"` : `used ATT&CK technique ${techniqueId}`;
 }
 
 /** Which indicators are worth naming next to a behaviour, by the behaviour's tactic. */
 const TOOLS = ['recon_tool', 'attack_tool', 'malware'];
 const FOOTHOLD = ['created_account', 'persistence'];
 const INFRASTRUCTURE = ['c2', 'payload_url', 'payload_host', 'exfil_destination'];
+/** Behaviours whose phrase already says what was involved, or whose nearby tools are not theirs. */
+export const NO_OBJECTS = new Set(['T1204', 'T1566', 'T1203']);
+
+/** A behaviour that only restates another one already told (decoding what was obfuscated). */
+export const RESTATES: Record<string, string> = { T1140: 'T1027', T1078: 'T1133' };
+
 export const STEP_OBJECT_ROLES: Record<string, string[]> = {
   Execution: TOOLS,
   Discovery: TOOLS,

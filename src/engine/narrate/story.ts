@@ -1,9 +1,10 @@
 import type { ChainStep, Findings, Indicator } from '../model';
-import { phraseOf, STEP_OBJECT_ROLES } from './phrases';
+import { NO_OBJECTS, phraseOf, RESTATES, STEP_OBJECT_ROLES } from './phrases';
 
 /** One behaviour of the main chain, in words, with the evidence it rests on. */
 export interface StoryClause {
   techniqueId: string;
+  confidence: number;
   clause: string;
   position: number;
   time?: number;
@@ -74,6 +75,7 @@ function isSideReading(c: Candidate, all: Candidate[]): boolean {
 
 function objectsOf(f: Findings, c: Candidate, exclude: Set<string>): string[] {
   const named = (i: Indicator): string => (i.intel && i.intel.length > 0 ? `${i.value} (${i.intel.join(', ')})` : i.value);
+  if (NO_OBJECTS.has(parentOf(c.id))) return [];
   const tactic = f.techniques.find((t) => t.technique_id === c.id)?.tactic ?? '';
   const roles = STEP_OBJECT_ROLES[tactic];
   if (!roles) return [];
@@ -119,17 +121,21 @@ export function storyClauses(f: Findings, accounts: string[]): StoryClause[] {
     if (logon?.used.has(c.id)) {
       if (seen.has(logon.clause)) continue;
       seen.add(logon.clause);
-      clauses.push({ techniqueId: c.id, clause: logon.clause, position: c.position, time: c.time });
+      clauses.push({ techniqueId: c.id, confidence: Math.max(...ordered.filter((o) => logon.used.has(o.id)).map((o) => o.confidence)), clause: logon.clause, position: c.position, time: c.time });
       continue;
     }
     const phrase = phraseOf(c.id, c.name);
-    if (seen.has(phrase)) continue;
+    const restated = RESTATES[parentOf(c.id)];
+    if (seen.has(phrase) || (restated && ordered.some((o) => parentOf(o.id) === restated))) continue;
     seen.add(phrase);
     const objects = objectsOf(f, c, exclude);
     for (const o of objects) exclude.add(o.toLowerCase());
-    clauses.push({ techniqueId: c.id, clause: objects.length > 0 ? `${phrase} (${objects.join(', ')})` : phrase, position: c.position, time: c.time });
+    clauses.push({ techniqueId: c.id, confidence: c.confidence, clause: objects.length > 0 ? `${phrase} (${objects.join(', ')})` : phrase, position: c.position, time: c.time });
   }
-  return clauses.slice(0, MAX_CLAUSES);
+  if (clauses.length <= MAX_CLAUSES) return clauses;
+  // Too many to tell: keep the strongest, still in story order.
+  const strongest = new Set([...clauses].sort((a, b) => b.confidence - a.confidence).slice(0, MAX_CLAUSES));
+  return clauses.filter((c) => strongest.has(c));
 }
 
 function attemptRank(c: Candidate): number {
