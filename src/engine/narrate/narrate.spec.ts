@@ -51,8 +51,8 @@ describe('deterministic narrator', () => {
   });
 
   describe('an SSH intrusion followed by discovery', () => {
-    const step = (stage: string, description: string, techniques: string[], events: number[], time: number, heuristic = false) => ({
-      stage, description, techniques, event_indices: events, rule_ids: [heuristic ? 'lantern.heuristic.x' : `rule-${description}`], time,
+    const step = (stage: string, description: string, techniques: string[], events: number[], time: number, heuristic?: string) => ({
+      stage, description, techniques, event_indices: events, rule_ids: [heuristic ? `lantern.heuristic.${heuristic}` : `rule-${description}`], time,
     });
     const ssh = findings({
       severity: 'critical',
@@ -73,11 +73,11 @@ describe('deterministic narrator', () => {
         id: 'chain-1', severity: 'critical', entities: ['ip:185.220.101.42', 'user:admin', 'host:srv-prod-01', 'process:whoami.exe'], firstTime: 0, lastTime: 300000,
         steps: [
           step('Initial Access', 'Inbound SSH From the Internet Allowed by Firewall', ['T1021.004'], [0], 0),
-          step('Initial Access', 'Successful SSH logon as admin from 185.220.101.42', ['T1078', 'T1021.004'], [0, 1], 0, true),
+          step('Initial Access', 'Successful SSH logon as admin from 185.220.101.42', ['T1078', 'T1021.004'], [0, 1], 0, 'external_logon_then_activity'),
           step('Initial Access', 'Successful Login as a Default Administrative Account From a Public Address', ['T1078.001'], [1], 120000),
           step('Privilege Escalation', 'Execution Of Non-Existing File', ['T1055'], [2], 300000),
           step('Discovery', 'Whoami Executed', ['T1033'], [2], 300000),
-          step('Discovery', 'Current user enumerated (whoami)', ['T1033'], [2], 300000, true),
+          step('Discovery', 'Current user enumerated (whoami)', ['T1033'], [2], 300000, 'cmd.whoami'),
         ],
       }],
     });
@@ -97,6 +97,16 @@ describe('deterministic narrator', () => {
       expect(n.summary).not.toMatch(/Whoami Executed|Default Administrative Account From a Public Address|\[/);
       expect(n.summary).not.toMatch(/inject/i);
     });
+  });
+
+  it('claims success only when the evidence proves it', () => {
+    const unproven = narrateDeterministic(findings({
+      severity: 'high',
+      indicators: [{ type: 'host', value: 'ws-42', role: 'compromised_host' }],
+      chains: [{ id: 'c', severity: 'high', entities: ['host:ws-42'], steps: [{ stage: 'Execution', description: 'x', techniques: [], event_indices: [0], rule_ids: ['r'] }] }],
+    }));
+    expect(unproven.summary).not.toMatch(/succeeded/);
+    expect(unproven.summary).toMatch(/Malicious activity ran on ws-42: treat it as compromised/);
   });
 
   it('gives no containment advice for a low-severity finding', () => {
