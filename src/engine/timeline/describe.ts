@@ -2,6 +2,7 @@ import type { CanonicalEvent } from '../model';
 import { baseName } from '../correlate/entities';
 import { eventId, field, isDnsQuery, isLogon, logonService, outcomeOf, REMOTE_SERVICES } from '../correlate/event-kinds';
 import { isExternalIp, isInternalIp } from '../indicators/ip';
+import { readableEventName } from './event-names';
 
 /** Adds threat-intel context to a value: "185.220.101.42 (Tor exit node)". */
 export type Labeller = (value: string) => string;
@@ -94,13 +95,16 @@ function objectOf(e: CanonicalEvent): string {
 function genericSentence(e: CanonicalEvent, label: Labeller): string {
   const en = e.entities;
   const parts: string[] = [];
-  const what = e.message ?? field(e, 'eventType', 'eventName', 'operationName', 'displayMessage') ?? '';
+  const raw = e.message ?? field(e, 'displayMessage', 'eventType', 'eventName', 'operationName') ?? '';
+  const readable = readableEventName(raw);
+  // Keep the original identifier beside its reading: it is what an analyst searches for.
+  const what = readable ? `${readable} (${raw})` : raw;
   const proc = baseName(en.process);
   parts.push(what ? short(what, 120).replace(/\.$/, '') : `${humanAction(e)}${proc ? ` by ${proc}` : ''}${objectOf(e)}`);
   const who = en.user ?? en.cloudIdentity;
   if (who && !parts[0].includes(who)) parts.push(`${proc && !what ? 'as' : 'by'} ${who}`);
   if (en.srcIp && !parts[0].includes(en.srcIp)) parts.push(`from ${label(en.srcIp)}`);
   if (en.host && !parts[0].includes(en.host)) parts.push(`on ${en.host}`);
-  if (outcomeOf(e) === 'failure') parts.push('(failed)');
+  if (outcomeOf(e) === 'failure' && !/denied|failed|rejected|locked/i.test(parts[0])) parts.push('(failed)');
   return parts.join(' ');
 }

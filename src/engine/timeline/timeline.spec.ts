@@ -33,6 +33,13 @@ describe('timeline', () => {
     expect(describeEvent(fw, (v) => (v === '185.220.101.42' ? `${v} (Tor exit node)` : v))).toBe('Firewall allowed inbound SSH connection from 185.220.101.42 (Tor exit node) to 10.0.1.15');
   });
 
+  it('reads identity-provider event types as words and keeps the identifier to search for', () => {
+    const deny = event(0, '2026-05-18T07:55:00Z', { action: 'mfa', outcome: 'failure', fields: { eventType: 'user.mfa.okta_verify.deny_push' }, entities: { user: 'rsingh@corp.example', srcIp: '146.70.117.201' } });
+    expect(describeEvent(deny)).toBe('Okta Verify push denied (user.mfa.okta_verify.deny_push) by rsingh@corp.example from 146.70.117.201');
+    const key = event(1, '2026-05-18T07:56:00Z', { action: 'api_call', fields: { eventName: 'CreateAccessKey' }, entities: { user: 'pedro' } });
+    expect(describeEvent(key)).toBe('Create access key (CreateAccessKey) by pedro');
+  });
+
   it('keeps untimed events in request order next to their timed neighbours and marks their time unknown', () => {
     const events = [
       event(0, '2026-01-01T10:00:00Z', { action: 'process_create', entities: { process: 'a.exe', host: 'h' } }),
