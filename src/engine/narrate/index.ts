@@ -101,7 +101,7 @@ function outcomeSentence(f: Findings, accounts: string[]): string {
   const ctx = contextFactors(f.context).sensitive;
   const business = ctx.length > 0 ? ` (${ctx.join(', ')})` : '';
   const where = hosts.length > 0 ? `${list(hosts, 3)}${business}` : '';
-  const proven = [...ruleIdsSeen(f)].some((r) => /brute_force_success|mfa_fatigue_success|external_logon/.test(r));
+  const proven = successProven(f);
   if (accessGained(f) && !proven && (f.severity === 'medium' || f.severity === 'low')) {
     return `Suspicious activity ran${accounts.length > 0 ? ` as ${list(accounts, 2)}` : ''}${where ? ` on ${where}` : ''}; the events do not prove a compromise, so confirm with the owners whether it was expected.`;
   }
@@ -112,9 +112,13 @@ function outcomeSentence(f: Findings, accounts: string[]): string {
     return `The attack succeeded on ${where || 'the monitored systems'}.`;
   }
   if (accessGained(f)) {
-    const what = [accounts.length > 0 ? `as ${list(accounts, 2)}` : '', where ? `on ${where}` : ''].filter(Boolean).join(' ');
-    const them = accounts.length + hosts.length > 1 ? 'them' : 'it';
-    return `Malicious activity ran${what ? ` ${what}` : ''}: treat ${them} as compromised.`;
+    const owned = withRole(f, 'compromised_host').map((i) => i.value);
+    const aimed = hosts.filter((h) => !owned.includes(h));
+    const place = owned.length > 0 ? ` on ${list(owned, 3)}` : aimed.length > 0 ? ` against ${list(aimed, 3)}` : '';
+    const what = `${accounts.length > 0 ? ` as ${list(accounts, 2)}` : ''}${place}${business}`;
+    const compromised = [...accounts, ...owned];
+    const them = compromised.length === 0 ? 'the systems involved' : compromised.length > 1 ? 'them' : accounts.length === 1 ? 'the account' : 'it';
+    return `Malicious activity ran${what}: treat ${them} as compromised.`;
   }
   const targeted = withRole(f, 'targeted_account').map((i) => i.value);
   const aimed = [...hosts, ...targeted];
@@ -134,6 +138,11 @@ function windowOf(f: Findings): string {
   if (a === b) return ` at ${a.slice(11, 19)} UTC on ${a.slice(0, 10)}`;
   if (a.slice(0, 10) === b.slice(0, 10)) return ` on ${a.slice(0, 10)} between ${a.slice(11, 19)} and ${b.slice(11, 19)} UTC`;
   return ` between ${a.replace('.000Z', 'Z')} and ${b.replace('.000Z', 'Z')}`;
+}
+
+/** A success heuristic saw the attacker's logon work. */
+function successProven(f: Findings): boolean {
+  return [...ruleIdsSeen(f)].some((r) => /brute_force_success|mfa_fatigue_success|external_logon/.test(r));
 }
 
 /** Access is gained when an account or host is compromised or a success heuristic fired. */
@@ -158,7 +167,7 @@ function impactOf(f: Findings): string {
   const privileged = accounts.filter((a) => PRIVILEGED_NAME.test(a));
   if (accounts.length > 0) {
     const level = privileged.length > 0 || hasTechnique(f, 'T1078.001') ? ' with administrative rights' : '';
-    sentences.push(`The attacker holds working access to ${accounts.length > 1 ? 'the accounts' : 'the account'} ${list(accounts)}${level}${hosts.length > 0 ? ` and has run commands on ${list(hosts)}` : targets.length > 0 ? ` on ${list(targets)}` : ''}.`);
+    sentences.push(`The attacker holds working access to ${accounts.length > 1 ? 'the accounts' : 'the account'} ${list(accounts)}${level}${hosts.length > 0 ? ` and has run commands on ${list(hosts)}` : targets.length > 0 ? `, used against ${list(targets)}` : ''}.`);
   } else if (hosts.length > 0) sentences.push(`Attacker-controlled activity ran on ${list(hosts)}.`);
   else if (targets.length > 0) sentences.push(`${list(targets)} ${targets.length > 1 ? 'were' : 'was'} targeted; the events do not show that the attack succeeded.`);
   if (created.length > 0) sentences.push(`The new account ${list(created)}${hasTechnique(f, 'T1098') ? ', placed in a privileged group,' : ''} gives the attacker a way back in even after the original credentials are reset.`);
@@ -175,8 +184,7 @@ function impactOf(f: Findings): string {
   const ctx = contextFactors(f.context).sensitive;
   if (ctx.includes('personal data')) sentences.push('Personal data is stored on the affected system, so a personal-data breach must be assessed.');
   else if (ctx.length > 0) sentences.push(`The affected asset is business critical (${ctx.join(', ')}).`);
-  if (sentences.length === 0) sentences.push(`Suspicious activity rated ${f.severity}; no confirmed compromise in the supplied events.`);
-  sentences.push(`Rated ${f.severity}: ${f.severityReasons.join('; ')}.`);
+  if (sentences.length === 0) sentences.push(`Suspicious activity rated ${f.severity} (${f.severityReasons.join('; ')}); no confirmed compromise in the supplied events.`);
   return sentences.join(' ');
 }
 
@@ -246,7 +254,7 @@ function containment(f: Findings, add: (text: string) => void): void {
   for (const h of withRole(f, 'compromised_host').slice(0, 3)) add(`Isolate ${h.value} from the network now to stop further attacker activity and lateral movement`);
   if (withRole(f, 'compromised_host').length === 0) {
     for (const t of withRole(f, 'target').filter((i) => i.type === 'ip' || i.type === 'host').slice(0, 2)) {
-      add(accessGained(f) ? `Isolate ${t.value} for investigation: the attacker obtained access to it` : `Review ${t.value} for signs of compromise: it was targeted`);
+      add(successProven(f) ? `Isolate ${t.value} for investigation: the attacker obtained access to it` : `Review ${t.value} for signs of compromise: it was targeted`);
     }
   }
   for (const a of withRole(f, 'attacker').filter((i) => i.type === 'ip' && isInternalIp(i.value)).slice(0, 2)) add(`Isolate the internal source ${a.value} and find the machine and user behind it: it acted as the attacker`);

@@ -101,7 +101,7 @@ function logonClause(selected: Candidate[], accounts: string[]): { clause: strin
   const over = remote ? REMOTE_MODIFIER[remote.id] : '';
   const internet = exposed ? ' from the internet' : '';
   const account = accounts.length > 0 ? ` as ${accounts.slice(0, 2).join(' and ')}` : '';
-  const kind = logon.id === 'T1078.001' ? ', a default administrative account' : account ? '' : ' with valid credentials';
+  const kind = logon.id === 'T1078.001' ? (account ? ' (a default administrative account)' : ' with a default administrative account') : account ? '' : ' with valid credentials';
   return { clause: `${verb}${over}${internet}${account}${kind}`, used };
 }
 
