@@ -202,13 +202,13 @@ function rootCauseOf(f: Findings): string {
   const account = withRole(f, 'compromised_account')[0]?.value;
   const attacker = withRole(f, 'attacker')[0];
   const from = attacker ? ` from ${named(attacker)}` : '';
-  if (has('brute_force_success')) return `Password-only remote access: the account ${account ?? '(unknown)'} had a guessable password and no lockout or rate limiting stopped repeated failed logons${from}.`;
+  if (has('brute_force_success')) return `${capitalise(remoteService(f))} reachable from the internet with password-only logon: the account ${account ?? '(unknown)'} had a guessable password, and no account lockout, rate limiting or MFA stopped the repeated failed logons${from}.`;
   if (has('password_spraying') || has('brute_force')) return `Remote logon exposed to password guessing${from}; the attempts did not succeed in the supplied events.`;
   if (has('mfa_fatigue_success')) return `Push-based MFA without number matching: after repeated unsolicited prompts the user approved one, letting an attacker holding the password of ${account ?? 'the account'} sign in${from}.`;
   if (has('mfa_fatigue')) return `The password of ${account ?? 'an account'} is known to an attacker${from}, who is trying to get an MFA push approved.`;
   if (has('kerberoasting')) return `Service accounts with SPNs accept RC4-encrypted Kerberos tickets, which ${account ?? 'an authenticated account'} requested for offline password cracking; weak service-account passwords make this exploitable.`;
   if (has('external_logon')) {
-    const service = hasTechnique(f, 'T1021.004') ? 'SSH' : hasTechnique(f, 'T1021.001') ? 'RDP' : 'a remote-access service';
+    const service = remoteService(f);
     const kind = hasTechnique(f, 'T1078.001') ? 'a default administrative account' : 'an account';
     return `${capitalise(service)} reachable from the internet accepted a password logon to ${kind} (${account ?? 'unknown'})${from} with no second factor. The logs do not show how the password was obtained: no failed attempts precede the logon, which points to a weak or default password guessed elsewhere, or credentials reused from another breach.`;
   }
@@ -217,6 +217,13 @@ function rootCauseOf(f: Findings): string {
   const first = [...(f.chains[0]?.steps ?? [])].sort((a, b) => (a.time ?? Infinity) - (b.time ?? Infinity))[0];
   if (first) return `The supplied events do not show how the attacker got in; the earliest malicious step observed is "${first.description.replace(/\.$/, '')}" (${first.stage}). Collect the preceding logs of the affected systems to find the entry point.`;
   return 'No root cause: no malicious activity was identified.';
+}
+
+function remoteService(f: Findings): string {
+  if (hasTechnique(f, 'T1021.004')) return 'SSH';
+  if (hasTechnique(f, 'T1021.001')) return 'RDP';
+  if (hasTechnique(f, 'T1078.004')) return 'the cloud sign-in';
+  return 'a remote-access service';
 }
 
 function parentChain(f: Findings): string | undefined {
@@ -234,7 +241,8 @@ function recommendationsOf(f: Findings): string[] {
   if (low) add(`Review the flagged activity with the owners of ${list([...withRole(f, 'compromised_host', 'target', 'compromised_account').map((i) => i.value)], 3) || 'the systems involved'} to confirm it was expected`);
   else containment(f, add);
   const blocks = chainInfrastructure(f).filter((i) => (i.type === 'ip' && !isInternalIp(i.value)) || i.type === 'domain' || i.type === 'url');
-  if (blocks.length > 0) add(`${low ? 'Consider blocking' : 'Block'} ${list(blocks.map(named), 4)} at the perimeter firewall, proxy and DNS resolver, and search all logs for other contact with ${blocks.length > 1 ? 'them' : 'it'}`);
+  const tor = blocks.some((b) => (b.intel ?? []).some((l) => /\btor\b/i.test(l))) ? ' (and the published Tor exit-node list)' : '';
+  if (blocks.length > 0) add(`${low ? 'Consider blocking' : 'Block'} ${list(blocks.map(named), 4)}${tor} at the perimeter firewall, proxy and DNS resolver, and search all logs for other contact with ${blocks.length > 1 ? 'them' : 'it'}`);
   if (!low) eradication(f, add);
   for (const r of hardening(f)) add(r);
   const said = out.join(' ').toLowerCase();

@@ -28,7 +28,7 @@ describe('deterministic narrator', () => {
     const at = (re: RegExp) => r.findIndex((x) => re.test(x));
     expect(at(/^Isolate srv-prod-01/)).toBe(0);
     expect(at(/^Reset the credentials of admin/)).toBeGreaterThan(at(/^Isolate srv-prod-01/));
-    expect(at(/^Block 185\.220\.101\.42 \(Tor exit node\)/)).toBeGreaterThan(at(/^Reset/));
+    expect(at(/^Block 185\.220\.101\.42 \(Tor exit node\) \(and the published Tor exit-node list\)/)).toBeGreaterThan(at(/^Reset/));
   });
 
   it('never tells the perimeter to block an internal address, and isolates that source instead', () => {
@@ -107,6 +107,32 @@ describe('deterministic narrator', () => {
     }));
     expect(unproven.summary).not.toMatch(/succeeded/);
     expect(unproven.summary).toMatch(/Malicious activity ran on ws-42: treat it as compromised/);
+  });
+
+  it('blocks only the infrastructure of the attack chain, not every domain seen in the traffic', () => {
+    const dns = narrateDeterministic(findings({
+      indicators: [
+        { type: 'domain', value: 'exfil-cdn.example', role: 'c2' },
+        { type: 'domain', value: 'login.microsoftonline.com', role: 'c2' },
+        { type: 'ip', value: '10.8.0.44', role: 'compromised_host' },
+      ],
+      techniques: [{ technique_id: 'T1048.003', name: 'Exfiltration Over Alternative Protocol: Exfiltration Over Unencrypted Non-C2 Protocol', tactic: 'Exfiltration', confidence: 99 }],
+      chains: [{ id: 'c', severity: 'high', entities: ['domain:exfil-cdn.example', 'ip:10.8.0.44'], steps: [{ stage: 'Exfiltration', description: 'x', techniques: ['T1048.003'], event_indices: [0], rule_ids: ['lantern.heuristic.dns_tunnel'] }] }],
+    }));
+    const all = dns.recommendations.join('\n');
+    expect(all).toMatch(/Block exfil-cdn\.example/);
+    expect(all).not.toContain('login.microsoftonline.com');
+    expect(dns.impact).toMatch(/Data may have left the network through exfil-cdn\.example/);
+  });
+
+  it('traces a successful brute force to the exposed service and the missing lockout', () => {
+    const rdp = narrateDeterministic(findings({
+      indicators: [{ type: 'ip', value: '80.94.95.112', role: 'attacker' }, { type: 'user', value: 'backup', role: 'compromised_account' }],
+      techniques: [{ technique_id: 'T1021.001', name: 'Remote Services: Remote Desktop Protocol', tactic: 'Lateral Movement', confidence: 99 }],
+      chains: [{ id: 'c', severity: 'critical', entities: ['ip:80.94.95.112', 'user:backup'], steps: [{ stage: 'Initial Access', description: 'x', techniques: ['T1021.001'], event_indices: [0], rule_ids: ['lantern.heuristic.brute_force_success'] }] }],
+    }));
+    expect(rdp.root_cause).toMatch(/^RDP reachable from the internet with password-only logon: the account backup had a guessable password/);
+    expect(rdp.root_cause).toMatch(/lockout/);
   });
 
   it('gives no containment advice for a low-severity finding', () => {
