@@ -30,6 +30,8 @@ interface PackRule {
   file: string;
   doc: JsonObject;
   isCorrelation: boolean;
+  /** A Sigma filter (meta filter) document: it tunes other rules and has no test events of its own. */
+  isFilter: boolean;
 }
 
 interface RuleTests {
@@ -56,7 +58,7 @@ function loadPack(): PackRule[] {
     const [parsed] = docs;
     if (parsed.errors.length > 0) throw new Error(`${file}: ${parsed.errors[0].message}`);
     const doc = parsed.toJS() as JsonObject;
-    return { file, doc, isCorrelation: doc.correlation !== undefined };
+    return { file, doc, isCorrelation: doc.correlation !== undefined, isFilter: doc.filter !== undefined };
   });
 }
 
@@ -193,9 +195,12 @@ function tagProblems(tags: string[], vocabulary: AttackVocabulary): string[] {
 
 // ---- the checks ----
 
-const pack = loadPack();
+const everything = loadPack();
+const pack = everything.filter((r) => !r.isFilter);
+const filters = everything.filter((r) => r.isFilter);
 const detectionSchema = loadSchema('sigma-detection-rule-schema.json');
 const correlationSchema = loadSchema('sigma-correlation-rules-schema.json');
+const filterSchema = loadSchema('sigma-filters-schema.json');
 
 describe('Lantern rule pack', () => {
   it('holds at least 80 rules, detection and correlation', () => {
@@ -321,6 +326,42 @@ describe('Lantern rule pack', () => {
     };
     if (fs.existsSync(RULES_DIR)) walk(RULES_DIR);
     expect(orphans).toEqual([]);
+  });
+});
+
+describe('Lantern rule filters', () => {
+  it('validates every filter against the official Sigma filter schema, with a fresh id and its name as file name', () => {
+    if (!filterSchema) {
+      sharedMissing('Sigma JSON schemas', SCHEMA_DIR);
+      return;
+    }
+    const problems = filters.flatMap((r) => {
+      const out = validate(filterSchema, r.doc).map((e) => `${relative(r.file)} ${e}`);
+      if (!UUID_V4.test(String(r.doc.id ?? ''))) out.push(`${relative(r.file)}: id is not a UUIDv4`);
+      if (path.basename(r.file).replace(/\.ya?ml$/, '') !== r.doc.name) out.push(`${relative(r.file)}: file name differs from name`);
+      if (r.doc.author !== 'Lantern' || typeof r.doc.description !== 'string') out.push(`${relative(r.file)}: author or description missing`);
+      return out;
+    });
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps the SigmaHQ missing-image-path rule for Sysmon events but not for generic events that name a bare program', () => {
+    const target = path.join(SHARED_DIR, 'sigma/rules/windows/process_creation/proc_creation_win_susp_image_missing.yml');
+    if (!fs.existsSync(target)) {
+      sharedMissing('SigmaHQ rule', target);
+      return;
+    }
+    const ruleSet = loadRuleSet([target, path.join(RULES_DIR, 'generic/filter_generic_bare_process_names.yml')]);
+    expect(ruleSet.errors).toEqual([]);
+    const { events } = normalizeRequestEvents({
+      logs: [
+        { timestamp: '2026-04-03T14:25:00Z', source: 'endpoint', action: 'process_create', host: 'srv-prod-01', process: 'whoami.exe', parent: 'cmd.exe', user: 'admin' },
+        { timestamp: '2026-04-03T14:25:01Z', EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational', Computer: 'ws1', Image: 'evil.exe', CommandLine: 'evil.exe' },
+      ],
+    });
+    const hits = events.map((e) => ruleSet.matchEvent(e).map((r) => r.id));
+    expect(hits[0]).toEqual([]);
+    expect(hits[1]).toEqual(['71158e3f-df67-472b-930e-7d287acaa3e1']);
   });
 });
 
