@@ -25,6 +25,12 @@ describe('extractEntities', () => {
     );
   });
 
+  it('reads an account that ends a sentence without the full stop', () => {
+    const values = extractEntities('The logon came from OFFSEC\\admmig. Then CORP\\john.smith ran it.').map((m) => `${m.kind}:${m.value}`);
+    expect(values).toEqual(expect.arrayContaining(['account:offsec\\admmig', 'account:corp\\john.smith']));
+    expect(values).not.toContain('account:offsec\\admmig.');
+  });
+
   it('does not treat prose, dates, hash algorithm names or counts as entities', () => {
     const prose =
       'On 2026-04-03T14:22:00Z, i.e. within minutes, the account was used; rotate credentials within a 30-day window, ' +

@@ -32,7 +32,7 @@ const EMAIL = /\b[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\b/g;
 const HASH = /\b(?:[A-Fa-f0-9]{128}|[A-Fa-f0-9]{64}|[A-Fa-f0-9]{40}|[A-Fa-f0-9]{32})\b/g;
 const TECHNIQUE = /\bT\d{4}(?:\.\d{3})?\b/g;
 const CVE = /\bCVE-\d{4}-\d{4,7}\b/gi;
-const ACCOUNT = /(?<![\\:\w.$-])([A-Za-z][\w.-]{0,30})\\([\w.$-]{1,64})(?![\\\w])/g;
+const ACCOUNT = /(?<![\\:\w.$-])([A-Za-z][\w.-]{0,30})\\([\w$-](?:[\w.$-]{0,62}[\w$-])?)(?![\\\w])/g; // a sentence's final period is not part of the name
 const DOTTED = /(?<![\w@.-])(?:[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,62})\.)+[A-Za-z][A-Za-z0-9-]{1,23}(?![\w-]|\.\w)/g;
 const HYPHEN_HOST = /(?<![\w.-])(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+(?![\w.-]|\.\w)/g;
 const CAPS_HOST = /(?<![\w.-])[A-Z]{2,}[0-9]{2,}[A-Z0-9]*(?![\w-])/g;
