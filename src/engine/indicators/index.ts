@@ -225,8 +225,18 @@ function artefactRoles(e: CanonicalEvent, stage: string, at: number[]): RoleHint
   if (en.task) out.push({ type: 'scheduled_task', value: en.task, role: 'persistence', eventIndices: at });
   if (en.domain && !isBenignDomain(en.domain)) out.push({ type: 'domain', value: en.domain, role: stage === 'Exfiltration' ? 'exfil_destination' : 'c2', eventIndices: at });
   if (en.url) out.push({ type: 'url', value: en.url, role: stage === 'Initial Access' ? 'phishing_url' : 'payload_url', eventIndices: at });
-  if (en.email && stage === 'Initial Access') out.push({ type: 'email', value: en.email, role: 'phishing_sender', eventIndices: at });
+  if (en.email && stage === 'Initial Access' && isMailDelivery(e) && !namesTheAccount(en.email, en)) out.push({ type: 'email', value: en.email, role: 'phishing_sender', eventIndices: at });
   return out;
+}
+
+/** Only a mail event can show who sent a message; a sign-in's e-mail-shaped login is the account, not a sender. */
+function isMailDelivery(e: CanonicalEvent): boolean {
+  return /mail|smtp|message_(?:received|delivered)/i.test(`${e.action ?? ''} ${e.logsource.category ?? ''} ${e.logsource.service ?? ''} ${e.format}`);
+}
+
+function namesTheAccount(email: string, en: CanonicalEvent['entities']): boolean {
+  const value = email.toLowerCase();
+  return [en.user, en.targetUser, en.cloudIdentity].some((v) => v !== undefined && v.toLowerCase() === value);
 }
 
 /** Infrastructure named in a flagged command line, including what an encoded payload decodes to. */

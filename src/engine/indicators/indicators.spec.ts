@@ -49,6 +49,15 @@ describe('indicator roles', () => {
     expect(values).toContain('10.0.0.5');
   });
 
+  it('calls an e-mail address a phishing sender only on mail evidence, never the account of a sign-in', () => {
+    const signIn = event(0, '2026-01-01T00:00:00Z', { action: 'logon', format: 'okta', logsource: { product: 'okta', service: 'okta' }, entities: { user: 'rsingh@corp.example', email: 'rsingh@corp.example', srcIp: '146.70.117.201' } });
+    const mail = event(1, '2026-01-01T00:00:05Z', { action: 'email_received', format: 'generic', logsource: { category: 'email' }, entities: { email: 'billing@invoices-secure.example', targetUser: 'rsingh@corp.example' } });
+    const tags = ['attack.initial-access', 'attack.t1566.001'];
+    const roles = (e: typeof signIn) => buildIndicators([makeSignal('detection', 'd', rule('high', tags), [e.index], lookupOf([signIn, mail]), catalog)], lookupOf([signIn, mail]), catalog).map((i) => `${i.type}:${i.value}:${i.role}`);
+    expect(roles(signIn)).not.toContain('email:rsingh@corp.example:phishing_sender');
+    expect(roles(mail)).toContain('email:billing@invoices-secure.example:phishing_sender');
+  });
+
   it('cites the events behind each indicator and orders attackers before targets', () => {
     const events = [event(0, '2026-01-01T00:00:00Z', { entities: { srcIp: '45.9.148.108', dstIp: '10.0.0.5' } })];
     const s = makeSignal('detection', 'd', rule('high', ['attack.initial-access', 'attack.t1190']), [0], lookupOf(events), catalog);
