@@ -47,6 +47,7 @@ describe('admin CLI', () => {
       const listed = await run('keys', 'list');
       expect(listed).toContain(key.slice(0, 17));
       expect(listed).not.toContain(key);
+      expect(listed).toMatch(/\bacme\b/);
       await run('keys', 'revoke', key.slice(0, 17));
       expect(await keys.verify(key)).toEqual({ ok: false, reason: 'revoked' });
     } finally {

@@ -124,11 +124,15 @@ export function registerAdminCommands(
     .option('--account <idOrName>', 'only this account')
     .option('--json', 'print JSON')
     .action(async (opts: { account?: string; json?: boolean }) => {
-      const list = await withServices(async (s) => s.keys.list(opts.account ? (await s.accounts.resolve(opts.account)).id : undefined));
-      const rows = list.map((k) => ({ id: k.id, prefix: k.prefix, account_id: k.accountId, scopes: k.scopes, revoked_at: k.revokedAt, label: k.label }));
+      const { list, accounts } = await withServices(async (s) => ({
+        list: await s.keys.list(opts.account ? (await s.accounts.resolve(opts.account)).id : undefined),
+        accounts: await s.accounts.list(),
+      }));
+      const names = new Map(accounts.map((a) => [a.id, a.name]));
+      const rows = list.map((k) => ({ id: k.id, prefix: k.prefix, account_id: k.accountId, account: names.get(k.accountId) ?? k.accountId, scopes: k.scopes, revoked_at: k.revokedAt, label: k.label }));
       if (opts.json) return out(JSON.stringify(rows));
       if (rows.length === 0) return out('No API keys.');
-      out(table([['ID', 'PREFIX', 'ACCOUNT', 'SCOPES', 'STATUS'], ...rows.map((r) => [r.id, r.prefix, r.account_id, r.scopes, r.revoked_at ? `revoked ${r.revoked_at}` : 'active'])]));
+      out(table([['ID', 'PREFIX', 'ACCOUNT', 'SCOPES', 'STATUS'], ...rows.map((r) => [r.id, r.prefix, r.account, r.scopes, r.revoked_at ? `revoked ${r.revoked_at}` : 'active'])]));
     });
   keys
     .command('revoke')
