@@ -283,7 +283,7 @@ function main() {
     ],
     copyright:
       '© 2025 The MITRE Corporation. This work is reproduced and distributed with the permission of The MITRE Corporation.',
-    license: 'attack-data/LICENSE.txt',
+    license: 'attack-data/NOTICE.md',
     tactics,
     techniques,
     mitigations,
@@ -294,7 +294,7 @@ function main() {
   const tmp = `${target}.${process.pid}.tmp`;
   fs.writeFileSync(tmp, `${JSON.stringify(catalog)}\n`);
   fs.renameSync(tmp, target);
-  fs.copyFileSync(path.join(args.source, 'LICENSE.txt'), path.join(args.out, 'LICENSE.txt'));
+  fs.writeFileSync(path.join(args.out, 'NOTICE.md'), attributionNotice(catalog.copyright));
   const size = fs.statSync(target).size;
   process.stdout.write(
     `attack-data: ${Object.keys(techniques).length} techniques, ${tactics.length} tactics, ` +
@@ -313,3 +313,24 @@ if (require.main === module) {
 }
 
 module.exports = { buildCatalog, enterpriseTacticOrder, deprecationSuccessors };
+
+/**
+ * MITRE's terms ask that copies of ATT&CK carry its copyright designation and licence. The catalog
+ * holds ids, names and links only; this notice names the owner and where the licence terms are
+ * (the licence file ships with the ATT&CK release the catalog is built from), without copying them.
+ */
+function attributionNotice(copyright) {
+  return [
+    '# ATT&CK attribution',
+    '',
+    '`enterprise.json` is derived by `scripts/build-attack-catalog.js` from MITRE ATT&CK (Enterprise STIX',
+    'release plus the v19 MISP galaxy): technique, tactic and mitigation ids, names, platforms and links only.',
+    '',
+    copyright,
+    '',
+    'ATT&CK® is a registered trademark of The MITRE Corporation. Use is subject to the ATT&CK Terms of Use',
+    '(https://attack.mitre.org/resources/legal-and-branding/terms-of-use/); the licence text ships as',
+    '`LICENSE.txt` with the ATT&CK release the catalog is built from.',
+    '',
+  ].join('\n');
+}
