@@ -3,13 +3,15 @@
  * Sigma hunt benchmark: `lantern hunt` over >= 200,000 realistic events with the full public
  * SigmaHQ corpus, on one core, beside the time JSON.parse alone takes on the same bytes.
  *
- *   npx tsc -p tsconfig.build.json && taskset -c 0 node bench/hunt-bench.js [--events 200000] [--keep]
+ *   npx tsc -p tsconfig.build.json && taskset -c 0 node bench/hunt-bench.js [--events 200000] [--keep] [--cycled]
  *
- * Falls back to ts-node (transpile-only) when dist/ is missing. Input events cycle through
- * <shared>/cases/dev/*.json and <shared>/cases/scenarios/*.json into a temp JSON Lines file, where <shared> is
- * $LANTERN_SHARED or the `shared` folder beside the repository.
+ * Falls back to ts-node (transpile-only) when dist/ is missing. Input events go through
+ * <shared>/cases/dev/*.json and <shared>/cases/scenarios/*.json in turn into a temp JSON Lines file, where <shared>
+ * is $LANTERN_SHARED or the `shared` folder beside the repository; each pass after the first varies the values
+ * that are unique per event in real telemetry (see eventAt), unless --cycled repeats them as they are.
  */
 'use strict';
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -67,13 +69,117 @@ function sampleEvents() {
   return events;
 }
 
-function writeInput(target, count) {
-  const sample = sampleEvents().map((event) => JSON.stringify(event));
+/*
+ * Copies after the first are not byte-for-byte repeats: real telemetry repeats images, users, hosts and command
+ * lines, but not the values unique to each event. Copy k (k >= 1) of an event gets, consistently within the copy
+ * (the same original value maps to the same new value, so process trees and logon sessions still join up):
+ * every timestamp shifted by k * TIME_SHIFT_MS (ISO / SQL-style strings keep their format; epoch numbers under time
+ * keys too); process, thread, handle, logon and record ids moved (well-known ones kept: pids 0 and 4, logon ids
+ * 0x3e4/0x3e5/0x3e7, zero); ephemeral source ports moved within 1024-65535; per-event GUIDs (process, logon, activity,
+ * script-block GUIDs, Zeek uids) rewritten. Constants that rules look for (CLSIDs in registry paths, well-known SIDs,
+ * service ports) are left as they are.
+ */
+const TIME_SHIFT_MS = 86_400_000 + 3_601_007;
+const ISO_TIME = /^(\d{4})-(\d\d)-(\d\d)([T ])(\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:?\d\d)?$/;
+const TIME_KEY = /^(ts|time|timestamp|@timestamp|eventtime|event_time|createdat|published|start|end)$/i;
+const ID_KEY = /(processid|process_id|threadid|handleid|logonid|recordid|record_id|\bpid|ppid)$/i;
+const GUID_KEY = /(guid|activityid|relatedactivityid|scriptblockid|correlationid|^uid)$/i;
+const PORT_KEY = /^(sourceport|srcport|src_port|source_port|ipport|clientport|id\.orig_p|orig_p)$/i;
+const GUID = /^(\{?)([0-9a-fA-F]{8})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{4})-([0-9a-fA-F]{12})(\}?)$/;
+const KEEP_IDS = new Set([0, 4, 0x3e4, 0x3e5, 0x3e7]);
+
+function shiftTime(s, k) {
+  const m = ISO_TIME.exec(s);
+  if (!m) return undefined;
+  const frac = m[8] ?? '';
+  const ms = Number(frac.padEnd(3, '0').slice(0, 3));
+  const base = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[5], +m[6], +m[7], ms);
+  if (Number.isNaN(base)) return undefined;
+  const d = new Date(base + k * TIME_SHIFT_MS);
+  const pad = (n, w = 2) => String(n).padStart(w, '0');
+  const shiftedFrac = frac === '' ? '' : `.${(pad(d.getUTCMilliseconds(), 3) + frac.slice(3)).slice(0, frac.length)}`;
+  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}${m[4]}${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${shiftedFrac}${m[9] ?? ''}`;
+}
+
+/** A numeric id moved by copy k, in the same notation (hex with 0x, decimal; string or number). */
+function shiftId(v, k) {
+  const text = String(v).trim();
+  const hex = /^0x[0-9a-f]+$/i.test(text);
+  if (!hex && !/^\d+$/.test(text)) return v;
+  const n = hex ? parseInt(text, 16) : Number(text);
+  if (!Number.isSafeInteger(n) || KEEP_IDS.has(n)) return v;
+  const moved = n + k * 0x1f3c4; // multiple of 4: Windows pids and tids stay plausible
+  if (typeof v === 'number') return moved;
+  return hex ? `0x${moved.toString(16)}` : String(moved);
+}
+
+function shiftPort(v, k) {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1024 || n > 65535) return v;
+  const moved = 1024 + ((n - 1024 + k * 7919) % (65536 - 1024));
+  return typeof v === 'number' ? moved : String(moved);
+}
+
+function shiftGuid(s, k) {
+  const m = GUID.exec(s);
+  if (m) {
+    const tail = ((parseInt(m[6], 16) + k * 0x9e3779b97) % 0x1000000000000).toString(16).padStart(12, '0');
+    const out = `${m[1]}${m[2]}-${m[3]}-${m[4]}-${m[5]}-${tail}${m[7]}`;
+    return /[A-F]/.test(s) ? out.toUpperCase() : out;
+  }
+  // Zeek-style opaque ids: rotate the alphanumerics by k.
+  if (/^[A-Za-z0-9]{10,}$/.test(s)) {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+    return s.replace(/[A-Za-z0-9]/g, (c, i) => alphabet[(alphabet.indexOf(c) + k * 7 + i) % alphabet.length]);
+  }
+  return s;
+}
+
+function varyValue(key, v, k) {
+  if (Array.isArray(v)) return v.map((x) => varyValue(key, x, k));
+  if (v !== null && typeof v === 'object') return varyObject(v, k);
+  if (typeof v === 'string') {
+    if (v.length >= 19 && v.length <= 40) {
+      const shifted = shiftTime(v, k);
+      if (shifted !== undefined) return shifted;
+    }
+    if (ID_KEY.test(key)) return shiftId(v, k);
+    if (PORT_KEY.test(key)) return shiftPort(v, k);
+    if (GUID_KEY.test(key)) return shiftGuid(v, k);
+    return v;
+  }
+  if (typeof v === 'number') {
+    if (TIME_KEY.test(key) && v > 1e9) return v + (v > 1e11 ? k * TIME_SHIFT_MS : (k * TIME_SHIFT_MS) / 1000);
+    if (ID_KEY.test(key)) return shiftId(v, k);
+    if (PORT_KEY.test(key)) return shiftPort(v, k);
+  }
+  return v;
+}
+
+function varyObject(obj, k) {
+  const out = {};
+  for (const key of Object.keys(obj)) out[key] = varyValue(key, obj[key], k);
+  return out;
+}
+
+/** Event `i` of the input: the sample event `i mod n`, varied for copy `floor(i / n)` (copy 0 as recorded). */
+function eventAt(sample, i) {
+  const k = Math.floor(i / sample.length);
+  const event = sample[i % sample.length];
+  if (k === 0 || event === null || typeof event !== 'object') return event;
+  return varyObject(event, k);
+}
+
+function writeInput(target, count, cycled) {
+  const sample = sampleEvents();
   if (sample.length === 0) throw new Error(`no events found under ${SHARED}/cases`);
   const fd = fs.openSync(target, 'w');
+  const seen = new Set();
   let chunk = [];
   for (let i = 0; i < count; i++) {
-    chunk.push(sample[i % sample.length]);
+    const line = JSON.stringify(cycled ? sample[i % sample.length] : eventAt(sample, i));
+    seen.add(crypto.createHash('sha1').update(line).digest('base64'));
+    chunk.push(line);
     if (chunk.length === 5000) {
       fs.writeSync(fd, `${chunk.join('\n')}\n`);
       chunk = [];
@@ -81,7 +187,7 @@ function writeInput(target, count) {
   }
   if (chunk.length > 0) fs.writeSync(fd, `${chunk.join('\n')}\n`);
   fs.closeSync(fd);
-  return sample.length;
+  return { sample: sample.length, distinct: seen.size };
 }
 
 /** CPU seconds (user + system) of this process: steadier than wall time on a shared machine. */
@@ -138,7 +244,7 @@ async function measure(input, count) {
   return { mode, count, loadSeconds, loadCpu, ruleCount: ruleSet.size, ruleErrors: ruleSet.errors.length, hits, summary, code, huntSeconds, huntCpu, peakRssMb, parse };
 }
 
-function report(r, distinct, bytes) {
+function report(r, input, bytes) {
   const rate = r.count / r.huntSeconds;
   const ratio = r.huntSeconds / r.parse.seconds;
   const cpuRate = r.count / r.huntCpu;
@@ -146,7 +252,7 @@ function report(r, distinct, bytes) {
   const load = os.loadavg()[0];
   return [
     `mode                 ${r.mode} (node ${process.version}, one core)`,
-    `input                ${r.count.toLocaleString('en-US')} events (${distinct.toLocaleString('en-US')} distinct, cycled), ${(bytes / 1e6).toFixed(1)} MB JSON Lines`,
+    `input                ${r.count.toLocaleString('en-US')} events (${input.distinct.toLocaleString('en-US')} distinct lines; ${input.sample.toLocaleString('en-US')} case events, ${input.cycled ? 'cycled as they are' : 'per-event ids and times varied per copy'}), ${(bytes / 1e6).toFixed(1)} MB JSON Lines`,
     `rules                ${r.ruleCount.toLocaleString('en-US')} loaded, ${r.ruleErrors} failed, from ${CORPUS.length} folders`,
     `rule load            ${r.loadSeconds.toFixed(2)} s wall, ${r.loadCpu.toFixed(2)} s CPU (target < 3 s)`,
     `hunt                 ${r.huntSeconds.toFixed(2)} s wall, ${Math.round(rate).toLocaleString('en-US')} events/s; ${r.huntCpu.toFixed(2)} s CPU, ${Math.round(cpuRate).toLocaleString('en-US')} events/s per CPU second; ${r.hits.toLocaleString('en-US')} hits (exit ${r.code})`,
@@ -169,7 +275,8 @@ async function main() {
   const count = Number(arg('--events', '200000'));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-hunt-bench-'));
   const input = path.join(dir, 'events.jsonl');
-  const distinct = writeInput(input, count);
+  const cycled = process.argv.includes('--cycled');
+  const written = { ...writeInput(input, count, cycled), cycled };
   const bytes = fs.statSync(input).size;
   const passThrough = process.argv.includes('--ts') ? ['--ts'] : [];
   const child = spawnSync(process.execPath, [__filename, '--measure', input, '--events', String(count), ...passThrough], {
@@ -178,7 +285,7 @@ async function main() {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   if (child.status !== 0) throw new Error(`measuring process failed (exit ${child.status})`);
-  process.stdout.write(`${report(JSON.parse(child.stdout), distinct, bytes)}\n`);
+  process.stdout.write(`${report(JSON.parse(child.stdout), written, bytes)}\n`);
   if (process.argv.includes('--keep')) process.stdout.write(`input kept at ${input}\n`);
   else fs.rmSync(dir, { recursive: true, force: true });
 }
