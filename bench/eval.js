@@ -5,7 +5,8 @@
  *  - scenarios (<shared>/cases/scenarios): every `expect` check (technique groups, indicator
  *    roles, severity) pass/fail;
  *  - dev (<shared>/cases/dev): technique recall (a label counts as found when it or its parent
- *    is mapped; `techniques_any_of` honoured), top-3 hit rate, techniques per case; tactic recall
+ *    is mapped; `techniques_any_of` honoured), top-3 hit rate (same rule), techniques per case
+ *    (attack_mapping entries, and distinct techniques with sub-techniques counted under their parent); tactic recall
  *    for tactic_only/.
  * Options: --cases DIR (default <shared>/cases), --only SUBSTR, --quiet, --json FILE, --repo-rules-only.
  * Rules: the repo's rules/ plus the SigmaHQ rule folders (rules, rules-compliance,
@@ -99,7 +100,9 @@ let labels = 0;
 let foundS = 0;
 let foundL = 0;
 let top3 = 0;
+let top3Strict = 0;
 let cases = 0;
+let parentLevelTotal = 0;
 let techniquesTotal = 0;
 let totalMs = 0;
 let slowest = { ms: 0, file: '' };
@@ -128,8 +131,10 @@ for (const file of fs.existsSync(devDir) ? fs.readdirSync(devDir).filter((f) => 
   const top = mapped.slice(0, 3);
   cases++;
   techniquesTotal += mapped.length;
+  parentLevelTotal += new Set(mapped.map((id) => parentOf(id) ?? id)).size;
   let caseFound = 0;
   let caseTop = false;
+  let caseTopStrict = false;
   for (const label of exp.techniques) {
     const alts = anyOf(exp, label);
     labels++;
@@ -139,11 +144,13 @@ for (const file of fs.existsSync(devDir) ? fs.readdirSync(devDir).filter((f) => 
     if (l) foundL++;
     if (l) caseFound++;
     if (alts.some((a) => foundLenient(a, top))) caseTop = true;
+    if (alts.some((a) => foundStrict(a, top))) caseTopStrict = true;
   }
   if (caseTop) top3++;
+  if (caseTopStrict) top3Strict++;
   const line = `${caseFound === exp.techniques.length ? 'HIT ' : caseFound > 0 ? 'PART' : 'MISS'} dev ${file} labels ${exp.techniques.join(',')} | top: ${mapped.slice(0, 5).map((id, i) => `${id}(${data.attack_mapping[i].confidence})`).join(' ')} | n=${mapped.length} ${ms}ms`;
   if (!quiet || caseFound < exp.techniques.length) console.log(line);
-  report.dev.push({ file, labels: exp.techniques, mapped, found: caseFound, top3: caseTop, ms });
+  report.dev.push({ file, labels: exp.techniques, mapped, found: caseFound, top3: caseTop, top3Strict: caseTopStrict, ms });
 }
 
 // tactic_only
@@ -181,9 +188,11 @@ const summary = {
   dev_cases: cases,
   technique_recall: labels ? +(foundS / labels).toFixed(3) : null,
   technique_recall_incl_subtechniques: labels ? +(foundL / labels).toFixed(3) : null,
-  top3_hit_rate: pct(top3, cases),
+  top3_hit_rate: pct(top3Strict, cases),
+  top3_hit_rate_incl_subtechniques: pct(top3, cases),
   cases_with_a_label_in_any_signal: pct(evidenced, cases),
   avg_techniques_per_case: cases ? +(techniquesTotal / cases).toFixed(2) : null,
+  avg_distinct_techniques_per_case: cases ? +(parentLevelTotal / cases).toFixed(2) : null,
   tactic_only_recall: tacticLabels ? `${pct(tacticFound, tacticLabels)} (${tacticCases} cases)` : 'n/a',
   analysis_ms_total: totalMs,
   slowest_case: slowest,

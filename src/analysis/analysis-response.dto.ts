@@ -25,6 +25,7 @@ export class TechniqueMappingDto {
   @ApiProperty({ example: 93, minimum: 0, maximum: 100 }) confidence: number;
   @ApiPropertyOptional({ type: [String] }) rule_ids?: string[];
   @ApiPropertyOptional({ type: [Number] }) event_indices?: number[];
+  @ApiPropertyOptional({ type: [String], example: ['T1110.001'], description: 'On a technique listed because sub-techniques of it were found: those sub-techniques (the technique is at least as certain as the best of them).' }) sub_techniques?: string[];
 }
 
 export class AnalysisDataDto {

@@ -12,7 +12,7 @@ import { correlationSignals, detectionSignals, levelWeight, type EventLookup, ty
 import { buildIndicators, intelLabels } from './indicators';
 import { intelSignals } from './indicators/intel';
 import { buildTimeline } from './timeline';
-import { buildTechniques } from './techniques';
+import { buildTechniques, withParentTechniques } from './techniques';
 import { assessSeverity } from './severity';
 import { artifactStage } from './artifact/stage';
 import { detectPromptInjection, type PromptInjectionFinding } from './injection';
@@ -119,6 +119,7 @@ export function analyze(request: AnalysisRequest, deps: AnalysisDeps): Findings 
     timeline,
     indicators,
     techniques,
+    attackMapping: withParentTechniques(techniques, deps.catalog),
     chains: chains.slice(0, MAX_CHAINS).map((c) => c.chain),
     detections: evaluation.detections,
     correlations: evaluation.correlations,
@@ -221,7 +222,7 @@ export function buildAnalysisData(findings: Findings, narrative: Narrative): Ana
     root_cause: narrative.root_cause,
     timeline: findings.timeline,
     indicators: findings.indicators,
-    attack_mapping: findings.techniques,
+    attack_mapping: findings.attackMapping ?? findings.techniques,
     recommendations: narrative.recommendations,
   };
   if (findings.incidents) data.incidents = findings.incidents;

@@ -150,6 +150,8 @@ export interface TechniqueMapping {
   /** Evidence: rules and events behind the mapping. */
   rule_ids?: string[];
   event_indices?: number[];
+  /** On a technique listed because sub-techniques of it were found: those sub-techniques. */
+  sub_techniques?: string[];
 }
 
 /** The model-free result of the deterministic stage: what the narrators (template or LLM) write from. */
@@ -161,7 +163,10 @@ export interface Findings {
   severityReasons: string[];
   timeline: TimelineEntry[];
   indicators: Indicator[];
+  /** Most specific techniques found (what narrators and severity reason about). */
   techniques: TechniqueMapping[];
+  /** The response's attack_mapping: `techniques` plus the parent of each sub-technique. */
+  attackMapping?: TechniqueMapping[];
   /** Attack chains found, most important first. */
   chains: AttackChain[];
   detections: DetectionHit[];

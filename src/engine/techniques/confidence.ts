@@ -1,3 +1,4 @@
+import type { TechniqueMapping } from '../model';
 import type { Signal } from '../correlate/signal';
 
 /** See README.md in this folder for the formula and its reasoning. */
@@ -21,6 +22,9 @@ const STATUS_ADJUST: Record<string, number> = {
 /** Highest confidence a technique backed only by informational rules can get (below the reporting floor of 20). */
 export const INFORMATIONAL_CAP = 19;
 
+/** Signals below this (low-level rules) are lifted by a stronger chain they sit in. */
+const WEAK_SIGNAL = LEVEL_BASE.medium;
+
 export function signalConfidence(s: Signal): number {
   let c = LEVEL_BASE[(s.rule.level ?? '').toLowerCase()] ?? 35;
   c += STATUS_ADJUST[(s.rule.status ?? '').toLowerCase()] ?? 0;
@@ -36,11 +40,17 @@ export interface ConfidenceInput {
   events: number;
   /** The technique sits in the most important chain, and that chain spans several kill-chain stages. */
   inMultiStageChain: boolean;
+  /** Strongest signal confidence in that chain (when inMultiStageChain). */
+  chainStrength?: number;
 }
 
 export function techniqueConfidence(input: ConfidenceInput): number {
   if (input.signals.length === 0) return 0;
-  const best = Math.max(...input.signals.map(signalConfidence));
+  const own = Math.max(...input.signals.map(signalConfidence));
+  // A low-level step (whoami) inside a chain that stronger evidence ties to an intrusion is attacker
+  // activity, not an administrator's: it inherits half the distance to the chain's strongest signal.
+  const lifted = input.inMultiStageChain && input.chainStrength !== undefined && own < WEAK_SIGNAL;
+  const best = lifted ? Math.max(own, Math.round((own + (input.chainStrength ?? own)) / 2)) : own;
   const independent = new Set(input.signals.map((s) => s.rule.id)).size;
   const corroboration = Math.min(15, 6 * (independent - 1));
   const volume = Math.min(8, 3 * Math.log2(Math.max(1, input.events)));
@@ -49,4 +59,9 @@ export function techniqueConfidence(input: ConfidenceInput): number {
   // Informational rules describe normal activity: alone they never reach the reporting floor.
   const onlyInformational = input.signals.every((s) => (s.rule.level ?? '').toLowerCase() === 'informational');
   return onlyInformational ? Math.min(score, INFORMATIONAL_CAP) : score;
+}
+
+/** Highest confidence first; ties by id, so a technique precedes its own sub-techniques. */
+export function byConfidence(a: TechniqueMapping, b: TechniqueMapping): number {
+  return b.confidence - a.confidence || a.technique_id.localeCompare(b.technique_id);
 }

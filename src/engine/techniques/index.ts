@@ -1,9 +1,10 @@
 import type { AttackCatalog } from '../attack';
 import type { TechniqueMapping } from '../model';
 import type { Signal } from '../correlate/signal';
-import { techniqueConfidence } from './confidence';
+import { byConfidence, signalConfidence, techniqueConfidence } from './confidence';
 
-export { techniqueConfidence, signalConfidence, LEVEL_BASE } from './confidence';
+export { techniqueConfidence, signalConfidence, LEVEL_BASE, byConfidence } from './confidence';
+export { withParentTechniques } from './rollup';
 
 export const MAX_TECHNIQUES = 15;
 export const MIN_CONFIDENCE = 20;
@@ -13,6 +14,8 @@ export interface TechniqueOptions {
   /** Signals of the most important chain (boost when it spans several stages). */
   primarySignals?: Set<Signal>;
   primaryMultiStage?: boolean;
+  /** Strongest signal confidence among primarySignals. */
+  primaryStrength?: number;
   max?: number;
   minConfidence?: number;
 }
@@ -24,21 +27,35 @@ export interface TechniqueOptions {
  */
 export function buildTechniques(signals: Signal[], catalog: AttackCatalog, options: TechniqueOptions = {}): TechniqueMapping[] {
   const evidence = new Map<string, Signal[]>();
+  /** Per collapsed parent and signal: the sibling sub-techniques that signal named. */
+  const named = new Map<string, Map<Signal, string[]>>();
   for (const s of signals) {
-    for (const id of mostSpecific(s.techniques, catalog)) {
+    const { ids, collapsed } = mostSpecific(s.techniques, catalog);
+    for (const id of ids) {
       const list = evidence.get(id) ?? [];
       list.push(s);
       evidence.set(id, list);
     }
+    for (const [parent, subs] of collapsed) {
+      const bySignal = named.get(parent) ?? new Map<Signal, string[]>();
+      bySignal.set(s, subs);
+      named.set(parent, bySignal);
+    }
   }
-  foldParentsIntoSubtechniques(evidence, catalog);
+  foldParentsIntoSubtechniques(evidence, named, catalog);
   const out: TechniqueMapping[] = [];
   for (const [id, supporting] of evidence) {
     const mapping = toMapping(id, supporting, catalog, options);
     if (mapping) out.push(mapping);
   }
-  out.sort((a, b) => b.confidence - a.confidence || a.technique_id.localeCompare(b.technique_id));
+  out.sort(byConfidence);
   return out.filter((m) => m.confidence >= (options.minConfidence ?? MIN_CONFIDENCE)).slice(0, options.max ?? MAX_TECHNIQUES);
+}
+
+interface SpecificIds {
+  ids: string[];
+  /** Parent -> the sibling sub-techniques it stands for (several named, none provable). */
+  collapsed: Map<string, string[]>;
 }
 
 /**
@@ -46,19 +63,19 @@ export function buildTechniques(signals: Signal[], catalog: AttackCatalog, optio
  * A rule naming several sibling sub-techniques (T1003.001, .002, .004) cannot tell which one
  * happened: it is evidence for the parent only.
  */
-function mostSpecific(ids: string[], catalog: AttackCatalog): string[] {
-  const current = [...new Set(ids.map((id) => currentId(id, catalog)).filter((id): id is string => id !== undefined))];
+function mostSpecific(tags: string[], catalog: AttackCatalog): SpecificIds {
+  const current = [...new Set(tags.map((id) => currentId(id, catalog)).filter((id): id is string => id !== undefined))];
   const siblings = new Map<string, string[]>();
   for (const id of current) {
     const parent = catalog.technique(id)?.parent;
     if (parent) siblings.set(parent, [...(siblings.get(parent) ?? []), id]);
   }
-  const ambiguous = new Set([...siblings].filter(([, subs]) => subs.length >= 2).map(([parent]) => parent));
-  const collapsed = [...new Set(current.map((id) => {
+  const collapsed = new Map([...siblings].filter(([, subs]) => subs.length >= 2));
+  const reduced = [...new Set(current.map((id) => {
     const parent = catalog.technique(id)?.parent;
-    return parent && ambiguous.has(parent) ? parent : id;
+    return parent && collapsed.has(parent) ? parent : id;
   }))];
-  return collapsed.filter((id) => !collapsed.some((other) => other !== id && other.startsWith(`${id}.`)));
+  return { ids: reduced.filter((id) => !reduced.some((other) => other !== id && other.startsWith(`${id}.`))), collapsed };
 }
 
 function currentId(id: string, catalog: AttackCatalog): string | undefined {
@@ -69,18 +86,35 @@ function currentId(id: string, catalog: AttackCatalog): string | undefined {
   return successor && !successor.deprecated ? successor.id : undefined;
 }
 
-function foldParentsIntoSubtechniques(evidence: Map<string, Signal[]>, catalog: AttackCatalog): void {
+/**
+ * Parent evidence corroborates the mapped sub-techniques instead of being listed on its own. A
+ * signal that named the parent only corroborates every mapped sub-technique; a signal collapsed
+ * from several named siblings corroborates only those siblings. Parent evidence left with no
+ * sub-technique to corroborate stays on the parent.
+ */
+function foldParentsIntoSubtechniques(evidence: Map<string, Signal[]>, named: Map<string, Map<Signal, string[]>>, catalog: AttackCatalog): void {
   for (const id of [...evidence.keys()]) {
     if (id.includes('.')) continue;
     const subs = [...evidence.keys()].filter((other) => other.startsWith(`${id}.`) && catalog.technique(other)?.parent === id);
     if (subs.length === 0) continue;
-    const parentSignals = evidence.get(id) ?? [];
-    for (const sub of subs) {
-      const list = evidence.get(sub) ?? [];
-      for (const s of parentSignals) if (!list.includes(s)) list.push(s);
+    const kept: Signal[] = [];
+    for (const s of evidence.get(id) ?? []) {
+      const targets = named.get(id)?.get(s)?.filter((sub) => subs.includes(sub)) ?? (named.get(id)?.has(s) ? [] : subs);
+      if (targets.length === 0) kept.push(s);
+      for (const sub of targets) {
+        const list = evidence.get(sub) ?? [];
+        if (!list.includes(s)) list.push(s);
+        evidence.set(sub, list);
+      }
     }
-    evidence.delete(id);
+    if (kept.length === 0) evidence.delete(id);
+    else evidence.set(id, kept);
   }
+}
+
+function strongest(signals: Set<Signal> | undefined): number | undefined {
+  if (!signals || signals.size === 0) return undefined;
+  return Math.max(...[...signals].map(signalConfidence));
 }
 
 function toMapping(id: string, signals: Signal[], catalog: AttackCatalog, options: TechniqueOptions): TechniqueMapping | undefined {
@@ -89,7 +123,8 @@ function toMapping(id: string, signals: Signal[], catalog: AttackCatalog, option
   const events = new Set<number>();
   for (const s of signals) for (const i of s.eventIndices) events.add(i);
   const inPrimary = options.primaryMultiStage === true && signals.some((s) => options.primarySignals?.has(s));
-  const confidence = techniqueConfidence({ signals, events: events.size, inMultiStageChain: inPrimary });
+  const chainStrength = inPrimary ? options.primaryStrength ?? strongest(options.primarySignals) : undefined;
+  const confidence = techniqueConfidence({ signals, events: events.size, inMultiStageChain: inPrimary, chainStrength });
   const preferred = [...signals].sort((a, b) => b.eventIndices.length - a.eventIndices.length).flatMap((s) => s.tactics);
   return {
     technique_id: technique.id,

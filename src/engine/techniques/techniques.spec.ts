@@ -2,7 +2,7 @@ import { loadAttackCatalog } from '../attack';
 import type { RuleRef } from '../model';
 import { makeSignal, type Signal } from '../correlate/signal';
 import { event, lookupOf } from '../correlate/testing/events';
-import { buildTechniques } from './index';
+import { buildTechniques, withParentTechniques } from './index';
 
 const catalog = loadAttackCatalog();
 const events = Array.from({ length: 10 }, (_, i) => event(i, `2026-01-01T00:00:0${i}Z`, { outcome: 'success' }));
@@ -61,5 +61,64 @@ describe('ATT&CK mapping: ambiguous sub-techniques', () => {
     const lsass = makeSignal('detection', 'l', { id: 'l', title: 'LSASS access', level: 'high', tags: ['attack.t1003.001'] }, [1], lookup, catalog);
     const [t] = buildTechniques([broad, lsass], catalog);
     expect(t).toMatchObject({ technique_id: 'T1003.001', rule_ids: ['l', 'm'] });
+  });
+});
+
+describe('ATT&CK mapping: a collapsed parent corroborates only the siblings its rule named', () => {
+  it('does not lend a two-sibling rule to an unrelated sibling another rule found', () => {
+    const dcom = makeSignal('detection', 'd', { id: 'd', title: 'DCOM lateral movement', level: 'high', tags: ['attack.t1021.002', 'attack.t1021.003'] }, [0], lookup, catalog);
+    const rdp = makeSignal('detection', 'r', { id: 'r', title: 'RDP logon', level: 'low', tags: ['attack.t1021.001'] }, [1], lookup, catalog);
+    const mapped = buildTechniques([dcom, rdp], catalog, { minConfidence: 0 });
+    const byId = new Map(mapped.map((t) => [t.technique_id, t]));
+    expect(byId.get('T1021.001')?.rule_ids).toEqual(['r']);
+    expect(byId.get('T1021')?.rule_ids).toEqual(['d']);
+    expect(byId.get('T1021')!.confidence).toBeGreaterThan(byId.get('T1021.001')!.confidence);
+  });
+
+  it('a rule tagged with the parent only still corroborates the sub-technique found', () => {
+    const parentOnly = makeSignal('detection', 'p', { id: 'p', title: 'Remote services', level: 'medium', tags: ['attack.t1021'] }, [0], lookup, catalog);
+    const rdp = makeSignal('detection', 'r', { id: 'r', title: 'RDP logon', level: 'high', tags: ['attack.t1021.001'] }, [1], lookup, catalog);
+    const mapped = buildTechniques([parentOnly, rdp], catalog);
+    expect(mapped.map((t) => t.technique_id)).toEqual(['T1021.001']);
+    expect(mapped[0].rule_ids).toEqual(['r', 'p']);
+  });
+});
+
+describe('attack_mapping lists each sub-technique with its technique', () => {
+  it('adds the parent, as certain as its best sub-technique, naming the sub-techniques and citing their evidence', () => {
+    const lsass = makeSignal('detection', 'l', { id: 'l', title: 'LSASS access', level: 'high', tags: ['attack.credential-access', 'attack.t1003.001'] }, [1], lookup, catalog);
+    const sam = makeSignal('detection', 's', { id: 's', title: 'SAM hive dump', level: 'medium', tags: ['attack.t1003.002'] }, [2], lookup, catalog);
+    const who = makeSignal('detection', 'w', { id: 'w', title: 'whoami', level: 'medium', tags: ['attack.t1033'] }, [3], lookup, catalog);
+    const specific = buildTechniques([lsass, sam, who], catalog);
+    const listed = withParentTechniques(specific, catalog);
+    expect(listed.map((t) => t.technique_id).sort()).toEqual(['T1003', 'T1003.001', 'T1003.002', 'T1033']);
+    expect(listed.map((t) => t.confidence)).toEqual([...listed.map((t) => t.confidence)].sort((a, b) => b - a));
+    const parent = listed.find((t) => t.technique_id === 'T1003')!;
+    expect(parent).toMatchObject({ name: 'OS Credential Dumping', tactic: 'Credential Access', sub_techniques: ['T1003.001', 'T1003.002'], rule_ids: ['l', 's'], event_indices: [1, 2] });
+    expect(parent.confidence).toBe(Math.max(...specific.filter((t) => t.technique_id.startsWith('T1003.')).map((t) => t.confidence)));
+    expect(listed.indexOf(parent)).toBeLessThan(listed.findIndex((t) => t.technique_id === 'T1003.001'));
+    expect(listed.find((t) => t.technique_id === 'T1033')?.sub_techniques).toBeUndefined();
+  });
+
+  it('keeps a parent that has evidence of its own at the higher of the two confidences', () => {
+    const dcom = makeSignal('detection', 'd', { id: 'd', title: 'DCOM', level: 'critical', tags: ['attack.t1021.002', 'attack.t1021.003'] }, [0], lookup, catalog);
+    const rdp = makeSignal('detection', 'r', { id: 'r', title: 'RDP', level: 'low', tags: ['attack.t1021.001'] }, [1], lookup, catalog);
+    const specific = buildTechniques([dcom, rdp], catalog, { minConfidence: 0 });
+    const listed = withParentTechniques(specific, catalog);
+    const parent = listed.find((t) => t.technique_id === 'T1021')!;
+    expect(listed.filter((t) => t.technique_id === 'T1021')).toHaveLength(1);
+    expect(parent.confidence).toBe(specific.find((t) => t.technique_id === 'T1021')!.confidence);
+    expect(parent.sub_techniques).toEqual(['T1021.001']);
+  });
+});
+
+describe('confidence of a low-level step inside the main attack chain', () => {
+  it('lifts whoami after an attacker logon halfway to the chain strength, and only inside that chain', () => {
+    const logon = makeSignal('detection', 'l', { id: 'l', title: 'External logon', level: 'critical', status: 'stable', tags: ['attack.t1078'] }, [0], lookup, catalog);
+    const whoami = makeSignal('detection', 'w', { id: 'w', title: 'whoami', level: 'low', status: 'test', tags: ['attack.t1033'] }, [1], lookup, catalog);
+    const alone = buildTechniques([logon, whoami], catalog).find((t) => t.technique_id === 'T1033')!.confidence;
+    const inChain = buildTechniques([logon, whoami], catalog, { primarySignals: new Set([logon, whoami]), primaryMultiStage: true }).find((t) => t.technique_id === 'T1033')!.confidence;
+    expect(inChain).toBeGreaterThanOrEqual(alone + 20);
+    expect(inChain).toBeLessThan(buildTechniques([logon], catalog)[0].confidence);
   });
 });
