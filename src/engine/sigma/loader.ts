@@ -3,10 +3,11 @@
  * per file. Never throws for a bad rule: each problem is collected with file, rule id and reason,
  * and every other rule still loads. Packs of CACHE_MIN_FILES files or more keep the YAML stage
  * (text -> plain documents) in an on-disk cache keyed by file stamp (yaml-cache.ts): a warm load
- * of the SigmaHQ corpus skips `yaml` entirely and only compiles.
+ * of the SigmaHQ corpus skips YAML parsing entirely and only compiles.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { FAILSAFE_SCHEMA, NOT_RESOLVED, boolCoreTag, defineScalarTag, loadAll, nullCoreTag } from 'js-yaml';
 import { type Document, parseAllDocuments, visit } from 'yaml';
 import { type CorrelationRule, parseCorrelationRule } from './correlation';
 import type { ModifierOptions } from './modifiers';
@@ -98,30 +99,28 @@ export function loadRuleText(text: string, file: string, opts: LoadOptions, resu
   applyOutcome(yamlStage(text), file, opts, result);
 }
 
-/** YAML text to plain documents (numbers kept as written), or the reasons it cannot be. */
+/**
+ * YAML text to plain documents (numbers kept as written), or the reasons it cannot be.
+ * `js-yaml` reads the plain data rules are made of about four times faster than `yaml`; any text
+ * it refuses (syntax errors, duplicate keys, aliases, tags, complex keys) or that carries a
+ * directive goes to `yaml`, which decides and words the error, so both paths give the same
+ * documents and the same reasons (checked over the whole SigmaHQ corpus).
+ */
 export function yamlStage(text: string): YamlOutcome {
+  const parsed = fastDocuments(text) ?? yamlDocuments(text);
   const errors: YamlOutcome['errors'] = [];
-  let docs;
-  try {
-    docs = parseAllDocuments(text, { prettyErrors: true });
-  } catch (e) {
-    return { docs: [], errors: [{ reason: `YAML: ${message(e)}` }], cacheable: true };
-  }
-  const list = Array.isArray(docs) ? docs : [docs];
   const values: Array<Record<string, unknown>> = [];
-  for (const d of list) {
-    if (d.errors.length > 0) {
-      errors.push({ reason: `YAML: ${d.errors[0].message}` });
-      return { docs: [], errors, cacheable: true };
-    }
-    keepNumbersAsWritten(d);
-    const js: unknown = d.toJS();
+  for (const js of parsed.docs) {
     if (js === null || js === undefined) continue;
     if (!isRecord(js)) {
       errors.push({ reason: 'YAML document is not a map' });
       continue;
     }
     values.push(js);
+  }
+  if (parsed.error !== undefined) {
+    errors.push({ reason: parsed.error });
+    return { docs: [], errors, cacheable: true };
   }
   if (values.some((v) => 'action' in v)) {
     const id = values.map((v) => ruleIdentity(v)).find((x) => x?.ruleId || x?.title);
@@ -131,13 +130,66 @@ export function yamlStage(text: string): YamlOutcome {
   return { docs: values, errors, cacheable: values.every((v) => jsonExact(v)) };
 }
 
+/** Documents in file order; `error` stops a file at the first document YAML cannot read. */
+interface Parsed {
+  docs: unknown[];
+  error?: string;
+}
+
+const CANONICAL_NUMBER = /^-?(0|[1-9]\d*)(\.\d*[1-9])?$/;
+
+/** A plain scalar is a number only when written canonically; `0x1410`, `1e3`, `010` stay text. */
+const canonicalNumberTag = defineScalarTag<number>('tag:lantern,2026:canonical-number', {
+  implicit: true,
+  implicitFirstChars: ['-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+  resolve: (source) => (CANONICAL_NUMBER.test(source) ? Number(source) : NOT_RESOLVED),
+  identify: () => false,
+});
+
+/** YAML 1.2 core null and booleans, canonical numbers, everything else a string. */
+const FAST_SCHEMA = FAILSAFE_SCHEMA.withTags(nullCoreTag, boolCoreTag, canonicalNumberTag);
+
+/** Directives (`%YAML 1.1` changes the schema) are left to `yaml`. */
+const DIRECTIVE = /^%/m;
+
+/** Documents by `js-yaml`, or undefined when the text is for `yaml` to judge. */
+function fastDocuments(text: string): Parsed | undefined {
+  if (DIRECTIVE.test(text)) return undefined;
+  try {
+    // No aliases: `yaml` bounds their expansion and copies shared nodes; it handles them instead.
+    return { docs: loadAll(text, { schema: FAST_SCHEMA, maxAliases: 0 }) };
+  } catch {
+    return undefined;
+  }
+}
+
+function yamlDocuments(text: string): Parsed {
+  let docs;
+  try {
+    docs = parseAllDocuments(text, { prettyErrors: true });
+  } catch (e) {
+    return { docs: [], error: `YAML: ${message(e)}` };
+  }
+  const list = Array.isArray(docs) ? docs : [docs];
+  const out: unknown[] = [];
+  for (const d of list) {
+    if (d.errors.length > 0) return { docs: out, error: `YAML: ${d.errors[0].message}` };
+    keepNumbersAsWritten(d);
+    try {
+      out.push(d.toJS());
+    } catch (e) {
+      // `yaml` refuses to expand excessive aliases (a resource exhaustion attack).
+      return { docs: out, error: `YAML: ${message(e)}` };
+    }
+  }
+  return { docs: out };
+}
+
 function applyOutcome(outcome: YamlOutcome, file: string, opts: LoadOptions, result: LoadResult): void {
   for (const e of outcome.errors) result.errors.push({ file, ...e });
   const docs = outcome.docs;
   docs.forEach((doc, i) => loadDocument(doc, file, i, docs.length, opts, result));
 }
-
-const CANONICAL_NUMBER = /^-?(0|[1-9]\d*)(\.\d*[1-9])?$/;
 
 /**
  * Values are kept as written: a number YAML reads from another notation (`0x1410`, `1e3`, `010`,
