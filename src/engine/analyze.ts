@@ -8,7 +8,7 @@ import { normalizeRequestEvents } from './normalize';
 import { buildChains, type ChainBuild } from './correlate';
 import { inferBehaviours } from './correlate/behaviours';
 import { summariseCampaign } from './correlate/incidents';
-import { correlationSignals, detectionSignals, levelWeight, type EventLookup, type Signal } from './correlate/signal';
+import { correlationSignals, detectionSignals, discriminatingSignals, levelWeight, type EventLookup, type Signal } from './correlate/signal';
 import { buildIndicators, intelLabels } from './indicators';
 import { intelSignals } from './indicators/intel';
 import { buildTimeline } from './timeline';
@@ -73,7 +73,7 @@ export function analyze(request: AnalysisRequest, deps: AnalysisDeps): Findings 
   const evaluation = deps.ruleSet.evaluate(events);
   checkpoint('rule evaluation');
 
-  const ruleSignals = [...detectionSignals(evaluation.detections, lookup, deps.catalog), ...correlationSignals(evaluation.correlations, lookup, deps.catalog)];
+  const ruleSignals = discriminatingSignals([...detectionSignals(evaluation.detections, lookup, deps.catalog), ...correlationSignals(evaluation.correlations, lookup, deps.catalog)], events, lookup);
   const behaviours = inferBehaviours({ events, lookup, catalog: deps.catalog, signals: ruleSignals });
   const intel = intelSignals(events, deps.intel, lookup, deps.catalog);
   const signals = [...ruleSignals, ...behaviours, ...intel];

@@ -102,7 +102,8 @@ function bruteForce(ctx: BehaviourContext): Signal[] {
   const out: Signal[] = [];
   for (const [source, list] of bySource) {
     list.sort(byTime);
-    const failures = list.filter((e) => outcomeOf(e) === 'failure');
+    // A refused MFA prompt means the password worked: fatigue, not guessing (see mfaFatigue).
+    const failures = list.filter((e) => outcomeOf(e) === 'failure' && !isMfaDenial(e));
     for (const run of failureRuns(failures)) out.push(...bruteForceRun(ctx, source, list, run));
   }
   return out;
@@ -283,7 +284,8 @@ function accountChanges(ctx: BehaviourContext): Signal[] {
       'A new account was created'), String(e.index), [e.index], roles, `${actor ?? 'Someone'} created account ${account || '?'}${e.entities.host ? ` on ${e.entities.host}` : ''}`));
   }
   for (const e of ctx.events.filter(isGroupMembershipAdd)) {
-    const group = field(e, 'TargetUserName', 'GroupName', 'group');
+    // Windows names the group in TargetUserName; usermod/gpasswd lines name it `group` and the member TargetUserName.
+    const group = field(e, 'GroupName', 'group') || field(e, 'TargetUserName');
     if (!PRIVILEGED_GROUPS.test(group.trim())) continue;
     const member = memberOf(e, created);
     const actor = e.entities.user;
@@ -300,6 +302,7 @@ function memberOf(e: CanonicalEvent, created: CanonicalEvent[]): string | undefi
   const name = field(e, 'MemberName', 'member');
   if (name && name !== '-' && !name.includes('=')) return name;
   if (name.includes('=')) return /CN=([^,]+)/i.exec(name)?.[1];
+  if (!name && !field(e, 'MemberSid') && e.entities.targetUser && field(e, 'GroupName', 'group')) return e.entities.targetUser;
   const recent = created.filter((c) => (c.time ?? 0) <= (e.time ?? 0) && (e.time ?? 0) - (c.time ?? 0) <= 15 * MINUTE
     && hostKey(c.entities.host) === hostKey(e.entities.host));
   const last = recent[recent.length - 1];

@@ -4,13 +4,16 @@ import { parseIp } from '../indicators/ip';
 const SYSTEM_ACCOUNTS = new Set([
   'system', 'local service', 'localservice', 'network service', 'networkservice', 'anonymous logon',
   'anonymous', 'nt authority\\system', '-', '', 'n/a', 'null', 'unknown', 'dwm-1', 'dwm-2', 'umfd-0',
-  'umfd-1', 'font driver host', 'window manager', 'trustedinstaller', 'root',
+  'umfd-1', 'font driver host', 'window manager', 'trustedinstaller', 'root', 'localsystem', 'local system',
+  'nt authority\\local service', 'nt authority\\network service', 'nt authority\\localsystem',
 ]);
 
 /** `CORP\tlee`, `tlee@corp.example`, `TLEE` -> `tlee`: one person, one key. */
 export function userKey(value: string | undefined): string | undefined {
   if (!value) return undefined;
   let v = value.trim().toLowerCase();
+  // An IAM user or assumed-role ARN names the person by its last path segment.
+  if (v.startsWith('arn:') && /:(?:user|assumed-role)\//.test(v)) v = v.slice(v.lastIndexOf('/') + 1);
   if (v.includes('\\')) v = v.slice(v.lastIndexOf('\\') + 1);
   if (v.includes('@')) v = v.slice(0, v.indexOf('@'));
   if (SYSTEM_ACCOUNTS.has(v) || SYSTEM_ACCOUNTS.has(value.trim().toLowerCase())) return undefined;

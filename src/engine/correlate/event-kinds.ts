@@ -73,7 +73,11 @@ export function outcomeOf(e: CanonicalEvent): Outcome {
   return 'unknown';
 }
 
+/** Entra ID sign-in results that mean the second factor was refused or failed (the password was right). */
+const ENTRA_MFA_FAILURES = new Set(['500121', '50088', '50097']);
+
 export function isMfaDenial(e: CanonicalEvent): boolean {
+  if (e.format === 'entra_id' && ENTRA_MFA_FAILURES.has(field(e, 'ResultType', 'resultType', 'errorCode'))) return true;
   const v = `${verbs(e)} ${field(e, 'message').toLowerCase()}`;
   return /mfa|push|verify|factor/.test(v) && (/deny|denied|reject/.test(v) || (/mfa|push/.test(v) && outcomeOf(e) === 'failure'));
 }

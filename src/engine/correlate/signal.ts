@@ -127,3 +127,42 @@ export const LEVEL_WEIGHT: Record<string, number> = {
 export function levelWeight(level: string | undefined): number {
   return LEVEL_WEIGHT[(level ?? '').toLowerCase()] ?? 1;
 }
+
+const BROAD_MIN_EVENTS = 20;
+const BROAD_SHARE = 0.9;
+const BROAD_MIN_SOURCES = 3;
+
+function logsourceKey(e: CanonicalEvent): string {
+  return `${e.logsource.product ?? ''}|${e.logsource.category ?? ''}|${e.logsource.service ?? ''}|${e.format}`;
+}
+
+/**
+ * A medium-or-lower rule that matches nearly every event of its log source, for many different
+ * sources, describes the batch (a field the export lacks, a setting every client has), not an
+ * attack: it cannot tell the attacker from the bystanders. Such signals are dropped when other
+ * findings remain, so bystanders never become indicators or timeline steps.
+ */
+export function discriminatingSignals(signals: Signal[], events: CanonicalEvent[], lookup: EventLookup): Signal[] {
+  const population = new Map<string, number>();
+  for (const e of events) population.set(logsourceKey(e), (population.get(logsourceKey(e)) ?? 0) + 1);
+  const broad = new Set(signals.filter((s) => isBroad(s, population, lookup)));
+  if (broad.size === 0) return signals;
+  const kept = signals.filter((s) => !broad.has(s));
+  return kept.some((s) => levelWeight(s.rule.level) >= levelWeight('low')) ? kept : signals;
+}
+
+function isBroad(s: Signal, population: Map<string, number>, lookup: EventLookup): boolean {
+  if (s.kind !== 'detection' || s.eventIndices.length < BROAD_MIN_EVENTS) return false;
+  if (levelWeight(s.rule.level) > levelWeight('medium')) return false;
+  const perSource = new Map<string, number>();
+  const actors = new Set<string>();
+  for (const i of s.eventIndices) {
+    const e = lookup(i);
+    if (!e) continue;
+    perSource.set(logsourceKey(e), (perSource.get(logsourceKey(e)) ?? 0) + 1);
+    const actor = e.entities.srcIp ?? e.entities.host ?? e.entities.user;
+    if (actor) actors.add(actor.toLowerCase());
+  }
+  if (actors.size < BROAD_MIN_SOURCES) return false;
+  return [...perSource].every(([key, n]) => n >= BROAD_SHARE * (population.get(key) ?? Infinity));
+}

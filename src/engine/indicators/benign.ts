@@ -14,6 +14,15 @@ const BENIGN_DOMAIN_SUFFIXES = [
   'office365.com', 'live.com', 'msftncsi.com', 'msftconnecttest.com', 'digicert.com', 'verisign.com',
   'globalsign.com', 'google.com', 'gstatic.com', 'googleapis.com', 'apple.com', 'icloud.com',
   'akamaiedge.net', 'in-addr.arpa', 'ip6.arpa', 'local', 'localhost',
+  // Identity providers' and vendors' own sign-in, update and telemetry endpoints (not tenant-hosted content).
+  'microsoftonline.com', 'microsoftonline-p.com', 'msauth.net', 'msftauth.net', 'msauthimages.net', 'login.windows.net',
+  'msedge.net', 'bing.com', 'msn.com', 'skype.com', 'outlook.com', 'azure.com', 'microsoftazuread-sso.com',
+  'google-analytics.com', 'googletagmanager.com', 'doubleclick.net', 'gvt1.com', 'gvt2.com',
+  '1e100.net', 'youtube.com', 'ytimg.com', 'mozilla.org', 'mozilla.net', 'mozilla.com', 'ubuntu.com', 'canonical.com',
+  'debian.org', 'fedoraproject.org', 'redhat.com', 'centos.org', 'snapcraft.io', 'apple-dns.net', 'mzstatic.com',
+  'akamai.net', 'akamaihd.net', 'edgekey.net', 'edgesuite.net', 'adobe.com', 'zoom.us', 'salesforce.com',
+  'linkedin.com', 'facebook.com', 'fbcdn.net', 'yahoo.com', 'amazon.com', 'ntp.org', 'letsencrypt.org', 'sectigo.com',
+  'okta.com', 'oktacdn.com', 'duosecurity.com', 'crowdstrike.com', 'symantec.com', 'mcafee.com', 'sophos.com',
 ];
 
 export function isBenignIp(ip: string): boolean {

@@ -1,8 +1,10 @@
 import type { CanonicalEvent } from '../model';
 import { baseName } from '../correlate/entities';
-import { eventId, field, isDnsQuery, isLogon, logonService, outcomeOf, REMOTE_SERVICES } from '../correlate/event-kinds';
+import { eventId, field, isDnsQuery, isLogon, isMfaDenial, outcomeOf, REMOTE_SERVICES } from '../correlate/event-kinds';
 import { isExternalIp, isInternalIp } from '../indicators/ip';
 import { readableEventName } from './event-names';
+import { NO_CONTEXT, type DescribeContext } from './context';
+import { cloudSentence, nested } from './cloud';
 
 /** Adds threat-intel context to a value: "185.220.101.42 (Tor exit node)". */
 export type Labeller = (value: string) => string;
@@ -32,9 +34,9 @@ function on(e: CanonicalEvent): string {
 }
 
 /** One readable sentence for one event: actor, action, target, outcome. */
-export function describeEvent(e: CanonicalEvent, label: Labeller = plain): string {
+export function describeEvent(e: CanonicalEvent, label: Labeller = plain, ctx: DescribeContext = NO_CONTEXT): string {
   const en = e.entities;
-  if (isLogon(e)) return describeLogon(e, label);
+  if (isLogon(e)) return describeLogon(e, label, ctx);
   if (e.action === 'process_create') {
     const actor = en.user ? `${en.user} ran` : 'Process started:';
     const proc = baseName(en.process) ?? 'a process';
@@ -42,6 +44,9 @@ export function describeEvent(e: CanonicalEvent, label: Labeller = plain): strin
     const cmd = en.commandLine && en.commandLine.trim().toLowerCase() !== proc ? `: ${short(en.commandLine)}` : '';
     return `${actor} ${proc}${parent}${on(e)}${cmd}`;
   }
+  const unix = unixSentence(e);
+  if (unix) return unix;
+  if (e.format === 'suricata' && e.action === 'alert') return alertSentence(e, label);
   if (e.action === 'network_connection' || e.logsource.category === 'firewall') {
     const who = sourceName(e) || 'Sensor';
     const verdict = outcomeOf(e) === 'failure' ? 'blocked' : 'allowed';
@@ -51,32 +56,92 @@ export function describeEvent(e: CanonicalEvent, label: Labeller = plain): strin
     return `${who} ${verdict} ${dir}${serviceOfPort(en.dstPort)}connection${proc} from ${label(en.srcIp ?? '?')} to ${label(en.dstIp ?? en.host ?? '?')}${port}`;
   }
   if (isDnsQuery(e)) return `${label(en.srcIp ?? en.host ?? 'A client')} queried ${label(en.domain ?? field(e, 'query'))}${field(e, 'qtype_name') ? ` (${field(e, 'qtype_name')})` : ''}`;
+  const cloud = cloudSentence(e, label);
+  if (cloud) return cloud;
   if (e.action === 'http_request' || e.action === 'file_download' || en.url) {
     const status = field(e, 'status', 'status_code', 'sc-status');
     const bytes = field(e, 'bytes_in', 'bytes', 'sc-bytes');
-    return `${en.user ?? label(en.srcIp ?? 'A client')} ${field(e, 'method', 'cs-method') || 'requested'} ${label(en.url ?? en.domain ?? '?')}${status ? ` (HTTP ${status}${bytes ? `, ${bytes} bytes` : ''})` : ''}`;
+    const from = en.user ?? label(en.srcIp ?? 'A client');
+    const via = en.user && en.srcIp && !en.url?.includes(en.srcIp) ? ` (${label(en.srcIp)})` : '';
+    return `${from}${via} ${field(e, 'method', 'cs-method') || 'requested'} ${label(readableUrl(en.url ?? en.domain ?? '?'))}${status ? ` (HTTP ${status}${bytes ? `, ${bytes} bytes` : ''})` : ''}`;
   }
   if (e.action === 'file_create') return `${baseName(en.process) ?? en.user ?? 'A process'} wrote ${en.file ?? 'a file'}${on(e)}${en.hashes?.[0] ? ` (SHA-256 ${en.hashes[0].slice(0, 12)}…)` : ''}`;
-  if (e.action === 'account_created') return `${en.user ?? 'Someone'} created account ${en.targetUser ?? '?'}${on(e)}`;
-  if (e.action === 'group_member_added') {
-    const member = field(e, 'MemberName');
-    return `${en.user ?? 'Someone'} added ${member && member !== '-' ? member : field(e, 'MemberSid') || 'an account'} to group ${field(e, 'TargetUserName', 'GroupName') || en.targetUser || '?'}${on(e)}`;
+  if (e.action === 'account_created') {
+    const account = en.targetUser ?? '?';
+    const details = [field(e, 'uid') && `UID ${field(e, 'uid')}`, field(e, 'shell') && `shell ${field(e, 'shell')}`].filter(Boolean).join(', ');
+    return `${en.user ? `${en.user} created account ${account}` : `Account ${account} created`}${on(e)}${details ? ` (${details})` : ''}`;
   }
+  if (e.action === 'group_member_added') return groupSentence(e, ctx);
   if (e.action === 'registry_set') return `${baseName(en.process) ?? en.user ?? 'A process'} set registry value ${en.registryKey ?? '?'}${on(e)}`;
-  if (e.action === 'service_install') return `Service ${en.service ?? '?'} installed${on(e)}${en.file ? ` (${en.file})` : ''}`;
+  if (e.action === 'service_install') {
+    const account = field(e, 'AccountName', 'ServiceAccount');
+    return `Service ${en.service ?? '?'} installed${on(e)}${en.file ? ` (${en.file}` : ''}${account && en.file ? `, runs as ${account})` : en.file ? ')' : ''}`;
+  }
   if (e.action === 'task_create') return `Scheduled task ${en.task ?? '?'} created${en.user ? ` by ${en.user}` : ''}${on(e)}`;
   return genericSentence(e, label);
 }
 
-function describeLogon(e: CanonicalEvent, label: Labeller): string {
+/** `%27%20UNION` reads as `' UNION`: the request as the attacker wrote it. */
+export function readableUrl(url: string): string {
+  try {
+    return short(decodeURIComponent(url.replace(/\+/g, ' ')), 200);
+  } catch {
+    return short(url, 200);
+  }
+}
+
+/** sudo, cron and crontab lines in words (their raw text is terse and field-shaped). */
+function unixSentence(e: CanonicalEvent): string | undefined {
+  const en = e.entities;
+  const service = e.logsource.service;
+  if (service === 'sudo' && en.commandLine) {
+    return `${en.user ?? 'A user'} ran ${short(en.commandLine)} as ${en.targetUser ?? 'root'} via sudo${on(e)}${outcomeOf(e) === 'failure' ? ' (denied)' : ''}`;
+  }
+  if (service !== 'cron') return undefined;
+  if (e.action === 'task_run' && en.commandLine) return `cron ran as ${en.user ?? 'a user'}${on(e)}: ${short(en.commandLine)}`;
+  const op = field(e, 'crontab_op');
+  if (op) {
+    const verb: Record<string, string> = { REPLACE: 'replaced', BEGIN: 'opened for editing', END: 'saved', DELETE: 'deleted', LIST: 'listed' };
+    return `Crontab of ${en.targetUser ?? en.user ?? 'a user'} ${verb[op.toUpperCase()] ?? op.toLowerCase()}${en.user && en.user !== en.targetUser ? ` by ${en.user}` : ''}${on(e)}`;
+  }
+  return undefined;
+}
+
+function alertSentence(e: CanonicalEvent, label: Labeller): string {
+  const en = e.entities;
+  const signature = field(e, 'signature') || 'an alert';
+  const port = en.dstPort !== undefined ? `:${en.dstPort}` : '';
+  const sni = en.domain ? ` (${label(en.domain)})` : '';
+  const blocked = /block|drop/i.test(field(e, 'alert.action')) ? ', blocked' : '';
+  return `Network sensor alert "${signature}": ${label(en.srcIp ?? '?')} to ${label(en.dstIp ?? '?')}${port}${sni}${blocked}`;
+}
+
+function groupSentence(e: CanonicalEvent, ctx: DescribeContext): string {
+  const en = e.entities;
+  const group = field(e, 'GroupName', 'group') || field(e, 'TargetUserName') || '?';
+  const named = field(e, 'MemberName', 'member');
+  const sid = field(e, 'MemberSid');
+  const other = en.targetUser && en.targetUser !== group && !/^S-1-\d/.test(en.targetUser) ? en.targetUser : undefined;
+  const explicit = named && named !== '-' ? (/CN=([^,]+)/i.exec(named)?.[1] ?? named) : other;
+  const guessed = explicit ? undefined : ctx.member(e);
+  const member = explicit ?? (guessed ? `${guessed}${sid ? ` (SID ${sid}, the account created just before)` : ''}` : sid || 'an account');
+  return `${en.user ? `${en.user} added` : 'Added'} ${member} to group ${group}${on(e)}`;
+}
+
+const CLOUD_FORMATS = new Set(['okta', 'entra_id', 'cloudtrail', 'm365', 'gcp']);
+
+function describeLogon(e: CanonicalEvent, label: Labeller, ctx: DescribeContext): string {
   const en = e.entities;
   const outcome = outcomeOf(e);
-  const service = logonService(e);
-  const verdict = outcome === 'failure' ? 'Failed' : outcome === 'success' ? 'Successful' : 'Attempted';
   const who = en.targetUser ?? en.user ?? en.cloudIdentity;
   const from = en.srcIp ? ` from ${label(en.srcIp)}` : en.srcHost ? ` from ${en.srcHost}` : '';
+  if (isMfaDenial(e)) return `MFA request ${/deny|denied|reject/i.test(`${field(e, 'eventType')} ${field(e, 'ResultDescription')}`) ? 'denied' : 'failed'}${who ? ` for ${who}` : ''}${from}`;
+  const service = ctx.service(e);
+  const verdict = outcome === 'failure' ? 'Failed' : outcome === 'success' ? 'Successful' : 'Attempted';
   const to = en.host ? ` to ${en.host}` : en.dstIp ? ` to ${label(en.dstIp)}` : '';
-  return `${verdict} ${service ? `${service.name} ` : ''}logon${who ? ` as ${who}` : ''}${from}${to}`;
+  const noun = CLOUD_FORMATS.has(e.format) ? 'sign-in' : 'logon';
+  const mfa = /^no$/i.test(nested(e, 'additionalEventData.MFAUsed')) ? ' without MFA' : '';
+  return `${verdict} ${service ? `${service.name} ` : ''}${noun}${who ? ` as ${who}` : ''}${from}${to}${mfa}`;
 }
 
 function humanAction(e: CanonicalEvent): string {

@@ -1,9 +1,10 @@
 import type { CanonicalEvent, TimelineEntry } from '../model';
 import { baseName, hostKey, ipValue, userKey } from '../correlate/entities';
-import { isDnsQuery, isLogon, logonService, outcomeOf } from '../correlate/event-kinds';
+import { field, isDnsQuery, isLogon, isMfaDenial, outcomeOf } from '../correlate/event-kinds';
 import { registeredDomain } from '../indicators/domains';
 import { levelWeight, type EventLookup, type Signal } from '../correlate/signal';
-import { describeEvent, type Labeller } from './describe';
+import { describeEvent, readableUrl, type Labeller } from './describe';
+import { describeContext, type DescribeContext } from './context';
 
 export { describeEvent } from './describe';
 export type { Labeller } from './describe';
@@ -53,6 +54,7 @@ export function buildTimeline(events: CanonicalEvent[], signals: Signal[], looku
   }
   for (const i of options.contextEvents ?? []) if (!rulesByEvent.has(i)) rulesByEvent.set(i, []);
   const sortTimes = inheritedTimes(events);
+  const ctx = describeContext(events);
   const items: Item[] = [];
   for (const [index, rules] of rulesByEvent) {
     const event = lookup(index);
@@ -60,11 +62,11 @@ export function buildTimeline(events: CanonicalEvent[], signals: Signal[], looku
     // Informational rules (logons, logoffs, PowerShell starting) only describe context: shown when a heuristic or a real finding covers the event.
     const kept = rules.filter((r) => levelWeight(r.rule.level) >= 1 || r.kind === 'behaviour');
     if (rules.length > 0 && kept.length === 0) continue;
-    items.push({ event, sortTime: sortTimes.get(index) ?? 0, rules: kept, key: collapseKey(event, kept) });
+    items.push({ event, sortTime: sortTimes.get(index) ?? 0, rules: kept, key: collapseKey(event, kept, ctx) });
   }
   items.sort((a, b) => a.sortTime - b.sortTime || a.event.index - b.event.index);
   const groups = collapse(items);
-  return render(groups, max, label, options.primary);
+  return render(groups, max, label, options.primary, ctx);
 }
 
 const inheritedCache = new WeakMap<CanonicalEvent[], Map<number, number>>();
@@ -83,12 +85,25 @@ function inheritedTimes(events: CanonicalEvent[]): Map<number, number> {
   return out;
 }
 
-function collapseKey(e: CanonicalEvent, rules: Signal[]): string {
+/**
+ * Repeats of one step share a key. Logon attempts, DNS lookups and web requests collapse by what a
+ * responder counts (source, outcome, service, domain, page), whichever rules flagged each one.
+ */
+function collapseKey(e: CanonicalEvent, rules: Signal[], ctx: DescribeContext): string {
   const en = e.entities;
   const ruleIds = rules.map((r) => r.rule.id).sort().join(',');
-  if (isLogon(e)) return `logon|${outcomeOf(e)}|${ipValue(en.srcIp) ?? en.srcHost ?? ''}|${logonService(e)?.name ?? ''}|${ruleIds}`;
+  const src = ipValue(en.srcIp) ?? en.srcHost ?? '';
+  if (isLogon(e)) return `logon|${outcomeOf(e)}|${isMfaDenial(e) ? 'mfa' : ''}|${src}|${hostKey(en.host) ?? ''}|${ctx.service(e)?.name ?? ''}`;
+  if (isDnsQuery(e)) return `dns|${src || (hostKey(en.host) ?? '')}|${registeredDomain(en.domain ?? '')}|${field(e, 'qtype_name', 'record_type')}`;
+  if (e.action === 'http_request' && en.url) {
+    const status = Number(field(e, 'sc-status', 'status', 'status_code'));
+    // A burst of refused probes is one step; requests that worked are kept per page.
+    if (status >= 400 && status < 500) return `http|${src}|4xx`;
+    return `http|${src}|${(en.url.split('?')[0] ?? '').toLowerCase()}|${ruleIds}`;
+  }
   if (e.action === 'process_create') return `proc|${hostKey(en.host) ?? ''}|${baseName(en.process) ?? ''}|${(en.commandLine ?? '').toLowerCase()}|${ruleIds}`;
-  return `${e.action ?? e.format}|${outcomeOf(e)}|${ipValue(en.srcIp) ?? ''}|${hostKey(en.host) ?? ''}|${baseName(en.process) ?? ''}|${ruleIds}`;
+  if (e.format === 'cloudtrail') return `cloud|${field(e, 'eventName')}|${userKey(en.user ?? en.cloudIdentity) ?? ''}|${src}|${outcomeOf(e)}`;
+  return `${e.action ?? e.format}|${outcomeOf(e)}|${src}|${hostKey(en.host) ?? ''}|${baseName(en.process) ?? ''}|${ruleIds}`;
 }
 
 function collapse(items: Item[]): Group[] {
@@ -109,7 +124,7 @@ function collapse(items: Item[]): Group[] {
   return groups;
 }
 
-function render(groups: Group[], max: number, label: Labeller, primary: Set<Signal> | undefined): TimelineEntry[] {
+function render(groups: Group[], max: number, label: Labeller, primary: Set<Signal> | undefined, ctx: DescribeContext): TimelineEntry[] {
   let shown = groups;
   let hidden: Group[] = [];
   if (groups.length > max) {
@@ -118,7 +133,7 @@ function render(groups: Group[], max: number, label: Labeller, primary: Set<Sign
     shown = groups.filter((g) => keep.has(g));
     hidden = groups.filter((g) => !keep.has(g));
   }
-  const entries = shown.map((g) => toEntry(g, label));
+  const entries = shown.map((g) => toEntry(g, label, ctx));
   if (hidden.length > 0) {
     const count = hidden.reduce((a, g) => a + g.items.length, 0);
     const last = hidden[hidden.length - 1].items[0];
@@ -140,13 +155,13 @@ function hhmmss(t: number): string {
   return new Date(t).toISOString().slice(11, 19);
 }
 
-function toEntry(g: Group, label: Labeller): TimelineEntry {
+function toEntry(g: Group, label: Labeller, ctx: DescribeContext): TimelineEntry {
   const first = g.items[0];
   const rules = [...new Map(g.items.flatMap((i) => i.rules).map((r) => [r.rule.id, r])).values()];
   const entry: TimelineEntry = {
     timestamp: iso(first.event.time),
     // The rules behind the step are evidence (rule_ids), not part of the sentence.
-    description: g.items.length === 1 ? describeEvent(first.event, label) : describeGroup(g, label),
+    description: g.items.length === 1 ? describeEvent(first.event, label, ctx) : describeGroup(g, label, ctx),
     event_indices: g.items.map((i) => i.event.index).slice(0, MAX_EVIDENCE),
     rule_ids: rules.map((r) => r.rule.id),
   };
@@ -154,26 +169,54 @@ function toEntry(g: Group, label: Labeller): TimelineEntry {
   return entry;
 }
 
-function describeGroup(g: Group, label: Labeller): string {
+function describeGroup(g: Group, label: Labeller, ctx: DescribeContext): string {
   const events = g.items.map((i) => i.event);
   const first = events[0];
   const lastTime = g.items[g.items.length - 1].sortTime;
   const range = first.time !== undefined ? ` between ${hhmmss(first.time)} and ${hhmmss(lastTime)}` : '';
-  if (isLogon(first)) {
-    const outcome = outcomeOf(first) === 'failure' ? 'failed' : outcomeOf(first) === 'success' ? 'successful' : '';
-    const service = logonService(first);
-    const accounts = new Set(events.map((e) => userKey(e.entities.targetUser ?? e.entities.user)).filter(Boolean));
-    const from = first.entities.srcIp ? ` from ${label(ipValue(first.entities.srcIp) ?? first.entities.srcIp)}` : '';
-    const target = first.entities.host ? ` to ${first.entities.host}` : '';
-    const who = accounts.size === 1 ? ` as ${first.entities.targetUser ?? first.entities.user}` : ` for ${accounts.size} accounts`;
-    return `${events.length} ${outcome} ${service ? `${service.name} ` : ''}logons${who}${from}${target}${range}`.replace(/\s+/g, ' ');
-  }
+  if (isLogon(first)) return logonGroup(events, label, ctx, range);
   if (isDnsQuery(first)) {
     const names = new Set(events.map((e) => (e.entities.domain ?? '').toLowerCase()));
     const parents = new Set([...names].map(registeredDomain));
     const target = parents.size === 1 ? `${names.size} unique names under ${label([...parents][0])}` : `${names.size} names`;
-    const qtype = typeof first.fields.qtype_name === 'string' ? ` (${first.fields.qtype_name})` : '';
+    const qtype = field(first, 'qtype_name', 'record_type') ? ` (${field(first, 'qtype_name', 'record_type')})` : '';
     return `${events.length} DNS queries${qtype} from ${label(first.entities.srcIp ?? first.entities.host ?? 'a client')} for ${target}${range}`;
   }
-  return `${describeEvent(first, label)} (${events.length} times${range})`;
+  if (first.action === 'http_request' && first.entities.url) return requestGroup(events, label, range);
+  return `${describeEvent(first, label, ctx)} (${events.length} times${range})`;
+}
+
+function logonGroup(events: CanonicalEvent[], label: Labeller, ctx: DescribeContext, range: string): string {
+  const first = events[0];
+  // Built-in names (root, administrator) are what brute force tries first: they count as accounts here.
+  const named = events.map((e) => e.entities.targetUser ?? e.entities.user ?? e.entities.cloudIdentity).filter((u): u is string => !!u && u.trim() !== '-');
+  const byKey = new Map(named.map((u) => [userKey(u) ?? u.trim().toLowerCase(), u]));
+  const accounts = [...byKey.values()];
+  const keys = new Set(byKey.keys());
+  const from = first.entities.srcIp ? ` from ${label(ipValue(first.entities.srcIp) ?? first.entities.srcIp)}` : '';
+  const who = keys.size === 1 ? `${isMfaDenial(first) ? 'for' : 'as'} ${accounts[0]}` : `for ${keys.size} accounts`;
+  if (isMfaDenial(first)) return `${events.length} MFA requests denied or failed ${who}${from}${range}`;
+  const outcome = outcomeOf(first) === 'failure' ? 'failed' : outcomeOf(first) === 'success' ? 'successful' : '';
+  const service = ctx.service(first);
+  const target = first.entities.host ? ` to ${first.entities.host}` : '';
+  const noun = ['okta', 'entra_id', 'cloudtrail', 'm365', 'gcp'].includes(first.format) ? 'sign-ins' : 'logons';
+  const shown = keys.size > 1 && keys.size <= 5 ? ` (${accounts.join(', ')})` : '';
+  return `${events.length} ${outcome} ${service ? `${service.name} ` : ''}${noun} ${who}${shown}${from}${target}${range}`.replace(/\s+/g, ' ');
+}
+
+/** Web requests from one client: the probe burst with its status, or the page with each query it was sent. */
+function requestGroup(events: CanonicalEvent[], label: Labeller, range: string): string {
+  const first = events[0];
+  const src = label(first.entities.srcIp ?? 'a client');
+  const statuses = [...new Set(events.map((e) => field(e, 'sc-status', 'status', 'status_code')).filter(Boolean))];
+  const pages = [...new Set(events.map((e) => (e.entities.url ?? '').split('?')[0]))];
+  const status = statuses.length > 0 ? ` (HTTP ${statuses.slice(0, 3).join('/')})` : '';
+  if (pages.length > 1) {
+    const agent = field(first, 'cs-user-agent', 'c-useragent', 'user_agent');
+    const tool = /nikto|sqlmap|nmap|masscan|nuclei|gobuster|dirbuster|wpscan|zgrab|acunetix|nessus|openvas|feroxbuster|ffuf|wfuzz/i.exec(agent)?.[0];
+    return `${events.length} requests from ${src} for ${pages.length} different paths${status}${tool ? `, user agent ${tool}` : ''}${range}: ${pages.slice(0, 4).map((p) => readableUrl(p)).join(', ')}${pages.length > 4 ? ', ...' : ''}`;
+  }
+  const queries = events.map((e) => (e.entities.url ?? '').split('?')[1]).filter((q): q is string => !!q);
+  const sent = queries.length > 0 ? `: ${queries.slice(0, 3).map((q) => readableUrl(q)).join('; ')}${queries.length > 3 ? '; ...' : ''}` : '';
+  return `${events.length} requests from ${src} to ${readableUrl(pages[0])}${status}${range}${sent}`;
 }
