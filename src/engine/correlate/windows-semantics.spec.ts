@@ -30,6 +30,10 @@ describe('Windows event semantics', () => {
     const install = (path: string) => event(0, undefined, { format: 'windows', fields: { Channel: 'System', EventID: 7045, ImagePath: path } });
     expect(matching(install('%COMSPEC% /Q /c echo dir > \\\\127.0.0.1\\C$\\__output'))).toEqual(['suspicious_service_installed']);
     expect(matching(install('"C:\\Program Files\\Vendor\\agent.exe" -service'))).toEqual(['service_installed']);
+    // A service whose binary is a bare interpreter name (no path, as remote service tools register it).
+    expect(matching(install('cmd.exe'))).toEqual(['suspicious_service_installed']);
+    expect(matching(install('powershell -nop -w hidden -enc SQBFAFgA'))).toEqual(['suspicious_service_installed']);
+    expect(matching(install('C:\\Windows\\System32\\cmdagent.exe'))).toEqual(['service_installed']);
   });
 
   it('parses zero-padded hex and SQL Server audit records', () => {

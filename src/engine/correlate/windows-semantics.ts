@@ -45,7 +45,7 @@ const RUN_KEY = /\\software\\(?:wow6432node\\)?microsoft\\windows\\currentversio
 const WINLOGON = /\\microsoft\\windows nt\\currentversion\\winlogon\\(?:userinit|shell|notify)/i;
 const IFEO = /\\image file execution options\\[^\\]+\\(?:debugger|globalflag)$/i;
 const BROWSER_STORE = /\\(?:google\\chrome|microsoft\\edge|bravesoftware\\brave-browser|opera software)\\.*\\(?:login data|web data|cookies|local state)$|\\mozilla\\firefox\\profiles\\.*\\(?:logins\.json|key[34]\.db|cookies\.sqlite)$/i;
-const SUSPICIOUS_SERVICE_PATH = /cmd(?:\.exe)?\s+\/c|powershell|%comspec%|\\admin\$|\\temp\\|\\users\\public\\|\\appdata\\|rundll32|mshta|\\\\127\.0\.0\.1\\|^%systemroot%\\[a-z0-9]{8}\.exe$|^c:\\windows\\[a-z0-9]{6,10}\.exe$/i;
+const SUSPICIOUS_SERVICE_PATH = /cmd(?:\.exe)?\s+\/c|^"?(?:cmd|powershell|pwsh|mshta|rundll32|regsvr32|wscript|cscript)(?:\.exe)?"?(?:\s|$)|powershell|%comspec%|\\admin\$|\\temp\\|\\users\\public\\|\\appdata\\|rundll32|mshta|\\\\127\.0\.0\.1\\|^%systemroot%\\[a-z0-9]{8}\.exe$|^c:\\windows\\[a-z0-9]{6,10}\.exe$/i;
 
 export const EVENT_SEMANTICS: EventSemantic[] = [
   { id: 'smb_svcctl', ids: [5145], title: 'Remote service control over SMB (svcctl named pipe)', level: 'medium', tags: ['attack.lateral-movement', 'attack.t1021.002', 'attack.execution', 'attack.t1569.002'], actorRole: 'compromised_account', match: (e) => pipe(e, ['svcctl']) },
