@@ -35,6 +35,15 @@ describe('Sigma conditions', () => {
     expect(identifierMatches('sel.*', 'selAx')).toBe(false);
   });
 
+  it('matches * patterns anywhere in an identifier, each * standing for any run (or none)', () => {
+    expect(identifierMatches('*_img', 'sel_img')).toBe(true);
+    expect(identifierMatches('sel*_*cli', 'sel_a_b_cli')).toBe(true);
+    expect(identifierMatches('sel*_*cli', 'sel_cli')).toBe(true);
+    expect(identifierMatches('a*aa', 'aa')).toBe(false);
+    expect(identifierMatches('sel*x*x', 'selxx')).toBe(true);
+    expect(identifierMatches('sel*x*x', 'selx')).toBe(false);
+  });
+
   it('rejects unknown identifiers, patterns matching nothing and broken syntax', () => {
     expect(() => parseCondition('nope', ids)).toThrow(SigmaRuleError);
     expect(() => parseCondition('1 of nothing*', ids)).toThrow(/matches no detection identifier/);
@@ -45,5 +54,7 @@ describe('Sigma conditions', () => {
   it('rejects Sigma v1 aggregations with a clear reason', () => {
     expect(() => parseCondition('selection | count() by host > 5', ids)).toThrow(/unsupported: Sigma v1 aggregation/);
     expect(() => parseCondition('selection | near sel_a', ids)).toThrow(/unsupported/);
+    expect(() => parseCondition('selection -> sel_a', ids)).toThrow(/unsupported: Sigma v1 stateful/);
+    expect(() => parseCondition('count(selection) > 5', ids)).toThrow(/unsupported: Sigma v1 aggregation/);
   });
 });

@@ -39,6 +39,8 @@ function tokenize(text: string): Token[] {
 
 /** `|` aggregations and `near` are Sigma v1 features with no v2 meaning (correlation rules replace them). */
 function rejectV1(text: string): void {
+  // Every v1 form below holds one of these characters; most conditions have none of them.
+  if (!/[|(;>]/.test(text)) return;
   if (/(^|\s)\|(\s|$)/.test(text) || /\|\s*(count|min|max|sum|avg|near)\b/i.test(text) || /\b(count|min|max|sum|avg)\s*\(/i.test(text)) {
     throw new SigmaRuleError('unsupported: Sigma v1 aggregation in condition (use a correlation rule)');
   }
@@ -50,14 +52,25 @@ export function identifierMatches(pattern: string, name: string): boolean {
   return identifierTest(pattern)(name);
 }
 
+/** `*` matches any run of characters; everything else is literal (no regex built per pattern). */
 function identifierTest(pattern: string): (name: string) => boolean {
   if (!pattern.includes('*')) return (name) => name === pattern;
-  const re = new RegExp(`^${pattern.split('*').map(escapeRe).join('.*')}$`, 's');
-  return (name) => re.test(name);
-}
-
-function escapeRe(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const parts = pattern.split('*');
+  const first = parts[0];
+  const last = parts[parts.length - 1];
+  const middle = parts.slice(1, -1);
+  const minLength = first.length + last.length;
+  return (name) => {
+    if (name.length < minLength || !name.startsWith(first) || !name.endsWith(last)) return false;
+    let pos = first.length;
+    const end = name.length - last.length;
+    for (const part of middle) {
+      const at = name.indexOf(part, pos);
+      if (at === -1 || at + part.length > end) return false;
+      pos = at + part.length;
+    }
+    return true;
+  };
 }
 
 export function parseCondition(text: string, identifiers: string[]): Cond {

@@ -48,16 +48,26 @@ export interface LoadResult {
 
 export function listRuleFiles(paths: string[]): string[] {
   const out: string[] = [];
-  const walk = (p: string): void => {
-    const st = statSync(p);
-    if (st.isDirectory()) {
-      for (const name of readdirSync(p).sort()) walk(join(p, name));
-    } else if (/\.ya?ml$/i.test(p)) {
-      out.push(p);
+  const walk = (dir: string): void => {
+    // Entry types come with the listing: no stat per file (links and odd entries still get one).
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const p = join(dir, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.isFile()) addRuleFile(p, out);
+      else walkPath(p);
     }
   };
-  for (const p of paths) walk(p);
+  const walkPath = (p: string): void => {
+    if (statSync(p).isDirectory()) walk(p);
+    else addRuleFile(p, out);
+  };
+  for (const p of paths) walkPath(p);
   return out;
+}
+
+function addRuleFile(p: string, out: string[]): void {
+  if (/\.ya?ml$/i.test(p)) out.push(p);
 }
 
 export function emptyLoadResult(): LoadResult {
