@@ -1,6 +1,6 @@
 import type { CanonicalEvent } from '../model';
 import { event } from './testing/events';
-import { EVENT_SEMANTICS, hexValue, sqlAudit } from './windows-semantics';
+import { EVENT_SEMANTICS, hexValue, imageNameMismatch, sqlAudit } from './windows-semantics';
 
 function security(index: number, fields: Record<string, unknown>): CanonicalEvent {
   return event(index, '2021-06-10T21:21:26Z', { format: 'windows', fields: { Channel: 'Security', ...fields }, logsource: { product: 'windows', service: 'security' } });
@@ -34,6 +34,17 @@ describe('Windows event semantics', () => {
     expect(matching(install('cmd.exe'))).toEqual(['suspicious_service_installed']);
     expect(matching(install('powershell -nop -w hidden -enc SQBFAFgA'))).toEqual(['suspicious_service_installed']);
     expect(matching(install('C:\\Windows\\System32\\cmdagent.exe'))).toEqual(['service_installed']);
+  });
+
+  it('flags a process whose own image carries the internal name of another program, outside the system folders', () => {
+    expect(imageNameMismatch('C:\\Users\\bo\\Downloads\\update.exe', 'C:\\Users\\bo\\Downloads\\update.exe', 'procdump')).toBe(true);
+    expect(imageNameMismatch('C:\\Users\\bo\\Downloads\\update.exe', 'C:\\Users\\bo\\Downloads\\update.exe', 'UPDATE.EXE')).toBe(false);
+    expect(imageNameMismatch('C:\\Users\\bo\\tools\\Agent64.exe', 'C:\\Users\\bo\\tools\\Agent64.exe', 'Agent.exe')).toBe(false);
+    // A DLL loaded by the process, and Microsoft's binaries with other internal names, are not the case.
+    expect(imageNameMismatch('C:\\Users\\bo\\Downloads\\update.exe', 'C:\\Windows\\System32\\ntdll.dll', 'ntdll.dll')).toBe(false);
+    expect(imageNameMismatch('C:\\Windows\\SysWOW64\\Register-CimProvider.exe', 'C:\\Windows\\SysWOW64\\Register-CimProvider.exe', 'Register-CimProvider2.exe')).toBe(false);
+    const load = event(0, undefined, { format: 'sysmon', fields: { Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 7, Image: 'C:\\ProgramData\\svc.exe', ImageLoaded: 'C:\\ProgramData\\svc.exe', OriginalFileName: 'mimikatz.exe' } });
+    expect(matching(load)).toEqual(['image_name_mismatch']);
   });
 
   it('parses zero-padded hex and SQL Server audit records', () => {

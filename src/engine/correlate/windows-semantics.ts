@@ -119,8 +119,26 @@ export const EVENT_SEMANTICS: EventSemantic[] = [
     match: (e) => system(e) && /\{?(?:49B2791A-B1AE-4C90-9B8E-E860BA07F889|9BA05972-F6A8-11CF-A442-00A0C90A8F39|C08AFD90-F2A1-11D1-8455-00A0C91F3880)\}?/i.test(['param4', 'param5', 'param2', 'param3'].map((n) => field(e, n)).join(' ')) },
   { id: 'sql_xp_cmdshell_blocked', ids: [15281], title: 'SQL Server xp_cmdshell execution attempted', level: 'medium', tags: ['attack.persistence', 'attack.t1505.001'],
     match: (e) => /xp_cmdshell/i.test(field(e, 'param1', 'Data')) },
+  { id: 'image_name_mismatch', ids: [7], title: 'Program runs under a file name other than the one built into its image (renamed tool or replaced image)', level: 'medium', tags: ['attack.stealth', 'attack.t1036'],
+    match: (e) => sysmon(e) && id(e) === 7 && imageNameMismatch(field(e, 'Image'), field(e, 'ImageLoaded'), field(e, 'OriginalFileName')) },
   { id: 'wmi_subscription', ids: [19, 20, 21], title: 'WMI event subscription created', level: 'medium', tags: ['attack.persistence', 'attack.t1546.003'], match: (e) => sysmon(e) && [19, 20, 21].includes(id(e)) },
 ];
+
+const SYSTEM_FOLDERS = /^[a-z]:\\(?:windows|program files(?: \(x86\))?)\\/i;
+/** File name without folder, extension, resource suffix (.mui) and bitness suffix, for name comparison. */
+const baseName = (path: string): string => (path.split('\\').pop() ?? '').toLowerCase().replace(/\.mui$/, '').replace(/\.[a-z0-9]+$/, '').replace(/[_-]?(?:x?64|x86|32)$/, '');
+
+/**
+ * Sysmon 7 for a process's own executable carries the OriginalFileName compiled into the mapped image: when it
+ * names another program, the file was renamed (a tool dropped under a harmless name) or its content was replaced
+ * after the process started (herpaderping, doppelganging). Only outside the Windows and Program Files folders,
+ * where Microsoft's own binaries carry differing internal names.
+ */
+export function imageNameMismatch(image: string, loaded: string, originalName: string): boolean {
+  if (!image || image.toLowerCase() !== loaded.toLowerCase() || SYSTEM_FOLDERS.test(image)) return false;
+  const original = baseName(originalName);
+  return original !== '' && original !== '?' && original !== '-' && original !== baseName(image);
+}
 
 interface SqlAudit {
   action: string;
