@@ -12,6 +12,7 @@ import {
 } from './event-kinds';
 import { makeSignal, type EventLookup, type RoleHint, type Signal } from './signal';
 import { EVENT_SEMANTICS, hexValue, type EventSemantic } from './windows-semantics';
+import { inferMovement } from './movement';
 
 /**
  * Behaviour inference: generic, documented heuristics for what single-event Sigma rules miss.
@@ -47,6 +48,7 @@ export function inferBehaviours(input: BehaviourContext): Signal[] {
   out.push(...mfaFatigue(ctx));
   out.push(...dnsTunnelling(ctx));
   for (const s of out) s.story = true;
+  out.push(...inferMovement(ctx));
   out.push(...processLineage(ctx));
   out.push(...eventSemantics(ctx));
   out.push(...traits);

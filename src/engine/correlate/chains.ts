@@ -179,13 +179,37 @@ function makeChain(
       if (proc) entities.add(`process:${proc}`);
     }
   }
-  const timed = eventIndices.map((i) => events[position.get(i) ?? -1]?.time).filter((t): t is number => t !== undefined);
+  const timed = incidentTimes(eventIndices, perSignal, events, position);
   const chain: AttackChain = { id: '', steps, entities: [...entities].slice(0, 40), severity: 'info' as Severity };
   if (timed.length > 0) {
     chain.firstTime = timed.reduce((a, b) => Math.min(a, b));
     chain.lastTime = timed.reduce((a, b) => Math.max(a, b));
   }
   return { chain, eventIndices: [...eventIndices].sort((a, b) => a - b), signals, roles, score: chainScore(perSignal, catalog) };
+}
+
+/**
+ * The incident's own moments: flagged events, and unflagged ones that involve the attacker's
+ * external addresses (the first allowed connection). Routine events merely linked through a
+ * shared host (a backup job's logon an hour earlier) do not stretch the window.
+ */
+function incidentTimes(eventIndices: number[], perSignal: Map<Signal, number[]>, events: CanonicalEvent[], position: Map<number, number>): number[] {
+  // Informational rules describe routine activity (every network logon): not the incident's moments.
+  const telling = [...perSignal].filter(([s]) => s.kind === 'behaviour' || levelWeight(s.rule.level) >= levelWeight('low'));
+  const flagged = new Set((telling.length > 0 ? telling : [...perSignal]).flatMap(([, indices]) => indices));
+  const external = new Set<string>();
+  for (const i of flagged) {
+    const e = events[position.get(i) ?? -1];
+    for (const ip of [e?.entities.srcIp, e?.entities.dstIp]) if (ip && isExternalIp(ip)) external.add(ipValue(ip) ?? ip);
+  }
+  const out: number[] = [];
+  for (const i of eventIndices) {
+    const e = events[position.get(i) ?? -1];
+    if (e?.time === undefined) continue;
+    const involved = flagged.has(i) || [e.entities.srcIp, e.entities.dstIp].some((ip) => ip !== undefined && external.has(ipValue(ip) ?? ip));
+    if (involved) out.push(e.time);
+  }
+  return out;
 }
 
 /** Tactic breadth and success weigh more than repetition: 100 hits of one low rule are not an intrusion. */

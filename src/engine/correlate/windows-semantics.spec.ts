@@ -1,6 +1,6 @@
 import type { CanonicalEvent } from '../model';
 import { event } from './testing/events';
-import { EVENT_SEMANTICS, hexValue, imageNameMismatch, sqlAudit } from './windows-semantics';
+import { classicValues, EVENT_SEMANTICS, hexValue, imageNameMismatch, sqlAudit } from './windows-semantics';
 
 function security(index: number, fields: Record<string, unknown>): CanonicalEvent {
   return event(index, '2021-06-10T21:21:26Z', { format: 'windows', fields: { Channel: 'Security', ...fields }, logsource: { product: 'windows', service: 'security' } });
@@ -45,6 +45,16 @@ describe('Windows event semantics', () => {
     expect(imageNameMismatch('C:\\Windows\\SysWOW64\\Register-CimProvider.exe', 'C:\\Windows\\SysWOW64\\Register-CimProvider.exe', 'Register-CimProvider2.exe')).toBe(false);
     const load = event(0, undefined, { format: 'sysmon', fields: { Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 7, Image: 'C:\\ProgramData\\svc.exe', ImageLoaded: 'C:\\ProgramData\\svc.exe', OriginalFileName: 'mimikatz.exe' } });
     expect(matching(load)).toEqual(['image_name_mismatch']);
+  });
+
+  it('reads xp_cmdshell being enabled, not disabled, from SQL Server configuration changes in both export shapes', () => {
+    const change = (fields: Record<string, unknown>) => event(0, undefined, { fields: { Channel: 'Application', EventID: 15457, Provider: 'MSSQLSERVER', ...fields } });
+    const packed = change({ param1: '<string>xp_cmdshell</string>\n<string>0</string>\n<string>1</string>\n' });
+    expect(classicValues(packed)).toEqual(['xp_cmdshell', '0', '1']);
+    expect(matching(packed)).toEqual(['sql_xp_cmdshell_enabled']);
+    expect(matching(change({ param1: 'xp_cmdshell', param2: '0', param3: '1' }))).toEqual(['sql_xp_cmdshell_enabled']);
+    expect(matching(change({ param1: 'xp_cmdshell', param2: '1', param3: '0' }))).toEqual([]);
+    expect(matching(change({ param1: 'show advanced options', param2: '0', param3: '1' }))).toEqual([]);
   });
 
   it('parses zero-padded hex and SQL Server audit records', () => {

@@ -121,6 +121,8 @@ export const EVENT_SEMANTICS: EventSemantic[] = [
     match: (e) => /xp_cmdshell/i.test(field(e, 'param1', 'Data')) },
   { id: 'image_name_mismatch', ids: [7], title: 'Program runs under a file name other than the one built into its image (renamed tool or replaced image)', level: 'medium', tags: ['attack.stealth', 'attack.t1036'],
     match: (e) => sysmon(e) && id(e) === 7 && imageNameMismatch(field(e, 'Image'), field(e, 'ImageLoaded'), field(e, 'OriginalFileName')) },
+  { id: 'sql_xp_cmdshell_enabled', ids: [15457], title: 'SQL Server xp_cmdshell enabled (configuration option changed from 0 to 1)', level: 'high', tags: ['attack.persistence', 'attack.t1505.001', 'attack.execution'],
+    match: (e) => { const [option, from, to] = classicValues(e); return id(e) === 15457 && option?.toLowerCase() === 'xp_cmdshell' && from === '0' && to === '1'; } },
   { id: 'wmi_subscription', ids: [19, 20, 21], title: 'WMI event subscription created', level: 'medium', tags: ['attack.persistence', 'attack.t1546.003'], match: (e) => sysmon(e) && [19, 20, 21].includes(id(e)) },
 ];
 
@@ -138,6 +140,18 @@ export function imageNameMismatch(image: string, loaded: string, originalName: s
   if (!image || image.toLowerCase() !== loaded.toLowerCase() || SYSTEM_FOLDERS.test(image)) return false;
   const original = baseName(originalName);
   return original !== '' && original !== '?' && original !== '-' && original !== baseName(image);
+}
+
+/**
+ * Unnamed EventData values of a classic provider in order: `param1..N`, or the `<string>` items some EVTX
+ * exporters pack into param1 (`<string>xp_cmdshell</string>\n<string>0</string>...`).
+ */
+export function classicValues(e: CanonicalEvent): string[] {
+  const first = field(e, 'param1');
+  if (first.includes('<string>')) return [...first.matchAll(/<string>([\s\S]*?)<\/string>/g)].map((m) => m[1].trim());
+  const values: string[] = [];
+  for (let i = 1; field(e, `param${i}`) !== ''; i++) values.push(field(e, `param${i}`).trim());
+  return values;
 }
 
 interface SqlAudit {

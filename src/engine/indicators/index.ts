@@ -73,9 +73,16 @@ export function buildIndicators(signals: Signal[], lookup: EventLookup, catalog:
     for (const h of genericRoles(s, lookup, catalog)) add(h, weight);
   }
   mergeSubdomains(candidates);
-  const indicators = [...candidates.values()].map((c) => toIndicator(c, intel)).filter((i) => reportable(i, candidates));
+  const indicators = withoutShellCommands([...candidates.values()].map((c) => toIndicator(c, intel)).filter((i) => reportable(i, candidates)));
   indicators.sort((a, b) => rolePriority(a.role) - rolePriority(b.role) || weightOf(candidates, b) - weightOf(candidates, a) || a.value.localeCompare(b.value));
   return indicators.slice(0, MAX_INDICATORS);
+}
+
+/** Once a page is known to be a web shell, each command sent to it is evidence on that one indicator, not another. */
+function withoutShellCommands(indicators: Indicator[]): Indicator[] {
+  const shells = new Set(indicators.filter((i) => i.role === 'webshell').map((i) => i.value.toLowerCase()));
+  if (shells.size === 0) return indicators;
+  return indicators.filter((i) => i.type !== 'url' || i.role === 'webshell' || !shells.has(i.value.split('?')[0].toLowerCase()));
 }
 
 /** Many names under one registered domain (encoded sub-domains, CDN shards) are one indicator: the domain. */
@@ -156,6 +163,7 @@ export function intelLabels(type: string, value: string, intel: IntelIndex | und
 
 const POST_EXPLOITATION = new Set(['Execution', 'Persistence', 'Privilege Escalation', 'Stealth', 'Defense Impairment', 'Credential Access', 'Discovery', 'Lateral Movement', 'Collection', 'Command and Control', 'Exfiltration', 'Impact']);
 const REMOTE_STAGES = new Set(['Credential Access', 'Lateral Movement', 'Discovery', 'Initial Access']);
+const C2_STAGES = new Set(['Command and Control', 'Exfiltration']);
 const WRITABLE_DIR = /\\(?:users\\public|temp|tmp|appdata|downloads|programdata\\[^\\]+\.exe|perflogs|windows\\temp)\\/i;
 const EXECUTABLE = /\.(?:exe|dll|scr|ps1|bat|cmd|vbs|js|hta|msi|jar|sys)$/i;
 
@@ -170,7 +178,10 @@ export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCata
     const at = [index];
     const en = e.entities;
     if (en.srcIp && !isMeaninglessIp(en.srcIp)) {
-      out.push({ type: 'ip', value: en.srcIp, role: isExternalIp(en.srcIp) ? 'attacker' : 'source_host', eventIndices: at });
+      // An internal machine talking to command-and-control or exfiltrating is infected, not a mere client.
+      // (Only where the address is the host's only name: an event naming the user or host says who it is.)
+      const beaconing = weighty && C2_STAGES.has(stage) && isExternalIp(en.dstIp) && !en.user && !en.host;
+      out.push({ type: 'ip', value: en.srcIp, role: isExternalIp(en.srcIp) ? 'attacker' : beaconing ? 'compromised_host' : 'source_host', eventIndices: at });
     }
     // The destination of a DNS query is the resolver, not a target.
     if (en.dstIp && !isMeaninglessIp(en.dstIp) && !isDnsQuery(e)) {
@@ -207,6 +218,8 @@ function processRoles(e: CanonicalEvent, stage: string, at: number[]): RoleHint[
   let role = WRITABLE_DIR.test(image) && EXECUTABLE.test(image) ? 'malware' : PROCESS_ROLE_BY_TACTIC[stage] ?? 'suspicious_process';
   if (role === 'malware' && LIVING_OFF_THE_LAND.test(name)) role = 'attack_tool';
   const out: RoleHint[] = [{ type: 'process', value: image, role, eventIndices: at }];
+  // On a file event the hashes are the written file's (artefactRoles), not the writer's.
+  if (e.entities.file) return out;
   for (const h of e.entities.hashes ?? []) out.push({ type: hashType(h), value: h, role: role === 'malware' ? 'malware' : 'suspicious_file', eventIndices: at });
   return out;
 }
@@ -215,17 +228,56 @@ function artefactRoles(e: CanonicalEvent, stage: string, at: number[]): RoleHint
   const en = e.entities;
   const out: RoleHint[] = [];
   const persistence = stage === 'Persistence' || stage === 'Privilege Escalation';
+  const dropped = en.file !== undefined && WRITABLE_DIR.test(en.file) && EXECUTABLE.test(en.file);
   if (en.file) {
-    const role = persistence ? 'persistence' : WRITABLE_DIR.test(en.file) && EXECUTABLE.test(en.file) ? 'payload' : 'suspicious_file';
+    const role = persistence ? 'persistence' : dropped ? 'payload' : 'suspicious_file';
     out.push({ type: 'file', value: en.file, role, eventIndices: at });
-    if (!en.process) for (const h of en.hashes ?? []) out.push({ type: hashType(h), value: h, role: role === 'payload' ? 'malware' : role, eventIndices: at });
+    for (const h of en.hashes ?? []) out.push({ type: hashType(h), value: h, role: dropped ? 'malware' : role, eventIndices: at });
   }
   if (en.registryKey) out.push({ type: 'registry', value: en.registryKey, role: persistence ? 'persistence' : 'modified_registry', eventIndices: at });
-  if (en.service) out.push({ type: 'service', value: en.service, role: persistence ? 'persistence' : 'targeted_service', eventIndices: at });
+  if (en.service) out.push({ type: 'service', value: en.service, role: serviceRole(e, stage, persistence), eventIndices: at });
   if (en.task) out.push({ type: 'scheduled_task', value: en.task, role: 'persistence', eventIndices: at });
   if (en.domain && !isBenignDomain(en.domain)) out.push({ type: 'domain', value: en.domain, role: stage === 'Exfiltration' ? 'exfil_destination' : 'c2', eventIndices: at });
-  if (en.url) out.push({ type: 'url', value: en.url, role: stage === 'Initial Access' ? 'phishing_url' : 'payload_url', eventIndices: at });
+  if (en.url && isInboundRequest(e)) out.push(...inboundRequestRoles(e, en.url, stage, at));
+  else if (en.url) out.push({ type: 'url', value: en.url, role: stage === 'Initial Access' ? 'phishing_url' : 'payload_url', eventIndices: at });
   if (en.email && stage === 'Initial Access' && isMailDelivery(e) && !namesTheAccount(en.email, en)) out.push({ type: 'email', value: en.email, role: 'phishing_sender', eventIndices: at });
+  return out;
+}
+
+/** A service someone installed is their foothold or their remote-execution tool; a service a client asked for (a Kerberos SPN) was targeted. */
+function serviceRole(e: CanonicalEvent, stage: string, persistence: boolean): string {
+  const installed = e.action === 'service_install' || /service_(?:install|create)/.test(e.action ?? '');
+  if (installed) return stage === 'Lateral Movement' || stage === 'Execution' ? 'attack_tool' : 'persistence';
+  return persistence ? 'persistence' : 'targeted_service';
+}
+
+/** A request a web server logged: the URL is a page of our own site, not a place the attacker hosts. */
+function isInboundRequest(e: CanonicalEvent): boolean {
+  return e.logsource.category === 'webserver' || e.format === 'web_access' || (e.entities.url?.startsWith('/') ?? false);
+}
+
+/**
+ * What an attack request to our own site shows: the web shell it calls (the page, without the
+ * command), the exploit it sent, and any infrastructure named inside the request. Refused probes
+ * (4xx) are noise for a report.
+ */
+function inboundRequestRoles(e: CanonicalEvent, url: string, stage: string, at: number[]): RoleHint[] {
+  const status = Number(e.fields['sc-status'] ?? e.fields.status ?? 0);
+  if (status >= 400 && status < 500) return [];
+  const page = url.split('?')[0];
+  const out: RoleHint[] = [];
+  if (stage === 'Persistence' && /\.(?:php\d?|phtml|aspx?|ashx|asmx|jspx?|cfm|cgi|pl)$/i.test(page)) out.push({ type: 'url', value: page, role: 'webshell', eventIndices: at });
+  else out.push({ type: 'url', value: url, role: 'exploit_url', eventIndices: at });
+  let decoded = url;
+  try {
+    decoded = decodeURIComponent(url.replace(/\+/g, ' '));
+  } catch {
+    // keep the raw text
+  }
+  for (const ind of analyseArtifact(decoded).indicators) {
+    if (ind.type === 'url' && /^[a-z]+:\/\//i.test(ind.value)) out.push({ type: 'url', value: ind.value, role: 'payload_url', eventIndices: at });
+    else if (ind.type === 'ip' && isExternalIp(ind.value)) out.push({ type: 'ip', value: ind.value, role: 'payload_host', eventIndices: at });
+  }
   return out;
 }
 

@@ -5,8 +5,8 @@
 export const ROLE_PRIORITY: readonly string[] = [
   'attacker', 'c2', 'exfil_destination', 'malware', 'webshell', 'payload_host', 'phishing_sender',
   // An account the attacker created is a backdoor to remove, even when the attacker also used it.
-  'created_account', 'compromised_account', 'persistence', 'payload', 'payload_url', 'attack_tool',
-  'recon_tool', 'exploited_service', 'exploited_application', 'compromised_host', 'target', 'targeted_account', 'targeted_service', 'suspicious_source',
+  'created_account', 'compromised_account', 'persistence', 'payload', 'payload_url', 'exploit_url', 'attack_tool',
+  'recon_tool', 'exploited_service', 'exploited_application', 'compromised_host', 'target', 'targeted_account', 'targeted_service', 'targeted_data', 'suspicious_source',
   'remote_account', 'suspicious_process', 'source_host', 'affected_host', 'suspicious_file', 'modified_registry',
 ];
 

@@ -84,10 +84,11 @@ function quietSummary(f: Findings): string {
 /** Who acted: the outside attacker when there is one, otherwise the account or host the activity ran under. */
 function subjectOf(f: Findings, accounts: string[]): string {
   const attackers = withRole(f, 'attacker');
-  const external = attackers.filter((a) => a.type !== 'ip' || !isInternalIp(a.value));
+  const external = attackers.filter((a) => (a.type === 'ip' ? !isInternalIp(a.value) : a.type !== 'host'));
   if (external.length > 0) return `an attacker at ${list(external.map(named), 2)}`;
   const internal = attackers.map((a) => a.value);
   const hosts = withRole(f, 'compromised_host').map((i) => i.value);
+  if (accounts.length > 0 && internal.length > 0) return `the account ${accounts[0]}, used from ${list(internal, 2)},`;
   if (accounts.length > 0 && hosts.length > 0) return `code running as ${accounts[0]} on ${hosts[0]}`;
   if (accounts.length > 0) return `the account ${accounts[0]}${internal.length > 0 ? `, used from ${list(internal, 2)},` : ''}`;
   if (hosts.length > 0) return `the host ${hosts[0]}`;
@@ -102,6 +103,8 @@ function outcomeSentence(f: Findings, accounts: string[]): string {
   const business = ctx.length > 0 ? ` (${ctx.join(', ')})` : '';
   const where = hosts.length > 0 ? `${list(hosts, 3)}${business}` : '';
   const proven = successProven(f);
+  const shells = withRole(f, 'webshell').map((i) => i.value);
+  if (shells.length > 0) return `The attack succeeded: the web shell ${list(shells, 2)} answered the attacker's requests, so the web server${where ? ` (${where})` : ''} runs attacker commands${business && !where ? business : ''}.`;
   if (accessGained(f) && !proven && (f.severity === 'medium' || f.severity === 'low')) {
     return `Suspicious activity ran${accounts.length > 0 ? ` as ${list(accounts, 2)}` : ''}${where ? ` on ${where}` : ''}; the events do not prove a compromise, so confirm with the owners whether it was expected.`;
   }
@@ -147,7 +150,7 @@ function successProven(f: Findings): boolean {
 
 /** Access is gained when an account or host is compromised or a success heuristic fired. */
 function accessGained(f: Findings): boolean {
-  if (withRole(f, 'compromised_account', 'compromised_host', 'created_account').length > 0) return true;
+  if (withRole(f, 'compromised_account', 'compromised_host', 'created_account', 'webshell').length > 0) return true;
   return [...ruleIdsSeen(f)].some((r) => /brute_force_success|mfa_fatigue_success|external_logon/.test(r));
 }
 
@@ -170,13 +173,20 @@ function impactOf(f: Findings): string {
     sentences.push(`The attacker holds working access to ${accounts.length > 1 ? 'the accounts' : 'the account'} ${list(accounts)}${level}${hosts.length > 0 ? ` and has run commands on ${list(hosts)}` : targets.length > 0 ? `, used against ${list(targets)}` : ''}.`);
   } else if (hosts.length > 0) sentences.push(`Attacker-controlled activity ran on ${list(hosts)}.`);
   else if (targets.length > 0) sentences.push(`${list(targets)} ${targets.length > 1 ? 'were' : 'was'} targeted; the events do not show that the attack succeeded.`);
-  if (created.length > 0) sentences.push(`The new account ${list(created)}${hasTechnique(f, 'T1098') ? ', placed in a privileged group,' : ''} gives the attacker a way back in even after the original credentials are reset.`);
+  const granted = hasTechnique(f, 'T1098.001') || hasTechnique(f, 'T1098.003') ? ', given its own keys or extra permissions,' : hasTechnique(f, 'T1098.007') || hasTechnique(f, 'T1098') ? ', placed in a privileged group,' : '';
+  if (created.length > 0) sentences.push(`The new account ${list(created)}${granted} gives the attacker a way back in even after the original credentials are reset.`);
   if (hasTechnique(f, 'T1098.005')) sentences.push('A new MFA device was registered, so a password reset alone will not lock the attacker out.');
   const persistence = withRole(f, 'persistence').filter((i) => ['scheduled_task', 'service', 'registry', 'file'].includes(i.type));
   if (persistence.length > 0) sentences.push(`Persistence is in place (${list(persistence.map((i) => `${i.type.replace('_', ' ')} ${i.value}`), 3)}): the foothold survives reboots and logons.`);
   const services = withRole(f, 'targeted_service').map((i) => i.value);
-  if (hasTechnique(f, 'T1003') || hasTechnique(f, 'T1558')) sentences.push(`Credential material was exposed${services.length > 0 ? ` for ${services.length} service account${services.length > 1 ? 's' : ''} (${list(services, 3)})` : ''}: weak passwords among them can be cracked offline without further alerts.`);
-  const channel = chainInfrastructure(f).filter((i) => i.type === 'domain' || i.type === 'ip' || i.type === 'url').map(named);
+  if (hasTechnique(f, 'T1558')) sentences.push(`Credential material was exposed${services.length > 0 ? ` for ${services.length} service account${services.length > 1 ? 's' : ''} (${list(services, 3)})` : ''}: weak passwords among them can be cracked offline without further alerts.`);
+  if (hasTechnique(f, 'T1003')) sentences.push(`Credentials were dumped${hosts.length > 0 ? ` on ${list(hosts, 2)}` : ''}: the hashes and tickets of every account logged on there can be reused to move further (pass-the-hash) until those passwords are changed.`);
+  const shells = withRole(f, 'webshell').map((i) => i.value);
+  if (shells.length > 0) sentences.push(`The web shell ${list(shells, 2)} gives the attacker command execution on the web server with the rights of the web application, and access to whatever it can reach (database, configuration secrets).`);
+  const data = withRole(f, 'targeted_data').map((i) => i.value);
+  if (hasTechnique(f, 'T1530')) sentences.push(`Objects were read in bulk from cloud storage${data.length > 0 ? ` (${list(data, 2)})` : ''}: assume their content is in the attacker's hands.`);
+  if (hasTechnique(f, 'T1685.002') || hasTechnique(f, 'T1562.008')) sentences.push('Cloud audit logging was stopped, so later activity may be missing from the trail.');
+  const channel = chainInfrastructure(f).filter((i) => i.role !== 'attacker' && (i.type === 'domain' || i.type === 'ip' || i.type === 'url')).map(named);
   if (hasTechnique(f, 'T1048') || hasTechnique(f, 'T1041') || hasTechnique(f, 'T1567')) sentences.push(`Data may have left the network${channel.length > 0 ? ` through ${list(channel, 2)}` : ''}; the volume and content cannot be confirmed from these logs.`);
   else if (hasTechnique(f, 'T1071') || hasTechnique(f, 'T1105')) sentences.push(`The host reached attacker infrastructure${channel.length > 0 ? ` (${list(channel, 2)})` : ''}, so further payloads or remote control are possible.`);
   if (hasTechnique(f, 'T1486') || hasTechnique(f, 'T1490')) sentences.push('Recovery options were destroyed or data encrypted: business disruption is likely.');
@@ -202,11 +212,19 @@ function rootCauseOf(f: Findings): string {
   const account = withRole(f, 'compromised_account')[0]?.value;
   const attacker = withRole(f, 'attacker')[0];
   const from = attacker ? ` from ${named(attacker)}` : '';
+  if (has('mfa_fatigue_success')) {
+    const sprayed = has('password_spraying') || has('brute_force') ? `Password guessing${from} found the password of ${account ?? 'the account'}, and push` : `Push`;
+    return `${sprayed}-based MFA without number matching did the rest: after repeated unsolicited prompts the user approved one, letting the attacker sign in${sprayed === 'Push' ? ` with the known password of ${account ?? 'the account'}${from}` : ''}.`;
+  }
+  if (has('remote_service_execution')) return `The attacker already controlled ${attacker ? named(attacker) : 'another internal machine'} and held the credentials of ${account ?? 'an account'}, which has administrative rights on ${withRole(f, 'compromised_host').filter((h) => !attacker || h.value !== attacker.value).map((h) => h.value)[0] ?? 'the target'}: that was enough to copy a service binary over the admin share and start it remotely. How the first machine and the credentials were obtained is not in the supplied events.`;
+  if (withRole(f, 'webshell').length > 0 || (hasTechnique(f, 'T1190') && withRole(f, 'exploit_url').length > 0)) return webRootCause(f, from);
   if (has('brute_force_success')) return `${capitalise(remoteService(f))} reachable from the internet with password-only logon: the account ${account ?? '(unknown)'} had a guessable password, and no account lockout, rate limiting or MFA stopped the repeated failed logons${from}.`;
   if (has('password_spraying') || has('brute_force')) return `Remote logon exposed to password guessing${from}; the attempts did not succeed in the supplied events.`;
-  if (has('mfa_fatigue_success')) return `Push-based MFA without number matching: after repeated unsolicited prompts the user approved one, letting an attacker holding the password of ${account ?? 'the account'} sign in${from}.`;
   if (has('mfa_fatigue')) return `The password of ${account ?? 'an account'} is known to an attacker${from}, who is trying to get an MFA push approved.`;
   if (has('kerberoasting')) return `Service accounts with SPNs accept RC4-encrypted Kerberos tickets, which ${account ?? 'an authenticated account'} requested for offline password cracking; weak service-account passwords make this exploitable.`;
+  if (has('external_logon') && f.timeline.some((t) => / without MFA$/.test(t.description))) {
+    return `The cloud console accepted a password-only sign-in (no MFA) for ${account ?? 'an account'}${from}. The logs do not show how the password was obtained (phishing, reuse from another breach or a leaked credential file); any account without MFA is exposed the same way.`;
+  }
   if (has('external_logon')) {
     const service = remoteService(f);
     const kind = hasTechnique(f, 'T1078.001') ? 'a default administrative account' : 'an account';
@@ -219,6 +237,20 @@ function rootCauseOf(f: Findings): string {
   return 'No root cause: no malicious activity was identified.';
 }
 
+const SQL_INJECTION = /union(?:\s|%20|\+)+(?:all(?:\s|%20|\+)+)?select|sleep(?:\(|%28)|benchmark(?:\(|%28)|'(?:\s|%20|\+)*or(?:\s|%20|\+)|%27(?:%20|\+)*or|information_schema|xp_cmdshell/i;
+
+/** A web application let the attacker in: name the flaw the requests show and the shell it led to. */
+function webRootCause(f: Findings, from: string): string {
+  const exploits = withRole(f, 'exploit_url').map((i) => i.value);
+  const sqli = exploits.find((u) => SQL_INJECTION.test(u));
+  const page = (u: string): string => u.split('?')[0];
+  const shells = withRole(f, 'webshell').map((i) => i.value);
+  const flaw = sqli ? `SQL injection in ${page(sqli)}` : exploits.length > 0 ? `a vulnerability reached through ${page(exploits[0])}` : 'a vulnerability in the application';
+  const upload = exploits.find((u) => /upload/i.test(u));
+  const shell = shells.length > 0 ? `, then ${upload ? `a file upload (${page(upload)}) that stores executable scripts` : 'a writable, executable web directory'} let it plant the web shell ${list(shells, 2)}` : '';
+  return `The internet-facing web application was exploitable${from}: ${flaw}${shell}. Input validation and upload restrictions were missing, and no web application firewall stopped the requests.`;
+}
+
 function remoteService(f: Findings): string {
   if (hasTechnique(f, 'T1021.004')) return 'SSH';
   if (hasTechnique(f, 'T1021.001')) return 'RDP';
@@ -227,8 +259,14 @@ function remoteService(f: Findings): string {
 }
 
 function parentChain(f: Findings): string | undefined {
-  const tools = withRole(f, 'attack_tool', 'suspicious_process', 'malware').map((i) => i.value);
+  const tools = withRole(f, 'attack_tool', 'suspicious_process', 'malware').filter((i) => i.type === 'process').map((i) => i.value);
   return tools.length > 0 ? list(tools, 2) : undefined;
+}
+
+function webFix(f: Findings): string {
+  const sqli = withRole(f, 'exploit_url').map((i) => i.value).find((u) => SQL_INJECTION.test(u));
+  const fix = sqli ? `Fix the SQL injection in ${sqli.split('?')[0]} (parameterised queries), rotate the database credentials and assume the queried tables were read` : 'Patch or fix the exploited web application and review its logs since deployment for earlier exploitation';
+  return `${fix}; put the application behind a web application firewall`;
 }
 
 function recommendationsOf(f: Findings): string[] {
@@ -265,9 +303,24 @@ function containment(f: Findings, add: (text: string) => void): void {
       add(successProven(f) ? `Isolate ${t.value} for investigation: the attacker obtained access to it` : `Review ${t.value} for signs of compromise: it was targeted`);
     }
   }
-  for (const a of withRole(f, 'attacker').filter((i) => i.type === 'ip' && isInternalIp(i.value)).slice(0, 2)) add(`Isolate the internal source ${a.value} and find the machine and user behind it: it acted as the attacker`);
+  for (const a of withRole(f, 'attacker').filter((i) => i.type === 'ip' && isInternalIp(i.value)).slice(0, 2)) {
+    const machine = withRole(f, 'attacker').find((h) => h.type === 'host' && (h.event_indices ?? []).some((e) => (a.event_indices ?? []).includes(e)));
+    add(machine ? `Isolate ${machine.value} (${a.value}), the internal machine the attack came from, and investigate how it was compromised` : `Isolate the internal source ${a.value} and find the machine and user behind it: it acted as the attacker`);
+  }
   for (const a of withRole(f, 'compromised_account').slice(0, 3)) add(`Reset the credentials of ${a.value}, revoke all its active sessions and tokens${hasTechnique(f, 'T1098.005') ? ', remove MFA devices it did not enrol itself' : ''}, and review its recent activity`);
-  for (const c of withRole(f, 'created_account').slice(0, 3)) add(`Disable and remove the attacker-created account ${c.value} and any group memberships it was given`);
+  for (const c of withRole(f, 'created_account').slice(0, 3)) add(`Disable and remove the attacker-created account ${c.value}${isCloud(f) ? ', its access keys and the policies attached to it' : ' and any group memberships it was given'}`);
+  const shells = withRole(f, 'webshell').map((i) => i.value);
+  if (shells.length > 0) add(`Take the web shell ${list(shells, 2)} offline now (keep a copy for analysis) and isolate the web server, or put it in maintenance mode, until it is rebuilt`);
+  const targeted = withRole(f, 'targeted_account').map((i) => i.value);
+  const attackers = withRole(f, 'attacker').map((i) => i.value);
+  if (targeted.length > 0 && withRole(f, 'compromised_account').length > 0 && attackers.length > 0) {
+    add(`Check the other targeted accounts (${list(targeted, 3)}) for successful sign-ins from ${list(attackers, 2)} and force a password change where the password may have been guessed`);
+  }
+}
+
+/** Cloud control-plane evidence: identities are IAM users and roles, persistence is keys and policies. */
+function isCloud(f: Findings): boolean {
+  return Object.keys(f.stats.formats).some((k) => ['cloudtrail', 'gcp', 'entra_id', 'm365', 'okta', 'kubernetes'].includes(k));
 }
 
 /** Remove what the attacker left behind, then verify. */
@@ -298,8 +351,21 @@ function hardening(f: Findings): string[] {
   if (hasTechnique(f, 'T1071.004') || hasTechnique(f, 'T1572')) out.push('Force all DNS through internal resolvers and block or inspect direct external DNS; alert on high-entropy subdomain volumes');
   if (hasTechnique(f, 'T1059.001')) out.push('Enable PowerShell script-block logging and Constrained Language Mode; restrict PowerShell for standard users');
   if (hasTechnique(f, 'T1218')) out.push('Block script hosts and proxy binaries (mshta, rundll32, regsvr32) for standard users with application control');
-  if (hasTechnique(f, 'T1136') || hasTechnique(f, 'T1098')) out.push('Alert on account creation and privileged group changes, and review all current administrative group members');
-  if (hasTechnique(f, 'T1053')) out.push('Review all scheduled tasks on the affected hosts and alert on task creation by non-administrative users');
+  const hosts = withRole(f, 'compromised_host').filter((i) => i.type === 'host').map((i) => i.value);
+  const on = hosts.length > 0 ? ` on ${list(hosts, 2)}` : ' on the affected hosts';
+  const cloudAccounts = hasTechnique(f, 'T1136.003') || hasTechnique(f, 'T1098.001') || hasTechnique(f, 'T1098.003');
+  if (cloudAccounts) out.push('Require MFA for every console user, alert on IAM user, access-key and policy changes, and review all identities with administrator policies');
+  else if (hasTechnique(f, 'T1136') || hasTechnique(f, 'T1098.007') || (hasTechnique(f, 'T1098') && !hasTechnique(f, 'T1098.005'))) out.push('Alert on account creation and privileged group changes, and review all current administrative group members');
+  if (hasTechnique(f, 'T1098.005')) out.push('Review the MFA devices of all accounts and alert on a factor enrolled shortly after failed MFA attempts');
+  if (hasTechnique(f, 'T1685.002') || hasTechnique(f, 'T1562.008')) out.push('Restart the stopped audit trail now, deny StopLogging/DeleteTrail with an organisation policy, and cover the logging gap from other sources (storage access logs, threat-detection findings)');
+  if (hasTechnique(f, 'T1530')) out.push(`Assess the objects read from ${list(withRole(f, 'targeted_data').map((i) => i.value), 2) || 'cloud storage'} for breach-notification duties, and alert on bulk reads by a single identity`);
+  if (hasTechnique(f, 'T1053.003')) out.push(`Review the crontabs (/etc/crontab, /etc/cron.*, /var/spool/cron)${on} and remove entries the attacker added`);
+  else if (hasTechnique(f, 'T1053')) out.push(`Review all scheduled tasks${on} and alert on task creation by non-administrative users`);
+  if (hasTechnique(f, 'T1548.003')) out.push(`Review sudoers and the sudo/wheel group${on}: remove rights the attacker used or granted`);
+  const web = withRole(f, 'webshell', 'exploit_url').length > 0 || has('server_app_shell');
+  if (web && hasTechnique(f, 'T1505.003')) out.push('Block script execution in upload directories, compare the web root with a known-good deployment, and alert on new script files in it');
+  if (web && hasTechnique(f, 'T1190')) out.push(webFix(f));
+  if (hasTechnique(f, 'T1021.002') || hasTechnique(f, 'T1569.002')) out.push('Block SMB and remote service creation from workstations to servers, use unique local administrator passwords (LAPS), and restrict service and deployment accounts to the hosts they serve');
   if (hasTechnique(f, 'T1003')) out.push('Enable LSASS protection (RunAsPPL / Credential Guard) and rotate credentials of every account that logged on to the affected hosts');
   return out;
 }

@@ -19,7 +19,7 @@ const PHRASES: Record<string, string> = {
   T1203: 'exploited a client application',
   T1021: 'moved through a remote service',
   'T1021.001': 'logged on over RDP',
-  'T1021.002': 'used Windows admin shares',
+  'T1021.002': 'moved laterally over Windows admin shares',
   'T1021.004': 'logged on over SSH',
   'T1021.006': 'used Windows Remote Management',
   T1059: 'ran commands through a script interpreter',
@@ -95,6 +95,17 @@ const PHRASES: Record<string, string> = {
   T1490: 'destroyed backups and recovery options',
   T1485: 'destroyed data',
   T1489: 'stopped services',
+  T1505: 'installed a server software component',
+  'T1505.003': 'planted a web shell',
+  T1595: 'scanned the site for weaknesses',
+  T1530: 'downloaded data from cloud storage',
+  'T1098.001': 'added credentials (an access key) to a cloud account',
+  'T1098.003': 'granted a cloud account extra roles',
+  'T1136.003': 'created a cloud account',
+  'T1053.003': 'added a cron job',
+  'T1548.003': 'escalated to root with sudo',
+  'T1071.001': 'beaconed to a command-and-control server over web protocols',
+  'T1569.002': 'ran a payload as a system service',
 };
 
 export function phraseOf(techniqueId: string, name?: string): string {
@@ -107,6 +118,7 @@ export function phraseOf(techniqueId: string, name?: string): string {
 const TOOLS = ['recon_tool', 'attack_tool', 'malware'];
 const FOOTHOLD = ['created_account', 'persistence'];
 const INFRASTRUCTURE = ['c2', 'payload_url', 'payload_host', 'exfil_destination'];
+const SERVER_FOOTHOLD = ['webshell', 'created_account', 'persistence'];
 /** Behaviours whose phrase already says what was involved, or whose nearby tools are not theirs. */
 export const NO_OBJECTS = new Set(['T1204', 'T1566', 'T1203']);
 
@@ -118,8 +130,9 @@ export const STEP_OBJECT_ROLES: Record<string, string[]> = {
   Discovery: TOOLS,
   'Credential Access': TOOLS,
   'Lateral Movement': TOOLS,
-  Persistence: FOOTHOLD,
+  Persistence: SERVER_FOOTHOLD,
   'Privilege Escalation': FOOTHOLD,
   'Command and Control': INFRASTRUCTURE,
   Exfiltration: INFRASTRUCTURE,
+  Collection: ['targeted_data'],
 };

@@ -24,7 +24,14 @@ const MAX_CLAUSES = 5;
 /** A lone rule below this confidence is detail for attack_mapping, not the summary. */
 const WEAK_CONFIDENCE = 75;
 /** Attempts come before the logon they led to when both sit in the same step. */
-const ATTEMPT_FIRST = ['T1110', 'T1621', 'T1566', 'T1190', 'T1204'];
+const ATTEMPT_FIRST = ['T1595', 'T1110', 'T1621', 'T1566', 'T1190', 'T1204'];
+/** How the attacker then got onto the system: told right after the attempts, before what they did there. */
+const ENTRY_NEXT = ['T1078', 'T1133', 'T1021'];
+
+/** Brute force and spraying in one run are one attempt, told once. */
+/** A foothold is an account, task, service or file; the program that made it is not. */
+const FOOTHOLD_ROLES = new Set(['persistence', 'created_account']);
+const ONE_CLAUSE_FAMILIES = new Set(['T1110']);
 
 const isHeuristic = (s: ChainStep): boolean => s.rule_ids.some((r) => r.startsWith('lantern.'));
 const parentOf = (id: string): string => id.split('.')[0];
@@ -53,8 +60,11 @@ function candidatesOf(f: Findings): Candidate[] {
       out.set(id, c);
     }
   });
-  // A technique belongs to the stage most of its steps were filed under.
+  // A technique belongs to the stage most of its steps were filed under, and happened when its own
+  // evidence did: a correlation spanning several behaviours starts with the earliest of them.
   for (const c of out.values()) {
+    const own = c.steps.filter((st) => st.techniques.length === 1 && st.time !== undefined).map((st) => st.time as number);
+    if (own.length > 0) c.time = Math.min(...own);
     const votes = new Map<number, number>();
     for (const st of c.steps) votes.set(stageRank.get(st.stage) ?? 0, (votes.get(stageRank.get(st.stage) ?? 0) ?? 0) + 1);
     c.position = [...votes].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0][0];
@@ -81,7 +91,7 @@ function objectsOf(f: Findings, c: Candidate, exclude: Set<string>): string[] {
   if (!roles) return [];
   const inChain = new Set((f.chains[0]?.entities ?? []).map((e) => e.slice(e.indexOf(':') + 1).toLowerCase()));
   return f.indicators
-    .filter((i) => roles.includes(i.role) && inChain.has(i.value.toLowerCase()) && !exclude.has(i.value.toLowerCase()) && (i.event_indices ?? []).some((e) => c.events.has(e)))
+    .filter((i) => roles.includes(i.role) && !(i.type === 'process' && FOOTHOLD_ROLES.has(i.role)) && inChain.has(i.value.toLowerCase()) && !exclude.has(i.value.toLowerCase()) && (i.event_indices ?? []).some((e) => c.events.has(e)))
     .slice(0, 2)
     .map(named);
 }
@@ -112,7 +122,9 @@ export function storyClauses(f: Findings, accounts: string[]): StoryClause[] {
   // A sub-technique says more than its parent.
   const specific = kept.filter((c) => !kept.some((o) => o.id !== c.id && parentOf(o.id) === c.id));
   const top = [...specific].sort((a, b) => b.confidence - a.confidence || b.steps.length - a.steps.length).slice(0, MAX_CLAUSES + 2);
-  const ordered = top.sort((a, b) => a.position - b.position || attemptRank(a) - attemptRank(b) || (a.time ?? 0) - (b.time ?? 0) || Math.min(...a.events) - Math.min(...b.events));
+  // Attempts (scans, guessing, MFA prompts, lures, exploits) led to the access: told first, in the order they happened.
+  // "then" means later: after the attempts and the entry, behaviours are told in the order they happened.
+  const ordered = top.sort((a, b) => attemptRank(a) - attemptRank(b) || (a.time ?? 0) - (b.time ?? 0) || a.position - b.position || Math.min(...a.events) - Math.min(...b.events));
   const logon = logonClause(ordered, accounts);
   const exclude = new Set(accounts.map((a) => a.toLowerCase()));
   const clauses: StoryClause[] = [];
@@ -126,8 +138,10 @@ export function storyClauses(f: Findings, accounts: string[]): StoryClause[] {
     }
     const phrase = phraseOf(c.id, c.name);
     const restated = RESTATES[parentOf(c.id)];
-    if (seen.has(phrase) || (restated && ordered.some((o) => parentOf(o.id) === restated))) continue;
+    const family = ONE_CLAUSE_FAMILIES.has(parentOf(c.id)) ? `family:${parentOf(c.id)}` : phrase;
+    if (seen.has(phrase) || seen.has(family) || (restated && ordered.some((o) => parentOf(o.id) === restated))) continue;
     seen.add(phrase);
+    seen.add(family);
     const objects = objectsOf(f, c, exclude);
     for (const o of objects) exclude.add(o.toLowerCase());
     clauses.push({ techniqueId: c.id, confidence: c.confidence, clause: objects.length > 0 ? `${phrase} (${objects.join(', ')})` : phrase, position: c.position, time: c.time });
@@ -139,5 +153,6 @@ export function storyClauses(f: Findings, accounts: string[]): StoryClause[] {
 }
 
 function attemptRank(c: Candidate): number {
-  return ATTEMPT_FIRST.includes(parentOf(c.id)) ? 0 : 1;
+  if (ATTEMPT_FIRST.includes(parentOf(c.id))) return 0;
+  return ENTRY_NEXT.includes(parentOf(c.id)) ? 1 : 2;
 }

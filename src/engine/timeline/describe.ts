@@ -72,6 +72,10 @@ export function describeEvent(e: CanonicalEvent, label: Labeller = plain, ctx: D
     return `${en.user ? `${en.user} created account ${account}` : `Account ${account} created`}${on(e)}${details ? ` (${details})` : ''}`;
   }
   if (e.action === 'group_member_added') return groupSentence(e, ctx);
+  if (eventId(e) === 5145 && field(e, 'ShareName')) {
+    const target = field(e, 'RelativeTargetName');
+    return `${en.user ?? 'An account'} accessed ${target ? `${target} on ` : ''}share ${field(e, 'ShareName')}${en.srcIp ? ` from ${label(en.srcIp)}` : ''}${on(e)}`;
+  }
   if (e.action === 'registry_set') return `${baseName(en.process) ?? en.user ?? 'A process'} set registry value ${en.registryKey ?? '?'}${on(e)}`;
   if (e.action === 'service_install') {
     const account = field(e, 'AccountName', 'ServiceAccount');
@@ -128,6 +132,9 @@ function groupSentence(e: CanonicalEvent, ctx: DescribeContext): string {
   return `${en.user ? `${en.user} added` : 'Added'} ${member} to group ${group}${on(e)}`;
 }
 
+/** Windows logon types a responder reads differently (a network logon is how remote tools arrive). */
+const LOGON_TYPES: Record<number, string> = { 2: 'interactive ', 3: 'network ', 4: 'batch ', 5: 'service ', 7: 'unlock ', 8: 'cleartext network ', 9: 'new-credentials ', 11: 'cached ' };
+
 const CLOUD_FORMATS = new Set(['okta', 'entra_id', 'cloudtrail', 'm365', 'gcp']);
 
 function describeLogon(e: CanonicalEvent, label: Labeller, ctx: DescribeContext): string {
@@ -139,9 +146,12 @@ function describeLogon(e: CanonicalEvent, label: Labeller, ctx: DescribeContext)
   const service = ctx.service(e);
   const verdict = outcome === 'failure' ? 'Failed' : outcome === 'success' ? 'Successful' : 'Attempted';
   const to = en.host ? ` to ${en.host}` : en.dstIp ? ` to ${label(en.dstIp)}` : '';
-  const noun = CLOUD_FORMATS.has(e.format) ? 'sign-in' : 'logon';
+  const noun = CLOUD_FORMATS.has(e.format) ? 'sign-in' : `${service ? '' : LOGON_TYPES[Number(field(e, 'LogonType', 'logon_type'))] ?? ''}logon`;
+  const pkg = field(e, 'AuthenticationPackageName').trim();
+  const via = /^(?:ntlm|kerberos)$/i.test(pkg) && outcome === 'success' ? ` (${pkg})` : '';
+  const workstation = en.srcIp && en.srcHost && en.srcHost !== '-' && !from.includes(en.srcHost) ? ` (${en.srcHost})` : '';
   const mfa = /^no$/i.test(nested(e, 'additionalEventData.MFAUsed')) ? ' without MFA' : '';
-  return `${verdict} ${service ? `${service.name} ` : ''}${noun}${who ? ` as ${who}` : ''}${from}${to}${mfa}`;
+  return `${verdict} ${service ? `${service.name} ` : ''}${noun}${via}${who ? ` as ${who}` : ''}${from}${workstation}${to}${mfa}`;
 }
 
 function humanAction(e: CanonicalEvent): string {
