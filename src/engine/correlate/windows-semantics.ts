@@ -118,7 +118,7 @@ export const EVENT_SEMANTICS: EventSemantic[] = [
   { id: 'dcom_lateral_denied', ids: [10016], title: 'Remote launch of a lateral-movement DCOM object (MMC20, ShellWindows, ShellBrowserWindow)', level: 'medium', tags: ['attack.lateral-movement', 'attack.t1021.003'],
     match: (e) => system(e) && /\{?(?:49B2791A-B1AE-4C90-9B8E-E860BA07F889|9BA05972-F6A8-11CF-A442-00A0C90A8F39|C08AFD90-F2A1-11D1-8455-00A0C91F3880)\}?/i.test(['param4', 'param5', 'param2', 'param3'].map((n) => field(e, n)).join(' ')) },
   { id: 'sql_xp_cmdshell_blocked', ids: [15281], title: 'SQL Server xp_cmdshell execution attempted', level: 'medium', tags: ['attack.persistence', 'attack.t1505.001'],
-    match: (e) => /xp_cmdshell/i.test(field(e, 'param1', 'Data')) },
+    match: (e) => id(e) === 15281 && /xp_cmdshell/i.test(field(e, 'param1', 'Data')) },
   { id: 'image_name_mismatch', ids: [7], title: 'Program runs under a file name other than the one built into its image (renamed tool or replaced image)', level: 'medium', tags: ['attack.stealth', 'attack.t1036'],
     match: (e) => sysmon(e) && id(e) === 7 && imageNameMismatch(field(e, 'Image'), field(e, 'ImageLoaded'), field(e, 'OriginalFileName')) },
   { id: 'sql_xp_cmdshell_enabled', ids: [15457], title: 'SQL Server xp_cmdshell enabled (configuration option changed from 0 to 1)', level: 'high', tags: ['attack.persistence', 'attack.t1505.001', 'attack.execution'],
