@@ -202,7 +202,7 @@ export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCata
       out.push({ type: 'host', value: en.host, role: actedOnRemotely ? 'target' : weighty ? 'compromised_host' : 'affected_host', eventIndices: at });
     }
     out.push(...processRoles(e, stage, at));
-    out.push(...artefactRoles(e, stage, at));
+    out.push(...artefactRoles(e, stage, at, s.techniques.some((t) => t === 'T1505' || t === 'T1505.003')));
     if (weighty && en.commandLine) out.push(...commandLineRoles(en.commandLine, stage, at));
   }
   return out;
@@ -224,7 +224,7 @@ function processRoles(e: CanonicalEvent, stage: string, at: number[]): RoleHint[
   return out;
 }
 
-function artefactRoles(e: CanonicalEvent, stage: string, at: number[]): RoleHint[] {
+function artefactRoles(e: CanonicalEvent, stage: string, at: number[], webShell = false): RoleHint[] {
   const en = e.entities;
   const out: RoleHint[] = [];
   const persistence = stage === 'Persistence' || stage === 'Privilege Escalation';
@@ -238,7 +238,7 @@ function artefactRoles(e: CanonicalEvent, stage: string, at: number[]): RoleHint
   if (en.service) out.push({ type: 'service', value: en.service, role: serviceRole(e, stage, persistence), eventIndices: at });
   if (en.task) out.push({ type: 'scheduled_task', value: en.task, role: 'persistence', eventIndices: at });
   if (en.domain && !isBenignDomain(en.domain)) out.push({ type: 'domain', value: en.domain, role: stage === 'Exfiltration' ? 'exfil_destination' : 'c2', eventIndices: at });
-  if (en.url && isInboundRequest(e)) out.push(...inboundRequestRoles(e, en.url, stage, at));
+  if (en.url && isInboundRequest(e)) out.push(...inboundRequestRoles(e, en.url, webShell || stage === 'Persistence', at));
   else if (en.url) out.push({ type: 'url', value: en.url, role: stage === 'Initial Access' ? 'phishing_url' : 'payload_url', eventIndices: at });
   if (en.email && stage === 'Initial Access' && isMailDelivery(e) && !namesTheAccount(en.email, en)) out.push({ type: 'email', value: en.email, role: 'phishing_sender', eventIndices: at });
   return out;
@@ -261,12 +261,12 @@ function isInboundRequest(e: CanonicalEvent): boolean {
  * command), the exploit it sent, and any infrastructure named inside the request. Refused probes
  * (4xx) are noise for a report.
  */
-function inboundRequestRoles(e: CanonicalEvent, url: string, stage: string, at: number[]): RoleHint[] {
+function inboundRequestRoles(e: CanonicalEvent, url: string, webShell: boolean, at: number[]): RoleHint[] {
   const status = Number(e.fields['sc-status'] ?? e.fields.status ?? 0);
   if (status >= 400 && status < 500) return [];
   const page = url.split('?')[0];
   const out: RoleHint[] = [];
-  if (stage === 'Persistence' && /\.(?:php\d?|phtml|aspx?|ashx|asmx|jspx?|cfm|cgi|pl)$/i.test(page)) out.push({ type: 'url', value: page, role: 'webshell', eventIndices: at });
+  if (webShell && /\.(?:php\d?|phtml|aspx?|ashx|asmx|jspx?|cfm|cgi|pl)$/i.test(page)) out.push({ type: 'url', value: page, role: 'webshell', eventIndices: at });
   else out.push({ type: 'url', value: url, role: 'exploit_url', eventIndices: at });
   let decoded = url;
   try {

@@ -99,7 +99,7 @@ function collapseKey(e: CanonicalEvent, rules: Signal[], ctx: DescribeContext): 
     const status = Number(field(e, 'sc-status', 'status', 'status_code'));
     // A burst of refused probes is one step; requests that worked are kept per page.
     if (status >= 400 && status < 500) return `http|${src}|4xx`;
-    return `http|${src}|${(en.url.split('?')[0] ?? '').toLowerCase()}|${ruleIds}`;
+    return `http|${src}|${(en.url.split('?')[0] ?? '').toLowerCase()}`;
   }
   if (e.action === 'process_create') return `proc|${hostKey(en.host) ?? ''}|${baseName(en.process) ?? ''}|${(en.commandLine ?? '').toLowerCase()}|${ruleIds}`;
   if (e.format === 'cloudtrail') return `cloud|${field(e, 'eventName')}|${userKey(en.user ?? en.cloudIdentity) ?? ''}|${src}|${outcomeOf(e)}`;
