@@ -57,6 +57,14 @@ describe('Windows event semantics', () => {
     expect(matching(change({ param1: 'show advanced options', param2: '0', param3: '1' }))).toEqual([]);
   });
 
+  it('flags memory reads of password managers and remote-access clients by programs outside the system folders', () => {
+    const access = (source: string, target: string, granted: string) => event(0, undefined, { format: 'sysmon', fields: { Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 10, SourceImage: source, TargetImage: target, GrantedAccess: granted } });
+    expect(matching(access('C:\\Users\\bo\\tvd.exe', 'C:\\Program Files\\TeamViewer\\TeamViewer.exe', '0x1fffff'))).toEqual(['credential_store_process_read']);
+    expect(matching(access('C:\\Users\\bo\\tvd.exe', 'C:\\Program Files\\TeamViewer\\TeamViewer.exe', '0x1000'))).toEqual([]);
+    expect(matching(access('C:\\Program Files\\TeamViewer\\TeamViewer_Service.exe', 'C:\\Program Files\\TeamViewer\\TeamViewer.exe', '0x1fffff'))).toEqual([]);
+    expect(matching(access('C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18\\MsMpEng.exe', 'C:\\Program Files\\KeePass Password Safe 2\\KeePass.exe', '0x1410'))).toEqual([]);
+  });
+
   it('parses zero-padded hex and SQL Server audit records', () => {
     expect(hexValue('0x00000017')).toBe(0x17);
     expect(hexValue('RC4')).toBeUndefined();

@@ -123,9 +123,14 @@ export const EVENT_SEMANTICS: EventSemantic[] = [
     match: (e) => sysmon(e) && id(e) === 7 && imageNameMismatch(field(e, 'Image'), field(e, 'ImageLoaded'), field(e, 'OriginalFileName')) },
   { id: 'sql_xp_cmdshell_enabled', ids: [15457], title: 'SQL Server xp_cmdshell enabled (configuration option changed from 0 to 1)', level: 'high', tags: ['attack.persistence', 'attack.t1505.001', 'attack.execution'],
     match: (e) => { const [option, from, to] = classicValues(e); return id(e) === 15457 && option?.toLowerCase() === 'xp_cmdshell' && from === '0' && to === '1'; } },
+  { id: 'credential_store_process_read', ids: [10], title: 'Password manager or remote-access client memory read by another program', level: 'high', tags: ['attack.credential-access', 'attack.t1555'],
+    match: (e) => sysmon(e) && id(e) === 10 && CREDENTIAL_PROCESSES.test(field(e, 'TargetImage')) && ((hexValue(field(e, 'GrantedAccess')) ?? 0) & 0x10) !== 0
+      && !SYSTEM_FOLDERS.test(field(e, 'SourceImage')) && !SYSTEM_LSASS_READERS.test(field(e, 'SourceImage')) },
   { id: 'wmi_subscription', ids: [19, 20, 21], title: 'WMI event subscription created', level: 'medium', tags: ['attack.persistence', 'attack.t1546.003'], match: (e) => sysmon(e) && [19, 20, 21].includes(id(e)) },
 ];
 
+/** Processes that hold master passwords or saved remote-access credentials in memory while they run. */
+const CREDENTIAL_PROCESSES = /\\(?:keepass(?:xc)?|teamviewer|1password|bitwarden|mremoteng|winscp|putty|filezilla|anydesk)\.exe$/i;
 const SYSTEM_FOLDERS = /^[a-z]:\\(?:windows|program files(?: \(x86\))?)\\/i;
 /** File name without folder, extension, resource suffix (.mui) and bitness suffix, for name comparison. */
 const baseName = (path: string): string => (path.split('\\').pop() ?? '').toLowerCase().replace(/\.mui$/, '').replace(/\.[a-z0-9]+$/, '').replace(/[_-]?(?:x?64|x86|32)$/, '');
