@@ -42,7 +42,9 @@ export function summariseCampaign(chains: ChainBuild[], events: CanonicalEvent[]
     incidents.push({ id: 'incident-others', severity: 'low', summary: `${rest.length} further lower-priority incidents (${restEvents} events) not detailed`, techniques: [], indicators: [], event_count: restEvents });
   }
   incidents.sort((a, b) => rankOf(b.severity) - rankOf(a.severity));
-  timeline.sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  // By instant, not by text: "13:00:02.300Z" is after "13:00:02Z".
+  const at = (t: TimelineEntry): number => (t.timestamp === 'unknown' ? Infinity : Date.parse(t.timestamp));
+  timeline.sort((a, b) => at(a) - at(b));
   return { timeline: timeline.slice(0, 100), incidents };
 }
 
@@ -53,7 +55,9 @@ function incidentOf(id: string, builds: ChainBuild[], signals: Signal[], eventSe
   const techniques = [...new Set(signals.flatMap((s) => s.techniques))].slice(0, 10);
   const keyValues = new Set<string>();
   for (const r of builds.flatMap((b) => b.roles)) if (keyValues.size < 8 && KEY_ROLES.has(r.role)) keyValues.add(r.value);
-  const top = [...signals].sort((a, b) => levelWeight(b.rule.level) - levelWeight(a.rule.level) || Number(!!b.summary) - Number(!!a.summary) || b.eventIndices.length - a.eventIndices.length)[0];
+  // A heuristic's sentence ("Successful SSH logon as deploy from ...") heads an incident better than a rule title.
+  const told = (s: Signal): number => (s.kind === 'behaviour' && s.summary ? 2 : s.summary ? 1 : 0);
+  const top = [...signals].sort((a, b) => levelWeight(b.rule.level) - levelWeight(a.rule.level) || told(b) - told(a) || b.eventIndices.length - a.eventIndices.length)[0];
   const values = [...keyValues];
   const summary = `${top?.summary ?? top?.rule.title ?? 'Suspicious activity'}${values.length > 0 ? ` (involving ${values.join(', ')})` : ''}; ${builds.length} chain${builds.length > 1 ? 's' : ''}, ${signals.length} signals`;
   const incident: IncidentSummary = { id, severity, summary, techniques, indicators: values, event_count: eventSet.size };

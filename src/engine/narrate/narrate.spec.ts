@@ -152,3 +152,57 @@ describe('deterministic narrator', () => {
     expect(quiet.recommendations[0]).not.toMatch(/isolate|block|reset/i);
   });
 });
+
+describe('deterministic narrator across incident kinds', () => {
+  const t = (iso: string): number => Date.parse(iso);
+  const step = (stage: string, technique: string, iso: string, rule: string, events: number[]) => ({ stage, description: technique, event_indices: events, rule_ids: [rule], techniques: [technique], time: t(iso) });
+
+  it('tells the attempts first, then the way in, then what followed in time order', () => {
+    const f = findings({
+      severity: 'critical',
+      indicators: [{ type: 'ip', value: '193.32.162.77', role: 'attacker' }, { type: 'user', value: 'deploy', role: 'compromised_account' }],
+      techniques: [
+        { technique_id: 'T1136.001', name: 'Create Account: Local Account', tactic: 'Persistence', confidence: 99 },
+        { technique_id: 'T1078', name: 'Valid Accounts', tactic: 'Initial Access', confidence: 95 },
+        { technique_id: 'T1110.001', name: 'Brute Force: Password Guessing', tactic: 'Credential Access', confidence: 99 },
+      ],
+      chains: [{
+        id: 'chain-1', severity: 'critical', entities: [], firstTime: t('2026-03-14T02:11:03Z'), lastTime: t('2026-03-14T02:14:05Z'),
+        steps: [
+          step('Initial Access', 'T1078', '2026-03-14T02:13:02Z', 'lantern.heuristic.brute_force_success', [1]),
+          step('Persistence', 'T1136.001', '2026-03-14T02:14:05Z', 'lantern.heuristic.account_created', [2]),
+          step('Credential Access', 'T1110.001', '2026-03-14T02:11:03Z', 'lantern.heuristic.brute_force', [0]),
+        ],
+      }],
+    });
+    expect(narrateDeterministic(f).summary).toMatch(/guessed passwords by brute force, then logged on as deploy, then created a new account/);
+  });
+
+  it('says a web shell that answered is a successful attack, blames the injection it shows, and acts on the shell', () => {
+    const f = findings({
+      indicators: [
+        { type: 'ip', value: '45.148.10.81', role: 'attacker' },
+        { type: 'url', value: '/uploads/img_2231.php', role: 'webshell' },
+        { type: 'url', value: '/products?id=12%27%20UNION%20SELECT%20username,password%20FROM%20users--', role: 'exploit_url' },
+      ],
+      techniques: [
+        { technique_id: 'T1190', name: 'Exploit Public-Facing Application', tactic: 'Initial Access', confidence: 90 },
+        { technique_id: 'T1505.003', name: 'Server Software Component: Web Shell', tactic: 'Persistence', confidence: 93 },
+      ],
+    });
+    const n = narrateDeterministic(f);
+    expect(n.summary).toMatch(/The attack succeeded: the web shell \/uploads\/img_2231\.php answered/);
+    expect(n.root_cause).toMatch(/SQL injection in \/products/);
+    expect(n.recommendations.some((r) => r.startsWith('Take the web shell /uploads/img_2231.php offline'))).toBe(true);
+    expect(n.recommendations.some((r) => /Fix the SQL injection in \/products/.test(r))).toBe(true);
+  });
+
+  it('does not recommend web fixes for an exploitation technique without any web evidence', () => {
+    const f = findings({
+      indicators: [{ type: 'ip', value: '80.94.95.112', role: 'attacker' }, { type: 'user', value: 'backup', role: 'compromised_account' }],
+      techniques: [{ technique_id: 'T1190', name: 'Exploit Public-Facing Application', tactic: 'Initial Access', confidence: 55 }],
+    });
+    expect(narrateDeterministic(f).recommendations.join('\n')).not.toMatch(/web application/);
+  });
+});
+

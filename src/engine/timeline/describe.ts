@@ -3,6 +3,7 @@ import { baseName } from '../correlate/entities';
 import { eventId, field, isDnsQuery, isLogon, isMfaDenial, outcomeOf, REMOTE_SERVICES } from '../correlate/event-kinds';
 import { isExternalIp, isInternalIp } from '../indicators/ip';
 import { readableEventName } from './event-names';
+import { analyseArtifact } from '../artifact';
 import { NO_CONTEXT, type DescribeContext } from './context';
 import { cloudSentence, nested } from './cloud';
 
@@ -41,7 +42,7 @@ export function describeEvent(e: CanonicalEvent, label: Labeller = plain, ctx: D
     const actor = en.user ? `${en.user} ran` : 'Process started:';
     const proc = baseName(en.process) ?? 'a process';
     const parent = en.parentProcess ? ` (parent ${baseName(en.parentProcess)})` : '';
-    const cmd = en.commandLine && en.commandLine.trim().toLowerCase() !== proc ? `: ${short(en.commandLine)}` : '';
+    const cmd = en.commandLine && en.commandLine.trim().toLowerCase() !== proc ? `: ${commandText(en.commandLine)}` : '';
     return `${actor} ${proc}${parent}${on(e)}${cmd}`;
   }
   const unix = unixSentence(e);
@@ -83,6 +84,13 @@ export function describeEvent(e: CanonicalEvent, label: Labeller = plain, ctx: D
   }
   if (e.action === 'task_create') return `Scheduled task ${en.task ?? '?'} created${en.user ? ` by ${en.user}` : ''}${on(e)}`;
   return genericSentence(e, label);
+}
+
+/** An encoded command is shown short, followed by what it decodes to: that is what the responder needs to read. */
+function commandText(commandLine: string): string {
+  const analysis = analyseArtifact(commandLine);
+  if (analysis.layers.length === 0 || analysis.decoded.trim() === commandLine.trim()) return short(commandLine);
+  return `${short(commandLine, 80)} (decoded: ${short(analysis.decoded, MAX_COMMAND)})`;
 }
 
 /** `%27%20UNION` reads as `' UNION`: the request as the attacker wrote it. */

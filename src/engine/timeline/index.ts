@@ -1,6 +1,6 @@
 import type { CanonicalEvent, TimelineEntry } from '../model';
 import { baseName, hostKey, ipValue, userKey } from '../correlate/entities';
-import { field, isDnsQuery, isLogon, isMfaDenial, outcomeOf } from '../correlate/event-kinds';
+import { field, isDnsQuery, isKerberosServiceTicket, isLogon, isMfaDenial, outcomeOf } from '../correlate/event-kinds';
 import { registeredDomain } from '../indicators/domains';
 import { levelWeight, type EventLookup, type Signal } from '../correlate/signal';
 import { describeEvent, readableUrl, type Labeller } from './describe';
@@ -183,6 +183,7 @@ function describeGroup(g: Group, label: Labeller, ctx: DescribeContext): string 
     return `${events.length} DNS queries${qtype} from ${label(first.entities.srcIp ?? first.entities.host ?? 'a client')} for ${target}${range}`;
   }
   if (first.action === 'http_request' && first.entities.url) return requestGroup(events, label, range);
+  if (isKerberosServiceTicket(first)) return ticketGroup(events, label, range);
   return `${describeEvent(first, label, ctx)} (${events.length} times${range})`;
 }
 
@@ -202,6 +203,17 @@ function logonGroup(events: CanonicalEvent[], label: Labeller, ctx: DescribeCont
   const noun = ['okta', 'entra_id', 'cloudtrail', 'm365', 'gcp'].includes(first.format) ? 'sign-ins' : 'logons';
   const shown = keys.size > 1 && keys.size <= 5 ? ` (${accounts.join(', ')})` : '';
   return `${events.length} ${outcome} ${service ? `${service.name} ` : ''}${noun} ${who}${shown}${from}${target}${range}`.replace(/\s+/g, ' ');
+}
+
+/** Service tickets requested in a burst: how many, for which services, with which (weak) encryption. */
+function ticketGroup(events: CanonicalEvent[], label: Labeller, range: string): string {
+  const first = events[0];
+  const services = [...new Set(events.map((e) => e.entities.service ?? field(e, 'ServiceName')).filter(Boolean))];
+  const rc4 = events.every((e) => /^0x0*(?:17|18)$/i.test(field(e, 'TicketEncryptionType').trim()));
+  const who = first.entities.targetUser ?? first.entities.user ?? 'an account';
+  const from = first.entities.srcIp ? ` from ${label(ipValue(first.entities.srcIp) ?? first.entities.srcIp)}` : '';
+  const on = first.entities.host ? ` on ${first.entities.host}` : '';
+  return `${events.length} Kerberos service tickets${rc4 ? ' with RC4 encryption' : ''} requested by ${who}${from}${on} for ${services.length} service${services.length === 1 ? '' : 's'} (${services.slice(0, 3).join(', ')}${services.length > 3 ? ', ...' : ''})${range}`;
 }
 
 /** Web requests from one client: the probe burst with its status, or the page with each query it was sent. */
