@@ -1,4 +1,4 @@
-import { compileRegex, requiredLiterals, splitInlineFlags } from './regex';
+import { compileRegex, minMatchLength, requiredLiterals, splitInlineFlags } from './regex';
 
 describe('regex compilation', () => {
   it('turns a leading (?i) into the i flag', () => {
@@ -52,5 +52,36 @@ describe('literals a regex requires (prefilter atoms)', () => {
 
   it('gives nothing in extended mode', () => {
     expect(requiredLiterals('(?x) a b c', [])).toEqual([]);
+  });
+});
+
+describe('shortest possible match (strings shorter are not tested)', () => {
+  it.each([
+    ['.{1000,}', 1000],
+    ['abc', 3],
+    ['ab?c*d+', 2],
+    ['(?:foo|ba)r{2,5}', 4],
+    ['(?i)x', 1],
+    ['[a-z\\]]{3}\\d', 4],
+    ['^\\bfoo$', 3],
+    ['(?P<name>ab)|c', 1],
+    ['(a)\\1', 0],
+    ['\\Qa.b\\E', 0],
+    ['a{,3}b', 1],
+    ['(?<!x)ab', 2],
+    ['\\p{L}{2}\\x{41}', 3],
+    ['😀{2}', 2],
+    ['[[:alpha:]]x', 2],
+    ['(', 0],
+  ])('%s needs %i characters', (pattern, min) => {
+    expect(minMatchLength(pattern)).toBe(min);
+  });
+
+  it('answers as the engine does around the bound', () => {
+    const re = compileRegex('.{10,}', []);
+    expect(re.test('123456789')).toBe(false);
+    expect(re.test('1234567890')).toBe(true);
+    // Ten code points, twenty UTF-16 units: still tested, and RE2 counts code points.
+    expect(compileRegex('^.{10}$', []).test('😀'.repeat(10))).toBe(true);
   });
 });

@@ -26,9 +26,11 @@ export function splitInlineFlags(pattern: string): { source: string; flags: stri
 export function compileRegex(pattern: string, flagSet: Iterable<string>): CompiledRegex {
   const inline = splitInlineFlags(pattern);
   const flags = [...new Set([...flagSet, ...inline.flags])].sort().join('');
+  // No string shorter than the shortest possible match can match: skip the engine call.
+  const min = minMatchLength(inline.source);
   try {
     const re = new RE2(inline.source, flags);
-    return { test: (s) => re.test(s), engine: 're2' };
+    return { test: min > 0 ? (s) => s.length >= min && re.test(s) : (s) => re.test(s), engine: 're2' };
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
     let re: RegExp;
@@ -38,10 +40,142 @@ export function compileRegex(pattern: string, flagSet: Iterable<string>): Compil
       throw new SigmaRuleError(`invalid regex /${pattern}/: ${jsError instanceof Error ? jsError.message : String(jsError)}`);
     }
     return {
-      test: (s) => re.test(s.length > FALLBACK_INPUT_LIMIT ? s.slice(0, FALLBACK_INPUT_LIMIT) : s),
+      test: (s) => s.length >= min && re.test(s.length > FALLBACK_INPUT_LIMIT ? s.slice(0, FALLBACK_INPUT_LIMIT) : s),
       engine: 'js',
       warning: `regex /${pattern}/ runs on JS RegExp with input bounded to ${FALLBACK_INPUT_LIMIT} chars (RE2: ${reason})`,
     };
+  }
+}
+
+/** Escapes that match no character (assertions) or whose width is not one code point. */
+const ZERO_WIDTH_ESCAPES = new Set(['b', 'B', 'A', 'z', 'Z', 'G', 'K']);
+const UNSURE_ESCAPES = new Set(['Q', 'E', 'C', 'X', 'R', 'k', 'g']);
+
+class Unsure extends Error {}
+
+/**
+ * A lower bound on the number of code points any match of `source` has (0 when unsure). A UTF-16
+ * string shorter than this has fewer code points, so it cannot match: the test is skipped. Only
+ * plain syntax counts (characters, classes, escapes, groups, alternation, quantifiers); anything
+ * else (backreferences, \Q..\E, \C) makes the whole bound 0.
+ */
+export function minMatchLength(source: string): number {
+  let i = 0;
+  const atom = (): number => {
+    const c = source[i];
+    if (c === '(') {
+      i++;
+      if (source[i] === '?') {
+        i++;
+        if (source[i] === '=' || source[i] === '!' || (source[i] === '<' && (source[i + 1] === '=' || source[i + 1] === '!'))) {
+          alternatives();
+          expect(')');
+          return 0;
+        }
+        // (?:..), (?P<name>..), (?<name>..), (?flags:..), (?flags)
+        while (i < source.length && source[i] !== ':' && source[i] !== ')') {
+          if (source[i] === '<' || source[i] === "'") {
+            const close = source.indexOf(source[i] === '<' ? '>' : "'", i + 1);
+            if (close < 0) throw new Unsure();
+            i = close + 1;
+            break;
+          }
+          i++;
+        }
+        if (source[i] === ')') {
+          i++;
+          return 0;
+        }
+        if (source[i] === ':') i++;
+      }
+      const n = alternatives();
+      expect(')');
+      return n;
+    }
+    if (c === '[') {
+      i++;
+      if (source[i] === '^') i++;
+      if (source[i] === ']') i++;
+      while (i < source.length && source[i] !== ']') {
+        if (source[i] === '\\') i++;
+        else if (source[i] === '[' && source[i + 1] === ':') {
+          const close = source.indexOf(':]', i + 2);
+          if (close < 0) throw new Unsure();
+          i = close + 1;
+        }
+        i++;
+      }
+      expect(']');
+      return 1;
+    }
+    if (c === '\\') {
+      const n = source[i + 1];
+      if (n === undefined || UNSURE_ESCAPES.has(n) || /[1-9]/.test(n)) throw new Unsure();
+      i += 2;
+      if (ZERO_WIDTH_ESCAPES.has(n)) return 0;
+      if ((n === 'p' || n === 'P') && source[i] === '{') skipTo('}');
+      else if (n === 'x' && source[i] === '{') skipTo('}');
+      return 1;
+    }
+    if (c === '^' || c === '$') {
+      i++;
+      return 0;
+    }
+    if (c === ')' || c === '|' || c === undefined) throw new Unsure();
+    // A surrogate pair is one code point.
+    const code = source.charCodeAt(i);
+    i += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+    return 1;
+  };
+  const quantified = (): number => {
+    const n = atom();
+    const q = source[i];
+    let min = n;
+    if (q === '*' || q === '?') {
+      i++;
+      min = 0;
+    } else if (q === '+') {
+      i++;
+    } else if (q === '{') {
+      const m = /^\{(\d*)(,\d*)?\}/.exec(source.slice(i));
+      if (m) {
+        i += m[0].length;
+        min = m[1] === '' ? 0 : n * Number(m[1]);
+      }
+    } else {
+      return n;
+    }
+    if (source[i] === '?' || source[i] === '+') i++;
+    return min;
+  };
+  const sequence = (): number => {
+    let total = 0;
+    while (i < source.length && source[i] !== '|' && source[i] !== ')') total += quantified();
+    return total;
+  };
+  const alternatives = (): number => {
+    let min = sequence();
+    while (source[i] === '|') {
+      i++;
+      min = Math.min(min, sequence());
+    }
+    return min;
+  };
+  const expect = (ch: string): void => {
+    if (source[i] !== ch) throw new Unsure();
+    i++;
+  };
+  const skipTo = (ch: string): void => {
+    const close = source.indexOf(ch, i);
+    if (close < 0) throw new Unsure();
+    i = close + 1;
+  };
+  try {
+    const n = alternatives();
+    return i === source.length && Number.isFinite(n) ? n : 0;
+  } catch (e) {
+    if (e instanceof Unsure) return 0;
+    throw e;
   }
 }
 
