@@ -4,25 +4,19 @@
  * candidate only when every clause has an atom present in the event (a literal in the lowercased
  * value of its field, or a number among its values). Rules without a need are always candidates.
  *
- * Finding a field's literals in a value, by how many there are: `includes` per literal (few
- * literals, short value); one native regex alternation (up to ALTERNATION_MAX literals); else a
- * gram scan: each literal is indexed by one 4-character gram of it (the gram fewest literals
- * share), the value is scanned once, each position's gram looked up (behind a bloom byte) and a
- * hit verified with `startsWith` at the implied offset; literals shorter than 4 characters are
- * looked up whole at every position. A literal that occurs always has its gram (or itself) at
- * the right offset, so nothing is missed.
+ * A field's literals are found in a value by one Aho-Corasick pass (multimatch.ts), which reports
+ * every literal occurring in the lowercased value, so nothing is missed. Keyword atoms (no field)
+ * are searched the same way in every string of the event, one string at a time. What a long
+ * value holds is memoised per raw string (values such as command lines and hashes repeat).
  */
-import type { Need } from './compiler';
+import type { Clause, Need } from './compiler';
 import type { EventContext } from './fields';
+import { type LiteralMatcher, literalMatcher } from './multimatch';
 import { numericValue } from './values';
-
-const Q = 4;
 
 interface Entry {
   id: number;
   lit: string;
-  /** Offset of the indexed gram inside `lit`. */
-  off: number;
   /** Clauses this atom satisfies. */
   clauses: number[];
 }
@@ -32,74 +26,40 @@ interface FieldIndex {
   field: string | null;
   /** Lowercased simple field name (no dots); undefined for dotted names and keyword search. */
   lowerSimple: string | undefined;
-  /** Few literals: test each with `includes` instead of scanning grams. */
-  direct: Entry[] | undefined;
-  /**
-   * Up to ALTERNATION_MAX literals: one native regex alternation (longest first) finds them in a
-   * single pass; `byLit` maps each literal to its entry plus the entries of its prefixes.
-   */
-  alternation: { re: RegExp; byLit: Map<string, Entry[]> } | undefined;
-  grams: Map<number, Entry[]>;
-  /** One byte per hashed gram: a cheap "certainly not indexed" test before the Map lookup. */
-  bloom: Uint8Array;
-  bloomShift: number;
-  /** Literals shorter than Q, keyed by (length, packed chars); checked at every position. */
-  short: Map<number, Entry[]>;
-  shortBloom: Uint8Array;
-  shortShift: number;
+  matcher: LiteralMatcher<Entry> | undefined;
+  /** Memoise long strings (a full scan costs more than hashing the string). */
+  memo: boolean;
+  /** Length of the shortest literal: shorter strings hold none. */
+  shortest: number;
   /** Numeric atoms: number -> entry (compared with the numeric value of each leaf). */
   nums: Map<number, Entry>;
   /** Last event generation that scanned this field (several event keys can share a lowercase name). */
   seen: number;
-  /** Literals found per raw string (values repeat across events); bounded, cleared when full. */
-  memo: Map<string, Entry[]>;
-  memoChars: number;
+  /** Literals found per raw string, two generations: `young` fills, then replaces `old`. */
+  young: Map<string, Entry[]>;
+  old: Map<string, Entry[]>;
+  youngChars: number;
 }
 
-const GRAM_MASK = 0xfffffff;
-/** Up to this many literals, `includes` per literal beats a gram scan (V8's indexOf skips ahead). */
-const DIRECT_MAX = 24;
-const DIRECT_WORK = 1024;
-const ALTERNATION_MAX = 64;
-/** Memo bounds per field index: distinct strings, total characters, longest string memoised. */
+/** Shorter strings are scanned again rather than memoised (a lookup hashes them anyway). */
+const MEMO_SHORTEST = 32;
+/** Memo bounds per field index and generation: distinct strings, total characters, longest string. */
 const MEMO_ENTRIES = 4096;
-const MEMO_CHARS = 1 << 16;
-const MEMO_LONGEST = 2048;
+const MEMO_CHARS = 1 << 19;
+const MEMO_LONGEST = 8192;
 const NONE: Entry[] = [];
 const NO_INDEXES: FieldIndex[] = [];
-
-function gramAt(s: string, i: number): number {
-  // 7 bits a char keeps ASCII grams distinct; other characters only collide (a wasted check).
-  return (
-    ((s.charCodeAt(i) & 0x7f) << 21) |
-    ((s.charCodeAt(i + 1) & 0x7f) << 14) |
-    ((s.charCodeAt(i + 2) & 0x7f) << 7) |
-    (s.charCodeAt(i + 3) & 0x7f)
-  );
-}
-
-// Captured once: a global lookup in this hot loop is slow inside Jest's vm contexts.
-const imul = Math.imul;
-
-/** Multiplicative (Fibonacci) hash of a gram to `32 - shift` bits: text grams differ mostly in low bits. */
-function bloomSlot(g: number, shift: number): number {
-  return imul(g, 0x9e3779b1) >>> shift;
-}
-
-/** About 32 slots per key (few false positives), between 1 KiB and 256 KiB. */
-function bloomShift(keys: number): number {
-  let bits = 10;
-  while (bits < 18 && 1 << bits < keys * 32) bits++;
-  return 32 - bits;
-}
+const MAX_DEPTH = 32;
 
 export class Prefilter {
   private readonly always: number[] = [];
   private readonly fields: FieldIndex[] = [];
   /** Simple field names (no dots) by lowercase name: found by walking the event's own keys. */
   private readonly simple = new Map<string, FieldIndex[]>();
-  /** Dotted names and keyword search: resolved one by one. */
+  /** Dotted names: resolved one by one. */
   private readonly other: FieldIndex[] = [];
+  /** Keyword atoms: searched in every string of the event. */
+  private readonly keywords: FieldIndex | undefined;
   private readonly clauseRule: number[] = [];
   private readonly ruleClauses: Uint8Array;
   private readonly ruleStamp: Int32Array;
@@ -108,6 +68,18 @@ export class Prefilter {
   private readonly entryStamp: Int32Array;
   private readonly collectStamp: Int32Array;
   private gen = 0;
+  private readonly byKey = new Map<string, FieldIndex[]>();
+  private out: number[] = [];
+  /** Stamps entries already collected from the string being scanned. */
+  private collectGen = 0;
+  private found: Entry[] = NONE;
+  /** Bound once: the matcher calls it for every literal occurrence. */
+  private readonly collectHit = (e: Entry): void => {
+    if (this.collectStamp[e.id] === this.collectGen) return;
+    this.collectStamp[e.id] = this.collectGen;
+    if (this.found === NONE) this.found = [];
+    this.found.push(e);
+  };
 
   constructor(needs: Need[]) {
     this.ruleStamp = new Int32Array(needs.length);
@@ -122,8 +94,9 @@ export class Prefilter {
       }
       // A rule with an empty clause can never match: it is never a candidate.
       if (need.some((c) => c.length === 0)) return;
-      this.ruleClauses[r] = need.length;
-      for (const clause of need) {
+      const clauses = keywordClausesPruned(need);
+      this.ruleClauses[r] = clauses.length;
+      for (const clause of clauses) {
         const cid = this.clauseRule.length;
         this.clauseRule.push(r);
         for (const atom of clause) {
@@ -134,12 +107,17 @@ export class Prefilter {
     });
     this.clauseStamp = new Int32Array(this.clauseRule.length);
     let nextId = 0;
+    let keywords: FieldIndex | undefined;
     const fields = new Set([...byField.keys(), ...numsByField.keys()]);
     for (const field of fields) {
-      const entries = [...(byField.get(field) ?? [])].map(([lit, clauses]) => ({ id: nextId++, lit, off: 0, clauses }));
+      const entries = [...(byField.get(field) ?? [])].map(([lit, clauses]) => ({ id: nextId++, lit, clauses }));
       const fi = buildFieldIndex(field, entries);
-      for (const [num, clauses] of numsByField.get(field) ?? []) fi.nums.set(num, { id: nextId++, lit: String(num), off: 0, clauses });
+      for (const [num, clauses] of numsByField.get(field) ?? []) fi.nums.set(num, { id: nextId++, lit: String(num), clauses });
       this.fields.push(fi);
+      if (field === null) {
+        keywords = fi;
+        continue;
+      }
       if (fi.lowerSimple === undefined) {
         this.other.push(fi);
         continue;
@@ -148,6 +126,7 @@ export class Prefilter {
       if (list) list.push(fi);
       else this.simple.set(fi.lowerSimple, [fi]);
     }
+    this.keywords = keywords;
     this.entryStamp = new Int32Array(nextId);
     this.collectStamp = new Int32Array(nextId);
   }
@@ -165,8 +144,11 @@ export class Prefilter {
     // A simple field resolves (exactly or case-insensitively) only to one of the event's own keys,
     // so walking those keys finds every index field that can be present.
     const fields = ctx.fields;
+    const keywords = this.keywords;
     for (const key in fields) {
       if (!hasOwn.call(fields, key)) continue;
+      // Keyword atoms: every string of the event, walked in the same pass over its keys.
+      if (keywords !== undefined) this.scanStrings(keywords, fields[key], gen, 1);
       const list = this.indexesOfKey(key);
       if (list === NO_INDEXES) continue;
       for (const fi of list) {
@@ -175,15 +157,7 @@ export class Prefilter {
         this.scanField(fi, ctx, gen);
       }
     }
-    for (const fi of this.other) {
-      if (fi.field === null) {
-        // NUL-joined haystack: a literal found across a boundary only adds a candidate.
-        const found = this.collect(fi, ctx.allJoined());
-        for (const e of found) if (this.entryStamp[e.id] !== gen) this.hit(e, gen);
-        continue;
-      }
-      this.scanField(fi, ctx, gen);
-    }
+    for (const fi of this.other) this.scanField(fi, ctx, gen);
     if (out.length > this.always.length) out.sort((a, b) => a - b);
     return out;
   }
@@ -198,11 +172,6 @@ export class Prefilter {
     }
     return list;
   }
-
-  private readonly byKey = new Map<string, FieldIndex[]>();
-  private out: number[] = [];
-  /** Stamps entries already collected from the string being scanned. */
-  private collectGen = 0;
 
   hitNumber(e: Entry, gen: number): void {
     if (this.entryStamp[e.id] !== gen) this.hit(e, gen);
@@ -227,24 +196,31 @@ export class Prefilter {
     const fv = ctx.get(fi.field as string);
     if (!fv.present) return;
     if (fi.nums.size > 0) scanNumbers(fv.leaves, fi, this, gen);
-    if (fi.grams.size === 0 && fi.short.size === 0 && fi.alternation === undefined) return;
-    for (const s of fv.strs) this.scanString(fi, s, gen);
+    if (fi.matcher === undefined) return;
+    const strs = fv.strs;
+    for (let i = 0; i < strs.length; i++) if (strs[i].length >= fi.shortest) this.scanString(fi, strs[i], gen);
   }
 
-  /** Marks the literals of `fi` found in the lowercased `raw`, memoised per raw string. */
-  private scanString(fi: FieldIndex, raw: string, gen: number): void {
-    let found = fi.memo.get(raw);
-    if (found === undefined) {
-      found = this.collect(fi, raw.toLowerCase());
-      if (raw.length <= MEMO_LONGEST) {
-        if (fi.memo.size >= MEMO_ENTRIES || fi.memoChars + raw.length > MEMO_CHARS) {
-          fi.memo.clear();
-          fi.memoChars = 0;
-        }
-        fi.memo.set(raw, found);
-        fi.memoChars += raw.length;
-      }
+  /** Every string of the event, nested objects and arrays included (as EventContext.allStrings). */
+  private scanStrings(fi: FieldIndex, v: unknown, gen: number, depth: number): void {
+    if (typeof v === 'string') {
+      if (v.length >= fi.shortest) this.scanString(fi, v, gen);
+      return;
     }
+    if (v === null || typeof v !== 'object' || depth > MAX_DEPTH) return;
+    if (isArray(v)) {
+      for (const x of v) this.scanStrings(fi, x, gen, depth + 1);
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      if (hasOwn.call(o, k)) this.scanStrings(fi, o[k], gen, depth + 1);
+    }
+  }
+
+  /** Marks the literals of `fi` found in the lowercased `raw`; long strings memoised. */
+  private scanString(fi: FieldIndex, raw: string, gen: number): void {
+    const found = !fi.memo || raw.length < MEMO_SHORTEST || raw.length > MEMO_LONGEST ? this.collect(fi, raw) : this.memoised(fi, raw);
     const entryStamp = this.entryStamp;
     for (let i = 0; i < found.length; i++) {
       const e = found[i];
@@ -252,22 +228,35 @@ export class Prefilter {
     }
   }
 
-  /** Every literal of `fi` occurring in `s` (lowercase), each once. */
-  private collect(fi: FieldIndex, s: string): Entry[] {
-    const cgen = ++this.collectGen;
-    const stamp = this.collectStamp;
-    let found: Entry[] = NONE;
-    scan(s, fi, (e) => {
-      if (stamp[e.id] === cgen) return;
-      stamp[e.id] = cgen;
-      if (found === NONE) found = [];
-      found.push(e);
-    });
+  private memoised(fi: FieldIndex, raw: string): Entry[] {
+    let found = fi.young.get(raw);
+    if (found !== undefined) return found;
+    found = fi.old.get(raw);
+    if (found === undefined) found = this.collect(fi, raw);
+    if (fi.young.size >= MEMO_ENTRIES || fi.youngChars + raw.length > MEMO_CHARS) {
+      fi.old = fi.young;
+      fi.young = new Map();
+      fi.youngChars = 0;
+    }
+    fi.young.set(raw, found);
+    fi.youngChars += raw.length;
+    return found;
+  }
+
+  /** Every literal of `fi` occurring in `raw` lowercased, each once. */
+  private collect(fi: FieldIndex, raw: string): Entry[] {
+    if (fi.matcher === undefined) return NONE;
+    this.collectGen++;
+    this.found = NONE;
+    fi.matcher.scan(raw, this.collectHit);
+    const found = this.found;
+    this.found = NONE;
     return found;
   }
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
+const isArray = Array.isArray;
 const LOWER_MEMO_MAX = 50000;
 const lowerMemo = new Map<string, string>();
 
@@ -282,91 +271,6 @@ function lowerKey(key: string): string {
   return low;
 }
 
-function scan(s: string, fi: FieldIndex, hit: (e: Entry) => void): void {
-  // Few literals over a short value: one `includes` each. Otherwise one gram pass over the value.
-  if (fi.direct !== undefined && s.length * fi.direct.length <= DIRECT_WORK) {
-    for (const e of fi.direct) {
-      if (s.includes(e.lit)) hit(e);
-    }
-    return;
-  }
-  if (fi.alternation !== undefined) {
-    scanAlternation(s, fi.alternation, hit);
-    return;
-  }
-  const grams = fi.grams;
-  const bloom = fi.bloom;
-  const short = fi.short.size > 0 ? fi.short : undefined;
-  const shortBloom = fi.shortBloom;
-  const shift = fi.bloomShift;
-  const shortShift = fi.shortShift;
-  // Rolling window of the last Q characters, 7 bits each, after reading character i.
-  let g = 0;
-  for (let i = 0; i < s.length; i++) {
-    g = ((g << 7) | (s.charCodeAt(i) & 0x7f)) & GRAM_MASK;
-    if (short !== undefined) {
-      for (let len = 1; len < Q && len <= i + 1; len++) {
-        const key = shortKey(g, len);
-        if (shortBloom[bloomSlot(key, shortShift)] === 0) continue;
-        const bucket = short.get(key);
-        if (bucket !== undefined) verify(bucket, s, i - len + 1, hit);
-      }
-    }
-    if (i < Q - 1 || bloom[bloomSlot(g, shift)] === 0) continue;
-    const bucket = grams.get(g);
-    if (bucket === undefined) continue;
-    for (const e of bucket) {
-      const start = i - (Q - 1) - e.off;
-      if (start >= 0 && s.startsWith(e.lit, start)) hit(e);
-    }
-  }
-}
-
-/**
- * Every literal occurring in `s` is reported: the search restarts one character after each match,
- * so every start position is reached; at a position the longest literal wins, and any other
- * literal starting there is a prefix of it, reported with it.
- */
-function scanAlternation(
-  s: string,
-  alt: { re: RegExp; byLit: Map<string, Entry[]> },
-  hit: (e: Entry) => void,
-): void {
-  const re = alt.re;
-  re.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = re.exec(s)) !== null) {
-    for (const e of alt.byLit.get(m[0]) as Entry[]) hit(e);
-    re.lastIndex = m.index + 1;
-  }
-}
-
-function buildAlternation(entries: Entry[]): { re: RegExp; byLit: Map<string, Entry[]> } {
-  const lits = entries.map((e) => e.lit).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
-  const byLit = new Map<string, Entry[]>();
-  for (const e of entries) {
-    // A literal reports itself and every shorter literal that is a prefix of it.
-    byLit.set(e.lit, entries.filter((o) => e.lit.startsWith(o.lit)));
-  }
-  const re = new RegExp(lits.map(escapeRegExp).join('|'), 'g');
-  return { re, byLit };
-}
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-function verify(bucket: Entry[], s: string, start: number, hit: (e: Entry) => void): void {
-  for (const e of bucket) {
-    if (s.startsWith(e.lit, start)) hit(e);
-  }
-}
-
-/** Key of the last `len` (< Q) characters of the rolling window; the length is part of the key. */
-function shortKey(g: number, len: number): number {
-  return (g & ((1 << (7 * len)) - 1)) | (len << 21);
-}
-
 function scanNumbers(leaves: unknown[], fi: FieldIndex, pf: { hitNumber(e: Entry, gen: number): void }, gen: number): void {
   for (const leaf of leaves) {
     const n = numericValue(leaf);
@@ -374,6 +278,20 @@ function scanNumbers(leaves: unknown[], fi: FieldIndex, pf: { hitNumber(e: Entry
     const e = fi.nums.get(n);
     if (e !== undefined) pf.hitNumber(e, gen);
   }
+}
+
+/** Keyword atoms shorter than this keep their field index from skipping through text. */
+const KEYWORD_SHORT = 6;
+
+/**
+ * Keyword atoms are searched in every string of the event: a clause with a short keyword atom is
+ * left out when the rule has another clause (a weaker need is still sound; the rule runs more often).
+ */
+function keywordClausesPruned(need: Clause[]): Clause[] {
+  if (need.length < 2) return need;
+  const short = (c: Clause): boolean => c.some((a) => a.field === null && a.num === undefined && a.lit.length < KEYWORD_SHORT);
+  const kept = need.filter((c) => !short(c));
+  return kept.length > 0 ? kept : need;
 }
 
 function addTo<K>(byField: Map<string | null, Map<K, number[]>>, field: string | null, key: K, id: number): void {
@@ -386,57 +304,10 @@ function addTo<K>(byField: Map<string | null, Map<K, number[]>>, field: string |
 
 function buildFieldIndex(field: string | null, entries: Entry[]): FieldIndex {
   const lowerSimple = field !== null && !field.includes('.') ? field.toLowerCase() : undefined;
-  const direct = entries.length > 0 && entries.length <= DIRECT_MAX ? entries : undefined;
-  const alternation = entries.length > 0 && entries.length <= ALTERNATION_MAX ? buildAlternation(entries) : undefined;
-  // With an alternation the gram tables stay empty: scan() never reaches them.
-  const gi = gramIndex(alternation ? [] : entries);
-  return { field, lowerSimple, direct, alternation, ...gi, nums: new Map(), seen: 0, memo: new Map(), memoChars: 0 };
-}
-
-type GramIndex = Pick<FieldIndex, 'grams' | 'bloom' | 'bloomShift' | 'short' | 'shortBloom' | 'shortShift'>;
-
-/** Index each literal under its least shared gram, so common grams (".exe") rarely trigger checks. */
-function gramIndex(entries: Entry[]): GramIndex {
-  const freq = new Map<number, number>();
-  for (const e of entries) {
-    if (e.lit.length < Q) continue;
-    const seen = new Set<number>();
-    for (let i = 0; i + Q <= e.lit.length; i++) seen.add(gramAt(e.lit, i));
-    for (const g of seen) freq.set(g, (freq.get(g) ?? 0) + 1);
-  }
-  const grams = new Map<number, Entry[]>();
-  const nShort = entries.filter((e) => e.lit.length < Q).length;
-  const shift = bloomShift(entries.length - nShort);
-  const bloom = new Uint8Array(1 << (32 - shift));
-  const short = new Map<number, Entry[]>();
-  const shortShift = bloomShift(nShort);
-  const shortBloom = new Uint8Array(1 << (32 - shortShift));
-  for (const e of entries) {
-    if (e.lit.length < Q) {
-      let g = 0;
-      for (let i = 0; i < e.lit.length; i++) g = (g << 7) | (e.lit.charCodeAt(i) & 0x7f);
-      const key = shortKey(g, e.lit.length);
-      shortBloom[bloomSlot(key, shortShift)] = 1;
-      const bucket = short.get(key);
-      if (bucket) bucket.push(e);
-      else short.set(key, [e]);
-      continue;
-    }
-    let best = 0;
-    let bestCount = Infinity;
-    for (let i = 0; i + Q <= e.lit.length; i++) {
-      const c = freq.get(gramAt(e.lit, i)) as number;
-      if (c < bestCount) {
-        bestCount = c;
-        best = i;
-      }
-    }
-    e.off = best;
-    const g = gramAt(e.lit, best);
-    bloom[bloomSlot(g, shift)] = 1;
-    const bucket = grams.get(g);
-    if (bucket) bucket.push(e);
-    else grams.set(g, [e]);
-  }
-  return { grams, bloom, bloomShift: shift, short, shortBloom, shortShift };
+  const matcher = entries.length > 0 ? literalMatcher(entries.map((e) => ({ value: e, lit: e.lit }))) : undefined;
+  const memo = matcher !== undefined && !matcher.skips;
+  // Lowercasing can lengthen non-ASCII text (U+0130 becomes two characters): no length bound then.
+  let shortest = Infinity;
+  for (const e of entries) shortest = Math.min(shortest, /[^\x00-\x7f]/.test(e.lit) ? 1 : e.lit.length);
+  return { field, lowerSimple, matcher, memo, shortest, nums: new Map(), seen: 0, young: new Map(), old: new Map(), youngChars: 0 };
 }
