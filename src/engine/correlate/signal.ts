@@ -128,7 +128,7 @@ export function levelWeight(level: string | undefined): number {
   return LEVEL_WEIGHT[(level ?? '').toLowerCase()] ?? 1;
 }
 
-const BROAD_MIN_EVENTS = 20;
+const BROAD_MIN_EVENTS = 10;
 const BROAD_SHARE = 0.9;
 const BROAD_MIN_SOURCES = 3;
 

@@ -2,6 +2,7 @@ import type { Findings, Indicator, Narrative } from '../model';
 import { contextFactors } from '../severity/context';
 import { isInternalIp } from '../indicators/ip';
 import { storyClauses } from './story';
+import { phraseOf } from './phrases';
 
 /**
  * The deterministic narrator: writes the contract's narrative from findings alone, specific
@@ -67,7 +68,9 @@ function summaryOf(f: Findings): string {
   if (artifact) return artifact;
   if (f.severity === 'info') return quietSummary(f);
   const accounts = withRole(f, 'compromised_account').map((i) => i.value);
-  const clauses = storyClauses(f, accounts).map((c) => c.clause);
+  const told = storyClauses(f, accounts).map((c) => c.clause);
+  // Only weak readings: say what they suggest rather than nothing.
+  const clauses = told.length > 0 ? told : f.techniques.slice().sort((a, b) => b.confidence - a.confidence).slice(0, 2).map((t) => `possibly ${phraseOf(t.technique_id, t.name)}`);
   const kind = f.scope === 'campaign' ? 'campaign' : 'incident';
   const story = clauses.length > 0 ? clauses.join(', then ') : 'triggered detections without a recognised attack technique';
   let text = `${capitalise(f.severity)}-severity ${kind}${windowOf(f)}: ${subjectOf(f, accounts)} ${story}.`;
@@ -96,6 +99,8 @@ function subjectOf(f: Findings, accounts: string[]): string {
   if (accounts.length > 0) return `the account ${accounts[0]}${internal.length > 0 ? `, used from ${list(internal, 2)},` : ''}`;
   if (hosts.length > 0) return `the host ${hosts[0]}`;
   if (internal.length > 0) return `the internal source ${list(internal, 2)}`;
+  const sources = withRole(f, 'source_host', 'affected_host').map((i) => i.value);
+  if (sources.length > 0) return `the host ${list(sources, 2)}`;
   return 'the attacker';
 }
 
@@ -357,7 +362,9 @@ function hardening(f: Findings): string[] {
   const hosts = withRole(f, 'compromised_host').filter((i) => i.type === 'host').map((i) => i.value);
   const on = hosts.length > 0 ? ` on ${list(hosts, 2)}` : ' on the affected hosts';
   const cloudAccounts = hasTechnique(f, 'T1136.003') || hasTechnique(f, 'T1098.001') || hasTechnique(f, 'T1098.003');
-  if (cloudAccounts) out.push('Require MFA for every console user, alert on IAM user, access-key and policy changes, and review all identities with administrator policies');
+  if (cloudAccounts) out.push(Object.keys(f.stats.formats).includes('cloudtrail')
+    ? 'Require MFA for every console user, alert on IAM user, access-key and policy changes, and review all identities with administrator policies'
+    : 'Require phishing-resistant MFA for every account, alert on new accounts, credentials and administrator role grants, and review all holders of administrator roles');
   else if (hasTechnique(f, 'T1136') || hasTechnique(f, 'T1098.007') || (hasTechnique(f, 'T1098') && !hasTechnique(f, 'T1098.005'))) out.push('Alert on account creation and privileged group changes, and review all current administrative group members');
   if (hasTechnique(f, 'T1098.005')) out.push('Review the MFA devices of all accounts and alert on a factor enrolled shortly after failed MFA attempts');
   if (hasTechnique(f, 'T1685.002') || hasTechnique(f, 'T1562.008')) out.push('Restart the stopped audit trail now, deny StopLogging/DeleteTrail with an organisation policy, and cover the logging gap from other sources (storage access logs, threat-detection findings)');
