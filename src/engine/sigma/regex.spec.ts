@@ -1,4 +1,5 @@
-import { compileRegex, minMatchLength, requiredLiterals, splitInlineFlags } from './regex';
+import RE2 from 're2';
+import { compileRegex, minMatchLength, requiredLiterals, runTest, splitInlineFlags } from './regex';
 
 describe('regex compilation', () => {
   it('turns a leading (?i) into the i flag', () => {
@@ -83,5 +84,36 @@ describe('shortest possible match (strings shorter are not tested)', () => {
     expect(re.test('1234567890')).toBe(true);
     // Ten code points, twenty UTF-16 units: still tested, and RE2 counts code points.
     expect(compileRegex('^.{10}$', []).test('😀'.repeat(10))).toBe(true);
+  });
+});
+
+describe('long runs of one character class (scanned instead of RE2 counted repetition)', () => {
+  const patterns = ['.{32,}', '^.{32,40}$', '[^/]{32,}$', '^\\w{33}', '(.){32,}', '(?:[a-c]){32,34}', '\\S{32}', '.{32,}'];
+  it('handles only that shape, with a large count, and not with the m flag', () => {
+    expect(runTest('.{1000,}', '')).toBeDefined();
+    expect(runTest('.{10,}', '')).toBeUndefined();
+    expect(runTest('a.{100,}', '')).toBeUndefined();
+    expect(runTest('.{100,}?', '')).toBeUndefined();
+    expect(runTest('^.{100,}$', 'm')).toBeUndefined();
+  });
+
+  it('answers exactly as RE2 does (flags i and s, newlines, astral characters, anchors)', () => {
+    let seed = 3;
+    const rnd = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const pieces = ['a', 'B', 'c', '/', '\n', ' ', '_', '😀', 'é', '\u212a'];
+    for (const flags of ['', 'i', 's']) {
+      for (const pattern of patterns) {
+        const fast = runTest(pattern, flags) as (s: string) => boolean;
+        expect(fast).toBeDefined();
+        const re = new RE2(pattern, flags);
+        for (let n = 0; n < 300; n++) {
+          const run = Array.from({ length: rnd(3) === 0 ? 30 + rnd(15) : rnd(80) }, () => pieces[rnd(3) === 0 ? rnd(pieces.length) : rnd(3)]).join('');
+          expect([pattern, flags, run, fast(run)]).toEqual([pattern, flags, run, re.test(run)]);
+        }
+      }
+    }
   });
 });

@@ -30,6 +30,8 @@ export function compileRegex(pattern: string, flagSet: Iterable<string>): Compil
   const min = minMatchLength(inline.source);
   try {
     const re = new RE2(inline.source, flags);
+    const run = runTest(inline.source, flags);
+    if (run) return { test: run, engine: 're2' };
     return { test: min > 0 ? (s) => s.length >= min && re.test(s) : (s) => re.test(s), engine: 're2' };
   } catch (e) {
     const reason = e instanceof Error ? e.message : String(e);
@@ -45,6 +47,58 @@ export function compileRegex(pattern: string, flagSet: Iterable<string>): Compil
       warning: `regex /${pattern}/ runs on JS RegExp with input bounded to ${FALLBACK_INPUT_LIMIT} chars (RE2: ${reason})`,
     };
   }
+}
+
+/** Counted repetitions at least this large are run scans: RE2 builds a state per count (tens of ms a call). */
+const RUN_MIN_COUNT = 32;
+const RUN_SHAPE = /^(\^?)(?:\((?:\?:)?(\.|\\[wWdDsS]|\[(?:[^\][\\]|\\.)+\])\)|(\.|\\[wWdDsS]|\[(?:[^\][\\]|\\.)+\]))\{(\d+)(,(\d*))?\}(\$?)$/;
+/** Code points whose class membership is remembered, per pattern. */
+const RUN_MEMO_MAX = 4096;
+
+/**
+ * A pattern that is one character class repeated {n,}, {n,m} or {n} times, n >= RUN_MIN_COUNT,
+ * optionally anchored (`.{1000,}`, `[^/]{100,}$`): tested as "a run of at least n code points of
+ * the class" (at the start, at the end, or the whole string for the anchors), which is what RE2
+ * answers, in one linear pass. Class membership is RE2's own, asked once per distinct character.
+ * Undefined for any other pattern (and with the m flag, where anchors mean lines).
+ */
+export function runTest(source: string, flags: string): ((s: string) => boolean) | undefined {
+  const m = RUN_SHAPE.exec(source);
+  if (!m || flags.includes('m')) return undefined;
+  const atom = m[2] ?? m[3];
+  const min = Number(m[4]);
+  const max = m[5] === undefined ? min : m[6] === '' ? Infinity : Number(m[6]);
+  if (min < RUN_MIN_COUNT || max < min) return undefined;
+  const one = new RE2(`^(?:${atom})$`, flags);
+  const known = new Map<number, boolean>();
+  const inClass = (cp: number): boolean => {
+    let yes = known.get(cp);
+    if (yes === undefined) {
+      yes = one.test(String.fromCodePoint(cp));
+      if (known.size < RUN_MEMO_MAX) known.set(cp, yes);
+    }
+    return yes;
+  };
+  const start = m[1] === '^';
+  const end = m[7] === '$';
+  return (s) => {
+    if (s.length < min) return false;
+    let run = 0;
+    for (let i = 0; i < s.length; i++) {
+      const cp = s.codePointAt(i) as number;
+      if (cp > 0xffff) i++;
+      if (inClass(cp)) {
+        run++;
+        // Unanchored or `^` only: a long enough (leading) run is a match.
+        if (!end && run >= min) return true;
+        continue;
+      }
+      if (start) return false;
+      run = 0;
+    }
+    // `run` is now the trailing run (the whole string when anchored at the start).
+    return run >= min && (!(start && end) || run <= max);
+  };
 }
 
 /** Escapes that match no character (assertions) or whose width is not one code point. */
