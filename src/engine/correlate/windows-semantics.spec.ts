@@ -1,6 +1,6 @@
 import type { CanonicalEvent } from '../model';
 import { event } from './testing/events';
-import { classicValues, EVENT_SEMANTICS, hexValue, imageNameMismatch, sqlAudit } from './windows-semantics';
+import { classicValues, EVENT_SEMANTICS, hexValue, imageNameMismatch, pathlessImage, sqlAudit } from './windows-semantics';
 
 function security(index: number, fields: Record<string, unknown>): CanonicalEvent {
   return event(index, '2021-06-10T21:21:26Z', { format: 'windows', fields: { Channel: 'Security', ...fields }, logsource: { product: 'windows', service: 'security' } });
@@ -63,6 +63,16 @@ describe('Windows event semantics', () => {
     expect(matching(access('C:\\Users\\bo\\tvd.exe', 'C:\\Program Files\\TeamViewer\\TeamViewer.exe', '0x1000'))).toEqual([]);
     expect(matching(access('C:\\Program Files\\TeamViewer\\TeamViewer_Service.exe', 'C:\\Program Files\\TeamViewer\\TeamViewer.exe', '0x1fffff'))).toEqual([]);
     expect(matching(access('C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18\\MsMpEng.exe', 'C:\\Program Files\\KeePass Password Safe 2\\KeePass.exe', '0x1410'))).toEqual([]);
+  });
+
+  it('flags a process known only by a bare image name (section-based process tampering), not pseudo-processes', () => {
+    expect(pathlessImage('payload.exe')).toBe(true);
+    expect(pathlessImage('C:\\Users\\bo\\payload.exe')).toBe(false);
+    expect(pathlessImage('MemCompression')).toBe(false);
+    expect(pathlessImage('System')).toBe(false);
+    expect(pathlessImage('/usr/bin/java')).toBe(false);
+    const access = event(0, undefined, { format: 'sysmon', fields: { Channel: 'Microsoft-Windows-Sysmon/Operational', EventID: 10, SourceImage: 'C:\\Users\\bo\\loader.exe', TargetImage: 'payload.exe', GrantedAccess: '0x1fffff' } });
+    expect(matching(access)).toEqual(['pathless_process_image']);
   });
 
   it('parses zero-padded hex and SQL Server audit records', () => {

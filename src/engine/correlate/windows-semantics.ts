@@ -126,8 +126,20 @@ export const EVENT_SEMANTICS: EventSemantic[] = [
   { id: 'credential_store_process_read', ids: [10], title: 'Password manager or remote-access client memory read by another program', level: 'high', tags: ['attack.credential-access', 'attack.t1555'],
     match: (e) => sysmon(e) && id(e) === 10 && CREDENTIAL_PROCESSES.test(field(e, 'TargetImage')) && ((hexValue(field(e, 'GrantedAccess')) ?? 0) & 0x10) !== 0
       && !SYSTEM_FOLDERS.test(field(e, 'SourceImage')) && !SYSTEM_LSASS_READERS.test(field(e, 'SourceImage')) },
+  { id: 'pathless_process_image', ids: [1, 3, 7, 8, 10, 11, 12, 13, 17, 18, 22, 23], title: 'Process known only by a bare image name without a path (created from a tampered file section: herpaderping, doppelganging, ghosting)', level: 'medium', tags: ['attack.stealth', 'attack.t1055'],
+    match: (e) => sysmon(e) && !lower(e, 'Channel').startsWith('linux') && [field(e, 'Image'), field(e, 'TargetImage')].some(pathlessImage) },
   { id: 'wmi_subscription', ids: [19, 20, 21], title: 'WMI event subscription created', level: 'medium', tags: ['attack.persistence', 'attack.t1546.003'], match: (e) => sysmon(e) && [19, 20, 21].includes(id(e)) },
 ];
+
+/**
+ * Windows fills a process's image path from the file it was created from; a bare `name.exe` is an image path
+ * the creator supplied itself to NtCreateProcessEx over a section, the way section-based process tampering
+ * (herpaderping, doppelganging, ghosting) starts its process. Pseudo-processes (System, Registry,
+ * MemCompression, `<unknown process>`) carry no `.exe`.
+ */
+export function pathlessImage(image: string): boolean {
+  return /\.exe$/i.test(image) && !/[\\/]/.test(image);
+}
 
 /** Processes that hold master passwords or saved remote-access credentials in memory while they run. */
 const CREDENTIAL_PROCESSES = /\\(?:keepass(?:xc)?|teamviewer|1password|bitwarden|mremoteng|winscp|putty|filezilla|anydesk)\.exe$/i;
