@@ -145,3 +145,29 @@ export function logonService(e: CanonicalEvent): { name: string; technique: stri
   if (/winrm|wsman/.test(hint)) return REMOTE_SERVICES[5985];
   return undefined;
 }
+
+const FORWARD_PARAMETERS = /^(?:forwardto|redirectto|forwardasattachmentto|forwardingsmtpaddress|forwardingaddress)$/i;
+
+/** Addresses a mailbox rule or mailbox setting forwards mail to (Exchange / M365 audit `Parameters`). */
+export function mailForwardTargets(e: CanonicalEvent): string[] {
+  const params = e.fields.Parameters ?? e.fields.parameters;
+  if (!Array.isArray(params)) return [];
+  const out: string[] = [];
+  for (const p of params) {
+    if (p === null || typeof p !== 'object') continue;
+    const { Name: name, Value: value } = p as { Name?: unknown; Value?: unknown };
+    if (typeof name !== 'string' || typeof value !== 'string' || !FORWARD_PARAMETERS.test(name)) continue;
+    for (const part of value.split(/[;,]/)) {
+      const address = part.trim().replace(/^smtp:/i, '').replace(/^"|"$/g, '');
+      if (/^[^@\s]+@[^@\s]+\.[a-z]{2,}$/i.test(address)) out.push(address);
+    }
+  }
+  return out;
+}
+
+/** A mailbox rule or setting that also deletes or hides what it forwards. */
+export function mailRuleHides(e: CanonicalEvent): boolean {
+  const params = e.fields.Parameters ?? e.fields.parameters;
+  if (!Array.isArray(params)) return false;
+  return params.some((p) => p !== null && typeof p === 'object' && /^(?:deletemessage|movetofolder|markasread)$/i.test(String((p as { Name?: unknown }).Name ?? '')));
+}

@@ -10,7 +10,7 @@ import { PROCESS_ROLE_BY_TACTIC, rolePriority } from './roles';
 import { hostOfUrl } from './extract';
 import { analyseArtifact } from '../artifact';
 import { registeredDomain } from './domains';
-import { isDnsQuery } from '../correlate/event-kinds';
+import { isDnsQuery, mailForwardTargets } from '../correlate/event-kinds';
 
 export { parseIp, isExternalIp, isInternalIp, isMeaninglessIp } from './ip';
 export { extractFromText, hostOfUrl } from './extract';
@@ -205,6 +205,8 @@ export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCata
     out.push(...processRoles(e, stage, at));
     out.push(...artefactRoles(e, stage, at, s.techniques.some((t) => t === 'T1505' || t === 'T1505.003')).filter((h) => h.type !== 'domain' || domainSpecific));
     if (weighty && en.commandLine) out.push(...commandLineRoles(en.commandLine, stage, at));
+    // Where a mailbox rule sends the mail is where the data goes.
+    for (const address of mailForwardTargets(e)) out.push({ type: 'email', value: address, role: 'exfil_destination', eventIndices: at });
   }
   return out;
 }

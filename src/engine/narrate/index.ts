@@ -191,6 +191,8 @@ function impactOf(f: Findings): string {
   if (hasTechnique(f, 'T1003')) sentences.push(`Credentials were dumped${hosts.length > 0 ? ` on ${list(hosts, 2)}` : ''}: the hashes and tickets of every account logged on there can be reused to move further (pass-the-hash) until those passwords are changed.`);
   const shells = withRole(f, 'webshell').map((i) => i.value);
   if (shells.length > 0) sentences.push(`The web shell ${list(shells, 2)} gives the attacker command execution on the web server with the rights of the web application, and access to whatever it can reach (database, configuration secrets).`);
+  const forwarded = withRole(f, 'exfil_destination').filter((i) => i.type === 'email').map((i) => i.value);
+  if (forwarded.length > 0) sentences.push(`Mail is being forwarded to ${list(forwarded, 2)}: every message since the rule was set, and any sent later, is readable by the attacker, who can also use the mailbox for payment fraud.`);
   const data = withRole(f, 'targeted_data').map((i) => i.value);
   if (hasTechnique(f, 'T1530')) sentences.push(`Objects were read in bulk from cloud storage${data.length > 0 ? ` (${list(data, 2)})` : ''}: assume their content is in the attacker's hands.`);
   if (hasTechnique(f, 'T1685.002') || hasTechnique(f, 'T1562.008')) sentences.push('Cloud audit logging was stopped, so later activity may be missing from the trail.');
@@ -226,6 +228,9 @@ function rootCauseOf(f: Findings): string {
   }
   if (has('remote_service_execution')) return `The attacker already controlled ${attacker ? named(attacker) : 'another internal machine'} and held the credentials of ${account ?? 'an account'}, which has administrative rights on ${withRole(f, 'compromised_host').filter((h) => !attacker || h.value !== attacker.value).map((h) => h.value)[0] ?? 'the target'}: that was enough to copy a service binary over the admin share and start it remotely. How the first machine and the credentials were obtained is not in the supplied events.`;
   if (withRole(f, 'webshell').length > 0 || (hasTechnique(f, 'T1190') && withRole(f, 'exploit_url').length > 0)) return webRootCause(f, from);
+  if (has('brute_force_success') && attacker?.type === 'ip' && isInternalIp(attacker.value)) {
+    return `Password guessing from the internal machine ${named(attacker)} found the password of ${account ?? 'an account'}: no account lockout or alerting stopped the repeated failed logons. That machine is itself under attacker control; how it was compromised is not in the supplied events.`;
+  }
   if (has('brute_force_success')) return `${capitalise(remoteService(f))} reachable from the internet with password-only logon: the account ${account ?? '(unknown)'} had a guessable password, and no account lockout, rate limiting or MFA stopped the repeated failed logons${from}.`;
   if (has('password_spraying') || has('brute_force')) return `Remote logon exposed to password guessing${from}; the attempts did not succeed in the supplied events.`;
   if (has('mfa_fatigue')) return `The password of ${account ?? 'an account'} is known to an attacker${from}, who is trying to get an MFA push approved.`;
@@ -305,7 +310,11 @@ function techniqueName(f: Findings, id: string): string {
 
 /** Stop the bleeding: named hosts, sources and accounts first. */
 function containment(f: Findings, add: (text: string) => void): void {
-  for (const h of withRole(f, 'compromised_host').slice(0, 3)) add(`Isolate ${h.value} from the network now to stop further attacker activity and lateral movement`);
+  for (const h of withRole(f, 'compromised_host').slice(0, 3)) {
+    // Cutting a domain controller off breaks the whole domain: contain through the accounts, recover with a plan.
+    if (isDomainController(h.value)) add(`Investigate ${h.value} (domain controller): revert the accounts and group memberships changed through it and check it for attacker tools; isolate it only within a domain-recovery plan`);
+    else add(`Isolate ${h.value} from the network now to stop further attacker activity and lateral movement`);
+  }
   if (withRole(f, 'compromised_host').length === 0) {
     for (const t of withRole(f, 'target').filter((i) => i.type === 'ip' || i.type === 'host').slice(0, 2)) {
       add(successProven(f) ? `Isolate ${t.value} for investigation: the attacker obtained access to it` : `Review ${t.value} for signs of compromise: it was targeted`);
@@ -317,6 +326,8 @@ function containment(f: Findings, add: (text: string) => void): void {
   }
   for (const a of withRole(f, 'compromised_account').slice(0, 3)) add(`Reset the credentials of ${a.value}, revoke all its active sessions and tokens${hasTechnique(f, 'T1098.005') ? ', remove MFA devices it did not enrol itself' : ''}, and review its recent activity`);
   for (const c of withRole(f, 'created_account').slice(0, 3)) add(`Disable and remove the attacker-created account ${c.value}${isCloud(f) ? ', its access keys and the policies attached to it' : ' and any group memberships it was given'}`);
+  const forwards = withRole(f, 'exfil_destination').filter((i) => i.type === 'email').map((i) => i.value);
+  if (forwards.length > 0) add(`Remove the mail forwarding to ${list(forwards, 2)} (inbox rules and mailbox forwarding) and review all rules of the affected mailboxes; warn finance of possible payment fraud`);
   const shells = withRole(f, 'webshell').map((i) => i.value);
   if (shells.length > 0) add(`Take the web shell ${list(shells, 2)} offline now (keep a copy for analysis) and isolate the web server, or put it in maintenance mode, until it is rebuilt`);
   const targeted = withRole(f, 'targeted_account').map((i) => i.value);
@@ -324,6 +335,10 @@ function containment(f: Findings, add: (text: string) => void): void {
   if (targeted.length > 0 && withRole(f, 'compromised_account').length > 0 && attackers.length > 0) {
     add(`Check the other targeted accounts (${list(targeted, 3)}) for successful sign-ins from ${list(attackers, 2)} and force a password change where the password may have been guessed`);
   }
+}
+
+function isDomainController(host: string): boolean {
+  return /^(?:[a-z]+-)?dc\d*(?:[.-]|$)|^(?:ad|pdc|rodc)\d*(?:[.-]|$)/i.test(host);
 }
 
 /** Cloud control-plane evidence: identities are IAM users and roles, persistence is keys and policies. */

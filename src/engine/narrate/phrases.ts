@@ -147,6 +147,9 @@ const PHRASES: Record<string, string> = {
   T1132: 'encoded its command traffic',
   T1568: 'used dynamically resolved domains',
   'T1070.001': 'cleared the Windows event logs',
+  T1114: 'collected email',
+  'T1114.003': 'forwarded the mailbox to an outside address',
+  'T1564.008': 'hid messages with inbox rules',
 };
 
 export function phraseOf(techniqueId: string, name?: string): string {

@@ -1,6 +1,6 @@
 import type { CanonicalEvent } from '../model';
 import { baseName } from '../correlate/entities';
-import { eventId, field, isDnsQuery, isLogon, isMfaDenial, outcomeOf, REMOTE_SERVICES } from '../correlate/event-kinds';
+import { eventId, field, isDnsQuery, isLogon, isMfaDenial, mailForwardTargets, mailRuleHides, outcomeOf, REMOTE_SERVICES } from '../correlate/event-kinds';
 import { isExternalIp, isInternalIp } from '../indicators/ip';
 import { readableEventName } from './event-names';
 import { analyseArtifact } from '../artifact';
@@ -59,6 +59,12 @@ export function describeEvent(e: CanonicalEvent, label: Labeller = plain, ctx: D
   if (isDnsQuery(e)) return `${label(en.srcIp ?? en.host ?? 'A client')} queried ${label(en.domain ?? field(e, 'query'))}${field(e, 'qtype_name') ? ` (${field(e, 'qtype_name')})` : ''}`;
   const cloud = cloudSentence(e, label);
   if (cloud) return cloud;
+  const forwards = mailForwardTargets(e);
+  if (forwards.length > 0) {
+    const what = field(e, 'Operation', 'operationName') || 'mailbox change';
+    const who = en.user ?? en.cloudIdentity ?? 'An account';
+    return `${who} set mail forwarding to ${forwards.join(', ')} (${what})${mailRuleHides(e) ? ', hiding or deleting the forwarded messages' : ''}${en.srcIp ? ` from ${label(en.srcIp)}` : ''}`;
+  }
   if (e.action === 'http_request' || e.action === 'file_download' || en.url) {
     const status = field(e, 'status', 'status_code', 'sc-status');
     const bytes = field(e, 'bytes_in', 'bytes', 'sc-bytes');

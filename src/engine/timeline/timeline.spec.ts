@@ -103,4 +103,10 @@ describe('timeline', () => {
     expect(timeline[0].description).toBe('3 requests from 45.148.10.81 for 3 different paths (HTTP 404), user agent Nikto between 10:02:00 and 10:02:02: /admin/, /.env, /.git/config');
     expect(timeline[1].description).toBe("45.148.10.81 GET /p?id=1' UNION SELECT 1-- (HTTP 500)");
   });
+
+  it('says where a mailbox rule forwards mail and that it hides the messages', () => {
+    const rule = event(0, '2026-10-10T08:03:00Z', { format: 'm365', action: 'api_call', fields: { Operation: 'New-InboxRule', Parameters: [{ Name: 'ForwardTo', Value: 'smtp:ap.payments@protonmail.com' }, { Name: 'DeleteMessage', Value: 'True' }] }, entities: { user: 'cfo@acme.example', srcIp: '45.95.169.10' } });
+    expect(describeEvent(rule)).toBe('cfo@acme.example set mail forwarding to ap.payments@protonmail.com (New-InboxRule), hiding or deleting the forwarded messages from 45.95.169.10');
+  });
 });
+
