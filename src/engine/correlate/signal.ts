@@ -151,8 +151,16 @@ export function discriminatingSignals(signals: Signal[], events: CanonicalEvent[
   return kept.some((s) => levelWeight(s.rule.level) >= levelWeight('low')) ? kept : signals;
 }
 
+/** Network sensors log every client alike; there a rule firing on all of them is blind. Logon logs are not: many sources failing is itself an attack. */
+function isNetworkTelemetry(e: CanonicalEvent | undefined): boolean {
+  if (!e) return false;
+  const ls = e.logsource;
+  return ['zeek', 'suricata'].includes(ls.product ?? '') || ['dns', 'dns_query', 'firewall', 'proxy', 'network_connection'].includes(ls.category ?? '');
+}
+
 function isBroad(s: Signal, population: Map<string, number>, lookup: EventLookup): boolean {
   if (s.kind !== 'detection' || s.eventIndices.length < BROAD_MIN_EVENTS) return false;
+  if (!s.eventIndices.every((i) => isNetworkTelemetry(lookup(i)))) return false;
   if (levelWeight(s.rule.level) > levelWeight('medium')) return false;
   const perSource = new Map<string, number>();
   const actors = new Set<string>();

@@ -171,7 +171,7 @@ const EXECUTABLE = /\.(?:exe|dll|scr|ps1|bat|cmd|vbs|js|hta|msi|jar|sys)$/i;
 export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCatalog): RoleHint[] {
   const stage = stageOf(s, catalog);
   const weighty = levelWeight(s.rule.level) >= levelWeight('medium');
-  const domainSpecific = !aboutManyDomains(s, lookup);
+  const telling = tellingDomains(s, lookup);
   const out: RoleHint[] = [];
   for (const index of s.eventIndices.slice(0, 200)) {
     const e = lookup(index);
@@ -203,7 +203,7 @@ export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCata
       out.push({ type: 'host', value: en.host, role: actedOnRemotely ? 'target' : weighty ? 'compromised_host' : 'affected_host', eventIndices: at });
     }
     out.push(...processRoles(e, stage, at));
-    out.push(...artefactRoles(e, stage, at, s.techniques.some((t) => t === 'T1505' || t === 'T1505.003')).filter((h) => h.type !== 'domain' || domainSpecific));
+    out.push(...artefactRoles(e, stage, at, s.techniques.some((t) => t === 'T1505' || t === 'T1505.003')).filter((h) => h.type !== 'domain' || !telling || telling.has(registeredDomain(h.value))));
     if (weighty && en.commandLine) out.push(...commandLineRoles(en.commandLine, stage, at));
     // Where a mailbox rule sends the mail is where the data goes.
     for (const address of mailForwardTargets(e)) out.push({ type: 'email', value: address, role: 'exfil_destination', eventIndices: at });
@@ -213,21 +213,28 @@ export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCata
 
 /**
  * A rule whose hits query many different domains from many different clients flags a property of
- * the lookups (a record type, a header flag), not the domains: it says nothing about any of them.
+ * the lookups (a record type, a header flag), not the domains. Among them only a domain that stands
+ * out (many distinct names under it: encoded sub-domains) is telling; undefined = the rule is about
+ * one or two domains, and every one it names counts.
  */
-function aboutManyDomains(s: Signal, lookup: EventLookup): boolean {
-  const domains = new Set<string>();
+function tellingDomains(s: Signal, lookup: EventLookup): Set<string> | undefined {
+  const names = new Map<string, Set<string>>();
   const clients = new Set<string>();
-  for (const index of s.eventIndices.slice(0, 500)) {
+  for (const index of s.eventIndices.slice(0, 2000)) {
     const e = lookup(index);
     if (!e?.entities.domain) continue;
-    domains.add(registeredDomain(e.entities.domain));
+    const parent = registeredDomain(e.entities.domain);
+    const set = names.get(parent) ?? new Set<string>();
+    set.add(e.entities.domain.toLowerCase());
+    names.set(parent, set);
     const client = e.entities.srcIp ?? e.entities.host;
     if (client) clients.add(client.toLowerCase());
-    if (domains.size >= 3 && clients.size >= 3) return true;
   }
-  return false;
+  if (names.size < 3 || clients.size < 3) return undefined;
+  return new Set([...names].filter(([, set]) => set.size >= TELLING_NAMES).map(([parent]) => parent));
 }
+
+const TELLING_NAMES = 5;
 
 /** Binaries that ship with the OS or are everyday admin tools: abused, never "malware" themselves. */
 const LIVING_OFF_THE_LAND = /^(?:powershell|pwsh|powershell_ise|cmd|mshta|rundll32|regsvr32|certutil|bitsadmin|wmic|cscript|wscript|msiexec|schtasks|reg|regedit|net|net1|sc|curl|wget|bash|sh|python\d?|installutil|msbuild|regasm|regsvcs|cmstp|forfiles|hh|msdt|odbcconf|pcalua|wmiprvse|svchost|explorer|conhost|taskmgr|psexec|psexesvc|ntdsutil|vssadmin|wevtutil|bcdedit|nltest|dsquery|whoami|systeminfo|ipconfig|netstat|tasklist|quser|query|arp|route|ping|nslookup|at|attrib|icacls|takeown|expand|esentutl|findstr|xcopy|robocopy)\.exe$|^(?:bash|sh|zsh|python\d?|perl|curl|wget|nc|ncat|socat)$/i;
