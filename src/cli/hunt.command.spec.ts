@@ -305,6 +305,21 @@ describe('lantern hunt', () => {
     expect(lines(out()).map((hit) => (hit as { event_index?: number }).event_index)).toEqual([0, 2, 3, undefined]);
   });
 
+  it('reads JSON Lines cut into chunks anywhere, even inside a multi-byte character', async () => {
+    const events = EVENTS.map((e, i) => ({ ...e, CommandLine: `${e.CommandLine} «ünïcødé ${'€'.repeat(i)}»` }));
+    const bytes = Buffer.from(`\n${events.map((e) => JSON.stringify(e)).join('\n')}\n\n${JSON.stringify(events[0])}`);
+    const whole = capture(Readable.from([bytes]));
+    expect(await runHunt(['-'], { rules: [rules] }, whole.io)).toBe(0);
+    for (const size of [1, 2, 3, 7, 64]) {
+      const pieces: Buffer[] = [];
+      for (let at = 0; at < bytes.length; at += size) pieces.push(bytes.subarray(at, at + size));
+      const cut = capture(Readable.from(pieces));
+      expect(await runHunt(['-'], { rules: [rules] }, cut.io)).toBe(0);
+      expect(cut.out()).toBe(whole.out());
+    }
+    expect(lines(whole.out()).map((hit) => (hit as { event_index?: number }).event_index)).toEqual([0, 2, 3, 4, undefined]);
+  });
+
   it('reads a JSON array written on one line across many read chunks', async () => {
     const many = Array.from({ length: 9000 }, (_, i) => EVENTS[i % EVENTS.length]);
     const input = file('big.json', JSON.stringify(many));

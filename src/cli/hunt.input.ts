@@ -5,7 +5,8 @@
  */
 import type { Readable } from 'node:stream';
 import type { CanonicalEvent } from '../engine/model';
-import { normalizeEvent, normalizeRequestEvents } from '../engine/normalize';
+import { normalizeRequestEvents } from '../engine/normalize';
+import { type MatchableEvent, normalizeForMatching } from '../engine/normalize/normalize';
 
 export interface InputProgress {
   bytesRead: number;
@@ -31,7 +32,7 @@ function isRequestBody(value: unknown): value is { events: Record<string, unknow
 }
 
 /** A whole document: JSON array, request body, single event object, or plain lines. */
-function normalizeDocument(text: string, name: string): CanonicalEvent[] {
+function normalizeDocument(text: string, name: string): MatchableEvent[] {
   const trimmed = text.trim();
   if (trimmed === '') return [];
   const first = trimmed[0];
@@ -49,6 +50,10 @@ function normalizeDocument(text: string, name: string): CanonicalEvent[] {
 }
 
 type Mode = 'undecided' | 'lines' | 'document';
+
+function matchable(event: CanonicalEvent, index: number): MatchableEvent {
+  return { index, time: event.time, logsource: event.logsource, fields: event.fields };
+}
 
 /** Index of the first non-blank character, -1 for a blank line. */
 function firstVisible(text: string): number {
@@ -76,7 +81,7 @@ function decide(line: string): Mode {
  * read, so an async step is paid per chunk and not per event). JSON Lines input is decided on its
  * first non-empty line (a complete JSON object) and then streamed.
  */
-export async function* readInputEvents(source: Readable, name: string, progress: InputProgress): AsyncGenerator<CanonicalEvent[]> {
+export async function* readInputEvents(source: Readable, name: string, progress: InputProgress): AsyncGenerator<MatchableEvent[]> {
   let mode: Mode = 'undecided';
   // Bytes of a line not yet ended, kept as parts so a very long line is copied once, not per chunk.
   let partial: Buffer[] = [];
@@ -84,8 +89,7 @@ export async function* readInputEvents(source: Readable, name: string, progress:
   let index = 0;
   let lineNo = 0;
 
-  const lineEvents = (line: string, out: CanonicalEvent[]): void => {
-    const ref = `line ${lineNo}`;
+  const lineEvents = (line: string, out: MatchableEvent[]): void => {
     const text = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
     const first = firstVisible(text);
     if (first === -1) return;
@@ -93,11 +97,11 @@ export async function* readInputEvents(source: Readable, name: string, progress:
     if (c === 123 /* { */) {
       const parsed = tryParse(text);
       if (parsed.ok && isRequestBody(parsed.value)) {
-        for (const event of normalizeRequestEvents(parsed.value.events).events) out.push({ ...event, index: index++ });
+        for (const event of normalizeRequestEvents(parsed.value.events).events) out.push(matchable(event, index++));
         return;
       }
       if (parsed.ok) {
-        out.push(normalizeEvent(parsed.value, index++, ref));
+        out.push(normalizeForMatching(parsed.value, index++));
         return;
       }
     }
@@ -105,11 +109,11 @@ export async function* readInputEvents(source: Readable, name: string, progress:
       // A JSON string line is one log line (JSON Lines of syslog or web access lines).
       const parsed = tryParse(text);
       if (parsed.ok && typeof parsed.value === 'string') {
-        out.push(normalizeEvent(parsed.value, index++, ref));
+        out.push(normalizeForMatching(parsed.value, index++));
         return;
       }
     }
-    out.push(normalizeEvent(text, index++, ref));
+    out.push(normalizeForMatching(text, index++));
   };
 
   for await (const chunk of source) {
@@ -119,22 +123,39 @@ export async function* readInputEvents(source: Readable, name: string, progress:
       document.push(buffer);
       continue;
     }
-    const batch: CanonicalEvent[] = [];
+    const batch: MatchableEvent[] = [];
     let start = 0;
+    // Until the shape is known, line by line (a document keeps its bytes).
     // A newline byte never occurs inside a multi-byte UTF-8 sequence, so splitting bytes is safe.
-    for (let newline = buffer.indexOf(10, start); newline !== -1; newline = buffer.indexOf(10, start)) {
+    while (mode === 'undecided') {
+      const newline = buffer.indexOf(10, start);
+      if (newline === -1) break;
       const bytes = partial.length > 0 ? Buffer.concat([...partial, buffer.subarray(start, newline)]) : buffer.subarray(start, newline);
       partial = [];
       const line = stripBom(bytes.toString('utf8'), lineNo);
-      if (mode === 'undecided') mode = decide(line);
+      mode = decide(line);
+      start = newline + 1;
       if (mode === 'document') {
         document.push(bytes, Buffer.from('\n'));
-        start = newline + 1;
         break;
       }
       lineNo++;
       if (mode === 'lines') lineEvents(line, batch);
-      start = newline + 1;
+    }
+    // JSON Lines: every complete line of the chunk decoded at once, then split.
+    const last = mode === 'lines' ? buffer.lastIndexOf(10) : -1;
+    if (last >= start) {
+      const head = partial.length > 0 ? Buffer.concat([...partial, buffer.subarray(start, last)]) : buffer.subarray(start, last);
+      partial = [];
+      const text = head.toString('utf8');
+      for (let from = 0; ; ) {
+        const newline = text.indexOf('\n', from);
+        lineNo++;
+        lineEvents(text.slice(from, newline === -1 ? text.length : newline), batch);
+        if (newline === -1) break;
+        from = newline + 1;
+      }
+      start = last + 1;
     }
     if (start < buffer.length) (mode === 'document' ? document : partial).push(buffer.subarray(start));
     if (batch.length > 0) yield batch;
@@ -143,7 +164,7 @@ export async function* readInputEvents(source: Readable, name: string, progress:
   if (mode === 'undecided') mode = decide(rest);
   if (mode === 'lines') {
     lineNo++;
-    const batch: CanonicalEvent[] = [];
+    const batch: MatchableEvent[] = [];
     lineEvents(rest, batch);
     yield batch;
     return;

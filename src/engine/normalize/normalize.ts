@@ -112,6 +112,18 @@ export function normalizeEvent(raw: unknown, index: number, ref: string): Canoni
   return toEvent(safeParts(raw, {}), raw, index, ref);
 }
 
+/** What rule matching reads of an event: no entities, message or evidence reference. */
+export type MatchableEvent = Pick<CanonicalEvent, 'index' | 'time' | 'logsource' | 'fields'>;
+
+/**
+ * Normalises one event for rule matching only (the hunt's hot path): the same fields, logsource and
+ * time as normalizeEvent, without building the full evidence record around them.
+ */
+export function normalizeForMatching(raw: unknown, index: number): MatchableEvent {
+  const parts = safeParts(raw, {});
+  return { index, time: parts.time, logsource: parts.logsource, fields: parts.fields };
+}
+
 interface Pending {
   parts: NormalizedParts;
   raw: unknown;
