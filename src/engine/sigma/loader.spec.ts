@@ -22,6 +22,13 @@ describe('YAML stage', () => {
     expect(yamlStage('%YAML 1.1\n---\na: yes\n').docs).toEqual([{ a: true }]);
   });
 
+  it('reads null keys and keys in a number notation as yaml does', () => {
+    expect(yamlStage('~: a\nb: {null: 1}\n').docs).toEqual([{ '': 'a', b: { '': 1 } }]);
+    expect(yamlStage('0x10: a\n.5: b\n12: c\n').docs).toEqual([{ '0x10': 'a', '.5': 'b', '12': 'c' }]);
+    // 0x10 and 16 are the same number, hence the same key.
+    expect(yamlStage('0x10: a\n16: b\n').errors).toEqual([{ reason: expect.stringMatching(/^YAML: Map keys must be unique/) }]);
+  });
+
   it('reports YAML errors in `yaml` wording, with nothing loaded from the file', () => {
     const dup = yamlStage('a: 1\na: 2\n');
     expect(dup.docs).toEqual([]);
@@ -31,7 +38,8 @@ describe('YAML stage', () => {
     expect(later.errors).toEqual([{ reason: expect.stringMatching(/^YAML: Missing closing "quote/) }]);
   });
 
-  it('reports an alias bomb as a YAML error instead of throwing', () => {
+  it('reports an alias bomb or an alias without its anchor as a YAML error instead of throwing', () => {
+    expect(yamlStage('a: *nowhere\n').errors).toEqual([{ reason: expect.stringMatching(/^YAML: Unresolved alias/) }]);
     const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
     for (const [prev, name] of [['a', 'b'], ['b', 'c'], ['c', 'd']]) levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(', ')}]`);
     const out = yamlStage(`${levels.join('\n')}\n`);

@@ -7,7 +7,7 @@
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { FAILSAFE_SCHEMA, NOT_RESOLVED, boolCoreTag, defineScalarTag, loadAll, nullCoreTag } from 'js-yaml';
+import { FAILSAFE_SCHEMA, NOT_RESOLVED, boolCoreTag, defineMappingTag, defineScalarTag, loadAll, mapTag, nullCoreTag } from 'js-yaml';
 import { type Document, parseAllDocuments, visit } from 'yaml';
 import { type CorrelationRule, parseCorrelationRule } from './correlation';
 import type { ModifierOptions } from './modifiers';
@@ -112,9 +112,10 @@ export function loadRuleText(text: string, file: string, opts: LoadOptions, resu
 /**
  * YAML text to plain documents (numbers kept as written), or the reasons it cannot be.
  * `js-yaml` reads the plain data rules are made of about four times faster than `yaml`; any text
- * it refuses (syntax errors, duplicate keys, aliases, tags, complex keys) or that carries a
- * directive goes to `yaml`, which decides and words the error, so both paths give the same
- * documents and the same reasons (checked over the whole SigmaHQ corpus).
+ * it refuses (syntax errors, duplicate keys, aliases, tags, complex keys, null keys, keys in a
+ * number notation) or that carries a directive goes to `yaml`, which decides and words the error,
+ * so both paths give the same documents and the same reasons (checked over the whole SigmaHQ
+ * corpus and on randomly mutated rule files).
  */
 export function yamlStage(text: string): YamlOutcome {
   const parsed = fastDocuments(text) ?? yamlDocuments(text);
@@ -156,8 +157,25 @@ const canonicalNumberTag = defineScalarTag<number>('tag:lantern,2026:canonical-n
   identify: () => false,
 });
 
-/** YAML 1.2 core null and booleans, canonical numbers, everything else a string. */
-const FAST_SCHEMA = FAILSAFE_SCHEMA.withTags(nullCoreTag, boolCoreTag, canonicalNumberTag);
+/** Keys that might be numbers in another notation start like numbers (`0x10`, `.5`, `-1e3`, `+1`). */
+const NUMBER_START = /^[-+.0-9]/;
+
+/**
+ * Keys `yaml` reads differently: a null key (`~:` is the key '' there) and a key in another number
+ * notation (`0x10` and `16` are the same key there, a duplicate). Such a map goes to `yaml`.
+ */
+function keyForYaml(key: unknown): boolean {
+  if (key === null) return true;
+  return typeof key === 'string' && NUMBER_START.test(key) && !CANONICAL_NUMBER.test(key);
+}
+
+const plainMapTag = defineMappingTag<Record<string, unknown>>('tag:yaml.org,2002:map', {
+  ...mapTag,
+  addPair: (map, key, value) => (keyForYaml(key) ? 'key left to yaml' : mapTag.addPair(map, key, value)),
+});
+
+/** YAML 1.2 core null and booleans, canonical numbers, everything else a string; maps as objects. */
+const FAST_SCHEMA = FAILSAFE_SCHEMA.withTags(nullCoreTag, boolCoreTag, canonicalNumberTag, plainMapTag);
 
 /** Directives (`%YAML 1.1` changes the schema) are left to `yaml`. */
 const DIRECTIVE = /^%/m;

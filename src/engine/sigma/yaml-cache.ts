@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** Bump whenever what loader.yamlStage returns for a given text changes. */
-export const YAML_STAGE_VERSION = 'yaml-stage-2/js-yaml-5.5.0/yaml-2.9.1';
+export const YAML_STAGE_VERSION = 'yaml-stage-3/js-yaml-5.5.0/yaml-2.9.1';
 
 export interface YamlStageError {
   reason: string;
