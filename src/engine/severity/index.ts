@@ -31,7 +31,12 @@ const CREDENTIAL_THEFT = /^T1003|^T1558|^T1555|^T1552|^T1110\.002/;
 const C2_OR_EXFIL = /^T1071|^T1048|^T1041|^T1567|^T1572|^T1090|^T1095|^T1105/;
 const IMPACT = /^T1486|^T1490|^T1485|^T1489|^T1561|^T1529/;
 const PERSISTENCE_OR_PRIVILEGE = /^T1136|^T1098|^T1053|^T1543|^T1547|^T1546|^T1505|^T1078/;
-const ACCESS_GAINED = /brute_force_success|mfa_fatigue_success|external_logon_then_activity/;
+const ACCESS_GAINED = /brute_force_success|mfa_fatigue_success|external_logon_then_activity|remote_service_execution/;
+
+/** A web shell that answered (HTTP success) is code execution on the server, as sure as a logon. */
+function webShellAnswered(s: Signal): boolean {
+  return s.outcome === 'success' && s.techniques.includes('T1505.003');
+}
 const POST_EXPLOITATION = new Set(['Execution', 'Persistence', 'Privilege Escalation', 'Stealth', 'Defense Impairment', 'Credential Access', 'Discovery', 'Lateral Movement', 'Collection', 'Command and Control', 'Exfiltration', 'Impact']);
 
 function rank(s: Severity): number {
@@ -52,7 +57,7 @@ export function assessSeverity(input: SeverityInput): SeverityAssessment {
   if (input.signals.length === 0) return { severity: 'info', reasons: ['No detection rule or behaviour heuristic matched'] };
   let severity = baseSeverity(input.signals, reasons);
   const ids = input.techniques.filter((t) => t.confidence >= 40).map((t) => t.technique_id);
-  const accessGained = input.signals.some((s) => ACCESS_GAINED.test(s.rule.id));
+  const accessGained = input.signals.some((s) => ACCESS_GAINED.test(s.rule.id) || webShellAnswered(s));
   const raise = (floor: Severity, reason: string): void => {
     if (rank(severity) < rank(floor)) reasons.push(reason);
     severity = atLeast(severity, floor);

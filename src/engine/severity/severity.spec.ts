@@ -47,4 +47,13 @@ describe('severity', () => {
   it('lowers one level for an authorised red-team exercise', () => {
     expect(assessSeverity({ signals: [sig({ level: 'high' })], techniques: [], context: 'Authorized penetration test in progress' }).severity).toBe('medium');
   });
+
+  it('counts a web shell that answered as access gained, and one that was refused as an attempt', () => {
+    const answered = sig({ id: 'shell', level: 'high', tags: ['attack.persistence', 'attack.t1505.003'] }, 0);
+    const stages = ['Persistence', 'Execution', 'Command and Control'];
+    expect(assessSeverity({ signals: [answered], techniques: [tech('T1505.003')], stages }).severity).toBe('critical');
+    const refused = sig({ id: 'shell', level: 'high', tags: ['attack.persistence', 'attack.t1505.003'] }, 1);
+    expect(assessSeverity({ signals: [refused], techniques: [], stages }).severity).toBe('medium');
+  });
 });
+
