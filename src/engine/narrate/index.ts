@@ -223,8 +223,10 @@ function rootCauseOf(f: Findings): string {
   const attacker = withRole(f, 'attacker')[0];
   const from = attacker ? ` from ${named(attacker)}` : '';
   if (has('mfa_fatigue_success')) {
-    const sprayed = has('password_spraying') || has('brute_force') ? `Password guessing${from} found the password of ${account ?? 'the account'}, and push` : `Push`;
-    return `${sprayed}-based MFA without number matching did the rest: after repeated unsolicited prompts the user approved one, letting the attacker sign in${sprayed === 'Push' ? ` with the known password of ${account ?? 'the account'}${from}` : ''}.`;
+    if (has('password_spraying') || has('brute_force')) {
+      return `Password guessing${from} found the password of ${account ?? 'the account'}, and push-based MFA without number matching did the rest: after repeated unsolicited prompts the user approved one, letting the attacker sign in.`;
+    }
+    return `Push-based MFA without number matching: after repeated unsolicited prompts the user approved one, letting an attacker who already held the password of ${account ?? 'the account'} sign in${from}.`;
   }
   if (has('remote_service_execution')) return `The attacker already controlled ${attacker ? named(attacker) : 'another internal machine'} and held the credentials of ${account ?? 'an account'}, which has administrative rights on ${withRole(f, 'compromised_host').filter((h) => !attacker || h.value !== attacker.value).map((h) => h.value)[0] ?? 'the target'}: that was enough to copy a service binary over the admin share and start it remotely. How the first machine and the credentials were obtained is not in the supplied events.`;
   if (withRole(f, 'webshell').length > 0 || (hasTechnique(f, 'T1190') && withRole(f, 'exploit_url').length > 0)) return webRootCause(f, from);
@@ -244,7 +246,14 @@ function rootCauseOf(f: Findings): string {
     return `${capitalise(service)} reachable from the internet accepted a password logon to ${kind} (${account ?? 'unknown'})${from} with no second factor. The logs do not show how the password was obtained: no failed attempts precede the logon, which points to a weak or default password guessed elsewhere, or credentials reused from another breach.`;
   }
   if (has('dns_tunnel')) return `A host runs a DNS tunnelling client and the network lets internal clients resolve arbitrary external domains; the initial infection is not in the supplied events.`;
-  if (has('download_cradle') || has('decoded_payload') || hasTechnique(f, 'T1218')) return `User-context execution of an obfuscated script (${parentChain(f) ?? 'a script host'}) that downloaded and ran a payload; the initial delivery (e.g. a phishing attachment or link) precedes the supplied events.`;
+  const document = withRole(f, 'exploited_application').find((i) => i.type === 'process');
+  if (document && (has('download_cradle') || has('decoded_payload') || hasTechnique(f, 'T1218') || hasTechnique(f, 'T1105'))) {
+    return `A malicious document opened${account ? ` by ${account}` : ''} in ${document.value} started ${parentChain(f) ?? 'a script host'}, which downloaded and ran a payload: active content in documents was allowed to run. How the document arrived (e-mail attachment or link) precedes the supplied events.`;
+  }
+  if (has('download_cradle') || has('decoded_payload') || hasTechnique(f, 'T1218')) {
+    const obfuscated = hasTechnique(f, 'T1027') || hasTechnique(f, 'T1140') ? 'an obfuscated script' : 'system tools';
+    return `User-context execution of ${obfuscated} (${parentChain(f) ?? 'a script host'}) that downloaded and ran a payload; the initial delivery (e.g. a phishing attachment or link) precedes the supplied events.`;
+  }
   const first = [...(f.chains[0]?.steps ?? [])].sort((a, b) => (a.time ?? Infinity) - (b.time ?? Infinity))[0];
   if (first) return `The supplied events do not show how the attacker got in; the earliest malicious step observed is "${first.description.replace(/\.$/, '')}" (${first.stage}). Collect the preceding logs of the affected systems to find the entry point.`;
   return 'No root cause: no malicious activity was identified.';
@@ -332,6 +341,9 @@ function containment(f: Findings, add: (text: string) => void): void {
   if (shells.length > 0) add(`Take the web shell ${list(shells, 2)} offline now (keep a copy for analysis) and isolate the web server, or put it in maintenance mode, until it is rebuilt`);
   const targeted = withRole(f, 'targeted_account').map((i) => i.value);
   const attackers = withRole(f, 'attacker').map((i) => i.value);
+  if (hasTechnique(f, 'T1621') && withRole(f, 'compromised_account').length === 0 && targeted.length > 0) {
+    add(`Reset the password of ${list(targeted, 2)} now: the MFA prompts show the attacker already has it; tell the user to deny any prompt they did not start`);
+  }
   if (targeted.length > 0 && withRole(f, 'compromised_account').length > 0 && attackers.length > 0) {
     add(`Check the other targeted accounts (${list(targeted, 3)}) for successful sign-ins from ${list(attackers, 2)} and force a password change where the password may have been guessed`);
   }

@@ -13,7 +13,7 @@ const PHRASES: Record<string, string> = {
   T1110: 'guessed passwords by brute force',
   'T1110.003': 'sprayed passwords across many accounts',
   'T1110.004': 'tried stolen credentials (credential stuffing)',
-  T1621: 'flooded the user with MFA push requests until one was approved',
+  T1621: 'flooded the user with MFA push requests',
   T1566: 'delivered a phishing lure',
   T1204: 'ran a malicious file the user opened',
   T1203: 'exploited a client application',

@@ -136,7 +136,7 @@ export function storyClauses(f: Findings, accounts: string[]): StoryClause[] {
       clauses.push({ techniqueId: c.id, confidence: Math.max(...ordered.filter((o) => logon.used.has(o.id)).map((o) => o.confidence)), clause: logon.clause, position: c.position, time: c.time });
       continue;
     }
-    const phrase = phraseOf(c.id, c.name);
+    const phrase = phraseOf(c.id, c.name) + (parentOf(c.id) === 'T1621' && approved(f) ? ' until one was approved' : '');
     const restated = RESTATES[parentOf(c.id)];
     const family = ONE_CLAUSE_FAMILIES.has(parentOf(c.id)) ? `family:${parentOf(c.id)}` : phrase;
     if (seen.has(phrase) || seen.has(family) || (restated && ordered.some((o) => parentOf(o.id) === restated))) continue;
@@ -150,6 +150,11 @@ export function storyClauses(f: Findings, accounts: string[]): StoryClause[] {
   // Too many to tell: keep the strongest, still in story order.
   const strongest = new Set([...clauses].sort((a, b) => b.confidence - a.confidence).slice(0, MAX_CLAUSES));
   return clauses.filter((c) => strongest.has(c));
+}
+
+/** The MFA flood worked only when a success heuristic saw the approved sign-in. */
+function approved(f: Findings): boolean {
+  return (f.chains[0]?.steps ?? []).some((st) => st.rule_ids.some((r) => r.includes('mfa_fatigue_success')));
 }
 
 function attemptRank(c: Candidate): number {
