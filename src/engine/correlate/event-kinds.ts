@@ -171,3 +171,12 @@ export function mailRuleHides(e: CanonicalEvent): boolean {
   if (!Array.isArray(params)) return false;
   return params.some((p) => p !== null && typeof p === 'object' && /^(?:deletemessage|movetofolder|markasread)$/i.test(String((p as { Name?: unknown }).Name ?? '')));
 }
+
+/** What a scheduled task runs, from the task XML Windows logs with 4698/4702 (`<Command>` and `<Arguments>`). */
+export function taskCommand(e: CanonicalEvent): string | undefined {
+  const xml = field(e, 'TaskContent', 'TaskContentNew');
+  const command = /<Command>\s*([^<]+?)\s*<\/Command>/i.exec(xml)?.[1];
+  if (!command) return undefined;
+  const args = /<Arguments>\s*([^<]*?)\s*<\/Arguments>/i.exec(xml)?.[1];
+  return args ? `${command} ${args}` : command;
+}

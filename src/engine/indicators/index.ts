@@ -10,7 +10,7 @@ import { PROCESS_ROLE_BY_TACTIC, rolePriority } from './roles';
 import { hostOfUrl } from './extract';
 import { analyseArtifact } from '../artifact';
 import { registeredDomain } from './domains';
-import { isDnsQuery, mailForwardTargets } from '../correlate/event-kinds';
+import { isDnsQuery, mailForwardTargets, taskCommand } from '../correlate/event-kinds';
 
 export { parseIp, isExternalIp, isInternalIp, isMeaninglessIp } from './ip';
 export { extractFromText, hostOfUrl } from './extract';
@@ -68,6 +68,7 @@ export function buildIndicators(signals: Signal[], lookup: EventLookup, catalog:
   for (const s of signals) {
     const weight = levelWeight(s.rule.level);
     for (const h of s.roles) add(h, weight);
+    if (weight >= levelWeight('low')) for (const h of taskPrograms(s, lookup)) add(h, weight);
     // Informational rules describe normal activity: they never make anything an indicator.
     if ((s.kind === 'behaviour' && s.roles.length > 0) || weight < levelWeight('low')) continue;
     for (const h of genericRoles(s, lookup, catalog)) add(h, weight);
@@ -236,8 +237,28 @@ function tellingDomains(s: Signal, lookup: EventLookup): Set<string> | undefined
 
 const TELLING_NAMES = 5;
 
+/** The program a new scheduled task runs is the foothold itself (an OS binary it calls is not). */
+function taskPrograms(s: Signal, lookup: EventLookup): RoleHint[] {
+  const out: RoleHint[] = [];
+  for (const index of s.eventIndices.slice(0, 50)) {
+    const e = lookup(index);
+    const command = e ? taskCommand(e) : undefined;
+    if (!e || !command) continue;
+    const program = command.startsWith('"') ? command.slice(1, command.indexOf('"', 1)) : command.split(/\s+/)[0];
+    if (!program || isOsBinary(program)) continue;
+    out.push({ type: 'file', value: program, role: WRITABLE_DIR.test(program) && EXECUTABLE.test(program) ? 'malware' : 'persistence', eventIndices: [index] });
+  }
+  return out;
+}
+
 /** Binaries that ship with the OS or are everyday admin tools: abused, never "malware" themselves. */
 const LIVING_OFF_THE_LAND = /^(?:powershell|pwsh|powershell_ise|cmd|mshta|rundll32|regsvr32|certutil|bitsadmin|wmic|cscript|wscript|msiexec|schtasks|reg|regedit|net|net1|sc|curl|wget|bash|sh|python\d?|installutil|msbuild|regasm|regsvcs|cmstp|forfiles|hh|msdt|odbcconf|pcalua|wmiprvse|svchost|explorer|conhost|taskmgr|psexec|psexesvc|ntdsutil|vssadmin|wevtutil|bcdedit|nltest|dsquery|whoami|systeminfo|ipconfig|netstat|tasklist|quser|query|arp|route|ping|nslookup|at|attrib|icacls|takeown|expand|esentutl|findstr|xcopy|robocopy)\.exe$|^(?:bash|sh|zsh|python\d?|perl|curl|wget|nc|ncat|socat)$/i;
+
+/** An OS binary where the OS keeps it (or named bare); `svchost.exe` in a user-writable folder is masquerading malware. */
+function isOsBinary(path: string): boolean {
+  if (!LIVING_OFF_THE_LAND.test(baseName(path) ?? '')) return false;
+  return !/[\\/]/.test(path) || !WRITABLE_DIR.test(path);
+}
 
 function processRoles(e: CanonicalEvent, stage: string, at: number[]): RoleHint[] {
   const image = e.entities.process;
@@ -245,7 +266,7 @@ function processRoles(e: CanonicalEvent, stage: string, at: number[]): RoleHint[
   const name = baseName(image) ?? '';
   let role = WRITABLE_DIR.test(image) && EXECUTABLE.test(image) ? 'malware' : PROCESS_ROLE_BY_TACTIC[stage] ?? 'suspicious_process';
   // OS binaries are the attacker's tools, never their malware or foothold (the account or task they made is).
-  if ((role === 'malware' || role === 'persistence') && LIVING_OFF_THE_LAND.test(name)) role = 'attack_tool';
+  if ((role === 'malware' || role === 'persistence') && isOsBinary(image)) role = 'attack_tool';
   const out: RoleHint[] = [{ type: 'process', value: image, role, eventIndices: at }];
   // On a file event the hashes are the written file's (artefactRoles), not the writer's.
   if (e.entities.file) return out;

@@ -128,3 +128,14 @@ describe('indicators from Windows and endpoint events', () => {
   });
 });
 
+describe('footholds', () => {
+  it('reports the program a new scheduled task runs, and an OS binary name in a user folder as malware', () => {
+    const task = event(0, '2026-03-03T03:12:00Z', { format: 'windows', action: 'task_create', fields: { EventID: 4698, TaskContent: '<Exec><Command>C:\\Users\\Public\\svchost.exe</Command></Exec>' }, entities: { user: 'helpdesk', host: 'JUMP-01', task: '\\UpdateCheck' } });
+    const lookup = lookupOf([task]);
+    const s = makeSignal('behaviour', 's', rule('medium', ['attack.persistence', 'attack.t1053.005']), [0], lookup, catalog, [{ type: 'scheduled_task', value: '\\UpdateCheck', role: 'persistence', eventIndices: [0] }]);
+    const found = buildIndicators([s], lookup, catalog);
+    expect(found.find((i) => i.value === 'C:\\Users\\Public\\svchost.exe')?.role).toBe('malware');
+    expect(found.find((i) => i.value === '\\UpdateCheck')?.role).toBe('persistence');
+  });
+});
+

@@ -196,6 +196,7 @@ function impactOf(f: Findings): string {
   const data = withRole(f, 'targeted_data').map((i) => i.value);
   if (hasTechnique(f, 'T1530')) sentences.push(`Objects were read in bulk from cloud storage${data.length > 0 ? ` (${list(data, 2)})` : ''}: assume their content is in the attacker's hands.`);
   if (hasTechnique(f, 'T1685.002') || hasTechnique(f, 'T1562.008')) sentences.push('Cloud audit logging was stopped, so later activity may be missing from the trail.');
+  if (hasTechnique(f, 'T1685.005') || hasTechnique(f, 'T1685.006') || hasTechnique(f, 'T1070.001') || hasTechnique(f, 'T1070.002')) sentences.push(`Logs were cleared${hosts.length > 0 ? ` on ${list(hosts, 2)}` : ''}: activity before the clearing may be missing, so these events are a lower bound.`);
   const channel = chainInfrastructure(f).filter((i) => i.role !== 'attacker' && (i.type === 'domain' || i.type === 'ip' || i.type === 'url')).map(named);
   if (hasTechnique(f, 'T1048') || hasTechnique(f, 'T1041') || hasTechnique(f, 'T1567')) sentences.push(`Data may have left the network${channel.length > 0 ? ` through ${list(channel, 2)}` : ''}; the volume and content cannot be confirmed from these logs.`);
   else if (hasTechnique(f, 'T1071') || hasTechnique(f, 'T1105')) sentences.push(`The host reached attacker infrastructure${channel.length > 0 ? ` (${list(channel, 2)})` : ''}, so further payloads or remote control are possible.`);
@@ -395,6 +396,7 @@ function hardening(f: Findings): string[] {
   else if (hasTechnique(f, 'T1136') || hasTechnique(f, 'T1098.007') || (hasTechnique(f, 'T1098') && !hasTechnique(f, 'T1098.005'))) out.push('Alert on account creation and privileged group changes, and review all current administrative group members');
   if (hasTechnique(f, 'T1098.005')) out.push('Review the MFA devices of all accounts and alert on a factor enrolled shortly after failed MFA attempts');
   if (hasTechnique(f, 'T1685.002') || hasTechnique(f, 'T1562.008')) out.push('Restart the stopped audit trail now, deny StopLogging/DeleteTrail with an organisation policy, and cover the logging gap from other sources (storage access logs, threat-detection findings)');
+  if (hasTechnique(f, 'T1685.005') || hasTechnique(f, 'T1685.006') || hasTechnique(f, 'T1070.001') || hasTechnique(f, 'T1070.002')) out.push(`Recover the cleared logs${on} from central collection or backups, forward logs off-host in real time, and alert on log clearing`);
   if (hasTechnique(f, 'T1530')) out.push(`Assess the objects read from ${list(withRole(f, 'targeted_data').map((i) => i.value), 2) || 'cloud storage'} for breach-notification duties, and alert on bulk reads by a single identity`);
   if (hasTechnique(f, 'T1053.003')) out.push(`Review the crontabs (/etc/crontab, /etc/cron.*, /var/spool/cron)${on} and remove entries the attacker added`);
   else if (hasTechnique(f, 'T1053')) out.push(`Review all scheduled tasks${on} and alert on task creation by non-administrative users`);

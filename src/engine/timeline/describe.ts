@@ -1,6 +1,6 @@
 import type { CanonicalEvent } from '../model';
 import { baseName } from '../correlate/entities';
-import { eventId, field, isDnsQuery, isLogon, isMfaDenial, mailForwardTargets, mailRuleHides, outcomeOf, REMOTE_SERVICES } from '../correlate/event-kinds';
+import { eventId, field, isDnsQuery, isLogon, isMfaDenial, mailForwardTargets, mailRuleHides, outcomeOf, REMOTE_SERVICES, taskCommand } from '../correlate/event-kinds';
 import { isExternalIp, isInternalIp } from '../indicators/ip';
 import { readableEventName } from './event-names';
 import { analyseArtifact } from '../artifact';
@@ -88,7 +88,10 @@ export function describeEvent(e: CanonicalEvent, label: Labeller = plain, ctx: D
     const account = field(e, 'AccountName', 'ServiceAccount');
     return `Service ${en.service ?? '?'} installed${on(e)}${en.file ? ` (${en.file}` : ''}${account && en.file ? `, runs as ${account})` : en.file ? ')' : ''}`;
   }
-  if (e.action === 'task_create') return `Scheduled task ${en.task ?? '?'} created${en.user ? ` by ${en.user}` : ''}${on(e)}`;
+  if (e.action === 'task_create') {
+    const runs = taskCommand(e);
+    return `Scheduled task ${en.task ?? '?'} created${en.user ? ` by ${en.user}` : ''}${on(e)}${runs ? ` (runs ${short(runs, 120)})` : ''}`;
+  }
   return genericSentence(e, label);
 }
 
