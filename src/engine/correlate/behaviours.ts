@@ -152,7 +152,8 @@ function bruteForceRun(ctx: BehaviourContext, source: string, list: CanonicalEve
     out.push(signalOf(ctx, heuristicRule(spraying ? 'password_spraying' : 'brute_force', `${what} of${via} logons`, 'medium',
       ['attack.credential-access', technique], `${BRUTE_FORCE_MIN_FAILURES}+ failed logons from one source within 30 minutes`), `${source}:${first.index}`, run.map((e) => e.index), roles, summary));
     if (!success) return out;
-    const user = loggedOnUser(success);
+    // A success record that names no account (auditd USER_LOGIN) follows a run against one account: that one.
+    const user = loggedOnUser(success) ?? (accounts.length === 1 ? accounts[0] : undefined);
     const tags = ['attack.credential-access', technique, 'attack.initial-access', 'attack.t1078'];
     if (service && sourceIsIp && isExternalIp(source)) tags.push('attack.lateral-movement', `attack.${service.technique.toLowerCase()}`);
     const successRoles: RoleHint[] = [

@@ -139,7 +139,7 @@ export function logonService(e: CanonicalEvent): { name: string; technique: stri
   const logonType = Number(field(e, 'LogonType', 'logon_type'));
   if (logonType === 10) return REMOTE_SERVICES[3389];
   if (e.entities.dstPort !== undefined && REMOTE_SERVICES[e.entities.dstPort]) return REMOTE_SERVICES[e.entities.dstPort];
-  const hint = `${e.entities.protocol ?? ''} ${field(e, 'service', 'program', 'process', 'AuthenticationPackageName')} ${e.message ?? ''}`.toLowerCase();
+  const hint = `${e.entities.protocol ?? ''} ${field(e, 'service', 'program', 'process', 'AuthenticationPackageName')} ${field(e, 'exe', 'terminal')} ${e.message ?? ''}`.toLowerCase();
   if (/\bssh|sshd\b/.test(hint)) return REMOTE_SERVICES[22];
   if (/\brdp\b|remote desktop|termservice/.test(hint)) return REMOTE_SERVICES[3389];
   if (/winrm|wsman/.test(hint)) return REMOTE_SERVICES[5985];
