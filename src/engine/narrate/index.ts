@@ -191,6 +191,8 @@ function impactOf(f: Findings): string {
   if (hasTechnique(f, 'T1003')) sentences.push(`Credentials were dumped${hosts.length > 0 ? ` on ${list(hosts, 2)}` : ''}: the hashes and tickets of every account logged on there can be reused to move further (pass-the-hash) until those passwords are changed.`);
   const shells = withRole(f, 'webshell').map((i) => i.value);
   if (shells.length > 0) sentences.push(`The web shell ${list(shells, 2)} gives the attacker command execution on the web server with the rights of the web application, and access to whatever it can reach (database, configuration secrets).`);
+  const sprayed = withRole(f, 'targeted_account').map((i) => i.value);
+  if (sprayed.length >= 3) sentences.push(`${sprayed.length} other accounts (${list(sprayed, 3)}) were tried from the same source; any of them with a guessable password is exposed too.`);
   const forwarded = withRole(f, 'exfil_destination').filter((i) => i.type === 'email').map((i) => i.value);
   if (forwarded.length > 0) sentences.push(`Mail is being forwarded to ${list(forwarded, 2)}: every message since the rule was set, and any sent later, is readable by the attacker, who can also use the mailbox for payment fraud.`);
   const data = withRole(f, 'targeted_data').map((i) => i.value);

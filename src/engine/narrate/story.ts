@@ -21,6 +21,7 @@ interface Candidate {
 }
 
 const MAX_CLAUSES = 5;
+const OUTCOME_TACTICS = new Set(['Collection', 'Exfiltration', 'Impact']);
 /** A lone rule below this confidence is detail for attack_mapping, not the summary. */
 const WEAK_CONFIDENCE = 75;
 /** Attempts come before the logon they led to when both sit in the same step. */
@@ -147,8 +148,10 @@ export function storyClauses(f: Findings, accounts: string[]): StoryClause[] {
     clauses.push({ techniqueId: c.id, confidence: c.confidence, clause: objects.length > 0 ? `${phrase} (${objects.join(', ')})` : phrase, position: c.position, time: c.time });
   }
   if (clauses.length <= MAX_CLAUSES) return clauses;
-  // Too many to tell: keep the strongest, still in story order.
-  const strongest = new Set([...clauses].sort((a, b) => b.confidence - a.confidence).slice(0, MAX_CLAUSES));
+  // Too many to tell: keep how it ended (collection, exfiltration, impact: what the business lost) and
+  // the strongest of the rest, still in story order.
+  const outcome = (c: StoryClause): number => (OUTCOME_TACTICS.has(f.techniques.find((t) => t.technique_id === c.techniqueId)?.tactic ?? '') ? 1 : 0);
+  const strongest = new Set([...clauses].sort((a, b) => outcome(b) - outcome(a) || b.confidence - a.confidence).slice(0, MAX_CLAUSES));
   return clauses.filter((c) => strongest.has(c));
 }
 
