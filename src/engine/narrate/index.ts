@@ -67,6 +67,18 @@ function summaryOf(f: Findings): string {
   const artifact = f.scope === 'artifact' ? artifactSummary(f) : undefined;
   if (artifact) return artifact;
   if (f.severity === 'info') return quietSummary(f);
+  return storySummary(f.scope === 'campaign' && (f.incidents?.length ?? 0) > 1 ? mainIncidentView(f) : f, f);
+}
+
+/** A campaign's summary tells its most severe incident: only that incident's indicators take part. */
+function mainIncidentView(f: Findings): Findings {
+  const entities = new Set((f.chains[0]?.entities ?? []).map((e) => e.slice(e.indexOf(':') + 1).toLowerCase()));
+  const events = new Set(f.chains[0]?.steps.flatMap((st) => st.event_indices) ?? []);
+  const inMain = (i: Indicator): boolean => entities.has(i.value.toLowerCase()) || (i.event_indices ?? []).some((e) => events.has(e));
+  return { ...f, indicators: f.indicators.filter(inMain) };
+}
+
+function storySummary(f: Findings, whole: Findings): string {
   const accounts = withRole(f, 'compromised_account').map((i) => i.value);
   const told = storyClauses(f, accounts).map((c) => c.clause);
   // Only weak readings: say what they suggest rather than nothing.
@@ -75,7 +87,7 @@ function summaryOf(f: Findings): string {
   const story = clauses.length > 0 ? clauses.join(', then ') : 'triggered detections without a recognised attack technique';
   let text = `${capitalise(f.severity)}-severity ${kind}${windowOf(f)}: ${subjectOf(f, accounts)} ${story}.`;
   text += ` ${outcomeSentence(f, accounts)}`;
-  if (f.incidents && f.incidents.length > 1) text += ` ${f.incidents.length} related incidents were identified; the most severe is described here.`;
+  if (whole.incidents && whole.incidents.length > 1) text += ` ${whole.incidents.length} related incidents were identified; the most severe is described here.`;
   return text;
 }
 

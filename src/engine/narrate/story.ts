@@ -41,10 +41,20 @@ function candidatesOf(f: Findings): Candidate[] {
   const chain = f.chains[0];
   if (!chain) return [];
   const mapped = new Map(f.techniques.map((t) => [t.technique_id, t]));
+  // A sub-technique stands in for its parent only when this chain's own rules found it (a campaign
+  // holds other incidents: a cloud sign-in elsewhere says nothing about a Windows logon here).
+  const chainRules = new Set(chain.steps.flatMap((st) => st.rule_ids));
+  const listed = new Map((f.attackMapping ?? []).map((t) => [t.technique_id, t]));
   const resolve = (id: string): string | undefined => {
     if (mapped.has(id)) return id;
-    const child = f.techniques.find((t) => parentOf(t.technique_id) === id);
-    return child?.technique_id ?? (mapped.has(parentOf(id)) ? parentOf(id) : undefined);
+    const child = f.techniques.find((t) => parentOf(t.technique_id) === id && (t.rule_ids === undefined || t.rule_ids.some((r) => chainRules.has(r))));
+    if (child) return child.technique_id;
+    if (mapped.has(parentOf(id))) return parentOf(id);
+    if (listed.has(id)) {
+      mapped.set(id, listed.get(id) as (typeof f.techniques)[number]);
+      return id;
+    }
+    return undefined;
   };
   const stageRank = new Map<string, number>();
   for (const step of chain.steps) if (!stageRank.has(step.stage)) stageRank.set(step.stage, stageRank.size);
