@@ -204,5 +204,27 @@ describe('deterministic narrator across incident kinds', () => {
     });
     expect(narrateDeterministic(f).recommendations.join('\n')).not.toMatch(/web application/);
   });
+
+  it('tells a campaign through its most severe incident, without the other incidents\' attackers', () => {
+    const f = findings({
+      scope: 'campaign',
+      severity: 'critical',
+      indicators: [
+        { type: 'ip', value: '5.188.206.14', role: 'attacker', event_indices: [20] },
+        { type: 'ip', value: '45.227.254.8', role: 'attacker', event_indices: [1] },
+        { type: 'user', value: 'helpdesk', role: 'compromised_account', event_indices: [1] },
+      ],
+      techniques: [{ technique_id: 'T1078', name: 'Valid Accounts', tactic: 'Initial Access', confidence: 95 }],
+      chains: [{ id: 'chain-1', severity: 'critical', entities: ['ip:45.227.254.8', 'user:helpdesk'], steps: [{ stage: 'Initial Access', description: 'logon', event_indices: [1], rule_ids: ['r'], techniques: ['T1078'] }] }],
+      incidents: [
+        { id: 'incident-1', severity: 'critical', summary: 'a', techniques: [], indicators: [], event_count: 2 },
+        { id: 'incident-2', severity: 'high', summary: 'b', techniques: [], indicators: [], event_count: 3 },
+      ],
+    });
+    const summary = narrateDeterministic(f).summary;
+    expect(summary).toMatch(/an attacker at 45\.227\.254\.8 logged on as helpdesk/);
+    expect(summary).not.toContain('5.188.206.14');
+    expect(summary).toMatch(/2 related incidents were identified/);
+  });
 });
 
