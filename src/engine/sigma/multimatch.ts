@@ -1,7 +1,9 @@
 /**
  * Aho-Corasick automaton over lowercase literals: one pass over a string reports every literal
- * occurring in the string's lowercase form, whatever the number of literals. Characters are mapped
- * to classes (characters in no literal share class 0, which always leads back to the root); the
+ * occurring in the string's lowercase form, whatever the number of literals (and possibly more:
+ * see below). Characters are mapped to classes (characters in no literal share class 0, which
+ * always leads back to the root; all non-ASCII characters share one class, so a literal holding
+ * one may be reported where the text has another non-ASCII character in its place); the
  * trie's edges are kept compactly, and full DFA rows are built lazily for the states real text
  * reaches (bounded: the row pool is dropped and rebuilt when it outgrows its cap).
  *
@@ -33,10 +35,14 @@ function isAsciiText(s: string): boolean {
   return true;
 }
 
+/** Whether literalMatcher picks the skipping matcher for these literals. */
+export function skipsFor(lits: string[]): boolean {
+  return lits.length > 0 && lits.every((lit) => lit.length >= SKIP_MIN && isAsciiText(lit) && !lit.includes('\u0000'));
+}
+
 /** The matcher for a literal set: skipping when every literal is ASCII and long enough. */
 export function literalMatcher<T>(entries: Array<Output<T>>): LiteralMatcher<T> {
-  const skip = entries.length > 0 && entries.every((e) => e.lit.length >= SKIP_MIN && isAsciiText(e.lit) && !e.lit.includes('\u0000'));
-  return skip ? new SkipMatcher(entries) : new MultiMatcher(entries);
+  return skipsFor(entries.map((e) => e.lit)) ? new SkipMatcher(entries) : new MultiMatcher(entries);
 }
 
 /** ASCII lowercase fold; KELVIN SIGN and DOTTED I fold to `k` and `i`; 0 for every other character. */
@@ -117,7 +123,8 @@ export class MultiMatcher<T> implements LiteralMatcher<T> {
   private readonly ascii = new Uint16Array(128);
   /** Next state from the root by ASCII character (case folded). */
   private readonly root = new Int32Array(128);
-  private readonly wide = new Map<number, number>();
+  /** The one class of every non-ASCII character (0 when every literal is ASCII). */
+  private readonly wide: number;
   /** Every literal is ASCII: non-ASCII text is folded, not lowercased. */
   private readonly asciiOnly: boolean;
   private readonly classes: number;
@@ -141,25 +148,32 @@ export class MultiMatcher<T> implements LiteralMatcher<T> {
 
   /** `rowCap` (Int32 cells of lazily built rows) is only lowered by tests. */
   constructor(entries: Array<Output<T>>, rowCap = ROW_CAP) {
+    // One class per ASCII character of the literals; all non-ASCII characters share one class, so
+    // a literal holding one may be reported for any non-ASCII character in its place (more, never fewer).
     const classOf = new Map<number, number>();
+    let next = 1;
+    let wide = 0;
     for (const e of entries) {
       for (let i = 0; i < e.lit.length; i++) {
         const c = e.lit.charCodeAt(i);
-        if (!classOf.has(c)) classOf.set(c, classOf.size + 1);
+        if (c >= 128) {
+          if (wide === 0) wide = next++;
+          classOf.set(c, wide);
+        } else if (!classOf.has(c)) {
+          classOf.set(c, next++);
+        }
       }
     }
-    this.classes = classOf.size + 1;
+    this.classes = next;
     for (const [c, k] of classOf) {
-      if (c < 128) {
-        this.ascii[c] = k;
-        // Uppercase ASCII folds onto the lowercase letter's class (literals are lowercase).
-        if (c >= 97 && c <= 122) this.ascii[c - 32] = k;
-      } else {
-        this.wide.set(c, k);
-      }
+      if (c >= 128) continue;
+      this.ascii[c] = k;
+      // Uppercase ASCII folds onto the lowercase letter's class (literals are lowercase).
+      if (c >= 97 && c <= 122) this.ascii[c - 32] = k;
     }
+    this.wide = wide;
     this.size = entries.length;
-    this.asciiOnly = this.wide.size === 0;
+    this.asciiOnly = wide === 0;
     const trie = buildTrie(entries, classOf, this.classes);
     const states = trie.depth.length;
     this.depth = Int32Array.from(trie.depth);
@@ -230,7 +244,7 @@ export class MultiMatcher<T> implements LiteralMatcher<T> {
     let st = 0;
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      const k = c < 128 ? ascii[c] : (wide.get(c) ?? 0);
+      const k = c < 128 ? ascii[c] : wide;
       if (k === 0) {
         st = 0;
         continue;

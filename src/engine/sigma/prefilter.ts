@@ -11,7 +11,7 @@
  */
 import type { Clause, Need } from './compiler';
 import type { EventContext } from './fields';
-import { type LiteralMatcher, literalMatcher } from './multimatch';
+import { type LiteralMatcher, literalMatcher, skipsFor } from './multimatch';
 import { numericValue } from './values';
 
 interface Entry {
@@ -26,6 +26,9 @@ interface FieldIndex {
   field: string | null;
   /** Lowercased simple field name (no dots); undefined for dotted names and keyword search. */
   lowerSimple: string | undefined;
+  /** The field's literal entries; empty when it only has numeric atoms. */
+  entries: Entry[];
+  /** Built on the first value to scan: many indexed fields never occur in a given input. */
   matcher: LiteralMatcher<Entry> | undefined;
   /** Memoise long strings (a full scan costs more than hashing the string). */
   memo: boolean;
@@ -196,7 +199,7 @@ export class Prefilter {
     const fv = ctx.get(fi.field as string);
     if (!fv.present) return;
     if (fi.nums.size > 0) scanNumbers(fv.leaves, fi, this, gen);
-    if (fi.matcher === undefined) return;
+    if (fi.entries.length === 0) return;
     const strs = fv.strs;
     for (let i = 0; i < strs.length; i++) if (strs[i].length >= fi.shortest) this.scanString(fi, strs[i], gen);
   }
@@ -245,10 +248,11 @@ export class Prefilter {
 
   /** Every literal of `fi` occurring in `raw` lowercased, each once. */
   private collect(fi: FieldIndex, raw: string): Entry[] {
-    if (fi.matcher === undefined) return NONE;
+    if (fi.entries.length === 0) return NONE;
+    const matcher = (fi.matcher ??= literalMatcher(fi.entries.map((e) => ({ value: e, lit: e.lit }))));
     this.collectGen++;
     this.found = NONE;
-    fi.matcher.scan(raw, this.collectHit);
+    matcher.scan(raw, this.collectHit);
     const found = this.found;
     this.found = NONE;
     return found;
@@ -304,10 +308,9 @@ function addTo<K>(byField: Map<string | null, Map<K, number[]>>, field: string |
 
 function buildFieldIndex(field: string | null, entries: Entry[]): FieldIndex {
   const lowerSimple = field !== null && !field.includes('.') ? field.toLowerCase() : undefined;
-  const matcher = entries.length > 0 ? literalMatcher(entries.map((e) => ({ value: e, lit: e.lit }))) : undefined;
-  const memo = matcher !== undefined && !matcher.skips;
+  const memo = !skipsFor(entries.map((e) => e.lit));
   // Lowercasing can lengthen non-ASCII text (U+0130 becomes two characters): no length bound then.
   let shortest = Infinity;
   for (const e of entries) shortest = Math.min(shortest, /[^\x00-\x7f]/.test(e.lit) ? 1 : e.lit.length);
-  return { field, lowerSimple, matcher, memo, shortest, nums: new Map(), seen: 0, young: new Map(), old: new Map(), youngChars: 0 };
+  return { field, lowerSimple, entries, matcher: undefined, memo, shortest, nums: new Map(), seen: 0, young: new Map(), old: new Map(), youngChars: 0 };
 }
