@@ -120,3 +120,30 @@ describe('attack chains', () => {
     expect(chains[1].eventIndices).toEqual([3]);
   });
 });
+
+describe('which kind of account was created', () => {
+  const created = (index: number, fields: Record<string, unknown>, logsource: CanonicalEvent['logsource'], host?: string): CanonicalEvent =>
+    event(index, `2026-02-09T23:1${index}:00Z`, { format: 'windows', action: 'user_created', outcome: 'success', fields, logsource, entities: { user: 'mallory', targetUser: 'svc-backup', ...(host ? { host } : {}) } });
+  const technique = (e: CanonicalEvent) => infer([e]).find((s) => s.rule.id.endsWith('account_created'))?.techniques;
+
+  it('a Windows account in the machine\'s own domain is local, one in the AD domain is a domain account', () => {
+    expect(technique(created(0, { EventID: 4720, Channel: 'Security', TargetDomainName: 'WS-17', Computer: 'ws-17.corp.example' }, { product: 'windows', service: 'security' }, 'ws-17.corp.example'))).toEqual(['T1136.001']);
+    expect(technique(created(1, { EventID: 4720, Channel: 'Security', TargetDomainName: 'CORP', Computer: 'srv-ad1.corp.example' }, { product: 'windows', service: 'security' }, 'srv-ad1.corp.example'))).toEqual(['T1136.002']);
+  });
+
+  it('an identity created through a cloud provider is a cloud account', () => {
+    expect(technique(created(2, { eventName: 'CreateUser', eventSource: 'iam.amazonaws.com' }, { product: 'aws', service: 'cloudtrail' }))).toEqual(['T1136.003']);
+  });
+});
+
+describe('external sign-ins', () => {
+  it('a cloud console sign-in from the internet is a cloud account used, not an external remote service', () => {
+    const signin = event(0, '2026-02-09T23:10:00Z', {
+      format: 'cloudtrail', action: 'logon', outcome: 'success', fields: { eventName: 'ConsoleLogin' },
+      logsource: { product: 'aws', service: 'cloudtrail' }, entities: { user: 'dev-ops', srcIp: '146.70.117.201' },
+    });
+    const s = infer([signin]).find((x) => x.rule.id.includes('external'));
+    expect(s?.techniques).toEqual(expect.arrayContaining(['T1078.004']));
+    expect(s?.techniques).not.toContain('T1133');
+  });
+});

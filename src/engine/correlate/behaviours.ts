@@ -198,9 +198,11 @@ function externalRemoteLogons(ctx: BehaviourContext, brute: Signal[]): Signal[] 
     const service = logonService(logon) ?? (connection?.entities.dstPort ? REMOTE_SERVICES[connection.entities.dstPort] : undefined);
     const user = loggedOnUser(logon);
     const followUp = followUpOf(flagged, logon, user);
-    const tags = ['attack.initial-access', 'attack.t1078'];
+    const cloud = isCloudIdentityEvent(logon);
+    // A cloud or identity-provider sign-in is a cloud account used, not an external remote service (VPN, RDP gateway).
+    const tags = ['attack.initial-access', cloud ? 'attack.t1078.004' : 'attack.t1078'];
     if (service) tags.push('attack.lateral-movement', `attack.${service.technique.toLowerCase()}`);
-    else tags.push('attack.t1133');
+    else if (!cloud) tags.push('attack.t1133');
     const evidence = [...list, ...(connection ? [connection] : [])];
     const roles: RoleHint[] = [
       ...hint('ip', source, followUp ? 'attacker' : 'suspicious_source', evidence),
@@ -274,6 +276,26 @@ function followUpOf(flagged: FlaggedIndex, logon: CanonicalEvent, user: string |
 
 const PRIVILEGED_GROUPS = /^(?:administrators|domain admins|enterprise admins|schema admins|remote desktop users|backup operators|account operators|server operators|dnsadmins|group policy creator owners|sudo|wheel|admin|global administrator|company administrator)$/i;
 
+/** Products whose accounts are cloud or identity-provider identities (T1078.004, T1136.003). */
+const CLOUD_PRODUCTS = new Set(['aws', 'azure', 'gcp', 'm365', 'okta', 'google_workspace', 'github', 'onelogin', 'jumpcloud']);
+
+function isCloudIdentityEvent(e: CanonicalEvent): boolean {
+  return CLOUD_PRODUCTS.has((e.logsource.product ?? '').toLowerCase());
+}
+
+/**
+ * Which kind of account was created: a cloud identity (T1136.003), a domain account (T1136.002:
+ * Windows names the account's domain in TargetDomainName, the machine's own name for a local
+ * account), else a local one (T1136.001).
+ */
+function accountCreationTechnique(e: CanonicalEvent): string {
+  if (isCloudIdentityEvent(e)) return 'T1136.003';
+  const domain = field(e, 'TargetDomainName').trim().toLowerCase();
+  const machine = (e.entities.host ?? field(e, 'Computer')).split('.')[0].toLowerCase();
+  if (domain && machine && domain !== machine && !['builtin', 'nt authority', 'workgroup'].includes(domain)) return 'T1136.002';
+  return /dc\d*\b|domain controller/i.test(e.entities.host ?? '') ? 'T1136.002' : 'T1136.001';
+}
+
 /** Account creation, and membership of privileged groups (the classic backdoor account). */
 function accountChanges(ctx: BehaviourContext): Signal[] {
   const out: Signal[] = [];
@@ -281,7 +303,7 @@ function accountChanges(ctx: BehaviourContext): Signal[] {
   for (const e of created) {
     const account = e.entities.targetUser ?? field(e, 'TargetUserName', 'SamAccountName');
     const actor = e.entities.user;
-    const domainLevel = /dc\d*\b|domain controller/i.test(e.entities.host ?? '') ? 'attack.t1136.002' : 'attack.t1136.001';
+    const domainLevel = `attack.${accountCreationTechnique(e).toLowerCase()}`;
     const roles = [...hint('user', account, 'created_account', [e]), ...hint('user', userKey(actor) ? actor : undefined, 'compromised_account', [e])];
     out.push(signalOf(ctx, heuristicRule('account_created', 'User account created', 'medium', ['attack.persistence', domainLevel],
       'A new account was created'), String(e.index), [e.index], roles, `${actor ?? 'Someone'} created account ${account || '?'}${e.entities.host ? ` on ${e.entities.host}` : ''}`));

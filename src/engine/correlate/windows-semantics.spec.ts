@@ -83,3 +83,12 @@ describe('Windows event semantics', () => {
     expect(matching(audit)).toEqual(['sql_role_member_added']);
   });
 });
+
+describe('scheduled tasks', () => {
+  it('reads a task created on Windows or by a generic endpoint event as the Windows task scheduler, never a Linux cron job', () => {
+    const task = (product: string | undefined) => event(0, '2026-02-09T23:10:00Z', { format: 'generic', action: 'task_create', fields: {}, logsource: product ? { product } : {} });
+    expect(matching(task('windows'))).toContain('scheduled_task_created');
+    expect(matching(task(undefined))).toContain('scheduled_task_created');
+    expect(matching(task('linux'))).not.toContain('scheduled_task_created');
+  });
+});

@@ -22,6 +22,8 @@ export interface EventSemantic {
   match(e: CanonicalEvent): boolean;
 }
 
+/** cron and at jobs are T1053.003 / .002, found by the Linux rules; this heuristic is Windows' task scheduler. */
+const UNIX_PRODUCTS = new Set(['linux', 'macos', 'unix', 'freebsd', 'openbsd', 'solaris', 'aix']);
 const lower = (e: CanonicalEvent, ...names: string[]): string => field(e, ...names).toLowerCase();
 const id = (e: CanonicalEvent): number => eventId(e) ?? -1;
 const security = (e: CanonicalEvent): boolean => ['', 'security'].includes(lower(e, 'Channel'));
@@ -70,7 +72,7 @@ export const EVENT_SEMANTICS: EventSemantic[] = [
   { id: 'suspicious_service_installed', title: 'Service installed with a command-line or temporary binary (remote execution pattern)', level: 'high', tags: ['attack.persistence', 'attack.t1543.003', 'attack.execution', 'attack.t1569.002'],
     match: (e) => ((id(e) === 7045 && system(e)) || (id(e) === 4697 && security(e)) || e.action === 'service_install') && SUSPICIOUS_SERVICE_PATH.test(field(e, 'ImagePath', 'ServiceFileName')) },
   { id: 'scheduled_task_created', title: 'Scheduled task created', level: 'low', tags: ['attack.persistence', 'attack.t1053.005'], actorRole: 'compromised_account',
-    match: (e) => (id(e) === 4698 && security(e)) || e.action === 'task_create' },
+    match: (e) => (id(e) === 4698 && security(e)) || (e.action === 'task_create' && !UNIX_PRODUCTS.has(e.logsource.product ?? '')) },
   { id: 'run_key', title: 'Autostart registry key written (Run/RunOnce)', level: 'medium', tags: ['attack.persistence', 'attack.t1547.001'], match: (e) => RUN_KEY.test(e.entities.registryKey ?? field(e, 'TargetObject', 'ObjectName')) && !/delete/i.test(field(e, 'EventType')) },
   { id: 'winlogon_helper', title: 'Winlogon helper value modified', level: 'high', tags: ['attack.persistence', 'attack.t1547.004'], match: (e) => WINLOGON.test(e.entities.registryKey ?? field(e, 'TargetObject', 'ObjectName')) },
   { id: 'ifeo_debugger', title: 'Image File Execution Options debugger set', level: 'high', tags: ['attack.persistence', 'attack.t1546.012'], match: (e) => IFEO.test(e.entities.registryKey ?? field(e, 'TargetObject')) },

@@ -25,8 +25,19 @@ export const INFORMATIONAL_CAP = 19;
 /** Signals below this (low-level rules) are lifted by a stronger chain they sit in. */
 const WEAK_SIGNAL = LEVEL_BASE.medium;
 
+/** A rule naming this many distinct techniques cannot say which one happened (hack-tool and catch-all hunting rules). */
+const AMBIGUOUS_SPREAD = 3;
+
+/** Distinct techniques (sub-techniques counted under their parent) a signal's rule names. */
+export function techniqueSpread(s: Signal): number {
+  return new Set(s.techniques.map((id) => id.split('.')[0])).size;
+}
+
 export function signalConfidence(s: Signal): number {
   let c = LEVEL_BASE[(s.rule.level ?? '').toLowerCase()] ?? 35;
+  const spread = techniqueSpread(s);
+  // Each technique of a broad rule is one guess among several: -6 for 3, -10 for 4, -20 for 8.
+  if (spread >= AMBIGUOUS_SPREAD) c -= Math.round(10 * Math.log2(spread / 2));
   c += STATUS_ADJUST[(s.rule.status ?? '').toLowerCase()] ?? 0;
   if (s.kind === 'correlation') c += 5;
   if (s.outcome === 'success') c += 5;
@@ -49,8 +60,11 @@ export function techniqueConfidence(input: ConfidenceInput): number {
   const own = Math.max(...input.signals.map(signalConfidence));
   // A low-level step (whoami) inside a chain that stronger evidence ties to an intrusion is attacker
   // activity, not an administrator's: it inherits half the distance to the chain's strongest signal.
-  const lifted = input.inMultiStageChain && input.chainStrength !== undefined && own < WEAK_SIGNAL;
-  const best = lifted ? Math.max(own, Math.round((own + (input.chainStrength ?? own)) / 2)) : own;
+  // A broad rule (Net.EXE Execution) is not lifted: the chain makes the step hostile, not its guess right.
+  const focused = input.signals.filter((s) => techniqueSpread(s) < AMBIGUOUS_SPREAD).map(signalConfidence);
+  const ownFocused = focused.length > 0 ? Math.max(...focused) : undefined;
+  const lifted = input.inMultiStageChain && input.chainStrength !== undefined && ownFocused !== undefined && ownFocused < WEAK_SIGNAL;
+  const best = lifted ? Math.max(own, Math.round(((ownFocused ?? own) + (input.chainStrength ?? own)) / 2)) : own;
   const independent = new Set(input.signals.map((s) => s.rule.id)).size;
   const corroboration = Math.min(15, 6 * (independent - 1));
   const volume = Math.min(8, 3 * Math.log2(Math.max(1, input.events)));

@@ -122,3 +122,16 @@ describe('confidence of a low-level step inside the main attack chain', () => {
     expect(inChain).toBeLessThan(buildTechniques([logon], catalog)[0].confidence);
   });
 });
+
+describe('confidence of broad rules', () => {
+  it('rates each technique of a catch-all rule naming many techniques below the same rule naming one, and does not lift it in a chain', () => {
+    const logon = makeSignal('detection', 'l', { id: 'l', title: 'External logon', level: 'critical', tags: ['attack.t1078'] }, [0], lookup, catalog);
+    const focused = makeSignal('detection', 'f', { id: 'f', title: 'net share', level: 'low', tags: ['attack.t1135'] }, [1], lookup, catalog);
+    const broad = makeSignal('detection', 'b', { id: 'b', title: 'Net.EXE Execution', level: 'low', tags: ['attack.t1007', 'attack.t1049', 'attack.t1018', 'attack.t1135', 'attack.t1201', 'attack.t1069.001', 'attack.t1087.001', 'attack.t1021.002'] }, [1], lookup, catalog);
+    const chain = (s: Signal) => ({ primarySignals: new Set([logon, s]), primaryMultiStage: true, minConfidence: 0 });
+    const of = (s: Signal) => buildTechniques([logon, s], catalog, chain(s)).find((t) => t.technique_id === 'T1135')!.confidence;
+    expect(of(broad)).toBeLessThan(of(focused) - 20);
+    expect(buildTechniques([broad], catalog, { minConfidence: 0 }).find((t) => t.technique_id === 'T1135')!.confidence)
+      .toBeLessThan(buildTechniques([focused], catalog, { minConfidence: 0 })[0].confidence);
+  });
+});
