@@ -83,6 +83,10 @@ export class Prefilter {
     if (this.found === NONE) this.found = [];
     this.found.push(e);
   };
+  /** Bound once: marks a literal found in the event being filtered. */
+  private readonly markHit = (e: Entry): void => {
+    if (this.entryStamp[e.id] !== this.gen) this.hit(e, this.gen);
+  };
 
   constructor(needs: Need[]) {
     this.ruleStamp = new Int32Array(needs.length);
@@ -223,7 +227,12 @@ export class Prefilter {
 
   /** Marks the literals of `fi` found in the lowercased `raw`; long strings memoised. */
   private scanString(fi: FieldIndex, raw: string, gen: number): void {
-    const found = !fi.memo || raw.length < MEMO_SHORTEST || raw.length > MEMO_LONGEST ? this.collect(fi, raw) : this.memoised(fi, raw);
+    if (!fi.memo || raw.length < MEMO_SHORTEST || raw.length > MEMO_LONGEST) {
+      // Straight to the rules' clauses: no list of what was found.
+      (fi.matcher ??= matcherOf(fi)).scan(raw, this.markHit);
+      return;
+    }
+    const found = this.memoised(fi, raw);
     const entryStamp = this.entryStamp;
     for (let i = 0; i < found.length; i++) {
       const e = found[i];
@@ -248,8 +257,7 @@ export class Prefilter {
 
   /** Every literal of `fi` occurring in `raw` lowercased, each once. */
   private collect(fi: FieldIndex, raw: string): Entry[] {
-    if (fi.entries.length === 0) return NONE;
-    const matcher = (fi.matcher ??= literalMatcher(fi.entries.map((e) => ({ value: e, lit: e.lit }))));
+    const matcher = (fi.matcher ??= matcherOf(fi));
     this.collectGen++;
     this.found = NONE;
     matcher.scan(raw, this.collectHit);
@@ -273,6 +281,10 @@ function lowerKey(key: string): string {
     lowerMemo.set(key, low);
   }
   return low;
+}
+
+function matcherOf(fi: FieldIndex): LiteralMatcher<Entry> {
+  return literalMatcher(fi.entries.map((e) => ({ value: e, lit: e.lit })));
 }
 
 function scanNumbers(leaves: unknown[], fi: FieldIndex, pf: { hitNumber(e: Entry, gen: number): void }, gen: number): void {
