@@ -88,9 +88,10 @@ function currentId(id: string, catalog: AttackCatalog): string | undefined {
 
 /**
  * Parent evidence corroborates the mapped sub-techniques instead of being listed on its own. A
- * signal that named the parent only corroborates every mapped sub-technique; a signal collapsed
- * from several named siblings corroborates only those siblings. Parent evidence left with no
- * sub-technique to corroborate stays on the parent.
+ * signal that named the parent only corroborates a mapped sub-technique it shares an event with
+ * (a Windows logon never props up a cloud sign-in elsewhere); a signal collapsed from several
+ * named siblings corroborates only those siblings. Parent evidence left with no sub-technique to
+ * corroborate stays on the parent.
  */
 function foldParentsIntoSubtechniques(evidence: Map<string, Signal[]>, named: Map<string, Map<Signal, string[]>>, catalog: AttackCatalog): void {
   for (const id of [...evidence.keys()]) {
@@ -98,8 +99,9 @@ function foldParentsIntoSubtechniques(evidence: Map<string, Signal[]>, named: Ma
     const subs = [...evidence.keys()].filter((other) => other.startsWith(`${id}.`) && catalog.technique(other)?.parent === id);
     if (subs.length === 0) continue;
     const kept: Signal[] = [];
+    const own = new Map(subs.map((sub) => [sub, [...(evidence.get(sub) ?? [])]]));
     for (const s of evidence.get(id) ?? []) {
-      const targets = named.get(id)?.get(s)?.filter((sub) => subs.includes(sub)) ?? (named.get(id)?.has(s) ? [] : subs);
+      const targets = named.get(id)?.get(s)?.filter((sub) => subs.includes(sub)) ?? (named.get(id)?.has(s) ? [] : subs.filter((sub) => sharesEvent(s, own.get(sub) ?? [])));
       if (targets.length === 0) kept.push(s);
       for (const sub of targets) {
         const list = evidence.get(sub) ?? [];
@@ -115,6 +117,11 @@ function foldParentsIntoSubtechniques(evidence: Map<string, Signal[]>, named: Ma
 function strongest(signals: Set<Signal> | undefined): number | undefined {
   if (!signals || signals.size === 0) return undefined;
   return Math.max(...[...signals].map(signalConfidence));
+}
+
+function sharesEvent(s: Signal, others: Signal[]): boolean {
+  const seen = new Set(others.flatMap((o) => o.eventIndices));
+  return s.eventIndices.some((i) => seen.has(i));
 }
 
 function toMapping(id: string, signals: Signal[], catalog: AttackCatalog, options: TechniqueOptions): TechniqueMapping | undefined {

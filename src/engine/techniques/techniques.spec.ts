@@ -75,12 +75,15 @@ describe('ATT&CK mapping: a collapsed parent corroborates only the siblings its 
     expect(byId.get('T1021')!.confidence).toBeGreaterThan(byId.get('T1021.001')!.confidence);
   });
 
-  it('a rule tagged with the parent only still corroborates the sub-technique found', () => {
-    const parentOnly = makeSignal('detection', 'p', { id: 'p', title: 'Remote services', level: 'medium', tags: ['attack.t1021'] }, [0], lookup, catalog);
+  it('a rule tagged with the parent only corroborates the sub-technique found on the same event, and stays apart otherwise', () => {
+    const parentOnly = (index: number) => makeSignal('detection', 'p', { id: 'p', title: 'Remote services', level: 'medium', tags: ['attack.t1021'] }, [index], lookup, catalog);
     const rdp = makeSignal('detection', 'r', { id: 'r', title: 'RDP logon', level: 'high', tags: ['attack.t1021.001'] }, [1], lookup, catalog);
-    const mapped = buildTechniques([parentOnly, rdp], catalog);
-    expect(mapped.map((t) => t.technique_id)).toEqual(['T1021.001']);
-    expect(mapped[0].rule_ids).toEqual(['r', 'p']);
+    const same = buildTechniques([parentOnly(1), rdp], catalog);
+    expect(same.map((t) => t.technique_id)).toEqual(['T1021.001']);
+    expect(same[0].rule_ids).toEqual(['r', 'p']);
+    const apart = buildTechniques([parentOnly(5), rdp], catalog);
+    expect(apart.map((t) => t.technique_id).sort()).toEqual(['T1021', 'T1021.001']);
+    expect(apart.find((t) => t.technique_id === 'T1021.001')?.rule_ids).toEqual(['r']);
   });
 });
 
