@@ -193,6 +193,48 @@ function tagProblems(tags: string[], vocabulary: AttackVocabulary): string[] {
   });
 }
 
+/** id -> file of every SigmaHQ rule (the rules our filters tune), or undefined without the corpus. */
+function sigmaRuleFilesById(): Map<string, string> | undefined {
+  const folders = ['rules', 'rules-threat-hunting', 'rules-emerging-threats', 'rules-compliance'].map((d) => path.join(SHARED_DIR, 'sigma', d));
+  if (!fs.existsSync(folders[0])) return undefined;
+  const byId = new Map<string, string>();
+  for (const file of [...folders, RULES_DIR].flatMap(listRuleFiles)) {
+    const id = /^id:\s*['"]?([0-9a-f-]{36})/m.exec(fs.readFileSync(file, 'utf8'))?.[1];
+    if (id) byId.set(id, file);
+  }
+  return byId;
+}
+
+/**
+ * A filter's tests file: `positive` events are ones the rules it names report and the filter removes,
+ * `negative` events are near misses those rules still report with the filter applied.
+ */
+function filterTestProblems(r: PackRule, targets: Map<string, string>): string[] {
+  const testsFile = testsFileOf(r.file);
+  if (!fs.existsSync(testsFile)) return [`no ${path.basename(testsFile)}`];
+  const tests = JSON.parse(fs.readFileSync(testsFile, 'utf8')) as RuleTests;
+  const ids = ((r.doc.filter as JsonObject).rules ?? []) as string[];
+  const missing = ids.filter((id) => !targets.has(id));
+  if (missing.length > 0) return [`names rules not found: ${missing.join(', ')}`];
+  if (!Array.isArray(tests.positive) || tests.positive.length === 0 || !Array.isArray(tests.negative) || tests.negative.length === 0) {
+    return ['needs at least one positive and one negative event'];
+  }
+  const files = [...new Set(ids.map((id) => targets.get(id) as string))];
+  const without = loadRuleSet(files);
+  const withFilter = loadRuleSet([...files, r.file]);
+  const fires = (ruleSet: ReturnType<typeof loadRuleSet>, raw: unknown): boolean =>
+    normalizeRequestEvents({ events: [raw] }).events.some((e) => ruleSet.matchEvent(e).some((hit) => ids.includes(hit.id)));
+  const out: string[] = [];
+  tests.positive.forEach((raw, i) => {
+    if (!fires(without, raw)) out.push(`positive[${i}] is not reported by the filtered rules even without the filter`);
+    else if (fires(withFilter, raw)) out.push(`positive[${i}] is still reported with the filter`);
+  });
+  tests.negative.forEach((raw, i) => {
+    if (!fires(withFilter, raw)) out.push(`negative[${i}] is no longer reported with the filter`);
+  });
+  return out;
+}
+
 // ---- the checks ----
 
 const everything = loadPack();
@@ -315,7 +357,7 @@ describe('Lantern rule pack', () => {
   });
 
   it('has no orphan tests files', () => {
-    const ruleFiles = new Set(pack.map((r) => testsFileOf(r.file)));
+    const ruleFiles = new Set(everything.map((r) => testsFileOf(r.file)));
     const orphans: string[] = [];
     const walk = (dir: string): void => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -342,6 +384,16 @@ describe('Lantern rule filters', () => {
       if (r.doc.author !== 'Lantern' || typeof r.doc.description !== 'string') out.push(`${relative(r.file)}: author or description missing`);
       return out;
     });
+    expect(problems).toEqual([]);
+  });
+
+  it('removes every positive test event from the rules it names and keeps every negative one', () => {
+    const targets = sigmaRuleFilesById();
+    if (!targets) {
+      sharedMissing('SigmaHQ corpus', path.join(SHARED_DIR, 'sigma'));
+      return;
+    }
+    const problems = filters.flatMap((r) => filterTestProblems(r, targets).map((p) => `${relative(r.file)}: ${p}`));
     expect(problems).toEqual([]);
   });
 
