@@ -13,6 +13,8 @@ import {
 import { makeSignal, type EventLookup, type RoleHint, type Signal } from './signal';
 import { EVENT_SEMANTICS, hexValue, type EventSemantic } from './windows-semantics';
 import { inferMovement } from './movement';
+import { buildProcessTree, type ProcessTree } from './process-tree';
+import { serviceAccountToSystem } from './lineage';
 
 /**
  * Behaviour inference: generic, documented heuristics for what single-event Sigma rules miss.
@@ -49,7 +51,9 @@ export function inferBehaviours(input: BehaviourContext): Signal[] {
   out.push(...dnsTunnelling(ctx));
   for (const s of out) s.story = true;
   out.push(...inferMovement(ctx));
-  out.push(...processLineage(ctx));
+  const tree = buildProcessTree(ctx.events);
+  out.push(...processLineage(ctx, tree));
+  out.push(...serviceAccountToSystem({ ...ctx, tree }));
   out.push(...eventSemantics(ctx));
   out.push(...traits);
   return out;
@@ -523,17 +527,40 @@ const USER_LAUNCHERS = /^(?:explorer|msedge|chrome|firefox|iexplore|brave|opera|
 const USER_DROP_DIRS = /\\(?:downloads|desktop)\\|\\appdata\\local\\temp\\|\\content\.outlook\\|\\inetcache\\/i;
 const SHELLS = /^(?:cmd|powershell|pwsh|wscript|cscript|mshta|rundll32|regsvr32|certutil|bitsadmin|whoami|net|net1|systeminfo|ipconfig|curl|wget|sh|bash|dash|zsh|ksh|python\d?|perl|nc|ncat|id|uname|hostname)(?:\.exe)?$/i;
 
-/** A shell or admin tool started by a server application (exploitation, webshell) or by an Office document. */
-function processLineage(ctx: BehaviourContext): Signal[] {
-  const server: CanonicalEvent[] = [];
-  const office: CanonicalEvent[] = [];
+/** Server applications generic enough to run developer tooling as well: direct children only. */
+const GENERIC_RUNTIMES = /^(?:java|javaw|node)(?:\.exe)?$/i;
+
+interface AppShell {
+  event: CanonicalEvent;
+  /** The server or document application the shell descends from. */
+  app: string;
+}
+
+/**
+ * The server or Office application a shell descends from: its parent, or (through the process tree)
+ * a grandparent or great-grandparent, e.g. w3wp.exe -> dropped.exe -> cmd.exe.
+ */
+function appAncestor(e: CanonicalEvent, tree: ProcessTree): { kind: 'server' | 'office'; app: string } | undefined {
+  const parent = baseName(e.entities.parentProcess) ?? '';
+  if (SERVER_APPS.test(parent)) return { kind: 'server', app: e.entities.parentProcess as string };
+  if (OFFICE_APPS.test(parent)) return { kind: 'office', app: e.entities.parentProcess as string };
+  for (const ancestor of tree.ancestors(e, 3).slice(1)) {
+    const name = baseName(ancestor.entities.process) ?? '';
+    if (SERVER_APPS.test(name) && !GENERIC_RUNTIMES.test(name)) return { kind: 'server', app: ancestor.entities.process as string };
+    if (OFFICE_APPS.test(name)) return { kind: 'office', app: ancestor.entities.process as string };
+  }
+  return undefined;
+}
+
+/** A shell or admin tool started by a server application (exploitation, webshell) or by an Office document, directly or through a child. */
+function processLineage(ctx: BehaviourContext, tree: ProcessTree): Signal[] {
+  const server: AppShell[] = [];
+  const office: AppShell[] = [];
   for (const e of ctx.events) {
-    if (!isProcessCreation(e) || !e.entities.parentProcess) continue;
-    const child = baseName(e.entities.process) ?? '';
-    const parent = baseName(e.entities.parentProcess) ?? '';
-    if (!SHELLS.test(child)) continue;
-    if (SERVER_APPS.test(parent)) server.push(e);
-    else if (OFFICE_APPS.test(parent)) office.push(e);
+    if (!isProcessCreation(e) || !SHELLS.test(baseName(e.entities.process) ?? '')) continue;
+    const found = appAncestor(e, tree);
+    if (found?.kind === 'server') server.push({ event: e, app: found.app });
+    else if (found?.kind === 'office') office.push({ event: e, app: found.app });
   }
   const userRun = ctx.events.filter((e) => isProcessCreation(e) && USER_LAUNCHERS.test(baseName(e.entities.parentProcess) ?? '')
     && USER_DROP_DIRS.test(e.entities.process ?? '') && /\.(?:exe|scr|com|pif|bat|cmd|js|vbs|hta|msi|lnk)$/i.test(e.entities.process ?? ''));
@@ -544,22 +571,22 @@ function processLineage(ctx: BehaviourContext): Signal[] {
     'user-run', userRun.map((e) => e.index), userRun.slice(0, 20).map((e) => ({ type: 'file', value: e.entities.process as string, role: 'payload', eventIndices: [e.index] })),
     `${userRun[0].entities.user ?? 'A user'} ran ${userRun[0].entities.process}${userRun[0].entities.host ? ` on ${userRun[0].entities.host}` : ''}`));
   }
-  const roles = (events: CanonicalEvent[], role: string): RoleHint[] =>
-    events.slice(0, 50).flatMap((e) => [
-      { type: 'process', value: e.entities.parentProcess as string, role, eventIndices: [e.index] },
+  const roles = (hits: AppShell[], role: string): RoleHint[] =>
+    hits.slice(0, 50).flatMap(({ event: e, app }) => [
+      { type: 'process', value: app, role, eventIndices: [e.index] },
       ...(e.entities.host ? [{ type: 'host', value: e.entities.host, role: 'compromised_host', eventIndices: [e.index] }] : []),
     ]);
   if (server.length > 0) {
     out.push(signalOf(ctx, heuristicRule('server_app_shell', 'Shell started by a server application (exploitation or webshell)', 'high',
       ['attack.initial-access', 'attack.t1190', 'attack.persistence', 'attack.t1505.003'], 'Web/application server process spawning a shell or admin tool'),
-    'server', server.map((e) => e.index), roles(server, 'exploited_service'),
-    `${baseName(server[0].entities.parentProcess)} started ${baseName(server[0].entities.process)}${server[0].entities.host ? ` on ${server[0].entities.host}` : ''}${server.length > 1 ? ` (${server.length} times)` : ''}`));
+    'server', server.map((h) => h.event.index), roles(server, 'exploited_service'),
+    `${baseName(server[0].app)} started ${baseName(server[0].event.entities.process)}${server[0].event.entities.host ? ` on ${server[0].event.entities.host}` : ''}${server.length > 1 ? ` (${server.length} times)` : ''}`));
   }
   if (office.length > 0) {
     out.push(signalOf(ctx, heuristicRule('office_child_shell', 'Shell started by an Office or PDF application (malicious document)', 'high',
       ['attack.execution', 'attack.t1204.002'], 'Document application spawning a shell or script host'),
-    'office', office.map((e) => e.index), roles(office, 'exploited_application'),
-    `${baseName(office[0].entities.parentProcess)} started ${baseName(office[0].entities.process)}${office[0].entities.host ? ` on ${office[0].entities.host}` : ''}`));
+    'office', office.map((h) => h.event.index), roles(office, 'exploited_application'),
+    `${baseName(office[0].app)} started ${baseName(office[0].event.entities.process)}${office[0].event.entities.host ? ` on ${office[0].event.entities.host}` : ''}`));
   }
   return out;
 }
