@@ -15,6 +15,7 @@ import { EVENT_SEMANTICS, hexValue, type EventSemantic } from './windows-semanti
 import { inferMovement } from './movement';
 import { buildProcessTree, type ProcessTree } from './process-tree';
 import { serviceAccountToSystem } from './lineage';
+import { remoteOriginExecution } from './remote-origin';
 
 /**
  * Behaviour inference: generic, documented heuristics for what single-event Sigma rules miss.
@@ -54,9 +55,17 @@ export function inferBehaviours(input: BehaviourContext): Signal[] {
   const tree = buildProcessTree(ctx.events);
   out.push(...processLineage(ctx, tree));
   out.push(...serviceAccountToSystem({ ...ctx, tree }));
+  out.push(...remoteOriginExecution({ ...ctx, tree, flagged: flaggedEvents(ctx.signals) }));
   out.push(...eventSemantics(ctx));
   out.push(...traits);
   return out;
+}
+
+const FLAGGING_LEVELS = new Set(['medium', 'high', 'critical']);
+
+/** Events that a rule or heuristic of medium level or above flagged. */
+function flaggedEvents(signals: Signal[]): Set<number> {
+  return new Set(signals.filter((s) => FLAGGING_LEVELS.has(s.rule.level)).flatMap((s) => s.eventIndices));
 }
 
 function heuristicRule(id: string, title: string, level: string, tags: string[], description: string): RuleRef {

@@ -26,6 +26,13 @@ describe('remote service execution', () => {
     ]));
   });
 
+  it('ignores the per-user service instances Windows installs at every logon, and installs by the machine account', () => {
+    const perUser = event(1, '2026-09-03T22:41:09Z', { format: 'windows', action: 'service_install', fields: { EventID: 4697, Channel: 'Security', SubjectUserName: 'FS-02$' }, logsource: { product: 'windows', service: 'security' }, entities: { service: 'CDPUserSvc_4f2a1', host: 'FS-02.corp.example' } });
+    const byMachine = event(2, '2026-09-03T22:41:09Z', { format: 'windows', action: 'service_install', fields: { EventID: 4697, Channel: 'Security', SubjectUserName: 'FS-02$' }, logsource: { product: 'windows', service: 'security' }, entities: { service: 'WdNisSvc', host: 'FS-02.corp.example' } });
+    expect(infer([logon, perUser, byMachine])).toEqual([]);
+    expect(infer([logon, { ...perUser, fields: { EventID: 7045, Channel: 'System' } }])).toEqual([]);
+  });
+
   it('ignores a service installed long after the logon', () => {
     expect(infer([logon, install('2026-09-03T23:41:08Z')])).toEqual([]);
   });

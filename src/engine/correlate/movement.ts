@@ -51,8 +51,14 @@ export function inferMovement(ctx: MovementContext): Signal[] {
 const SERVICE_INSTALL_IDS = new Set([7045, 4697]);
 const ADMIN_SHARE = /\\(?:admin|[a-z])\$$/i;
 
+/** Per-user service instances Windows creates at every interactive logon (`CDPUserSvc_4f2a1`). */
+const PER_USER_SERVICE = /_[0-9a-f]{4,8}$/i;
+
 function isServiceInstall(e: CanonicalEvent): boolean {
-  return SERVICE_INSTALL_IDS.has(eventId(e) ?? 0) || e.action === 'service_install';
+  if (!SERVICE_INSTALL_IDS.has(eventId(e) ?? 0) && e.action !== 'service_install') return false;
+  // Installed by the machine itself (4697 names the installer): the system at work, not a remote caller.
+  if (field(e, 'SubjectUserName').endsWith('$')) return false;
+  return !PER_USER_SERVICE.test(e.entities.service ?? field(e, 'ServiceName'));
 }
 
 function isNetworkLogon(e: CanonicalEvent): boolean {

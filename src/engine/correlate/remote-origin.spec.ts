@@ -1,0 +1,98 @@
+import { loadAttackCatalog } from '../attack';
+import type { CanonicalEvent } from '../model';
+import { buildProcessTree } from './process-tree';
+import { remoteOriginExecution } from './remote-origin';
+import { event, lookupOf } from './testing/events';
+
+const catalog = loadAttackCatalog();
+const infer = (events: CanonicalEvent[], flagged: number[] = []) =>
+  remoteOriginExecution({ events, lookup: lookupOf(events), catalog, tree: buildProcessTree(events), flagged: new Set(flagged) });
+
+const HOST = 'FIN-APP-03.corp.example';
+
+function networkLogon(i: number, iso: string, user: string, ip: string, logonId = '0x5a1f2'): CanonicalEvent {
+  return event(i, iso, {
+    format: 'windows', action: 'logon', outcome: 'success', logsource: { product: 'windows', service: 'security' },
+    fields: { EventID: 4624, Channel: 'Security', LogonType: 3, TargetLogonId: logonId, TargetUserName: user.split('\\').pop() },
+    entities: { user, targetUser: user, srcIp: ip, srcHost: 'WS-22', host: HOST },
+  });
+}
+
+function taskCreated(i: number, iso: string, user: string, logonId = '0x5a1f2'): CanonicalEvent {
+  return event(i, iso, {
+    format: 'windows', action: 'scheduled_task_create', logsource: { product: 'windows', service: 'security' },
+    fields: { EventID: 4698, Channel: 'Security', SubjectUserName: user, SubjectLogonId: logonId, TaskName: '\\Updater' },
+    entities: { user, host: HOST, task: '\\Updater' },
+  });
+}
+
+function inbound(i: number, iso: string, ip: string, port: number, initiated = 'false'): CanonicalEvent {
+  return event(i, iso, {
+    format: 'sysmon', action: 'network_connection', logsource: { product: 'windows', category: 'network_connection' },
+    fields: { EventID: 3, Initiated: initiated, SourceHostname: 'WS-22' },
+    entities: { host: HOST, srcIp: initiated === 'false' ? ip : '10.20.0.15', dstIp: initiated === 'false' ? '10.20.0.15' : ip, dstPort: port, srcHost: 'WS-22', process: 'C:\\Windows\\System32\\svchost.exe', user: 'NT AUTHORITY\\NETWORK SERVICE' },
+  });
+}
+
+function wmiChild(i: number, iso: string, user: string, image = 'C:\\Windows\\System32\\cmd.exe'): CanonicalEvent {
+  return event(i, iso, {
+    format: 'sysmon', action: 'process_create', logsource: { product: 'windows', category: 'process_creation' },
+    fields: { EventID: 1, User: user, LogonId: '0x77c1' },
+    entities: { host: HOST, process: image, processId: '4100', parentProcess: 'C:\\Windows\\System32\\wbem\\WmiPrvSE.exe', parentProcessId: '3300', user, commandLine: `${image} /c whoami` },
+  });
+}
+
+describe('remote origin of an execution', () => {
+  it('calls a task created in the session of a network logon from another host lateral movement from that host', () => {
+    const [s] = infer([networkLogon(0, '2026-11-02T10:00:00Z', 'CORP\\dora', '10.20.7.41'), taskCreated(1, '2026-11-02T10:00:01Z', 'dora')]);
+    expect(s.rule.id).toBe('lantern.heuristic.remote_task_execution');
+    expect(s.tactics).toContain('Lateral Movement');
+    expect(s.techniques).toEqual(expect.arrayContaining(['T1021', 'T1053.005']));
+    expect(s.roles).toEqual(expect.arrayContaining([
+      expect.objectContaining({ type: 'ip', value: '10.20.7.41', role: 'attacker' }),
+      expect.objectContaining({ type: 'host', value: 'WS-22', role: 'attacker' }),
+      expect.objectContaining({ type: 'user', value: 'CORP\\dora', role: 'compromised_account' }),
+      expect.objectContaining({ type: 'host', value: HOST, role: 'compromised_host' }),
+    ]));
+  });
+
+  it('leaves a task created in another session, by a machine account, from the host itself, or long after the logon', () => {
+    expect(infer([networkLogon(0, '2026-11-02T10:00:00Z', 'CORP\\dora', '10.20.7.41'), taskCreated(1, '2026-11-02T10:00:01Z', 'dora', '0x9999')])).toEqual([]);
+    expect(infer([networkLogon(0, '2026-11-02T10:00:00Z', 'CORP\\WS-22$', '10.20.7.41'), taskCreated(1, '2026-11-02T10:00:01Z', 'WS-22$')])).toEqual([]);
+    expect(infer([networkLogon(0, '2026-11-02T10:00:00Z', 'CORP\\dora', '::1'), taskCreated(1, '2026-11-02T10:00:01Z', 'dora')])).toEqual([]);
+    const ownAddress = inbound(2, '2026-11-02T09:59:00Z', '10.20.0.99', 443, 'true');
+    expect(infer([ownAddress, networkLogon(0, '2026-11-02T10:00:00Z', 'CORP\\dora', '10.20.0.15'), taskCreated(1, '2026-11-02T10:00:01Z', 'dora')])).toEqual([]);
+    expect(infer([networkLogon(0, '2026-11-02T10:00:00Z', 'CORP\\dora', '10.20.7.41'), taskCreated(1, '2026-11-02T10:30:00Z', 'dora')])).toEqual([]);
+  });
+
+  it('joins a shell started by the WMI provider host with an inbound RPC connection just before: WMI lateral movement', () => {
+    const [s] = infer([inbound(0, '2026-11-02T10:00:00Z', '10.20.7.41', 135), wmiChild(1, '2026-11-02T10:00:20Z', 'CORP\\dora')]);
+    expect(s.rule.id).toBe('lantern.heuristic.remote_wmi_execution');
+    expect(s.techniques).toEqual(expect.arrayContaining(['T1021', 'T1047']));
+    expect(s.roles).toEqual(expect.arrayContaining([expect.objectContaining({ value: '10.20.7.41', role: 'attacker' })]));
+  });
+
+  it('leaves WMI children run as SYSTEM, ones long after the connection, and connections to other ports', () => {
+    expect(infer([inbound(0, '2026-11-02T10:00:00Z', '10.20.7.41', 135), wmiChild(1, '2026-11-02T10:00:20Z', 'NT AUTHORITY\\SYSTEM')])).toEqual([]);
+    expect(infer([inbound(0, '2026-11-02T10:00:00Z', '10.20.7.41', 135), wmiChild(1, '2026-11-02T10:09:00Z', 'CORP\\dora')])).toEqual([]);
+    expect(infer([inbound(0, '2026-11-02T10:00:00Z', '10.20.7.41', 443), wmiChild(1, '2026-11-02T10:00:20Z', 'CORP\\dora')])).toEqual([]);
+  });
+
+  it('takes a flagged registry write by the WMI provider host after an inbound RPC connection as remote WMI, an unflagged one not', () => {
+    const write = event(1, '2026-11-02T10:00:02Z', {
+      format: 'sysmon', action: 'registry_set', fields: { EventID: 13 },
+      entities: { host: HOST, process: 'C:\\Windows\\system32\\wbem\\wmiprvse.exe', processId: '3300', registryKey: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\upd' },
+    });
+    const connection = inbound(0, '2026-11-02T10:00:00Z', '10.20.7.41', 135);
+    expect(infer([connection, write], [1])[0]?.summary).toContain('wrote HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\upd');
+    expect(infer([connection, write])).toEqual([]);
+  });
+
+  it('leaves a routine service program started after a network logon', () => {
+    const svc = event(1, '2026-11-02T10:00:05Z', {
+      format: 'sysmon', action: 'process_create', logsource: { product: 'windows', category: 'process_creation' }, fields: { EventID: 1, User: 'NT AUTHORITY\\SYSTEM' },
+      entities: { host: HOST, process: 'C:\\Program Files\\Agent\\agent.exe', parentProcess: 'C:\\Windows\\System32\\services.exe', user: 'NT AUTHORITY\\SYSTEM' },
+    });
+    expect(infer([networkLogon(0, '2026-11-02T10:00:00Z', 'CORP\\dora', '10.20.7.41'), svc])).toEqual([]);
+  });
+});

@@ -1,0 +1,250 @@
+import type { AttackCatalog } from '../attack';
+import type { CanonicalEvent, RuleRef } from '../model';
+import { isMeaninglessIp } from '../indicators/ip';
+import { baseName, hostKey, ipValue, userKey } from './entities';
+import { eventId, field, isLogon, isProcessCreation, outcomeOf } from './event-kinds';
+import type { ProcessTree } from './process-tree';
+import { makeSignal, type EventLookup, type RoleHint, type Signal } from './signal';
+
+/**
+ * Remote origin of an execution: an inbound network logon, share access or RPC/SMB/WinRM connection
+ * from another machine, followed within minutes on the same host by execution through WMI, the
+ * service manager, the task scheduler or WinRM by the same account or logon session. The action alone
+ * says "executed"; the join says "from that machine" (lateral movement). See README.md.
+ */
+export interface RemoteOriginContext {
+  events: CanonicalEvent[];
+  lookup: EventLookup;
+  catalog: AttackCatalog;
+  tree: ProcessTree;
+  /** Events a rule or heuristic of medium level or above flagged (a suspicious action needs no account to match). */
+  flagged: Set<number>;
+}
+
+const MINUTE = 60_000;
+/** How long before the action its origin may be (a session is opened, then used). */
+const ACCOUNT_WINDOW = 10 * MINUTE;
+/** An origin known only by its connection must be this close to an action that is suspicious by itself. */
+const CONNECTION_WINDOW = 2 * MINUTE;
+/** Clocks of two logs on one host (Security, Sysmon) may disagree by this much. */
+const LATE_ORIGIN = 5_000;
+
+type ActionKind = 'wmi' | 'service' | 'task' | 'winrm';
+
+interface Origin {
+  event: CanonicalEvent;
+  host: string;
+  source: string;
+  sourceHost?: string;
+  account?: string;
+  logonId?: string;
+  port?: number;
+}
+
+interface Action {
+  event: CanonicalEvent;
+  kind: ActionKind;
+  account?: string;
+  logonId?: string;
+  suspicious: boolean;
+}
+
+const WMI_HOST = /^wmiprvse\.exe$/i;
+const WINRM_HOST = /^wsmprovhost\.exe$/i;
+const TASK_HOSTS = /^(?:taskeng|taskhostw|taskhost)\.exe$/i;
+const SHELL_LIKE = /^(?:cmd|powershell|pwsh|wscript|cscript|mshta|rundll32|regsvr32|certutil|bitsadmin|msbuild|installutil|regasm|regsvcs|cmstp|msiexec|whoami|net|net1|reg|sc|schtasks|wmic|vssadmin|ntdsutil|procdump|nltest|quser|systeminfo|ipconfig|tasklist|hostname)\.exe$/i;
+
+/** Sysmon file and registry writes. */
+const WRITE_EVENTS = new Set([11, 12, 13, 14]);
+
+const PORTS: Record<ActionKind, (port: number | undefined, image: string) => boolean> = {
+  wmi: (p, image) => p === 135 || (p !== undefined && p >= 49152 && /^svchost\.exe$|^wmiprvse\.exe$/i.test(image)),
+  service: (p) => p === 445 || p === 139 || p === 135,
+  task: (p, image) => p === 445 || p === 139 || p === 135 || (p !== undefined && p >= 49152 && /^svchost\.exe$/i.test(image)),
+  winrm: (p) => p === 5985 || p === 5986,
+};
+
+function rule(kind: ActionKind, tags: string[]): RuleRef {
+  const what = { wmi: 'WMI', service: 'a service', task: 'a scheduled task', winrm: 'WinRM' }[kind];
+  return {
+    id: `lantern.heuristic.remote_${kind === 'service' ? 'service_program' : `${kind}_execution`}`, title: `Execution through ${what} from another host (lateral movement)`, level: 'high', status: 'heuristic', tags,
+    description: 'Inbound network logon or RPC/SMB/WinRM connection from another machine, then execution on the same host within minutes by the same account or session',
+  };
+}
+
+function logonIdValue(value: string): string | undefined {
+  const v = value.trim().toLowerCase();
+  if (!/^0x[0-9a-f]+$/.test(v)) return undefined;
+  const n = v.replace(/^0x0*/, '');
+  // 0x3e7/0x3e4/0x3e5: SYSTEM, NETWORK SERVICE, LOCAL SERVICE sessions are every process's, not a remote one.
+  return n && !['3e7', '3e4', '3e5'].includes(n) ? n : undefined;
+}
+
+function realAccount(value: string | undefined): string | undefined {
+  const key = userKey(value);
+  return key && !key.endsWith('$') && !/^(?:iis apppool|nt service|dwm-|umfd-)/.test((value ?? '').toLowerCase()) ? key : undefined;
+}
+
+function isInbound(e: CanonicalEvent): boolean {
+  const id = eventId(e);
+  if (id === 3 && e.format === 'sysmon') return /^false$/i.test(field(e, 'Initiated'));
+  if (id === 5156) return /14592|inbound/i.test(field(e, 'Direction'));
+  return false;
+}
+
+/** The addresses a host is known to have (so its own traffic to itself is not "another machine"). */
+function ownAddresses(events: CanonicalEvent[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  const add = (host: string | undefined, ip: string | undefined): void => {
+    if (!host || !ip) return;
+    const set = out.get(host) ?? new Set<string>();
+    set.add(ip);
+    out.set(host, set);
+  };
+  for (const e of events) {
+    const id = eventId(e);
+    if (id !== 3 && id !== 5156) continue;
+    const host = hostKey(e.entities.host);
+    if (isInbound(e)) add(host, ipValue(e.entities.dstIp));
+    else add(host, ipValue(e.entities.srcIp));
+  }
+  return out;
+}
+
+function originOf(e: CanonicalEvent, own: Map<string, Set<string>>): Origin | undefined {
+  const host = hostKey(e.entities.host);
+  const source = ipValue(e.entities.srcIp);
+  if (!host || !source || isMeaninglessIp(source) || own.get(host)?.has(source) || e.time === undefined) return undefined;
+  const srcHost = e.entities.srcHost && hostKey(e.entities.srcHost) !== host ? e.entities.srcHost : undefined;
+  const base = { event: e, host, source, sourceHost: srcHost && srcHost !== '-' ? srcHost : undefined };
+  const id = eventId(e);
+  if (isLogon(e) && id === 4624 && outcomeOf(e) === 'success' && Number(field(e, 'LogonType', 'logon_type')) === 3) {
+    const account = realAccount(e.entities.targetUser ?? e.entities.user);
+    return account ? { ...base, account, logonId: logonIdValue(field(e, 'TargetLogonId')) } : undefined;
+  }
+  if (id === 5145) {
+    const account = realAccount(field(e, 'SubjectUserName') || e.entities.user);
+    return account ? { ...base, account, logonId: logonIdValue(field(e, 'SubjectLogonId')), port: 445 } : undefined;
+  }
+  if (isInbound(e)) return { ...base, port: e.entities.dstPort };
+  return undefined;
+}
+
+function actionOf(e: CanonicalEvent, tree: ProcessTree, flagged: Set<number>): Action | undefined {
+  const id = eventId(e);
+  if (id === 4698) {
+    return { event: e, kind: 'task', account: realAccount(field(e, 'SubjectUserName')), logonId: logonIdValue(field(e, 'SubjectLogonId')), suspicious: flagged.has(e.index) };
+  }
+  const process = baseName(e.entities.process) ?? '';
+  if (isProcessCreation(e)) {
+    const parent = baseName(e.entities.parentProcess) ?? '';
+    const kind = childKind(e, parent, tree);
+    if (!kind) return undefined;
+    const suspicious = flagged.has(e.index) || SHELL_LIKE.test(process);
+    // A service's or task's own program is routine unless it is a shell or a rule flagged it.
+    if (!suspicious && kind !== 'winrm' && kind !== 'wmi') return undefined;
+    return { event: e, kind, account: realAccount(field(e, 'User') || e.entities.user), logonId: logonIdValue(field(e, 'LogonId')), suspicious };
+  }
+  // What the WMI provider host wrote itself (registry through StdRegProv, files) when a rule flagged it.
+  if (WMI_HOST.test(process) && WRITE_EVENTS.has(id ?? 0) && e.format === 'sysmon' && flagged.has(e.index)) return { event: e, kind: 'wmi', suspicious: true };
+  return undefined;
+}
+
+function childKind(e: CanonicalEvent, parent: string, tree: ProcessTree): ActionKind | undefined {
+  if (WMI_HOST.test(parent)) return 'wmi';
+  if (WINRM_HOST.test(parent)) return 'winrm';
+  if (parent === 'services.exe') return 'service';
+  if (TASK_HOSTS.test(parent)) return 'task';
+  if (parent === 'svchost.exe') {
+    const command = `${e.entities.parentCommandLine ?? ''} ${tree.parentOf(e)?.entities.commandLine ?? ''}`;
+    if (/-s\s+schedule\b|\bschedule\b/i.test(command)) return 'task';
+  }
+  return undefined;
+}
+
+/** Does this origin explain this action? Same account or session; or a suspicious action right after a fitting connection. */
+function explains(origin: Origin, action: Action): boolean {
+  const at = action.event.time ?? 0;
+  const from = origin.event.time ?? 0;
+  if (from > at + LATE_ORIGIN) return false;
+  // WMI and WinRM children run as the caller: one run as SYSTEM or a service was not started by a remote user.
+  if ((action.kind === 'wmi' || action.kind === 'winrm') && isProcessCreation(action.event) && !action.account) return false;
+  if (origin.account) {
+    if (at - from > ACCOUNT_WINDOW) return false;
+    if (origin.logonId && action.logonId) return origin.logonId === action.logonId;
+    if (action.account) return action.account === origin.account;
+    return action.suspicious && at - from <= CONNECTION_WINDOW;
+  }
+  if (at - from > CONNECTION_WINDOW || from > at || !action.suspicious) return false;
+  return PORTS[action.kind](origin.port, baseName(origin.event.entities.process) ?? '');
+}
+
+function transportTags(kind: ActionKind, origin: Origin): string[] {
+  const port = origin.port;
+  if (kind === 'winrm' || port === 5985 || port === 5986) return ['attack.t1021.006'];
+  if (port === 445 || port === 139) return ['attack.t1021.002'];
+  return ['attack.t1021'];
+}
+
+const KIND_TAGS: Record<ActionKind, string[]> = {
+  wmi: ['attack.execution', 'attack.t1047'],
+  service: ['attack.execution', 'attack.t1569.002'],
+  task: ['attack.execution', 'attack.t1053.005'],
+  winrm: [],
+};
+
+export function remoteOriginExecution(ctx: RemoteOriginContext): Signal[] {
+  const own = ownAddresses(ctx.events);
+  const originsByHost = new Map<string, Origin[]>();
+  const actions: Action[] = [];
+  for (const e of ctx.events) {
+    const origin = originOf(e, own);
+    if (origin) {
+      const list = originsByHost.get(origin.host);
+      if (list) list.push(origin);
+      else originsByHost.set(origin.host, [origin]);
+      continue;
+    }
+    const action = e.time === undefined ? undefined : actionOf(e, ctx.tree, ctx.flagged);
+    if (action) actions.push(action);
+  }
+  if (actions.length === 0 || originsByHost.size === 0) return [];
+  const groups = new Map<string, { origin: Origin; actions: Action[]; origins: Origin[] }>();
+  for (const action of actions) {
+    const candidates = (originsByHost.get(hostKey(action.event.entities.host) ?? '') ?? []).filter((o) => explains(o, action));
+    if (candidates.length === 0) continue;
+    // The closest origin before the action; an account-bearing one over a bare connection.
+    const origin = candidates.sort((a, b) => Number(!!b.account) - Number(!!a.account) || (b.event.time ?? 0) - (a.event.time ?? 0))[0];
+    const key = `${action.kind}|${origin.host}|${origin.source}`;
+    const group = groups.get(key) ?? { origin, actions: [], origins: [] };
+    group.actions.push(action);
+    for (const o of candidates) if (!group.origins.includes(o) && o.source === origin.source) group.origins.push(o);
+    groups.set(key, group);
+  }
+  return [...groups.entries()].map(([key, g]) => toSignal(ctx, key, g.origin, g.origins, g.actions));
+}
+
+function toSignal(ctx: RemoteOriginContext, key: string, origin: Origin, origins: Origin[], actions: Action[]): Signal {
+  const kind = actions[0].kind;
+  const tags = ['attack.lateral-movement', ...transportTags(kind, origin), ...KIND_TAGS[kind]];
+  const originEvents = origins.slice(0, 20).map((o) => o.event);
+  const actionEvents = actions.slice(0, 50).map((a) => a.event);
+  const account = origin.account ? (origin.event.entities.targetUser ?? origin.event.entities.user ?? field(origin.event, 'SubjectUserName')) : undefined;
+  const roles: RoleHint[] = [
+    { type: 'ip', value: origin.source, role: 'attacker', eventIndices: originEvents.map((e) => e.index) },
+    ...(origin.sourceHost ? [{ type: 'host', value: origin.sourceHost, role: 'attacker', eventIndices: [origin.event.index] }] : []),
+    ...(account ? [{ type: 'user', value: account, role: 'compromised_account', eventIndices: [origin.event.index] }] : []),
+    ...(actions[0].event.entities.host ? [{ type: 'host', value: actions[0].event.entities.host, role: 'compromised_host', eventIndices: actionEvents.map((e) => e.index) }] : []),
+  ];
+  const r = rule(kind, tags);
+  const indices = [...new Set([...originEvents, ...actionEvents].map((e) => e.index))];
+  const signal = makeSignal('behaviour', `${r.id}:${key}`, r, indices, ctx.lookup, ctx.catalog, roles);
+  signal.story = true;
+  const first = actions[0].event;
+  const what = isProcessCreation(first) ? `ran ${baseName(first.entities.process)}` : first.entities.registryKey ? `wrote ${first.entities.registryKey}`
+    : first.entities.task ? `created task ${first.entities.task}` : first.entities.file ? `wrote ${first.entities.file}` : 'acted';
+  const via = { wmi: 'WMI', service: 'the service manager', task: 'the task scheduler', winrm: 'WinRM' }[kind];
+  signal.summary = `${account ?? 'A remote caller'} from ${origin.source}${origin.sourceHost ? ` (${origin.sourceHost})` : ''} ${what} through ${via} on ${first.entities.host ?? origin.host}`
+    + `${actions.length > 1 ? ` (${actions.length} actions)` : ''} ${Math.max(0, Math.round(((first.time ?? 0) - (origin.event.time ?? 0)) / 1000))} s after connecting (lateral movement)`;
+  return signal;
+}
