@@ -79,9 +79,12 @@ function decide(line: string): Mode {
 /**
  * Yields the events of one input in order, indices from 0 within it, in batches (one per chunk
  * read, so an async step is paid per chunk and not per event). JSON Lines input is decided on its
- * first non-empty line (a complete JSON object) and then streamed.
+ * first non-empty line (a complete JSON object) and then streamed; a JSON Lines batch parses each
+ * line as it is iterated (so an event is garbage by the time the next one is made, instead of a
+ * whole chunk of events outliving young-generation collections): iterate each batch in full, in
+ * order, before asking for the next.
  */
-export async function* readInputEvents(source: Readable, name: string, progress: InputProgress): AsyncGenerator<MatchableEvent[]> {
+export async function* readInputEvents(source: Readable, name: string, progress: InputProgress): AsyncGenerator<Iterable<MatchableEvent>> {
   let mode: Mode = 'undecided';
   // Bytes of a line not yet ended, kept as parts so a very long line is copied once, not per chunk.
   let partial: Buffer[] = [];
@@ -116,6 +119,15 @@ export async function* readInputEvents(source: Readable, name: string, progress:
     out.push(normalizeForMatching(text, index++));
   };
 
+  function* eventsOf(lines: string[]): Generator<MatchableEvent> {
+    const out: MatchableEvent[] = [];
+    for (const line of lines) {
+      lineEvents(line, out);
+      for (const event of out) yield event;
+      out.length = 0;
+    }
+  }
+
   for await (const chunk of source) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     progress.bytesRead += buffer.length;
@@ -123,7 +135,7 @@ export async function* readInputEvents(source: Readable, name: string, progress:
       document.push(buffer);
       continue;
     }
-    const batch: MatchableEvent[] = [];
+    const lines: string[] = [];
     let start = 0;
     // Until the shape is known, line by line (a document keeps its bytes).
     // A newline byte never occurs inside a multi-byte UTF-8 sequence, so splitting bytes is safe.
@@ -140,7 +152,7 @@ export async function* readInputEvents(source: Readable, name: string, progress:
         break;
       }
       lineNo++;
-      if (mode === 'lines') lineEvents(line, batch);
+      if (mode === 'lines') lines.push(line);
     }
     // JSON Lines: every complete line of the chunk decoded at once, then split.
     const last = mode === 'lines' ? buffer.lastIndexOf(10) : -1;
@@ -151,14 +163,14 @@ export async function* readInputEvents(source: Readable, name: string, progress:
       for (let from = 0; ; ) {
         const newline = text.indexOf('\n', from);
         lineNo++;
-        lineEvents(text.slice(from, newline === -1 ? text.length : newline), batch);
+        lines.push(text.slice(from, newline === -1 ? text.length : newline));
         if (newline === -1) break;
         from = newline + 1;
       }
       start = last + 1;
     }
     if (start < buffer.length) (mode === 'document' ? document : partial).push(buffer.subarray(start));
-    if (batch.length > 0) yield batch;
+    if (lines.length > 0) yield eventsOf(lines);
   }
   const rest = stripBom(Buffer.concat(partial).toString('utf8'), lineNo);
   if (mode === 'undecided') mode = decide(rest);
