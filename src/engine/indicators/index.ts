@@ -7,6 +7,7 @@ import { levelWeight, type EventLookup, type RoleHint, type Signal } from '../co
 import { isBenignDomain, isBenignIp } from './benign';
 import { isExternalIp, isMeaninglessIp, parseIp } from './ip';
 import { PROCESS_ROLE_BY_TACTIC, rolePriority } from './roles';
+import { remoteTargets } from './remote-targets';
 import { hostOfUrl } from './extract';
 import { analyseArtifact } from '../artifact';
 import { registeredDomain } from './domains';
@@ -206,6 +207,8 @@ export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCata
     out.push(...processRoles(e, stage, at));
     out.push(...artefactRoles(e, stage, at, s.techniques.some((t) => t === 'T1505' || t === 'T1505.003')).filter((h) => h.type !== 'domain' || !telling || telling.has(registeredDomain(h.value))));
     if (weighty && en.commandLine) out.push(...commandLineRoles(en.commandLine, stage, at));
+    // The machine a flagged remote-execution command line names is where the attacker moves next.
+    if (weighty && en.commandLine) for (const t of remoteTargets(en.commandLine)) if (hostKey(t.value) !== hostKey(en.host)) out.push({ type: t.type, value: t.value, role: 'target', eventIndices: at });
     // Where a mailbox rule sends the mail is where the data goes.
     for (const address of mailForwardTargets(e)) out.push({ type: 'email', value: address, role: 'exfil_destination', eventIndices: at });
   }

@@ -35,6 +35,17 @@ describe('indicator roles', () => {
     expect(got).toEqual(expect.arrayContaining(['ip:91.92.240.17:attacker', 'process:whoami.exe:recon_tool', 'user:CORP\\admin:compromised_account', 'host:srv-1:compromised_host']));
   });
 
+  it('names the machine a flagged remote-execution command line acts on as the target, not the machine it ran on', () => {
+    const e = event(0, '2026-01-01T00:00:00Z', { action: 'process_create', entities: { user: 'CORP\\admin', host: 'WS-07', process: 'C:\\Windows\\System32\\wbem\\WMIC.exe', commandLine: 'wmic /node:FS-02 process call create "cmd /c whoami"' } });
+    const low = { ...e, index: 1, entities: { ...e.entities, commandLine: 'wmic /node:HR-09 process list' } };
+    const s = makeSignal('detection', 'd', rule('medium', ['attack.execution', 'attack.t1047']), [0], lookupOf([e]), catalog);
+    const weak = makeSignal('detection', 'w', rule('low', ['attack.discovery', 'attack.t1057']), [1], lookupOf([low]), catalog);
+    const got = buildIndicators([s, weak], lookupOf([e, low]), catalog).map((i) => `${i.type}:${i.value}:${i.role}`);
+    expect(got).toContain('host:FS-02:target');
+    expect(got).not.toContain('host:WS-07:target');
+    expect(got.some((g) => g.startsWith('host:HR-09'))).toBe(false);
+  });
+
   it('never reports public resolvers, loopback or link-local addresses as attacker', () => {
     const events = [
       event(0, '2026-01-01T00:00:00Z', { entities: { srcIp: '8.8.8.8', dstIp: '10.0.0.5' } }),
