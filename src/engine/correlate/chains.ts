@@ -63,6 +63,31 @@ export function linkKeys(e: CanonicalEvent): string[] {
 }
 
 /**
+ * A source address and a source workstation named together (4624 IpAddress + WorkstationName,
+ * Sysmon 3 SourceIp + SourceHostname) are one machine: what happens on that host (`host:` key) and
+ * what it does as a source (`ip:` key) link. Only unambiguous pairs: the address names one
+ * workstation and the workstation one address in the batch (NAT and DHCP churn name several).
+ */
+export function machineAliases(events: CanonicalEvent[]): Map<string, string> {
+  const namesByIp = new Map<string, Set<string>>();
+  const ipsByName = new Map<string, Set<string>>();
+  for (const e of events) {
+    const ip = ipValue(e.entities.srcIp);
+    const name = hostKey(e.entities.srcHost);
+    if (!ip || !name || isMeaninglessIp(ip) || ipValue(name)) continue;
+    namesByIp.set(ip, (namesByIp.get(ip) ?? new Set<string>()).add(name));
+    ipsByName.set(name, (ipsByName.get(name) ?? new Set<string>()).add(ip));
+  }
+  const out = new Map<string, string>();
+  for (const [ip, names] of namesByIp) {
+    if (names.size !== 1) continue;
+    const [name] = names;
+    if (ipsByName.get(name)?.size === 1) out.set(`host:${name}`, `ip:${ip}`);
+  }
+  return out;
+}
+
+/**
  * Links events that share an entity key within LINK_WINDOW_MS of each other (union-find), then
  * keeps the components that carry at least one signal: each is an attack chain.
  */
@@ -71,8 +96,10 @@ export function buildChains(events: CanonicalEvent[], signals: Signal[], catalog
   events.forEach((e, i) => position.set(e.index, i));
   const uf = new UnionFind(events.length);
   const byKey = new Map<string, number[]>();
+  const aliases = machineAliases(events);
   events.forEach((e, i) => {
-    for (const key of linkKeys(e)) {
+    for (const linkKey of linkKeys(e)) {
+      const key = aliases.get(linkKey) ?? linkKey;
       const list = byKey.get(key);
       if (list) list.push(i);
       else byKey.set(key, [i]);

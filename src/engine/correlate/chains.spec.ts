@@ -1,0 +1,35 @@
+import { loadAttackCatalog } from '../attack';
+import type { CanonicalEvent } from '../model';
+import { buildChains, machineAliases } from './chains';
+import { makeSignal } from './signal';
+import { event, lookupOf } from './testing/events';
+
+const catalog = loadAttackCatalog();
+
+function logonFrom(i: number, ip: string, workstation: string): CanonicalEvent {
+  return event(i, '2026-06-01T10:00:00Z', { format: 'windows', action: 'logon', outcome: 'success', fields: { EventID: 4624, LogonType: 3 }, entities: { user: 'CORP\\svc_sql', srcIp: ip, srcHost: workstation, host: 'FS-02' } });
+}
+
+function onHost(i: number, host: string): CanonicalEvent {
+  return event(i, '2026-06-01T10:30:00Z', { format: 'sysmon', action: 'process_create', entities: { user: 'CORP\\mkay', host, process: 'C:\\Users\\mkay\\AppData\\Local\\Temp\\r.exe' } });
+}
+
+function chainsOf(events: CanonicalEvent[]) {
+  const lookup = lookupOf(events);
+  const signals = events.map((e) => makeSignal('detection', `d${e.index}`, { id: `r${e.index}`, title: 'Test', level: 'high', tags: ['attack.execution', 'attack.t1204.002'] }, [e.index], lookup, catalog));
+  return buildChains(events, signals, catalog);
+}
+
+describe('one machine named by address and by name', () => {
+  it('joins what a workstation did as a logon source with what happened on it', () => {
+    const events = [logonFrom(0, '10.10.5.23', 'WS-044'), onHost(1, 'ws-044.corp.example')];
+    expect(machineAliases(events).get('host:ws-044')).toBe('ip:10.10.5.23');
+    expect(chainsOf(events)).toHaveLength(1);
+  });
+
+  it('does not join when the address names several workstations (NAT, DHCP churn)', () => {
+    const events = [logonFrom(0, '10.10.5.23', 'WS-044'), logonFrom(2, '10.10.5.23', 'WS-051'), onHost(1, 'WS-044')];
+    expect(machineAliases(events).size).toBe(0);
+    expect(chainsOf(events).length).toBeGreaterThan(1);
+  });
+});
