@@ -46,6 +46,8 @@ interface FieldIndex {
 
 /** Shorter strings are scanned again rather than memoised (a lookup hashes them anyway). */
 const MEMO_SHORTEST = 32;
+/** Skipping matchers with at least this shortest literal read too little of a value to memoise it. */
+const SKIP_NO_MEMO = 8;
 /** Memo bounds per field index and generation: distinct strings, total characters, longest string. */
 const MEMO_ENTRIES = 4096;
 const MEMO_CHARS = 1 << 19;
@@ -320,9 +322,11 @@ function addTo<K>(byField: Map<string | null, Map<K, number[]>>, field: string |
 
 function buildFieldIndex(field: string | null, entries: Entry[]): FieldIndex {
   const lowerSimple = field !== null && !field.includes('.') ? field.toLowerCase() : undefined;
-  const memo = !skipsFor(entries.map((e) => e.lit));
   // Lowercasing can lengthen non-ASCII text (U+0130 becomes two characters): no length bound then.
   let shortest = Infinity;
   for (const e of entries) shortest = Math.min(shortest, /[^\x00-\x7f]/.test(e.lit) ? 1 : e.lit.length);
+  // Keyword atoms are never memoised (every string of the event would be hashed); a field value is,
+  // unless the skipping matcher reads so little of it that hashing the value would cost more.
+  const memo = field !== null && (!skipsFor(entries.map((e) => e.lit)) || shortest < SKIP_NO_MEMO);
   return { field, lowerSimple, entries, matcher: undefined, memo, shortest, nums: new Map(), seen: 0, young: new Map(), old: new Map(), youngChars: 0 };
 }
