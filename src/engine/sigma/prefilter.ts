@@ -28,8 +28,11 @@ interface FieldIndex {
   lowerSimple: string | undefined;
   /** The field's literal entries; empty when it only has numeric atoms. */
   entries: Entry[];
-  /** Built on the first value to scan: many indexed fields never occur in a given input. */
-  matcher: LiteralMatcher<Entry> | undefined;
+  /**
+   * Built on the first value to scan (many indexed fields never occur in a given input); reports
+   * positions in `entries`, so routes with the same literals share one (MatcherCache).
+   */
+  matcher: LiteralMatcher<number> | undefined;
   /** Memoise long strings (a full scan costs more than hashing the string). */
   memo: boolean;
   /** Length of the shortest literal: shorter strings hold none. */
@@ -78,19 +81,27 @@ export class Prefilter {
   /** Stamps entries already collected from the string being scanned. */
   private collectGen = 0;
   private found: Entry[] = NONE;
+  /** Entries of the field index being scanned (matchers report positions in it). */
+  private scanning: Entry[] = NONE;
   /** Bound once: the matcher calls it for every literal occurrence. */
-  private readonly collectHit = (e: Entry): void => {
+  private readonly collectHit = (i: number): void => {
+    const e = this.scanning[i];
     if (this.collectStamp[e.id] === this.collectGen) return;
     this.collectStamp[e.id] = this.collectGen;
     if (this.found === NONE) this.found = [];
     this.found.push(e);
   };
   /** Bound once: marks a literal found in the event being filtered. */
-  private readonly markHit = (e: Entry): void => {
+  private readonly markHit = (i: number): void => {
+    const e = this.scanning[i];
     if (this.entryStamp[e.id] !== this.gen) this.hit(e, this.gen);
   };
 
-  constructor(needs: Need[]) {
+  /** `matchers` may be shared by the prefilters of one rule set. */
+  constructor(
+    needs: Need[],
+    private readonly matchers: MatcherCache = new Map(),
+  ) {
     this.ruleStamp = new Int32Array(needs.length);
     this.ruleCount = new Uint8Array(needs.length);
     this.ruleClauses = new Uint8Array(needs.length);
@@ -231,7 +242,9 @@ export class Prefilter {
   private scanString(fi: FieldIndex, raw: string, gen: number): void {
     if (!fi.memo || raw.length < MEMO_SHORTEST || raw.length > MEMO_LONGEST) {
       // Straight to the rules' clauses: no list of what was found.
-      (fi.matcher ??= matcherOf(fi)).scan(raw, this.markHit);
+      const matcher = (fi.matcher ??= matcherOf(fi, this.matchers));
+      this.scanning = fi.entries;
+      matcher.scan(raw, this.markHit);
       return;
     }
     const found = this.memoised(fi, raw);
@@ -259,7 +272,8 @@ export class Prefilter {
 
   /** Every literal of `fi` occurring in `raw` lowercased, each once. */
   private collect(fi: FieldIndex, raw: string): Entry[] {
-    const matcher = (fi.matcher ??= matcherOf(fi));
+    const matcher = (fi.matcher ??= matcherOf(fi, this.matchers));
+    this.scanning = fi.entries;
     this.collectGen++;
     this.found = NONE;
     matcher.scan(raw, this.collectHit);
@@ -285,8 +299,17 @@ function lowerKey(key: string): string {
   return low;
 }
 
-function matcherOf(fi: FieldIndex): LiteralMatcher<Entry> {
-  return literalMatcher(fi.entries.map((e) => ({ value: e, lit: e.lit })));
+/** Matchers by their literal list: logsources meeting overlapping rule sets often index the same literals. */
+export type MatcherCache = Map<string, LiteralMatcher<number>>;
+
+function matcherOf(fi: FieldIndex, cache: MatcherCache): LiteralMatcher<number> {
+  const key = fi.entries.map((e) => e.lit).join('\u0000');
+  let matcher = cache.get(key);
+  if (matcher === undefined) {
+    matcher = literalMatcher(fi.entries.map((e, i) => ({ value: i, lit: e.lit })));
+    cache.set(key, matcher);
+  }
+  return matcher;
 }
 
 function scanNumbers(leaves: unknown[], fi: FieldIndex, pf: { hitNumber(e: Entry, gen: number): void }, gen: number): void {

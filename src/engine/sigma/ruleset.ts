@@ -7,7 +7,7 @@ import { type CorrelationRule, evaluateCorrelations, hiddenRuleKeys, isReported 
 import { EventContext } from './fields';
 import { type CorrelationDoc, type LoadOptions, type LoadResult, loadRuleTexts, loadRules } from './loader';
 import { logsourceCompatible, logsourceKey, normalizeLogSource } from './logsource';
-import { Prefilter } from './prefilter';
+import { type MatcherCache, Prefilter } from './prefilter';
 import { type DetectionRule, type SigmaFilter, applyFilter, filterAppliesTo } from './rule';
 import type { MatchOptions, RuleLoadError, SigmaEvent } from './types';
 
@@ -57,6 +57,8 @@ export class RuleSet {
   /** Routes by their rule list: logsources meeting the same rules share one prefilter. */
   private readonly routesByRules = new Map<string, Route>();
   private allRoute: Route | undefined;
+  /** Literal matchers shared by the routes' prefilters. */
+  private readonly matchers: MatcherCache = new Map();
   private readonly ctx = new EventContext();
 
   constructor(loaded: LoadResult, opts: { prefilter?: boolean } = {}) {
@@ -180,7 +182,7 @@ export class RuleSet {
   }
 
   private buildRoute(rules: DetectionRule[]): Route {
-    return { rules, prefilter: this.prefilterEnabled ? new Prefilter(rules.map((r) => r.need)) : undefined };
+    return { rules, prefilter: this.prefilterEnabled ? new Prefilter(rules.map((r) => r.need), this.matchers) : undefined };
   }
 
   private applyFilters(): void {
