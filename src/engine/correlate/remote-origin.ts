@@ -193,6 +193,20 @@ const KIND_TAGS: Record<ActionKind, string[]> = {
   winrm: [],
 };
 
+/** Origins (sorted by time) that may precede an action at `at`: from ACCOUNT_WINDOW before to LATE_ORIGIN after. */
+function originsAround(sorted: Origin[], at: number): Origin[] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((sorted[mid].event.time ?? 0) < at - ACCOUNT_WINDOW) lo = mid + 1;
+    else hi = mid;
+  }
+  const out: Origin[] = [];
+  for (let i = lo; i < sorted.length && (sorted[i].event.time ?? 0) <= at + LATE_ORIGIN; i++) out.push(sorted[i]);
+  return out;
+}
+
 export function remoteOriginExecution(ctx: RemoteOriginContext): Signal[] {
   const own = ownAddresses(ctx.events);
   const originsByHost = new Map<string, Origin[]>();
@@ -209,9 +223,10 @@ export function remoteOriginExecution(ctx: RemoteOriginContext): Signal[] {
     if (action) actions.push(action);
   }
   if (actions.length === 0 || originsByHost.size === 0) return [];
+  for (const list of originsByHost.values()) list.sort((a, b) => (a.event.time ?? 0) - (b.event.time ?? 0));
   const groups = new Map<string, { origin: Origin; actions: Action[]; origins: Origin[] }>();
   for (const action of actions) {
-    const candidates = (originsByHost.get(hostKey(action.event.entities.host) ?? '') ?? []).filter((o) => explains(o, action));
+    const candidates = originsAround(originsByHost.get(hostKey(action.event.entities.host) ?? '') ?? [], action.event.time ?? 0).filter((o) => explains(o, action));
     if (candidates.length === 0) continue;
     // The closest origin before the action; an account-bearing one over a bare connection.
     const origin = candidates.sort((a, b) => Number(!!b.account) - Number(!!a.account) || (b.event.time ?? 0) - (a.event.time ?? 0))[0];
