@@ -70,9 +70,14 @@ export function techniqueConfidence(input: ConfidenceInput): number {
   const volume = Math.min(8, 3 * Math.log2(Math.max(1, input.events)));
   const chain = input.inMultiStageChain ? 5 : 0;
   const score = Math.max(1, Math.min(99, Math.round(best + corroboration + volume + chain)));
-  // Informational rules describe normal activity: alone they never reach the reporting floor.
-  const onlyInformational = input.signals.every((s) => (s.rule.level ?? '').toLowerCase() === 'informational');
-  return onlyInformational ? Math.min(score, INFORMATIONAL_CAP) : score;
+  // Informational rules describe normal activity, and a low-level rule naming several techniques is
+  // a hunting lead, not a finding: alone they never reach the reporting floor.
+  return input.signals.every(isLead) ? Math.min(score, INFORMATIONAL_CAP) : score;
+}
+
+function isLead(s: Signal): boolean {
+  const level = (s.rule.level ?? '').toLowerCase();
+  return level === 'informational' || (level === 'low' && techniqueSpread(s) >= AMBIGUOUS_SPREAD);
 }
 
 /** Highest confidence first; ties by id, so a technique precedes its own sub-techniques. */

@@ -138,3 +138,17 @@ describe('confidence of broad rules', () => {
       .toBeLessThan(buildTechniques([focused], catalog, { minConfidence: 0 })[0].confidence);
   });
 });
+
+describe('hunting leads', () => {
+  const tags = ['attack.t1007', 'attack.t1049', 'attack.t1018', 'attack.t1135'];
+  it('a low-level rule naming several techniques maps none of them on its own', () => {
+    expect(buildTechniques([makeSignal('detection', 'b', { id: 'b', title: 'Net.EXE Execution', level: 'low', tags }, [1], lookup, catalog)], catalog)).toEqual([]);
+  });
+
+  it('a high-level hack-tool rule naming several techniques still maps them, and a low one corroborates a focused finding', () => {
+    expect(buildTechniques([makeSignal('detection', 't', { id: 't', title: 'HackTool', level: 'high', tags }, [1], lookup, catalog)], catalog)).toHaveLength(4);
+    const focused = makeSignal('detection', 'f', { id: 'f', title: 'net share', level: 'medium', tags: ['attack.t1135'] }, [1], lookup, catalog);
+    const lead = makeSignal('detection', 'b', { id: 'b', title: 'Net.EXE Execution', level: 'low', tags }, [1], lookup, catalog);
+    expect(buildTechniques([focused, lead], catalog).map((t) => t.technique_id)).toEqual(['T1135']);
+  });
+});
