@@ -157,9 +157,17 @@ export async function* readInputEvents(source: Readable, name: string, progress:
     // JSON Lines: every complete line of the chunk decoded at once, then split.
     const last = mode === 'lines' ? buffer.lastIndexOf(10) : -1;
     if (last >= start) {
-      const head = partial.length > 0 ? Buffer.concat([...partial, buffer.subarray(start, last)]) : buffer.subarray(start, last);
-      partial = [];
-      const text = head.toString('utf8');
+      if (partial.length > 0) {
+        // The line the previous chunk began ends here: joined on its own, not with the whole chunk.
+        const newline = buffer.indexOf(10, start);
+        lineNo++;
+        lines.push(Buffer.concat([...partial, buffer.subarray(start, newline)]).toString('utf8'));
+        partial = [];
+        start = newline + 1;
+      }
+    }
+    if (last >= start) {
+      const text = buffer.toString('utf8', start, last);
       for (let from = 0; ; ) {
         const newline = text.indexOf('\n', from);
         lineNo++;
