@@ -92,3 +92,13 @@ describe('scheduled tasks', () => {
     expect(matching(task('linux'))).not.toContain('scheduled_task_created');
   });
 });
+
+describe('LSASS access from Security auditing', () => {
+  const lsass = '\\Device\\HarddiskVolume2\\Windows\\System32\\lsass.exe';
+  const open = (mask: string) => security(0, { EventID: 4656, ObjectName: lsass, ProcessName: 'C:\\Program Files\\Agent\\agent.exe', AccessMask: mask, SubjectUserName: 'svc-agent' });
+  it('flags a handle that can read LSASS memory, not one that only queries or signals it', () => {
+    expect(matching(open('0x1410'))).toContain('lsass_access');
+    expect(matching(open('0x141'))).not.toContain('lsass_access');
+    expect(matching(open('0x1000'))).not.toContain('lsass_access');
+  });
+});

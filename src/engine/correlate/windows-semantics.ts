@@ -42,6 +42,7 @@ export function hexValue(text: string): number | undefined {
   return m ? parseInt(m[1], 16) : undefined;
 }
 
+const PROCESS_VM_READ = 0x10;
 const SYSTEM_LSASS_READERS = /\\(?:lsass|csrss|wininit|services|svchost|msmpeng|mssense|wmiprvse|taskhostw|vmtoolsd|lsaiso|sense\w*)\.exe$/i;
 const RUN_KEY = /\\software\\(?:wow6432node\\)?microsoft\\windows\\currentversion\\(?:run|runonce|runservices|policies\\explorer\\run)(?:\\|$)/i;
 const WINLOGON = /\\microsoft\\windows nt\\currentversion\\winlogon\\(?:userinit|shell|notify)/i;
@@ -63,9 +64,12 @@ export const EVENT_SEMANTICS: EventSemantic[] = [
       if (!reader || SYSTEM_LSASS_READERS.test(reader)) return false;
       if (sysmon(e) && id(e) === 10) {
         const access = hexValue(field(e, 'GrantedAccess')) ?? 0;
-        return (access & 0x10) !== 0;
+        return (access & PROCESS_VM_READ) !== 0;
       }
-      return (id(e) === 4663 || id(e) === 4656) && security(e);
+      if (!((id(e) === 4663 || id(e) === 4656) && security(e))) return false;
+      // Agents and the OS open LSASS to query or signal it; dumping its memory needs the read right.
+      const mask = hexValue(field(e, 'AccessMask'));
+      return mask === undefined || (mask & PROCESS_VM_READ) !== 0;
     } },
   { id: 'service_installed', title: 'Service installed', level: 'low', tags: ['attack.persistence', 'attack.t1543.003'],
     match: (e) => ((id(e) === 7045 && system(e)) || (id(e) === 4697 && security(e)) || e.action === 'service_install') && !SUSPICIOUS_SERVICE_PATH.test(field(e, 'ImagePath', 'ServiceFileName')) },
