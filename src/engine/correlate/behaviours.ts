@@ -14,7 +14,7 @@ import { makeSignal, type EventLookup, type RoleHint, type Signal } from './sign
 import { EVENT_SEMANTICS, hexValue, type EventSemantic } from './windows-semantics';
 import { inferMovement } from './movement';
 import { buildProcessTree, type ProcessTree } from './process-tree';
-import { serviceAccountToSystem } from './lineage';
+import { inboundShellSession, serviceAccountToSystem } from './lineage';
 import { remoteOriginExecution } from './remote-origin';
 
 /**
@@ -55,6 +55,7 @@ export function inferBehaviours(input: BehaviourContext): Signal[] {
   const tree = buildProcessTree(ctx.events);
   out.push(...processLineage(ctx, tree));
   out.push(...serviceAccountToSystem({ ...ctx, tree }));
+  out.push(...inboundShellSession({ ...ctx, tree }));
   out.push(...remoteOriginExecution({ ...ctx, tree, flagged: flaggedEvents(ctx.signals) }));
   out.push(...eventSemantics(ctx));
   out.push(...traits);

@@ -96,3 +96,27 @@ describe('shells descending from a server or document application', () => {
     expect(infer([node, npm, sh]).find((x) => x.rule.id === 'lantern.heuristic.server_app_shell')).toBeUndefined();
   });
 });
+
+describe('shell driven over an inbound connection (bind shell)', () => {
+  const listener = (process: string): CanonicalEvent => event(0, '2026-10-01T09:00:00Z', {
+    format: 'sysmon', action: 'network_connection', fields: { EventID: 3, Initiated: 'false', ProcessGuid: '{b-1}' },
+    entities: { host: 'APP-07', srcIp: '10.30.1.9', srcPort: 51234, dstIp: '10.30.1.20', dstPort: 4444, process, processId: '700' },
+  });
+  const shell = event(1, '2026-10-01T09:00:04Z', {
+    format: 'sysmon', action: 'process_create', fields: { EventID: 1, User: 'APP-07\\svc', ParentProcessGuid: '{b-1}' },
+    entities: { host: 'APP-07', process: 'C:\\Windows\\System32\\cmd.exe', processId: '701', parentProcess: 'C:\\Users\\Public\\nc.exe', parentProcessId: '700', user: 'APP-07\\svc' },
+  });
+
+  it('names the machine that connected to a listener which then started a shell as the attacker', () => {
+    const s = infer([listener('C:\\Users\\Public\\nc.exe'), shell]).find((x) => x.rule.id === 'lantern.heuristic.inbound_shell_session');
+    expect(s?.techniques).toEqual(['T1095']);
+    expect(s?.roles).toEqual(expect.arrayContaining([expect.objectContaining({ value: '10.30.1.9', role: 'attacker' }), expect.objectContaining({ value: 'C:\\Users\\Public\\nc.exe', role: 'attack_tool' })]));
+  });
+
+  it('leaves shells under SSH daemons and connections from the host itself', () => {
+    expect(infer([listener('/usr/sbin/sshd'), shell]).find((x) => x.rule.id === 'lantern.heuristic.inbound_shell_session')).toBeUndefined();
+    const loop = { ...listener('C:\\Users\\Public\\nc.exe'), entities: { ...listener('x').entities, process: 'C:\\Users\\Public\\nc.exe', srcIp: '127.0.0.1' } };
+    expect(infer([loop, shell]).find((x) => x.rule.id === 'lantern.heuristic.inbound_shell_session')).toBeUndefined();
+  });
+});
+

@@ -1,8 +1,10 @@
 import type { AttackCatalog } from '../attack';
 import type { CanonicalEvent, RuleRef } from '../model';
+import { isMeaninglessIp } from '../indicators/ip';
 import { baseName, hostKey } from './entities';
-import { isProcessCreation } from './event-kinds';
+import { field, isProcessCreation } from './event-kinds';
 import { processAccount, type ProcessTree } from './process-tree';
+import { inboundPeer, isInbound, ownAddresses } from './remote-origin';
 import { makeSignal, type EventLookup, type RoleHint, type Signal } from './signal';
 
 /**
@@ -61,4 +63,82 @@ export function serviceAccountToSystem(ctx: LineageContext): Signal[] {
   signal.summary = `${baseName(first.parent.entities.process)} running as ${processAccount(first.parent)} started ${baseName(first.child.entities.process)} as SYSTEM`
     + `${first.child.entities.host ? ` on ${first.child.entities.host}` : ''}${hits.length > 1 ? ` (${hits.length} times)` : ''} (privilege escalation through a stolen token)`;
   return [signal];
+}
+
+/** Programs that accept connections for a living (their children are covered by server_app_shell or are routine). */
+const LISTENING_SERVICES = /^(?:system|svchost|lsass|services|wininit|spoolsv|sshd|dropbear|telnetd|xinetd|inetd|systemd|sqlservr|w3wp|httpd|nginx|apache2?|tomcat\d*w?|java|javaw|node|php-fpm|php-cgi|jboss|weblogic|vmtoolsd|mstsc|rdpclip|msedge|chrome|firefox|teams|zoom|wsmprovhost|winrshost)(?:\.exe)?$/i;
+const SHELL_CHILDREN = /^(?:cmd|powershell|pwsh|sh|bash|dash|zsh|whoami|systeminfo|hostname|ipconfig|ifconfig|netstat|net|net1|nltest|quser|tasklist|id|uname|ps)(?:\.exe)?$/i;
+const BIND_BEFORE = 60_000;
+const BIND_AFTER = 60 * 60_000;
+
+function processKeys(host: string, guid: string, pid: string | undefined): string[] {
+  const out: string[] = [];
+  const g = guid.trim().toLowerCase();
+  if (g && !/^\{?0{8}-/.test(g)) out.push(`${host}|g|${g}`);
+  if (pid) out.push(`${host}|p|${pid}`);
+  return out;
+}
+
+/**
+ * A program that accepted a connection from another machine, then started shells or discovery
+ * commands: the other machine drives a shell here (bind shell: nc -l -e, powercat -l, a custom
+ * listener). The join of the inbound connection with the tree below the process that accepted it
+ * names the remote side as the attacker; neither event says it alone.
+ */
+export function inboundShellSession(ctx: LineageContext): Signal[] {
+  const own = ownAddresses(ctx.events);
+  const listeners = new Map<string, CanonicalEvent[]>();
+  for (const e of ctx.events) {
+    if (!isInbound(e) || e.time === undefined) continue;
+    const host = hostKey(e.entities.host) ?? '';
+    const source = inboundPeer(e, own)?.remote;
+    if (!source || isMeaninglessIp(source) || own.get(host)?.has(source) || LISTENING_SERVICES.test(baseName(e.entities.process) ?? '')) continue;
+    // A COM server started for a client (`-Embedding`) is remote DCOM execution (remote-origin.ts), not a listener of its own.
+    if (/\s[-/]embedding\b/i.test(` ${ctx.tree.creationOf(e)?.entities.commandLine ?? ''}`)) continue;
+    for (const key of processKeys(host, field(e, 'ProcessGuid'), e.entities.processId)) listeners.set(key, [...(listeners.get(key) ?? []), e]);
+  }
+  if (listeners.size === 0) return [];
+  const hits = new Map<CanonicalEvent, CanonicalEvent[]>();
+  for (const child of ctx.events) {
+    if (!isProcessCreation(child) || child.time === undefined || !SHELL_CHILDREN.test(baseName(child.entities.process) ?? '')) continue;
+    const host = hostKey(child.entities.host) ?? '';
+    const parent = ctx.tree.parentOf(child);
+    const keys = [
+      ...processKeys(host, field(child, 'ParentProcessGuid'), child.entities.parentProcessId),
+      ...(parent ? processKeys(host, field(parent, 'ParentProcessGuid'), parent.entities.parentProcessId) : []),
+    ];
+    const at = child.time;
+    const connection = keys.flatMap((k) => listeners.get(k) ?? []).find((c) => (c.time ?? 0) - BIND_BEFORE <= at && at - (c.time ?? 0) <= BIND_AFTER);
+    if (connection) hits.set(connection, [...(hits.get(connection) ?? []), child]);
+  }
+  const out: Signal[] = [];
+  const bySource = new Map<string, { connections: CanonicalEvent[]; children: CanonicalEvent[] }>();
+  for (const [connection, children] of hits) {
+    const key = `${hostKey(connection.entities.host) ?? ''}|${inboundPeer(connection, own)?.remote}`;
+    const group = bySource.get(key) ?? { connections: [], children: [] };
+    group.connections.push(connection);
+    group.children.push(...children);
+    bySource.set(key, group);
+  }
+  for (const [key, { connections, children }] of bySource) {
+    const first = connections[0];
+    const peer = inboundPeer(first, own);
+    const source = peer?.remote as string;
+    const listener = first.entities.process;
+    const roles: RoleHint[] = [
+      { type: 'ip', value: source, role: 'attacker', eventIndices: connections.map((e) => e.index) },
+      ...(listener ? [{ type: 'process', value: listener, role: 'attack_tool', eventIndices: connections.map((e) => e.index) }] : []),
+      ...(first.entities.host ? [{ type: 'host', value: first.entities.host, role: 'compromised_host', eventIndices: children.slice(0, 50).map((e) => e.index) }] : []),
+    ];
+    const r = rule('inbound_shell_session', 'Shell driven over an inbound connection from another machine (bind shell)', 'high',
+      ['attack.command-and-control', 'attack.t1095'], 'A program that accepted a connection from another machine then started shells or discovery commands');
+    const indices = [...new Set([...connections, ...children.slice(0, 50)].map((e) => e.index))];
+    const signal = makeSignal('behaviour', `${r.id}:${key}`, r, indices, ctx.lookup, ctx.catalog, roles);
+    signal.story = true;
+    const names = [...new Set(children.map((c) => baseName(c.entities.process)))].slice(0, 4).join(', ');
+    signal.summary = `${source} connected to ${baseName(listener) ?? 'a listening program'}${peer?.localPort ? ` on port ${peer.localPort}` : ''}`
+      + `${first.entities.host ? ` on ${first.entities.host}` : ''}, which then ran ${names} (a shell driven from that machine)`;
+    out.push(signal);
+  }
+  return out;
 }

@@ -95,4 +95,23 @@ describe('remote origin of an execution', () => {
     });
     expect(infer([networkLogon(0, '2026-11-02T10:00:00Z', 'CORP\\dora', '10.20.7.41'), svc])).toEqual([]);
   });
+
+  it('reads the remote side of an accepted connection whichever side Sysmon calls Source, and calls a shell under a DCOM server lateral movement', () => {
+    // Older Sysmon puts the local listener as Source (named like the host) and the remote peer as Destination.
+    const accepted = event(0, '2026-11-02T10:00:00Z', {
+      format: 'sysmon', action: 'network_connection', fields: { EventID: 3, Initiated: 'false', SourceHostname: 'FIN-APP-03' },
+      entities: { host: HOST, srcIp: '10.20.0.15', srcPort: 49163, dstIp: '10.20.7.41', dstPort: 40112, process: 'C:\\Windows\\System32\\mmc.exe', user: 'CORP\\dora' },
+    });
+    const shell = event(1, '2026-11-02T10:00:01Z', {
+      format: 'sysmon', action: 'process_create', logsource: { product: 'windows', category: 'process_creation' }, fields: { EventID: 1, User: 'CORP\\dora' },
+      entities: { host: HOST, process: 'C:\\Windows\\System32\\cmd.exe', parentProcess: 'C:\\Windows\\System32\\mmc.exe', parentCommandLine: 'C:\\Windows\\system32\\mmc.exe -Embedding', user: 'CORP\\dora', commandLine: 'cmd.exe /Q /c whoami' },
+    });
+    const [s] = infer([accepted, shell]);
+    expect(s.rule.id).toBe('lantern.heuristic.remote_dcom_execution');
+    expect(s.techniques).toEqual(['T1021.003']);
+    expect(s.roles).toEqual(expect.arrayContaining([expect.objectContaining({ value: '10.20.7.41', role: 'attacker' })]));
+    expect(s.roles.some((r) => r.value === '10.20.0.15')).toBe(false);
+    const local = { ...shell, entities: { ...shell.entities, parentCommandLine: 'C:\\Windows\\system32\\mmc.exe compmgmt.msc' } };
+    expect(infer([accepted, local])).toEqual([]);
+  });
 });

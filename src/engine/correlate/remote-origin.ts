@@ -29,7 +29,7 @@ const CONNECTION_WINDOW = 2 * MINUTE;
 /** Clocks of two logs on one host (Security, Sysmon) may disagree by this much. */
 const LATE_ORIGIN = 5_000;
 
-type ActionKind = 'wmi' | 'service' | 'task' | 'winrm';
+type ActionKind = 'wmi' | 'service' | 'task' | 'winrm' | 'dcom';
 
 interface Origin {
   event: CanonicalEvent;
@@ -62,10 +62,11 @@ const PORTS: Record<ActionKind, (port: number | undefined, image: string) => boo
   service: (p) => p === 445 || p === 139 || p === 135,
   task: (p, image) => p === 445 || p === 139 || p === 135 || (p !== undefined && p >= 49152 && /^svchost\.exe$/i.test(image)),
   winrm: (p) => p === 5985 || p === 5986,
+  dcom: (p) => p === 135 || p === 445 || (p !== undefined && p >= 49152),
 };
 
 function rule(kind: ActionKind, tags: string[]): RuleRef {
-  const what = { wmi: 'WMI', service: 'a service', task: 'a scheduled task', winrm: 'WinRM' }[kind];
+  const what = { wmi: 'WMI', service: 'a service', task: 'a scheduled task', winrm: 'WinRM', dcom: 'a DCOM object' }[kind];
   return {
     id: `lantern.heuristic.remote_${kind === 'service' ? 'service_program' : `${kind}_execution`}`, title: `Execution through ${what} from another host (lateral movement)`, level: 'high', status: 'heuristic', tags,
     description: 'Inbound network logon or RPC/SMB/WinRM connection from another machine, then execution on the same host within minutes by the same account or session',
@@ -85,37 +86,57 @@ function realAccount(value: string | undefined): string | undefined {
   return key && !key.endsWith('$') && !/^(?:iis apppool|nt service|dwm-|umfd-)/.test((value ?? '').toLowerCase()) ? key : undefined;
 }
 
-function isInbound(e: CanonicalEvent): boolean {
+export function isInbound(e: CanonicalEvent): boolean {
   const id = eventId(e);
   if (id === 3 && e.format === 'sysmon') return /^false$/i.test(field(e, 'Initiated'));
   if (id === 5156) return /14592|inbound/i.test(field(e, 'Direction'));
   return false;
 }
 
-/** The addresses a host is known to have (so its own traffic to itself is not "another machine"). */
-function ownAddresses(events: CanonicalEvent[]): Map<string, Set<string>> {
+export interface InboundPeer {
+  remote: string;
+  remoteName?: string;
+  localPort?: number;
+}
+
+/**
+ * The remote side of an inbound connection. Sysmon versions disagree on which side of an accepted
+ * connection is "Source" (older ones put the local listener there): the side named like the host,
+ * or carrying one of its known addresses, is local. 5156 logs the remote peer as Source.
+ */
+export function inboundPeer(e: CanonicalEvent, own: Map<string, Set<string>>): InboundPeer | undefined {
+  const host = hostKey(e.entities.host);
+  const src = ipValue(e.entities.srcIp);
+  const dst = ipValue(e.entities.dstIp);
+  if (!src || !dst) return undefined;
+  const srcName = hostKey(field(e, 'SourceHostname'));
+  const dstName = hostKey(field(e, 'DestinationHostname'));
+  const mine = own.get(host ?? '');
+  const sourceIsLocal = eventId(e) !== 5156 && ((srcName !== undefined && srcName === host && dstName !== host) || (mine?.has(src) === true && mine.has(dst) !== true));
+  if (sourceIsLocal) return { remote: dst, remoteName: dstName && dstName !== host ? field(e, 'DestinationHostname') : undefined, localPort: e.entities.srcPort };
+  return { remote: src, remoteName: srcName && srcName !== host ? field(e, 'SourceHostname') : undefined, localPort: e.entities.dstPort };
+}
+
+/** The addresses a host is known to have (so its own traffic to itself is not "another machine"): its outbound connections' sources. */
+export function ownAddresses(events: CanonicalEvent[]): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
-  const add = (host: string | undefined, ip: string | undefined): void => {
-    if (!host || !ip) return;
-    const set = out.get(host) ?? new Set<string>();
-    set.add(ip);
-    out.set(host, set);
-  };
   for (const e of events) {
     const id = eventId(e);
-    if (id !== 3 && id !== 5156) continue;
+    if ((id !== 3 || e.format !== 'sysmon') && id !== 5156) continue;
     const host = hostKey(e.entities.host);
-    if (isInbound(e)) add(host, ipValue(e.entities.dstIp));
-    else add(host, ipValue(e.entities.srcIp));
+    const ip = ipValue(e.entities.srcIp);
+    if (!host || !ip || isInbound(e)) continue;
+    out.set(host, (out.get(host) ?? new Set<string>()).add(ip));
   }
   return out;
 }
 
 function originOf(e: CanonicalEvent, own: Map<string, Set<string>>): Origin | undefined {
   const host = hostKey(e.entities.host);
-  const source = ipValue(e.entities.srcIp);
+  const peer = isInbound(e) ? inboundPeer(e, own) : undefined;
+  const source = peer?.remote ?? ipValue(e.entities.srcIp);
   if (!host || !source || isMeaninglessIp(source) || own.get(host)?.has(source) || e.time === undefined) return undefined;
-  const srcHost = e.entities.srcHost && hostKey(e.entities.srcHost) !== host ? e.entities.srcHost : undefined;
+  const srcHost = peer ? peer.remoteName : e.entities.srcHost && hostKey(e.entities.srcHost) !== host ? e.entities.srcHost : undefined;
   const base = { event: e, host, source, sourceHost: srcHost && srcHost !== '-' ? srcHost : undefined };
   const id = eventId(e);
   if (isLogon(e) && id === 4624 && outcomeOf(e) === 'success' && Number(field(e, 'LogonType', 'logon_type')) === 3) {
@@ -126,7 +147,7 @@ function originOf(e: CanonicalEvent, own: Map<string, Set<string>>): Origin | un
     const account = realAccount(field(e, 'SubjectUserName') || e.entities.user);
     return account ? { ...base, account, logonId: logonIdValue(field(e, 'SubjectLogonId')), port: 445 } : undefined;
   }
-  if (isInbound(e)) return { ...base, port: e.entities.dstPort };
+  if (peer) return { ...base, port: peer.localPort };
   return undefined;
 }
 
@@ -141,7 +162,7 @@ function actionOf(e: CanonicalEvent, tree: ProcessTree, flagged: Set<number>): A
     const kind = childKind(e, parent, tree);
     if (!kind) return undefined;
     const suspicious = flagged.has(e.index) || SHELL_LIKE.test(process);
-    // A service's or task's own program is routine unless it is a shell or a rule flagged it.
+    // A service's, task's or COM server's own program is routine unless it is a shell or a rule flagged it.
     if (!suspicious && kind !== 'winrm' && kind !== 'wmi') return undefined;
     return { event: e, kind, account: realAccount(field(e, 'User') || e.entities.user), logonId: logonIdValue(field(e, 'LogonId')), suspicious };
   }
@@ -153,6 +174,8 @@ function actionOf(e: CanonicalEvent, tree: ProcessTree, flagged: Set<number>): A
 function childKind(e: CanonicalEvent, parent: string, tree: ProcessTree): ActionKind | undefined {
   if (WMI_HOST.test(parent)) return 'wmi';
   if (WINRM_HOST.test(parent)) return 'winrm';
+  // A COM server the DCOM launcher started for a client (`mmc.exe -Embedding`, MMC20.Application, ShellWindows...).
+  if (/\s[-/]embedding\b/i.test(` ${e.entities.parentCommandLine ?? tree.parentOf(e)?.entities.commandLine ?? ''}`)) return 'dcom';
   if (parent === 'services.exe') return 'service';
   if (TASK_HOSTS.test(parent)) return 'task';
   if (parent === 'svchost.exe') {
@@ -168,19 +191,20 @@ function explains(origin: Origin, action: Action): boolean {
   const from = origin.event.time ?? 0;
   if (from > at + LATE_ORIGIN) return false;
   // WMI and WinRM children run as the caller: one run as SYSTEM or a service was not started by a remote user.
-  if ((action.kind === 'wmi' || action.kind === 'winrm') && isProcessCreation(action.event) && !action.account) return false;
+  if ((action.kind === 'wmi' || action.kind === 'winrm' || action.kind === 'dcom') && isProcessCreation(action.event) && !action.account) return false;
   if (origin.account) {
     if (at - from > ACCOUNT_WINDOW) return false;
     if (origin.logonId && action.logonId) return origin.logonId === action.logonId;
     if (action.account) return action.account === origin.account;
     return action.suspicious && at - from <= CONNECTION_WINDOW;
   }
-  if (at - from > CONNECTION_WINDOW || from > at || !action.suspicious) return false;
+  if (at - from > CONNECTION_WINDOW || !action.suspicious) return false;
   return PORTS[action.kind](origin.port, baseName(origin.event.entities.process) ?? '');
 }
 
 function transportTags(kind: ActionKind, origin: Origin): string[] {
   const port = origin.port;
+  if (kind === 'dcom') return ['attack.t1021.003'];
   if (kind === 'winrm' || port === 5985 || port === 5986) return ['attack.t1021.006'];
   if (port === 445 || port === 139) return ['attack.t1021.002'];
   return ['attack.t1021'];
@@ -191,6 +215,7 @@ const KIND_TAGS: Record<ActionKind, string[]> = {
   service: ['attack.execution', 'attack.t1569.002'],
   task: ['attack.execution', 'attack.t1053.005'],
   winrm: [],
+  dcom: [],
 };
 
 /** Origins (sorted by time) that may precede an action at `at`: from ACCOUNT_WINDOW before to LATE_ORIGIN after. */
@@ -258,7 +283,7 @@ function toSignal(ctx: RemoteOriginContext, key: string, origin: Origin, origins
   const first = actions[0].event;
   const what = isProcessCreation(first) ? `ran ${baseName(first.entities.process)}` : first.entities.registryKey ? `wrote ${first.entities.registryKey}`
     : first.entities.task ? `created task ${first.entities.task}` : first.entities.file ? `wrote ${first.entities.file}` : 'acted';
-  const via = { wmi: 'WMI', service: 'the service manager', task: 'the task scheduler', winrm: 'WinRM' }[kind];
+  const via = { wmi: 'WMI', service: 'the service manager', task: 'the task scheduler', winrm: 'WinRM', dcom: `DCOM (${baseName(first.entities.parentProcess) ?? 'a COM server'})` }[kind];
   signal.summary = `${account ?? 'A remote caller'} from ${origin.source}${origin.sourceHost ? ` (${origin.sourceHost})` : ''} ${what} through ${via} on ${first.entities.host ?? origin.host}`
     + `${actions.length > 1 ? ` (${actions.length} actions)` : ''} ${Math.max(0, Math.round(((first.time ?? 0) - (origin.event.time ?? 0)) / 1000))} s after connecting (lateral movement)`;
   return signal;
