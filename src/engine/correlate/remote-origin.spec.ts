@@ -63,6 +63,8 @@ describe('remote origin of an execution', () => {
     const ownAddress = inbound(2, '2026-11-02T09:59:00Z', '10.20.0.99', 443, 'true');
     expect(infer([ownAddress, networkLogon(0, '2026-11-02T10:00:00Z', 'CORP\\dora', '10.20.0.15'), taskCreated(1, '2026-11-02T10:00:01Z', 'dora')])).toEqual([]);
     expect(infer([networkLogon(0, '2026-11-02T10:00:00Z', 'CORP\\dora', '10.20.7.41'), taskCreated(1, '2026-11-02T10:30:00Z', 'dora')])).toEqual([]);
+    const selfLogon = { ...networkLogon(0, '2026-11-02T10:00:00Z', 'CORP\\dora', '10.20.0.15'), entities: { user: 'CORP\\dora', targetUser: 'CORP\\dora', srcIp: '10.20.0.15', srcHost: 'FIN-APP-03', host: HOST } };
+    expect(infer([selfLogon, taskCreated(1, '2026-11-02T10:00:01Z', 'dora')])).toEqual([]);
   });
 
   it('joins a shell started by the WMI provider host with an inbound RPC connection just before: WMI lateral movement', () => {

@@ -136,6 +136,8 @@ function originOf(e: CanonicalEvent, own: Map<string, Set<string>>): Origin | un
   const peer = isInbound(e) ? inboundPeer(e, own) : undefined;
   const source = peer?.remote ?? ipValue(e.entities.srcIp);
   if (!host || !source || isMeaninglessIp(source) || own.get(host)?.has(source) || e.time === undefined) return undefined;
+  // A logon whose workstation is the host itself came from the host, whatever address it used.
+  if (!peer && hostKey(e.entities.srcHost) === host) return undefined;
   const srcHost = peer ? peer.remoteName : e.entities.srcHost && hostKey(e.entities.srcHost) !== host ? e.entities.srcHost : undefined;
   const base = { event: e, host, source, sourceHost: srcHost && srcHost !== '-' ? srcHost : undefined };
   const id = eventId(e);
