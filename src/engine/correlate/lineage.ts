@@ -4,7 +4,7 @@ import { isMeaninglessIp } from '../indicators/ip';
 import { baseName, hostKey } from './entities';
 import { field, isProcessCreation } from './event-kinds';
 import { processAccount, type ProcessTree } from './process-tree';
-import { inboundPeer, isInbound, ownAddresses } from './remote-origin';
+import { inboundPeer, isComServerCall, isInbound, ownAddresses, processKeys } from './remote-origin';
 import { makeSignal, type EventLookup, type RoleHint, type Signal } from './signal';
 
 /**
@@ -71,14 +71,6 @@ const SHELL_CHILDREN = /^(?:cmd|powershell|pwsh|sh|bash|dash|zsh|whoami|systemin
 const BIND_BEFORE = 60_000;
 const BIND_AFTER = 60 * 60_000;
 
-function processKeys(host: string, guid: string, pid: string | undefined): string[] {
-  const out: string[] = [];
-  const g = guid.trim().toLowerCase();
-  if (g && !/^\{?0{8}-/.test(g)) out.push(`${host}|g|${g}`);
-  if (pid) out.push(`${host}|p|${pid}`);
-  return out;
-}
-
 /**
  * A program that accepted a connection from another machine, then started shells or discovery
  * commands: the other machine drives a shell here (bind shell: nc -l -e, powercat -l, a custom
@@ -91,8 +83,11 @@ export function inboundShellSession(ctx: LineageContext): Signal[] {
   for (const e of ctx.events) {
     if (!isInbound(e) || e.time === undefined) continue;
     const host = hostKey(e.entities.host) ?? '';
-    const source = inboundPeer(e, own)?.remote;
+    const peer = inboundPeer(e, own);
+    const source = peer?.remote;
     if (!source || isMeaninglessIp(source) || own.get(host)?.has(source) || LISTENING_SERVICES.test(baseName(e.entities.process) ?? '')) continue;
+    // A Windows program called on a dynamic RPC port is a COM server driven over DCOM (remote-origin.ts).
+    if (peer && isComServerCall(e, peer)) continue;
     // A COM server started for a client (`-Embedding`) is remote DCOM execution (remote-origin.ts), not a listener of its own.
     if (/\s[-/]embedding\b/i.test(` ${ctx.tree.creationOf(e)?.entities.commandLine ?? ''}`)) continue;
     for (const key of processKeys(host, field(e, 'ProcessGuid'), e.entities.processId)) listeners.set(key, [...(listeners.get(key) ?? []), e]);

@@ -116,4 +116,20 @@ describe('remote origin of an execution', () => {
     const local = { ...shell, entities: { ...shell.entities, parentCommandLine: 'C:\\Windows\\system32\\mmc.exe compmgmt.msc' } };
     expect(infer([accepted, local])).toEqual([]);
   });
+
+  it('calls a shell started by a Windows program that a remote client just called on a dynamic RPC port DCOM lateral movement (ShellWindows)', () => {
+    const call = event(0, '2026-11-02T10:00:00Z', {
+      format: 'sysmon', action: 'network_connection', fields: { EventID: 3, Initiated: 'false', ProcessGuid: '{e-1}' },
+      entities: { host: HOST, srcIp: '10.20.7.41', srcPort: 40200, dstIp: '10.20.0.15', dstPort: 49702, process: 'C:\\Windows\\explorer.exe', processId: '3100', user: 'CORP\\dora' },
+    });
+    const shell = event(1, '2026-11-02T10:00:02Z', {
+      format: 'sysmon', action: 'process_create', logsource: { product: 'windows', category: 'process_creation' }, fields: { EventID: 1, User: 'CORP\\dora', ParentProcessGuid: '{e-1}' },
+      entities: { host: HOST, process: 'C:\\Windows\\System32\\cmd.exe', parentProcess: 'C:\\Windows\\explorer.exe', parentProcessId: '3100', user: 'CORP\\dora', commandLine: 'cmd.exe /c whoami' },
+    });
+    expect(infer([call, shell])[0]?.rule.id).toBe('lantern.heuristic.remote_dcom_execution');
+    expect(infer([shell])).toEqual([]);
+    const webPort = { ...call, entities: { ...call.entities, dstPort: 8080 } };
+    expect(infer([webPort, shell])).toEqual([]);
+  });
 });
+

@@ -153,7 +153,7 @@ function originOf(e: CanonicalEvent, own: Map<string, Set<string>>): Origin | un
   return undefined;
 }
 
-function actionOf(e: CanonicalEvent, tree: ProcessTree, flagged: Set<number>): Action | undefined {
+function actionOf(e: CanonicalEvent, tree: ProcessTree, flagged: Set<number>, comServers: Set<string>): Action | undefined {
   const id = eventId(e);
   if (id === 4698) {
     return { event: e, kind: 'task', account: realAccount(field(e, 'SubjectUserName')), logonId: logonIdValue(field(e, 'SubjectLogonId')), suspicious: flagged.has(e.index) };
@@ -161,7 +161,7 @@ function actionOf(e: CanonicalEvent, tree: ProcessTree, flagged: Set<number>): A
   const process = baseName(e.entities.process) ?? '';
   if (isProcessCreation(e)) {
     const parent = baseName(e.entities.parentProcess) ?? '';
-    const kind = childKind(e, parent, tree);
+    const kind = childKind(e, parent, tree) ?? (parentKeys(e).some((k) => comServers.has(k)) ? 'dcom' : undefined);
     if (!kind) return undefined;
     const suspicious = flagged.has(e.index) || SHELL_LIKE.test(process);
     // A service's, task's or COM server's own program is routine unless it is a shell or a rule flagged it.
@@ -185,6 +185,47 @@ function childKind(e: CanonicalEvent, parent: string, tree: ProcessTree): Action
     if (/-s\s+schedule\b|\bschedule\b/i.test(command)) return 'task';
   }
   return undefined;
+}
+
+/** Process keys (host + GUID, host + id) of a process. */
+export function processKeys(host: string, guid: string, pid: string | undefined): string[] {
+  const out: string[] = [];
+  const g = guid.trim().toLowerCase();
+  if (g && !/^\{?0{8}-/.test(g)) out.push(`${host}|g|${g}`);
+  if (pid) out.push(`${host}|p|${pid}`);
+  return out;
+}
+
+function parentKeys(e: CanonicalEvent): string[] {
+  return processKeys(hostKey(e.entities.host) ?? '', field(e, 'ParentProcessGuid'), e.entities.parentProcessId);
+}
+
+/** First port of the dynamic range Windows gives RPC/DCOM servers. */
+export const DYNAMIC_RPC_PORT = 49152;
+const SYSTEM_IMAGE = /^(?:[a-z]:)?\\windows\\/i;
+
+/**
+ * Windows programs that accepted a connection from another machine on a dynamic RPC port: COM
+ * servers a remote client drives (explorer.exe through ShellWindows/ShellBrowserWindow, mmc.exe
+ * through MMC20.Application, Office through its automation objects).
+ */
+function remotelyCalledComServers(events: CanonicalEvent[], own: Map<string, Set<string>>): Set<string> {
+  const out = new Set<string>();
+  for (const e of events) {
+    if (!isInbound(e)) continue;
+    const peer = inboundPeer(e, own);
+    const host = hostKey(e.entities.host) ?? '';
+    if (!peer || isMeaninglessIp(peer.remote) || own.get(host)?.has(peer.remote) || !isComServerCall(e, peer)) continue;
+    for (const k of processKeys(host, field(e, 'ProcessGuid'), e.entities.processId)) out.add(k);
+  }
+  return out;
+}
+
+/** An inbound call on a dynamic RPC port to a Windows program that is not a service host or an interpreter (those listen for other reasons). */
+export function isComServerCall(e: CanonicalEvent, peer: InboundPeer): boolean {
+  const image = e.entities.process ?? '';
+  const name = baseName(image) ?? '';
+  return (peer.localPort ?? 0) >= DYNAMIC_RPC_PORT && SYSTEM_IMAGE.test(image) && name !== 'svchost.exe' && !SHELL_LIKE.test(name) && !/^(?:python\d?|perl|ruby|node)\.exe$/.test(name);
 }
 
 /** Does this origin explain this action? Same account or session; or a suspicious action right after a fitting connection. */
@@ -236,6 +277,7 @@ function originsAround(sorted: Origin[], at: number): Origin[] {
 
 export function remoteOriginExecution(ctx: RemoteOriginContext): Signal[] {
   const own = ownAddresses(ctx.events);
+  const comServers = remotelyCalledComServers(ctx.events, own);
   const originsByHost = new Map<string, Origin[]>();
   const actions: Action[] = [];
   for (const e of ctx.events) {
@@ -246,7 +288,7 @@ export function remoteOriginExecution(ctx: RemoteOriginContext): Signal[] {
       else originsByHost.set(origin.host, [origin]);
       continue;
     }
-    const action = e.time === undefined ? undefined : actionOf(e, ctx.tree, ctx.flagged);
+    const action = e.time === undefined ? undefined : actionOf(e, ctx.tree, ctx.flagged, comServers);
     if (action) actions.push(action);
   }
   if (actions.length === 0 || originsByHost.size === 0) return [];
