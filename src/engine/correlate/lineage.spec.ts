@@ -71,6 +71,14 @@ describe('service account to SYSTEM (potato)', () => {
     expect(s?.roles).toEqual(expect.arrayContaining([expect.objectContaining({ value: TOOL, role: 'attack_tool' }), expect.objectContaining({ value: 'APP-07', role: 'compromised_host' })]));
   });
 
+  it("reads the parent's account from its other events when its creation is not in the batch", () => {
+    const child = sysmon1(1, '2026-10-01T09:00:03Z', { pid: 5120, image: CMD, user: 'NT AUTHORITY\\SYSTEM', ppid: 4400, parentImage: TOOL, parentGuid: '{p-9}' });
+    const connection = (user: string): CanonicalEvent => event(0, '2026-10-01T09:00:02Z', { format: 'sysmon', action: 'network_connection', fields: { EventID: 3, User: user, ProcessGuid: '{p-9}' }, entities: { host: 'APP-07', process: TOOL, processId: '4400' } });
+    expect(infer([connection('NT AUTHORITY\\NETWORK SERVICE'), child]).find((x) => x.rule.id === 'lantern.heuristic.service_account_to_system')?.roles)
+      .toEqual(expect.arrayContaining([expect.objectContaining({ value: TOOL, role: 'attack_tool' })]));
+    expect(infer([connection('NT AUTHORITY\\SYSTEM'), child]).find((x) => x.rule.id === 'lantern.heuristic.service_account_to_system')).toBeUndefined();
+  });
+
   it('leaves a SYSTEM parent starting service-account children, and a SYSTEM child whose parent is not in the batch', () => {
     const services = sysmon1(0, '2026-10-01T09:00:00Z', { pid: 600, image: 'C:\\Windows\\System32\\services.exe', user: 'NT AUTHORITY\\SYSTEM', ppid: 500, parentImage: 'wininit.exe' });
     const svchost = sysmon1(1, '2026-10-01T09:00:01Z', { pid: 700, image: 'C:\\Windows\\System32\\svchost.exe', user: 'NT AUTHORITY\\LOCAL SERVICE', ppid: 600, parentImage: 'C:\\Windows\\System32\\services.exe' });

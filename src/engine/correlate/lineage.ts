@@ -41,28 +41,46 @@ function rule(id: string, title: string, level: string, tags: string[], descript
  * RogueWinRM): token impersonation, then a process created with the stolen token.
  */
 export function serviceAccountToSystem(ctx: LineageContext): Signal[] {
-  const hits: { child: CanonicalEvent; parent: CanonicalEvent }[] = [];
+  const hits: { child: CanonicalEvent; parent?: CanonicalEvent; account: string }[] = [];
+  let accounts: Map<string, string> | undefined;
   for (const child of ctx.events) {
     if (!isProcessCreation(child) || !isSystemIdentity(processAccount(child))) continue;
     const parent = ctx.tree.parentOf(child);
-    if (!parent || !isServiceAccount(processAccount(parent))) continue;
-    hits.push({ child, parent });
+    // The parent's own creation event; else what its other events (a Sysmon connection, ...) or the child's ParentUser say.
+    accounts ??= accountsByProcess(ctx.events);
+    const account = (parent && processAccount(parent))
+      ?? processKeys(hostKey(child.entities.host) ?? '', field(child, 'ParentProcessGuid'), undefined).map((k) => accounts?.get(k)).find(Boolean)
+      ?? (field(child, 'ParentUser') || undefined);
+    if (!isServiceAccount(account)) continue;
+    hits.push({ child, parent, account: account as string });
   }
   if (hits.length === 0) return [];
   const roles: RoleHint[] = hits.slice(0, 50).flatMap(({ child, parent }) => [
-    { type: 'process', value: parent.entities.process as string, role: 'attack_tool', eventIndices: [parent.index, child.index] },
+    { type: 'process', value: (parent?.entities.process ?? child.entities.parentProcess) as string, role: 'attack_tool', eventIndices: [...(parent ? [parent.index] : []), child.index] },
     ...(child.entities.host ? [{ type: 'host', value: child.entities.host, role: 'compromised_host', eventIndices: [child.index] }] : []),
   ]).filter((r) => r.value);
   const first = hits[0];
-  const indices = [...new Set(hits.flatMap(({ child, parent }) => [parent.index, child.index]))];
+  const indices = [...new Set(hits.flatMap(({ child, parent }) => [...(parent ? [parent.index] : []), child.index]))];
   const r = rule('service_account_to_system', 'SYSTEM process started by a service-account process (token impersonation, potato)', 'high',
     ['attack.privilege-escalation', 'attack.t1134.001', 'attack.t1134.002'],
     'The parent runs as LOCAL SERVICE, NETWORK SERVICE, an IIS pool or an NT SERVICE account in its own creation event; the child runs as SYSTEM');
   const signal = makeSignal('behaviour', `${r.id}:${hostKey(first.child.entities.host) ?? ''}`, r, indices, ctx.lookup, ctx.catalog, roles);
   signal.story = true;
-  signal.summary = `${baseName(first.parent.entities.process)} running as ${processAccount(first.parent)} started ${baseName(first.child.entities.process)} as SYSTEM`
+  signal.summary = `${baseName(first.parent?.entities.process ?? first.child.entities.parentProcess)} running as ${first.account} started ${baseName(first.child.entities.process)} as SYSTEM`
     + `${first.child.entities.host ? ` on ${first.child.entities.host}` : ''}${hits.length > 1 ? ` (${hits.length} times)` : ''} (privilege escalation through a stolen token)`;
   return [signal];
+}
+
+/** The account each process (host + GUID) runs as, from its events other than its creation (Sysmon names `User` on many). */
+function accountsByProcess(events: CanonicalEvent[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of events) {
+    if (isProcessCreation(e) || e.format !== 'sysmon') continue;
+    const user = field(e, 'User');
+    if (!user) continue;
+    for (const k of processKeys(hostKey(e.entities.host) ?? '', field(e, 'ProcessGuid'), undefined)) if (!out.has(k)) out.set(k, user);
+  }
+  return out;
 }
 
 /** Programs that accept connections for a living (their children are covered by server_app_shell or are routine). */
