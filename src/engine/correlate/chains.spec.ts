@@ -33,3 +33,14 @@ describe('one machine named by address and by name', () => {
     expect(chainsOf(events).length).toBeGreaterThan(1);
   });
 });
+
+describe('commands run against another machine', () => {
+  it('join the chain of what happens on that machine', () => {
+    const wmic = event(0, '2026-06-01T10:00:00Z', { format: 'sysmon', action: 'process_create', entities: { user: 'CORP\\mkay', host: 'WS-07', process: 'C:\\Windows\\System32\\wbem\\WMIC.exe', commandLine: 'wmic /node:FS-02 process call create "cmd /c c:\\perflogs\\r.exe"' } });
+    const there = event(1, '2026-06-01T10:00:05Z', { format: 'sysmon', action: 'process_create', entities: { user: 'CORP\\svc_files', host: 'fs-02.corp.example', process: 'C:\\perflogs\\r.exe' } });
+    expect(chainsOf([wmic, there])).toHaveLength(1);
+    const local = { ...wmic, entities: { ...wmic.entities, commandLine: 'wmic process list brief' } };
+    expect(chainsOf([local, there])).toHaveLength(2);
+  });
+});
+

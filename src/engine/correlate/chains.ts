@@ -1,6 +1,7 @@
 import type { AttackCatalog } from '../attack';
 import type { AttackChain, CanonicalEvent, ChainStep, Severity } from '../model';
 import { isMeaninglessIp, isExternalIp } from '../indicators/ip';
+import { remoteTargets } from '../indicators/remote-targets';
 import { baseName, hostKey, ipValue, userKey } from './entities';
 import { levelWeight, type RoleHint, type Signal } from './signal';
 
@@ -55,6 +56,8 @@ export function linkKeys(e: CanonicalEvent): string[] {
   const host = hostKey(en.host);
   if (host) keys.push(`host:${host}`);
   if (en.dstIp && !isMeaninglessIp(en.dstIp) && !isExternalIp(en.dstIp)) keys.push(`host:${ipValue(en.dstIp)}`);
+  // A command run against another machine (wmic /node:, psexec \\host, ...) belongs with what happens there.
+  if (en.commandLine) for (const t of remoteTargets(en.commandLine)) if (hostKey(t.value) !== host) keys.push(`host:${hostKey(t.value)}`);
   if (host && en.processId) keys.push(`proc:${host}:${en.processId}`);
   if (host && en.parentProcessId) keys.push(`proc:${host}:${en.parentProcessId}`);
   if (en.hashes) for (const h of en.hashes) keys.push(`hash:${h.toLowerCase()}`);

@@ -25,7 +25,11 @@ const PATTERNS: RegExp[] = [
 
 const NOT_A_HOST = /^(?:localhost|127\.0\.0\.1|::1|\.|\*|\$\w+|@.*|%\w+%)$/i;
 
+/** Cheap test first: most command lines name no remote machine. */
+const ANY_MARKER = /\/node:|\\\\|\s\/s\s|[-/]r(?:emote)?:|-(?:computername|cn|computer)\s|\/v:/i;
+
 export function remoteTargets(commandLine: string): RemoteTarget[] {
+  if (!ANY_MARKER.test(commandLine)) return [];
   const out = new Map<string, RemoteTarget>();
   for (const pattern of PATTERNS) {
     pattern.lastIndex = 0;
