@@ -121,8 +121,9 @@ describe('shell driven over an inbound connection (bind shell)', () => {
     expect(s?.roles).toEqual(expect.arrayContaining([expect.objectContaining({ value: '10.30.1.9', role: 'attacker' }), expect.objectContaining({ value: 'C:\\Users\\Public\\nc.exe', role: 'attack_tool' })]));
   });
 
-  it('leaves shells under SSH daemons and connections from the host itself', () => {
+  it('leaves shells under SSH daemons and installed agents, and connections from the host itself', () => {
     expect(infer([listener('/usr/sbin/sshd'), shell]).find((x) => x.rule.id === 'lantern.heuristic.inbound_shell_session')).toBeUndefined();
+    expect(infer([listener('C:\\Program Files\\Acme\\agent.exe'), shell]).find((x) => x.rule.id === 'lantern.heuristic.inbound_shell_session')).toBeUndefined();
     const loop = { ...listener('C:\\Users\\Public\\nc.exe'), entities: { ...listener('x').entities, process: 'C:\\Users\\Public\\nc.exe', srcIp: '127.0.0.1' } };
     expect(infer([loop, shell]).find((x) => x.rule.id === 'lantern.heuristic.inbound_shell_session')).toBeUndefined();
   });

@@ -83,8 +83,22 @@ function accountsByProcess(events: CanonicalEvent[]): Map<string, string> {
   return out;
 }
 
-/** Programs that accept connections for a living (their children are covered by server_app_shell or are routine). */
-const LISTENING_SERVICES = /^(?:system|svchost|lsass|services|wininit|spoolsv|sshd|dropbear|telnetd|xinetd|inetd|systemd|sqlservr|w3wp|httpd|nginx|apache2?|tomcat\d*w?|java|javaw|node|php-fpm|php-cgi|jboss|weblogic|vmtoolsd|mstsc|rdpclip|msedge|chrome|firefox|teams|zoom|wsmprovhost|winrshost)(?:\.exe)?$/i;
+/**
+ * What a bind shell listens with: an interpreter or netcat-like relay, or a program kept in a user-writable
+ * folder. Services that accept connections and run helper shells for a living (databases' archive commands,
+ * agents, SSH daemons) are neither.
+ */
+const SHELL_LISTENERS = /^(?:cmd|powershell|pwsh|python\d?(?:\.\d+)?|pythonw|perl|ruby|php|lua|nc|ncat|netcat|socat|sbd|bash|sh|dash|zsh|ksh|busybox|telnet)(?:\.exe)?$/i;
+const WRITABLE_PLACES = /^(?:[a-z]:)?\\(?:users|programdata|windows\\temp|perflogs|temp)\\|^\/(?:tmp|var\/tmp|dev\/shm|home|run\/user)\//i;
+
+/** Servers whose shells are exploitation (server_app_shell) or routine (SSH), wherever they are installed. */
+const SERVERS = /^(?:sshd|dropbear|telnetd|w3wp|httpd|nginx|apache2?|tomcat\d*w?|java|javaw|node|php-fpm|php-cgi|sqlservr|postgres|mysqld)(?:\.exe)?$/i;
+
+function isShellListener(image: string | undefined): boolean {
+  if (!image || SERVERS.test(baseName(image) ?? '')) return false;
+  return SHELL_LISTENERS.test(baseName(image) ?? '') || WRITABLE_PLACES.test(image);
+}
+
 const SHELL_CHILDREN = /^(?:cmd|powershell|pwsh|sh|bash|dash|zsh|whoami|systeminfo|hostname|ipconfig|ifconfig|netstat|net|net1|nltest|quser|tasklist|id|uname|ps)(?:\.exe)?$/i;
 const BIND_BEFORE = 60_000;
 const BIND_AFTER = 60 * 60_000;
@@ -103,7 +117,7 @@ export function inboundShellSession(ctx: LineageContext): Signal[] {
     const host = hostKey(e.entities.host) ?? '';
     const peer = inboundPeer(e, own);
     const source = peer?.remote;
-    if (!source || isMeaninglessIp(source) || own.get(host)?.has(source) || LISTENING_SERVICES.test(baseName(e.entities.process) ?? '')) continue;
+    if (!source || isMeaninglessIp(source) || own.get(host)?.has(source) || !isShellListener(e.entities.process)) continue;
     // A Windows program called on a dynamic RPC port is a COM server driven over DCOM (remote-origin.ts).
     if (peer && isComServerCall(e, peer)) continue;
     // A COM server started for a client (`-Embedding`) is remote DCOM execution (remote-origin.ts), not a listener of its own.
