@@ -90,6 +90,14 @@ describe('remote origin of an execution', () => {
     expect(infer([connection, write])).toEqual([]);
   });
 
+  it('does not tie a shell a scheduled task ran to an inbound connection that names no account', () => {
+    const taskShell = event(1, '2026-11-02T10:00:05Z', {
+      format: 'sysmon', action: 'process_create', logsource: { product: 'windows', category: 'process_creation' }, fields: { EventID: 1, User: 'CORP\\svc_maint' },
+      entities: { host: HOST, process: 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe', parentProcess: 'C:\\Windows\\System32\\svchost.exe', parentCommandLine: 'C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule', user: 'CORP\\svc_maint' },
+    });
+    expect(infer([inbound(0, '2026-11-02T10:00:00Z', '10.20.7.41', 445), taskShell])).toEqual([]);
+  });
+
   it('leaves a routine service program started after a network logon', () => {
     const svc = event(1, '2026-11-02T10:00:05Z', {
       format: 'sysmon', action: 'process_create', logsource: { product: 'windows', category: 'process_creation' }, fields: { EventID: 1, User: 'NT AUTHORITY\\SYSTEM' },

@@ -241,7 +241,8 @@ function explains(origin: Origin, action: Action): boolean {
     if (action.account) return action.account === origin.account;
     return action.suspicious && at - from <= CONNECTION_WINDOW;
   }
-  if (at - from > CONNECTION_WINDOW || !action.suspicious) return false;
+  // Tasks run scripts on their own schedule: only the session that created one ties it to a remote caller.
+  if (at - from > CONNECTION_WINDOW || !action.suspicious || action.kind === 'task') return false;
   return PORTS[action.kind](origin.port, baseName(origin.event.entities.process) ?? '');
 }
 
