@@ -98,6 +98,22 @@ describe('remote origin of an execution', () => {
     expect(infer([inbound(0, '2026-11-02T10:00:00Z', '10.20.7.41', 445), taskShell])).toEqual([]);
   });
 
+  it('ties a shell the service manager started to a caller that just used the service-control pipe, not to any network logon', () => {
+    const serviceShell = event(2, '2026-11-02T10:00:06Z', {
+      format: 'sysmon', action: 'process_create', logsource: { product: 'windows', category: 'process_creation' }, fields: { EventID: 1, User: 'NT AUTHORITY\\SYSTEM' },
+      entities: { host: HOST, process: 'C:\\Windows\\System32\\cmd.exe', parentProcess: 'C:\\Windows\\System32\\services.exe', user: 'NT AUTHORITY\\SYSTEM', commandLine: 'cmd.exe /Q /c echo whoami > \\\\127.0.0.1\\C$\\__output' },
+    });
+    const pipe = event(1, '2026-11-02T10:00:04Z', {
+      format: 'windows', logsource: { product: 'windows', service: 'security' },
+      fields: { EventID: 5145, SubjectUserName: 'dora', SubjectLogonId: '0x5a1f2', ShareName: '\\\\*\\IPC$', RelativeTargetName: 'svcctl' },
+      entities: { user: 'dora', srcIp: '10.20.7.41', host: HOST },
+    });
+    expect(infer([networkLogon(0, '2026-11-02T10:00:00Z', 'CORP\\dora', '10.20.7.41'), serviceShell])).toEqual([]);
+    const [s] = infer([networkLogon(0, '2026-11-02T10:00:00Z', 'CORP\\dora', '10.20.7.41'), pipe, serviceShell]);
+    expect(s.rule.id).toBe('lantern.heuristic.remote_service_program');
+    expect(s.techniques).toEqual(expect.arrayContaining(['T1021.002', 'T1569.002']));
+  });
+
   it('leaves a routine service program started after a network logon', () => {
     const svc = event(1, '2026-11-02T10:00:05Z', {
       format: 'sysmon', action: 'process_create', logsource: { product: 'windows', category: 'process_creation' }, fields: { EventID: 1, User: 'NT AUTHORITY\\SYSTEM' },

@@ -235,15 +235,26 @@ function explains(origin: Origin, action: Action): boolean {
   if (from > at + LATE_ORIGIN) return false;
   // WMI and WinRM children run as the caller: one run as SYSTEM or a service was not started by a remote user.
   if ((action.kind === 'wmi' || action.kind === 'winrm' || action.kind === 'dcom') && isProcessCreation(action.event) && !action.account) return false;
+  // What a service or a task runs happens in its own session: only a remote caller using the service or task
+  // control pipes or admin shares right before ties it to that caller (any user's logon to a busy server would).
+  const ranByScheduler = (action.kind === 'service' || action.kind === 'task') && isProcessCreation(action.event);
+  if (ranByScheduler) return action.suspicious && at - from <= CONNECTION_WINDOW && isRemoteControlAccess(origin.event);
   if (origin.account) {
     if (at - from > ACCOUNT_WINDOW) return false;
     if (origin.logonId && action.logonId) return origin.logonId === action.logonId;
     if (action.account) return action.account === origin.account;
     return action.suspicious && at - from <= CONNECTION_WINDOW;
   }
-  // Tasks run scripts on their own schedule: only the session that created one ties it to a remote caller.
-  if (at - from > CONNECTION_WINDOW || !action.suspicious || action.kind === 'task') return false;
+  if (at - from > CONNECTION_WINDOW || !action.suspicious) return false;
   return PORTS[action.kind](origin.port, baseName(origin.event.entities.process) ?? '');
+}
+
+const CONTROL_PIPES = /^(?:\\)?(?:svcctl|atsvc|ntsvcs)$/i;
+const ADMIN_SHARE = /\\(?:admin|[a-z])\$$/i;
+
+/** Share access (5145) to the service-control or task-scheduler pipe, or to an admin share. */
+function isRemoteControlAccess(e: CanonicalEvent): boolean {
+  return eventId(e) === 5145 && (CONTROL_PIPES.test(field(e, 'RelativeTargetName').trim()) || ADMIN_SHARE.test(field(e, 'ShareName').trim()));
 }
 
 function transportTags(kind: ActionKind, origin: Origin): string[] {
