@@ -57,10 +57,9 @@ const SHELL_LIKE = /^(?:cmd|powershell|pwsh|wscript|cscript|mshta|rundll32|regsv
 /** Sysmon file and registry writes. */
 const WRITE_EVENTS = new Set([11, 12, 13, 14]);
 
-const PORTS: Record<ActionKind, (port: number | undefined, image: string) => boolean> = {
+/** Execution a bare inbound connection (no account) can explain, by the local port it reached. Services and tasks need the caller's session. */
+const CONNECTION_PORTS: Partial<Record<ActionKind, (port: number | undefined, image: string) => boolean>> = {
   wmi: (p, image) => p === 135 || (p !== undefined && p >= 49152 && /^svchost\.exe$|^wmiprvse\.exe$/i.test(image)),
-  service: (p) => p === 445 || p === 139 || p === 135,
-  task: (p, image) => p === 445 || p === 139 || p === 135 || (p !== undefined && p >= 49152 && /^svchost\.exe$/i.test(image)),
   winrm: (p) => p === 5985 || p === 5986,
   dcom: (p) => p === 135 || p === 445 || (p !== undefined && p >= 49152),
 };
@@ -245,8 +244,9 @@ function explains(origin: Origin, action: Action): boolean {
     if (action.account) return action.account === origin.account;
     return action.suspicious && at - from <= CONNECTION_WINDOW;
   }
-  if (at - from > CONNECTION_WINDOW || !action.suspicious) return false;
-  return PORTS[action.kind](origin.port, baseName(origin.event.entities.process) ?? '');
+  const fits = CONNECTION_PORTS[action.kind];
+  if (!fits || at - from > CONNECTION_WINDOW || !action.suspicious) return false;
+  return fits(origin.port, baseName(origin.event.entities.process) ?? '');
 }
 
 const CONTROL_PIPES = /^(?:\\)?(?:svcctl|atsvc|ntsvcs)$/i;
