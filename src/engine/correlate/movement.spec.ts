@@ -31,6 +31,8 @@ describe('remote service execution', () => {
     const byMachine = event(2, '2026-09-03T22:41:09Z', { format: 'windows', action: 'service_install', fields: { EventID: 4697, Channel: 'Security', SubjectUserName: 'FS-02$' }, logsource: { product: 'windows', service: 'security' }, entities: { service: 'WdNisSvc', host: 'FS-02.corp.example' } });
     expect(infer([logon, perUser, byMachine])).toEqual([]);
     expect(infer([logon, { ...perUser, fields: { EventID: 7045, Channel: 'System' } }])).toEqual([]);
+    expect(infer([logon, { ...byMachine, fields: { EventID: 7045, Channel: 'System', UserID: 'S-1-5-18' } }])).toEqual([]);
+    expect(infer([logon, { ...byMachine, fields: { EventID: 7045, Channel: 'System', UserID: 'S-1-5-21-1-2-3-1108' } }])).toHaveLength(1);
   });
 
   it('ignores a service installed long after the logon', () => {

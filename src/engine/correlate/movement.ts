@@ -56,8 +56,8 @@ const PER_USER_SERVICE = /_[0-9a-f]{4,8}$/i;
 
 function isServiceInstall(e: CanonicalEvent): boolean {
   if (!SERVICE_INSTALL_IDS.has(eventId(e) ?? 0) && e.action !== 'service_install') return false;
-  // Installed by the machine itself (4697 names the installer): the system at work, not a remote caller.
-  if (field(e, 'SubjectUserName').endsWith('$')) return false;
+  // Installed by the machine itself (4697 names the installer, 7045 carries its SID): the system at work, not a remote caller.
+  if (field(e, 'SubjectUserName').endsWith('$') || /^S-1-5-(?:18|19|20)$/i.test(field(e, 'UserID', 'UserId').trim())) return false;
   return !PER_USER_SERVICE.test(e.entities.service ?? field(e, 'ServiceName'));
 }
 
