@@ -87,6 +87,23 @@ describe('service account to SYSTEM (potato)', () => {
   });
 });
 
+describe("SYSTEM process started by a user's process", () => {
+  const tool = sysmon1(0, '2026-10-01T09:00:00Z', { pid: 4400, image: 'C:\\Users\\ana\\Desktop\\x.exe', user: 'CORP\\ana', ppid: 2, parentImage: CMD });
+  const child = (integrity: string): CanonicalEvent => {
+    const e = sysmon1(1, '2026-10-01T09:00:03Z', { pid: 5120, image: CMD, user: 'NT AUTHORITY\\SYSTEM', ppid: 4400, parentImage: 'C:\\Users\\ana\\Desktop\\x.exe' });
+    return { ...e, fields: { ...e.fields, IntegrityLevel: integrity } };
+  };
+  const hit = (events: CanonicalEvent[]) => infer(events).find((x) => x.rule.id === 'lantern.heuristic.user_process_to_system');
+
+  it('flags a System-integrity SYSTEM child of a process run by a person (stolen token, kernel exploit)', () => {
+    expect(hit([tool, child('System')])?.techniques).toEqual(expect.arrayContaining(['T1134.001', 'T1134.002']));
+  });
+
+  it('needs System integrity (a 4688 naming the creator as SYSTEM for a High process is not an escalation)', () => {
+    expect(hit([tool, child('High')])).toBeUndefined();
+  });
+});
+
 describe('shells descending from a server or document application', () => {
   it('flags a shell whose grandparent is the web server (a dropped program in between)', () => {
     const w3wp = sysmon1(0, '2026-10-01T09:00:00Z', { pid: 900, image: 'C:\\Windows\\System32\\inetsrv\\w3wp.exe', user: 'IIS APPPOOL\\intranet', ppid: 8, parentImage: 'svchost.exe' });

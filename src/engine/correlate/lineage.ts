@@ -1,7 +1,7 @@
 import type { AttackCatalog } from '../attack';
 import type { CanonicalEvent, RuleRef } from '../model';
 import { isMeaninglessIp } from '../indicators/ip';
-import { baseName, hostKey } from './entities';
+import { baseName, hostKey, userKey } from './entities';
 import { field, isProcessCreation } from './event-kinds';
 import { processAccount, type ProcessTree } from './process-tree';
 import { inboundPeer, isComServerCall, isInbound, ownAddresses, processKeys } from './remote-origin';
@@ -34,41 +34,73 @@ function rule(id: string, title: string, level: string, tags: string[], descript
   return { id: `lantern.heuristic.${id}`, title, level, status: 'heuristic', tags, description };
 }
 
+interface SystemChild {
+  child: CanonicalEvent;
+  parent?: CanonicalEvent;
+  account: string;
+}
+
+/** Integrity level System (Sysmon `System`, 4688 `S-1-16-16384`). */
+function runsAtSystemIntegrity(e: CanonicalEvent): boolean {
+  return /^(?:system|s-1-16-16384)$/i.test(field(e, 'IntegrityLevel').trim());
+}
+
 /**
- * A SYSTEM process whose parent runs as a service account (LOCAL/NETWORK SERVICE, an IIS pool, a
- * virtual service account) per the parent's own creation event: a service identity cannot start
- * SYSTEM processes unless it abused its impersonation privilege (the "potato" family, PrintSpoofer,
- * RogueWinRM): token impersonation, then a process created with the stolen token.
+ * SYSTEM processes whose parent did not run as SYSTEM, by the parent's own account: its creation event;
+ * else its other Sysmon events (a connection it made) by GUID; else the child's `ParentUser`.
  */
-export function serviceAccountToSystem(ctx: LineageContext): Signal[] {
-  const hits: { child: CanonicalEvent; parent?: CanonicalEvent; account: string }[] = [];
+function systemChildren(ctx: LineageContext): SystemChild[] {
+  const out: SystemChild[] = [];
   let accounts: Map<string, string> | undefined;
   for (const child of ctx.events) {
     if (!isProcessCreation(child) || !isSystemIdentity(processAccount(child))) continue;
     const parent = ctx.tree.parentOf(child);
-    // The parent's own creation event; else what its other events (a Sysmon connection, ...) or the child's ParentUser say.
     accounts ??= accountsByProcess(ctx.events);
     const account = (parent && processAccount(parent))
       ?? processKeys(hostKey(child.entities.host) ?? '', field(child, 'ParentProcessGuid'), undefined).map((k) => accounts?.get(k)).find(Boolean)
       ?? (field(child, 'ParentUser') || undefined);
-    if (!isServiceAccount(account)) continue;
-    hits.push({ child, parent, account: account as string });
+    if (account && !isSystemIdentity(account)) out.push({ child, parent, account });
   }
-  if (hits.length === 0) return [];
+  return out;
+}
+
+/**
+ * A SYSTEM process whose parent runs as a service account (LOCAL/NETWORK SERVICE, an IIS pool, a
+ * virtual service account): a service identity cannot start SYSTEM processes unless it abused its
+ * impersonation privilege (the "potato" family, PrintSpoofer, RogueWinRM). A SYSTEM process (System
+ * integrity) whose parent runs as a person's account: that process was handed a SYSTEM token it did not
+ * have (token theft from a SYSTEM process, a kernel exploit's token swap, PPL-bypass tools).
+ */
+export function serviceAccountToSystem(ctx: LineageContext): Signal[] {
+  const children = systemChildren(ctx);
+  const potato = children.filter((h) => isServiceAccount(h.account));
+  const fromUser = children.filter((h) => !isServiceAccount(h.account) && userKey(h.account) !== undefined && !h.account.endsWith('$') && runsAtSystemIntegrity(h.child));
+  const out: Signal[] = [];
+  if (potato.length > 0) {
+    out.push(systemChildSignal(ctx, potato, rule('service_account_to_system', 'SYSTEM process started by a service-account process (token impersonation, potato)', 'high',
+      ['attack.privilege-escalation', 'attack.t1134.001', 'attack.t1134.002'],
+      'The parent runs as LOCAL SERVICE, NETWORK SERVICE, an IIS pool or an NT SERVICE account in its own creation event; the child runs as SYSTEM')));
+  }
+  if (fromUser.length > 0) {
+    out.push(systemChildSignal(ctx, fromUser, rule('user_process_to_system', "SYSTEM process started by a user's process (stolen token or kernel exploit)", 'high',
+      ['attack.privilege-escalation', 'attack.t1134.001', 'attack.t1134.002'],
+      "The parent runs as a person's account in its own creation event; the child runs as SYSTEM at System integrity")));
+  }
+  return out;
+}
+
+function systemChildSignal(ctx: LineageContext, hits: SystemChild[], r: RuleRef): Signal {
   const roles: RoleHint[] = hits.slice(0, 50).flatMap(({ child, parent }) => [
     { type: 'process', value: (parent?.entities.process ?? child.entities.parentProcess) as string, role: 'attack_tool', eventIndices: [...(parent ? [parent.index] : []), child.index] },
     ...(child.entities.host ? [{ type: 'host', value: child.entities.host, role: 'compromised_host', eventIndices: [child.index] }] : []),
-  ]).filter((r) => r.value);
+  ]).filter((h) => h.value);
   const first = hits[0];
   const indices = [...new Set(hits.flatMap(({ child, parent }) => [...(parent ? [parent.index] : []), child.index]))];
-  const r = rule('service_account_to_system', 'SYSTEM process started by a service-account process (token impersonation, potato)', 'high',
-    ['attack.privilege-escalation', 'attack.t1134.001', 'attack.t1134.002'],
-    'The parent runs as LOCAL SERVICE, NETWORK SERVICE, an IIS pool or an NT SERVICE account in its own creation event; the child runs as SYSTEM');
   const signal = makeSignal('behaviour', `${r.id}:${hostKey(first.child.entities.host) ?? ''}`, r, indices, ctx.lookup, ctx.catalog, roles);
   signal.story = true;
   signal.summary = `${baseName(first.parent?.entities.process ?? first.child.entities.parentProcess)} running as ${first.account} started ${baseName(first.child.entities.process)} as SYSTEM`
     + `${first.child.entities.host ? ` on ${first.child.entities.host}` : ''}${hits.length > 1 ? ` (${hits.length} times)` : ''} (privilege escalation through a stolen token)`;
-  return [signal];
+  return signal;
 }
 
 /** The account each process (host + GUID) runs as, from its events other than its creation (Sysmon names `User` on many). */
