@@ -109,8 +109,9 @@ function subjectOf(f: Findings, accounts: string[]): string {
   if (accounts.length > 0 && internal.length > 0) return `the account ${accounts[0]}, used from ${list(internal, 2)},`;
   if (accounts.length > 0 && hosts.length > 0) return `code running as ${accounts[0]} on ${hosts[0]}`;
   if (accounts.length > 0) return `the account ${accounts[0]}${internal.length > 0 ? `, used from ${list(internal, 2)},` : ''}`;
+  // An internal machine the attack came from acts; the compromised host is where it acted.
+  if (internal.length > 0) return `an attacker inside the network (${internal.slice(0, 2).join(', ')})`;
   if (hosts.length > 0) return `the host ${hosts[0]}`;
-  if (internal.length > 0) return `the internal source ${list(internal, 2)}`;
   const sources = withRole(f, 'source_host', 'affected_host').map((i) => i.value);
   if (sources.length > 0) return `the host ${list(sources, 2)}`;
   return 'the attacker';

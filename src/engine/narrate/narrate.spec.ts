@@ -228,3 +228,18 @@ describe('deterministic narrator across incident kinds', () => {
   });
 });
 
+
+describe('deterministic narrator: lateral movement from an internal machine', () => {
+  it('names the internal source as the actor, not the host it moved to', () => {
+    const { summary } = narrateDeterministic(findings({
+      indicators: [
+        { type: 'ip', value: '10.0.2.17', role: 'attacker' },
+        { type: 'host', value: 'WS-SRC', role: 'attacker' },
+        { type: 'host', value: 'SRV-DST', role: 'compromised_host' },
+      ],
+      techniques: [{ technique_id: 'T1047', name: 'Windows Management Instrumentation', tactic: 'Execution', confidence: 80 }],
+    }));
+    expect(summary).toContain('an attacker inside the network (10.0.2.17, WS-SRC)');
+    expect(summary).not.toMatch(/the host SRV-DST (?:moved|executed)/);
+  });
+});
