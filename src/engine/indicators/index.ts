@@ -263,9 +263,13 @@ function isOsBinary(path: string): boolean {
   return !/[\\/]/.test(path) || !WRITABLE_DIR.test(path);
 }
 
+/** OS hosts that run work on behalf of a caller (WMI, services, tasks, WinRM, COM): the caller is the indicator, not them. */
+const SERVICE_HOSTS = /^(?:wmiprvse|svchost|services|taskhostw|taskeng|wsmprovhost|dllhost|wininit|lsass|smss)\.exe$/i;
+
 function processRoles(e: CanonicalEvent, stage: string, at: number[]): RoleHint[] {
   const image = e.entities.process;
   if (!image) return [];
+  if (SERVICE_HOSTS.test(baseName(image) ?? '') && !WRITABLE_DIR.test(image)) return [];
   const name = baseName(image) ?? '';
   let role = WRITABLE_DIR.test(image) && EXECUTABLE.test(image) ? 'malware' : PROCESS_ROLE_BY_TACTIC[stage] ?? 'suspicious_process';
   // OS binaries are the attacker's tools, never their malware or foothold (the account or task they made is).

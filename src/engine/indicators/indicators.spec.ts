@@ -137,6 +137,17 @@ describe('indicators from Windows and endpoint events', () => {
     const s = makeSignal('detection', 's', rule('high', ['attack.persistence', 'attack.t1136.001']), [0], lookup, catalog);
     expect(buildIndicators([s], lookup, catalog).find((i) => i.value === 'net.exe')?.role).toBe('attack_tool');
   });
+
+  it('never lists the OS host that ran work for a remote caller (WMI provider host) as a tool, but a copy in a user folder is', () => {
+    const write = (process: string) => event(0, '2020-12-10T11:18:54Z', { action: 'registry_set', entities: { process, registryKey: 'HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\upd', host: 'SRV-DST' } });
+    const found = (process: string) => {
+      const lookup = lookupOf([write(process)]);
+      const s = makeSignal('detection', 's', rule('high', ['attack.lateral-movement', 'attack.t1021', 'attack.t1047']), [0], lookup, catalog);
+      return buildIndicators([s], lookup, catalog).filter((i) => i.type === 'process').map((i) => i.value);
+    };
+    expect(found('C:\\Windows\\System32\\wbem\\WmiPrvSE.exe')).toEqual([]);
+    expect(found('C:\\Users\\Public\\wmiprvse.exe')).toEqual(['wmiprvse.exe']);
+  });
 });
 
 describe('footholds', () => {
