@@ -174,7 +174,12 @@ export class Prefilter {
       for (const fi of list) {
         if (fi.seen === gen) continue;
         fi.seen = gen;
-        this.scanField(fi, ctx, gen);
+        const v = fields[key];
+        // The key as the rule spells it holds one string: that is what ctx.get would resolve (an
+        // exact key wins), scanned without building the field's cached view (rules that run build it).
+        if (typeof v === 'string' && fi.field === key && fi.nums.size === 0) {
+          if (v.length >= fi.shortest) this.scanString(fi, v, gen);
+        } else this.scanField(fi, ctx, gen);
       }
     }
     for (const fi of this.other) this.scanField(fi, ctx, gen);
