@@ -20,13 +20,26 @@ export interface FieldValue {
 
 const ABSENT: FieldValue = Object.freeze({ present: false, leaves: [], strs: [], lows: [] }) as FieldValue;
 
+interface Slot {
+  gen: number;
+  fv: FieldValue;
+}
+
+/** Distinct field names kept (rule sets name a few thousand; callers asking for arbitrary names stay bounded). */
+const SLOTS_MAX = 100_000;
+
 const hasOwn = Object.prototype.hasOwnProperty;
 const isArray = Array.isArray;
 
 /** Per-event evaluation context: the field cache plus lazily built whole-event views. */
 export class EventContext {
   fields: Record<string, unknown> = {};
-  private cache = new Map<string, FieldValue>();
+  /**
+   * Resolved fields by name, kept from event to event (rules ask for the same few thousand names): a
+   * slot is valid for the event whose generation it carries, so no map is cleared or grown per event.
+   */
+  private readonly slots = new Map<string, Slot>();
+  private gen = 0;
   private lowerKeys: Map<string, string> | undefined;
   private allLowsCache: string[] | undefined;
   private allStrsCache: string[] | undefined;
@@ -41,7 +54,7 @@ export class EventContext {
   reset(fields: Record<string, unknown>): this {
     this.fields = fields;
     this.pooled = 0;
-    this.cache.clear();
+    this.gen++;
     this.lowerKeys = undefined;
     this.allLowsCache = undefined;
     this.allStrsCache = undefined;
@@ -50,13 +63,16 @@ export class EventContext {
   }
 
   get(name: string): FieldValue {
-    let fv = this.cache.get(name);
-    if (fv === undefined) {
-      const v = this.resolve(name);
-      fv = typeof v === 'string' ? this.stringValue(v) : toFieldValue(v);
-      this.cache.set(name, fv);
-    }
-    return fv;
+    let slot = this.slots.get(name);
+    if (slot === undefined) {
+      if (this.slots.size >= SLOTS_MAX) this.slots.clear();
+      slot = { gen: 0, fv: ABSENT };
+      this.slots.set(name, slot);
+    } else if (slot.gen === this.gen) return slot.fv;
+    const v = this.resolve(name);
+    slot.fv = typeof v === 'string' ? this.stringValue(v) : toFieldValue(v);
+    slot.gen = this.gen;
+    return slot.fv;
   }
 
   private stringValue(v: string): FieldValue {
