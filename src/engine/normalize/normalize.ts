@@ -1,4 +1,5 @@
-import type { CanonicalEvent, EventEntities } from '../model';
+import type { CanonicalEvent, EventEntities, LogSource } from '../model';
+import { windowsFormat, windowsMatchView, windowsTime } from './formats/windows';
 import { normalizeUnknownLine, normalizeUnknownObject, normalizeUnknownValue } from './formats/unknown';
 import { isObject } from './paths';
 import { LINE_FORMATS, normalizeObject } from './registry';
@@ -120,8 +121,47 @@ export type MatchableEvent = Pick<CanonicalEvent, 'index' | 'time' | 'logsource'
  * time as normalizeEvent, without building the full evidence record around them.
  */
 export function normalizeForMatching(raw: unknown, index: number): MatchableEvent {
+  if (isObject(raw)) {
+    const windows = windowsForMatching(raw, index);
+    if (windows !== undefined) return windows;
+  }
   const parts = safeParts(raw, {});
   return { index, time: parts.time, logsource: parts.logsource, fields: parts.fields };
+}
+
+/**
+ * A Windows record (the first format normalizeObject tries) for matching: its time is read when asked
+ * for (hits only), from the same fields at the same point of normalisation. undefined: not Windows.
+ */
+function windowsForMatching(raw: RawObject, index: number): MatchableEvent | undefined {
+  try {
+    const obj = unwrap(raw);
+    if (!windowsFormat.detect(obj)) return undefined;
+    const { fields, logsource } = windowsMatchView(obj);
+    return new WindowsMatchable(index, logsource, fields, obj);
+  } catch {
+    return undefined;
+  }
+}
+
+class WindowsMatchable implements MatchableEvent {
+  private read = false;
+  private cached: number | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly logsource: LogSource,
+    readonly fields: Record<string, unknown>,
+    private readonly raw: RawObject,
+  ) {}
+
+  get time(): number | undefined {
+    if (!this.read) {
+      this.cached = windowsTime(this.fields, this.raw);
+      this.read = true;
+    }
+    return this.cached;
+  }
 }
 
 interface Pending {

@@ -264,21 +264,46 @@ function internLogsource(linux: boolean, service: string | undefined, category: 
   return ls;
 }
 
+/** Renderings and aliases of a flattened record, in place (the record's own object only when nothing changes). */
+function completeWindowsFields(fields: Record<string, unknown>, render: boolean, service: string | undefined, eventId: number | undefined): void {
+  if (render) renderWindowsValues(fields, service, eventId);
+  if (providerNamed(service, eventId)) applyAliases(fields, 'windows');
+  if (service) applyWindowsAliases(fields, service, eventId);
+}
+
+const WINDOWS_TIME_FIELDS = ['timestamp', '@timestamp', 'UtcTime', 'SystemTime', 'TimeCreated'];
+
+/** The time of a normalised Windows record (`fields`) read from `raw` as given. */
+export function windowsTime(fields: Record<string, unknown>, raw: RawObject): number | undefined {
+  return timeFrom(fields, WINDOWS_TIME_FIELDS) ?? timeFrom(raw);
+}
+
+/**
+ * What rule matching reads of a Windows record (the hunt's hot path): the same field view and logsource as
+ * windowsFormat.normalize, without action, outcome, message or entities; the time is left to windowsTime.
+ */
+export function windowsMatchView(raw: RawObject): { fields: Record<string, unknown>; logsource: LogSource } {
+  const fields = flattenWindows(raw);
+  const eventId = int(fields.EventID ?? fields.EventId);
+  const { service, linux } = windowsService(fields);
+  const logsource = windowsLogsource(service, eventId, fields, linux);
+  completeWindowsFields(fields, fields !== raw, service, eventId);
+  return { fields, logsource };
+}
+
 /** Normalises an already flattened Windows record (EventData names at the top, plus EventID/Channel/Computer). */
 export function normalizeWindowsFields(fields: Record<string, unknown>, raw: RawObject = fields, render = true): NormalizedParts {
   const eventId = int(fields.EventID ?? fields.EventId);
   const { service, linux } = windowsService(fields);
   const logsource = windowsLogsource(service, eventId, fields, linux);
-  if (render) renderWindowsValues(fields, service, eventId);
-  if (providerNamed(service, eventId)) applyAliases(fields, 'windows');
-  if (service) applyWindowsAliases(fields, service, eventId);
+  completeWindowsFields(fields, render, service, eventId);
   const meaning = service && eventId !== undefined ? WINDOWS_EVENT_MEANINGS[service]?.[eventId] : undefined;
   const message = str(fields.Message) ?? str(fields.message);
   return {
     format: service === 'sysmon' ? 'sysmon' : 'windows',
     fields,
     logsource,
-    time: timeFrom(fields, ['timestamp', '@timestamp', 'UtcTime', 'SystemTime', 'TimeCreated']) ?? timeFrom(raw),
+    time: windowsTime(fields, raw),
     action: meaning?.action,
     outcome: windowsOutcome(fields, eventId, meaning?.outcome),
     entities: () => entitiesFromFields(fields, windowsEntities(fields, service, eventId)),
