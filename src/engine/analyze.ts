@@ -89,7 +89,7 @@ export function analyze(request: AnalysisRequest, deps: AnalysisDeps): Findings 
   const primaryStages = primary ? [...new Set(primary.chain.steps.map((s) => s.stage))] : [];
   // Artifact scope reports on the artifact: only signals that touch its event.
   const scoped = artifact ? artifact.focusSignals(signals) : signals;
-  const techniques = buildTechniques(scoped, deps.catalog, { primarySignals, primaryMultiStage: primaryStages.length > 1 });
+  const techniques = buildTechniques(scoped, deps.catalog, { primarySignals, primaryMultiStage: primaryStages.length > 1, lookup });
   const indicators = buildIndicators(scoped, lookup, deps.catalog, deps.intel);
   const label = labeller(deps.intel);
   for (const build of chains) build.chain.severity = assessSeverity({ signals: build.signals, techniques: techniquesOf(build, techniques), context: request.context, stages: build.chain.steps.map((s) => s.stage) }).severity;

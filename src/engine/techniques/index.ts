@@ -1,6 +1,7 @@
 import type { AttackCatalog } from '../attack';
 import type { TechniqueMapping } from '../model';
-import type { Signal } from '../correlate/signal';
+import type { EventLookup, Signal } from '../correlate/signal';
+import { consistentTechniques } from './consistency';
 import { byConfidence, signalConfidence, techniqueConfidence } from './confidence';
 
 export { techniqueConfidence, signalConfidence, LEVEL_BASE, byConfidence } from './confidence';
@@ -16,6 +17,8 @@ export interface TechniqueOptions {
   primaryMultiStage?: boolean;
   /** Strongest signal confidence among primarySignals. */
   primaryStrength?: number;
+  /** The events behind signals: lets a broad rule's program techniques be checked against what ran. */
+  lookup?: EventLookup;
   max?: number;
   minConfidence?: number;
 }
@@ -30,7 +33,7 @@ export function buildTechniques(signals: Signal[], catalog: AttackCatalog, optio
   /** Per collapsed parent and signal: the sibling sub-techniques that signal named. */
   const named = new Map<string, Map<Signal, string[]>>();
   for (const s of signals) {
-    const { ids, collapsed } = mostSpecific(s.techniques, catalog);
+    const { ids, collapsed } = mostSpecific(consistentTechniques(s, options.lookup), catalog);
     for (const id of ids) {
       const list = evidence.get(id) ?? [];
       list.push(s);

