@@ -189,7 +189,10 @@ export function genericRoles(s: Signal, lookup: EventLookup, catalog: AttackCata
     // The destination of a DNS query is the resolver, not a target.
     if (en.dstIp && !isMeaninglessIp(en.dstIp) && !isDnsQuery(e)) {
       const outbound = isExternalIp(en.dstIp) && !isExternalIp(en.srcIp);
-      out.push({ type: 'ip', value: en.dstIp, role: outbound ? (stage === 'Exfiltration' ? 'exfil_destination' : weighty ? 'c2' : 'suspicious_source') : 'target', eventIndices: at });
+      // A web server answering its web shell runs the attacker's commands: compromised, not merely targeted.
+      const answeredShell = !outbound && weighty && stage === 'Persistence' && isInboundRequest(e) && e.outcome !== 'failure';
+      const inboundRole = answeredShell ? 'compromised_host' : 'target';
+      out.push({ type: 'ip', value: en.dstIp, role: outbound ? (stage === 'Exfiltration' ? 'exfil_destination' : weighty ? 'c2' : 'suspicious_source') : inboundRole, eventIndices: at });
     }
     const failed = e.outcome === 'failure';
     // The account of a failed attempt was targeted, not compromised.

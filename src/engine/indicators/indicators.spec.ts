@@ -20,6 +20,12 @@ describe('IP classification', () => {
     expect(parseIp('fe80::1')?.scope).toBe('link_local');
     expect(parseIp('10.0.0')).toBeUndefined();
   });
+
+  it('reads the documentation networks of examples and test data as internet addresses, other reserved space as special', () => {
+    for (const ip of ['192.0.2.10', '198.51.100.4', '203.0.113.77', '2001:db8::5']) expect(isExternalIp(ip)).toBe(true);
+    expect(parseIp('240.0.0.1')?.scope).toBe('special');
+    expect(parseIp('224.0.0.251')?.scope).toBe('special');
+  });
 });
 
 describe('indicator roles', () => {
@@ -98,6 +104,18 @@ describe('indicators of attacks on our own web server', () => {
   const web = (i: number, url: string, status: number): ReturnType<typeof event> => event(i, `2026-07-21T10:1${i}:00Z`, {
     format: 'web_access', action: 'http_request', outcome: status >= 400 ? 'failure' : 'success', logsource: { category: 'webserver' },
     fields: { 'sc-status': status }, entities: { srcIp: '45.148.10.81', url },
+  });
+
+  it('calls the web server that answered its web shell compromised, and one that refused a probe only targeted', () => {
+    const at = (i: number, url: string, status: number) => ({ ...web(i, url, status), entities: { srcIp: '203.0.113.77', dstIp: i === 0 ? '10.1.2.30' : '10.1.2.31', url } });
+    const events = [at(0, '/aspnet_client/shell.aspx?cmd=whoami', 200), at(1, '/.git/config', 404)];
+    const lookup = lookupOf(events);
+    const shell = makeSignal('detection', 's', rule('high', ['attack.persistence', 'attack.t1505.003']), [0], lookup, catalog);
+    const probe = makeSignal('detection', 'p', rule('medium', ['attack.initial-access', 'attack.t1190']), [1], lookup, catalog);
+    const roles = Object.fromEntries(buildIndicators([shell, probe], lookup, catalog).map((i) => [i.value, i.role]));
+    expect(roles['10.1.2.30']).toBe('compromised_host');
+    expect(roles['10.1.2.31']).not.toBe('compromised_host');
+    expect(roles['203.0.113.77']).toBe('attacker');
   });
 
   it('reports the web shell page once, the staging server named in a command, and no refused probe', () => {

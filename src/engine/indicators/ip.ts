@@ -36,7 +36,18 @@ function parseUncached(text: string): ParsedIp | undefined {
     return undefined;
   }
   const range = addr.range();
-  return { value: addr.toString(), version: addr.kind() === 'ipv4' ? 4 : 6, scope: scopeOf(range) };
+  const scope = isDocumentationRange(addr) ? 'external' : scopeOf(range);
+  return { value: addr.toString(), version: addr.kind() === 'ipv4' ? 4 : 6, scope };
+}
+
+/**
+ * RFC 5737 / RFC 3849 documentation networks (TEST-NET-1/2/3, 2001:db8::/32) stand for internet
+ * addresses in examples, exercises and replayed test data: treat them as external, not as reserved.
+ */
+const DOCUMENTATION_RANGES = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32'].map((cidr) => ipaddr.parseCIDR(cidr));
+
+function isDocumentationRange(addr: ipaddr.IPv4 | ipaddr.IPv6): boolean {
+  return DOCUMENTATION_RANGES.some(([net, bits]) => net.kind() === addr.kind() && addr.match(net, bits));
 }
 
 function looksLikeIp(text: string): boolean {
