@@ -44,3 +44,15 @@ describe('commands run against another machine', () => {
   });
 });
 
+
+describe('an internal server attacked, then calling out', () => {
+  it('joins requests to the server with its own outbound connection, and names the destination among the chain entities', () => {
+    const request = event(0, '2026-05-11T02:14:02Z', { format: 'web_access', action: 'http_request', outcome: 'success', entities: { srcIp: '203.0.113.77', dstIp: '10.1.2.30', url: '/shell.aspx?cmd=whoami' } });
+    const callback = event(1, '2026-05-11T02:15:10Z', { format: 'firewall', action: 'network_connection', outcome: 'success', entities: { srcIp: '10.1.2.30', dstIp: '45.155.205.233', dstPort: 4444 } });
+    const other = event(2, '2026-05-11T02:15:20Z', { format: 'firewall', action: 'network_connection', outcome: 'success', entities: { srcIp: '10.1.2.99', dstIp: '91.215.85.17', dstPort: 4444 } });
+    const chains = chainsOf([request, callback, other]);
+    expect(chains).toHaveLength(2);
+    const main = chains.find((c) => c.signals.length === 2)!;
+    expect(main.chain.entities).toEqual(expect.arrayContaining(['ip:203.0.113.77', 'ip:45.155.205.233']));
+  });
+});

@@ -51,6 +51,9 @@ export function linkKeys(e: CanonicalEvent): string[] {
   if (target && target !== user) keys.push(`user:${target}`);
   if (en.cloudIdentity) keys.push(`user:${userKey(en.cloudIdentity) ?? en.cloudIdentity.toLowerCase()}`);
   if (en.srcIp && !isMeaninglessIp(en.srcIp)) keys.push(`ip:${ipValue(en.srcIp)}`);
+  // An internal source address is a machine of ours: what it does links with what was done to it
+  // (a web server that answered its web shell, then called out).
+  if (en.srcIp && !isMeaninglessIp(en.srcIp) && !isExternalIp(en.srcIp)) keys.push(`host:${ipValue(en.srcIp)}`);
   // Internal destinations (resolvers, file servers) are hubs every client talks to; external ones are not.
   if (en.dstIp && isExternalIp(en.dstIp)) keys.push(`ip:${ipValue(en.dstIp)}`);
   const host = hostKey(en.host);
@@ -205,6 +208,7 @@ function makeChain(
       if (e.entities.host) entities.add(`host:${e.entities.host}`);
       if (e.entities.user && userKey(e.entities.user)) entities.add(`user:${e.entities.user}`);
       if (e.entities.srcIp && isExternalIp(e.entities.srcIp)) entities.add(`ip:${ipValue(e.entities.srcIp)}`);
+      if (e.entities.dstIp && isExternalIp(e.entities.dstIp)) entities.add(`ip:${ipValue(e.entities.dstIp)}`);
       const proc = baseName(e.entities.process);
       if (proc) entities.add(`process:${proc}`);
     }
