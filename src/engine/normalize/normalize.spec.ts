@@ -1,4 +1,4 @@
-import { normalizeEvent, normalizeRequestEvents } from './normalize';
+import { normalizeEvent, normalizeForMatching, normalizeRequestEvents } from './normalize';
 import { normalizeUserName } from './users';
 
 describe('normalizeRequestEvents', () => {
@@ -127,5 +127,40 @@ describe('normalizeUserName', () => {
     expect(normalizeUserName('CORP\\TLee')).toBe('tlee');
     expect(normalizeUserName('tlee@corp.example')).toBe('tlee');
     expect(normalizeUserName('tlee')).toBe('tlee');
+  });
+});
+
+describe('normalizeForMatching', () => {
+  const windowsRecords: unknown[] = [
+    // Flat Sysmon export used as its own field view, with a trailing blank cmd.exe leaves.
+    { EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational', Image: 'C:\\Windows\\System32\\cmd.exe', CommandLine: 'cmd.exe /c x.bat ', UtcTime: '2024-03-01 10:00:00.123' },
+    // Flat Security record that the alias tables and renderings extend (4688 User, padded hex).
+    { EventID: 4688, Channel: 'Security', NewProcessName: 'C:\\x.exe', SubjectUserSid: 'S-1-5-18', SubjectLogonId: '0x00000000000003e7', TimeCreated: '2024-03-01T10:00:01Z' },
+    // Flat export without Channel: service from the event id.
+    { EventID: 4624, TargetUserName: 'bob', LogonType: 3, '@timestamp': '2024-03-01T10:00:02.5Z' },
+    // evtx dump and Winlogbeat shapes.
+    { Event: { System: { EventID: 7045, Channel: 'System', Provider: { '#attributes': { Name: 'Service Control Manager' } }, TimeCreated: { '#attributes': { SystemTime: '2024-03-01T10:00:03Z' } } }, EventData: { Data: [{ '#attributes': { Name: 'ImagePath' }, '#text': 'C:\\svc.exe' }] } } },
+    { winlog: { event_id: 4104, channel: 'Microsoft-Windows-PowerShell/Operational', event_data: { ScriptBlockText: 'iex x' } }, '@timestamp': '2024-03-01T10:00:04Z' },
+    // Elasticsearch hit around a Sysmon record; a record with no time at all.
+    { _index: 'logs', _source: { EventID: 3, Channel: 'Microsoft-Windows-Sysmon/Operational', DestinationPort: 443, UtcTime: '2024-03-01 10:00:05.000' } },
+    { EventID: 7, Channel: 'Microsoft-Windows-Sysmon/Operational', ImageLoaded: 'C:\\a.dll' },
+  ];
+
+  it('gives rule matching the fields, logsource and time the full normaliser gives Windows records', () => {
+    for (const raw of windowsRecords) {
+      const full = normalizeEvent(JSON.parse(JSON.stringify(raw)), 0, 'r');
+      const forMatching = normalizeForMatching(JSON.parse(JSON.stringify(raw)), 0);
+      expect({ fields: forMatching.fields, logsource: forMatching.logsource, time: forMatching.time }).toEqual({
+        fields: full.fields,
+        logsource: full.logsource,
+        time: full.time,
+      });
+    }
+  });
+
+  it('reads the time of a Windows record from the record itself', () => {
+    const event = normalizeForMatching({ EventID: 1, Channel: 'Microsoft-Windows-Sysmon/Operational', UtcTime: '2024-03-01 10:00:00.123' }, 7);
+    expect(event.index).toBe(7);
+    expect(event.time).toBe(Date.UTC(2024, 2, 1, 10, 0, 0, 123));
   });
 });
