@@ -75,9 +75,36 @@ export function buildIndicators(signals: Signal[], lookup: EventLookup, catalog:
     for (const h of genericRoles(s, lookup, catalog)) add(h, weight);
   }
   mergeSubdomains(candidates);
+  dropOwnDomains(candidates, ownDomains(signals, lookup));
   const indicators = withoutShellCommands([...candidates.values()].map((c) => toIndicator(c, intel)).filter((i) => reportable(i, candidates)));
   indicators.sort((a, b) => rolePriority(a.role) - rolePriority(b.role) || weightOf(candidates, b) - weightOf(candidates, a) || a.value.localeCompare(b.value));
   return indicators.slice(0, MAX_INDICATORS);
+}
+
+/**
+ * The organisation's own DNS domains, from the Windows computers in the batch (`DC01.corp.example`
+ * -> `corp.example`): only Windows events name the local machine as the host (proxies name the
+ * remote server there). A command line naming them (`/domain:corp.example`) names the victim.
+ */
+function ownDomains(signals: Signal[], lookup: EventLookup): Set<string> {
+  const out = new Set<string>();
+  for (const s of signals) {
+    for (const index of s.eventIndices.slice(0, 200)) {
+      const e = lookup(index);
+      const host = e?.logsource.product === 'windows' ? e.entities.host?.toLowerCase() : undefined;
+      const dot = host?.indexOf('.') ?? -1;
+      if (host && dot > 0 && !ipOf(host)) out.add(host.slice(dot + 1));
+    }
+  }
+  return out;
+}
+
+function dropOwnDomains(candidates: Map<string, Candidate>, own: Set<string>): void {
+  if (own.size === 0) return;
+  for (const [id, c] of candidates) {
+    if (c.type !== 'domain') continue;
+    if ([...own].some((d) => c.key === d || c.key.endsWith(`.${d}`))) candidates.delete(id);
+  }
 }
 
 /** Once a page is known to be a web shell, each command sent to it is evidence on that one indicator, not another. */

