@@ -83,6 +83,8 @@ export function describeEvent(e: CanonicalEvent, label: Labeller = plain, ctx: D
     const target = field(e, 'RelativeTargetName');
     return `${en.user ?? 'An account'} accessed ${target ? `${target} on ` : ''}share ${field(e, 'ShareName')}${en.srcIp ? ` from ${label(en.srcIp)}` : ''}${on(e)}`;
   }
+  const replication = replicationRights(e);
+  if (replication) return `${en.user ?? 'An account'} requested replication of directory secrets (${replication}, as DCSync does)${on(e)}`;
   if (e.action === 'registry_set') return `${baseName(en.process) ?? en.user ?? 'A process'} set registry value ${en.registryKey ?? '?'}${on(e)}`;
   if (e.action === 'service_install') {
     const account = field(e, 'AccountName', 'ServiceAccount');
@@ -93,6 +95,20 @@ export function describeEvent(e: CanonicalEvent, label: Labeller = plain, ctx: D
     return `Scheduled task ${en.task ?? '?'} created${en.user ? ` by ${en.user}` : ''}${on(e)}${runs ? ` (runs ${short(runs, 120)})` : ''}`;
   }
   return genericSentence(e, label);
+}
+
+/** Directory replication extended rights, by the GUIDs 4662 lists in Properties. */
+const REPLICATION_RIGHTS: ReadonlyArray<[string, string]> = [
+  ['1131f6ad-9c07-11d1-f79f-00c04fc2dcd2', 'DS-Replication-Get-Changes-All'],
+  ['1131f6aa-9c07-11d1-f79f-00c04fc2dcd2', 'DS-Replication-Get-Changes'],
+  ['89e95b76-444d-4c62-991a-0facbeda640c', 'DS-Replication-Get-Changes-In-Filtered-Set'],
+];
+
+function replicationRights(e: CanonicalEvent): string | undefined {
+  if (eventId(e) !== 4662) return undefined;
+  const properties = field(e, 'Properties').toLowerCase();
+  const names = REPLICATION_RIGHTS.filter(([guid]) => properties.includes(guid)).map(([, name]) => name);
+  return names.length > 0 ? names.join(', ') : undefined;
 }
 
 /** An encoded command is shown short, followed by what it decodes to: that is what the responder needs to read. */

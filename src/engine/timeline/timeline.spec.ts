@@ -110,3 +110,10 @@ describe('timeline', () => {
   });
 });
 
+
+describe('directory replication', () => {
+  it('reads a 4662 with replication rights as a request for directory secrets, naming the right and the account', () => {
+    const e = event(0, '2026-08-14T22:01:12Z', { format: 'windows', action: 'object_access', fields: { EventID: 4662, Properties: '%%7688\r\n\t\t{1131f6ad-9c07-11d1-f79f-00c04fc2dcd2}\r\n\t{19195a5b-6da0-11d0-afd3-00c04fd930c9}' }, logsource: { product: 'windows', service: 'security' }, entities: { user: 'CORP\\svc_backup', host: 'DC01.corp.example' } });
+    expect(describeEvent(e)).toBe('CORP\\svc_backup requested replication of directory secrets (DS-Replication-Get-Changes-All, as DCSync does) on DC01.corp.example');
+  });
+});
