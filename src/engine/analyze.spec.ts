@@ -82,6 +82,11 @@ describe('analyze: scopes', () => {
     const brute = failures('91.92.240.17', 0).map((e) => ({ ...e, user: 'admin' }));
     const findings = analyze({ scope: 'campaign', events: { logs: [...brute, ...d1] } }, deps);
     expect(findings.incidents?.map((i) => i.indicators.slice(0, 1))).toEqual([['185.220.101.42'], ['91.92.240.17']]);
+    // Each incident's techniques follow the response's mapping of its own signals: the SSH brute force is not the SSH logon's.
+    const [logon, brute2] = findings.incidents ?? [];
+    expect(brute2.techniques).toEqual(expect.arrayContaining(['T1110.001']));
+    expect(brute2.techniques).not.toContain('T1078.001');
+    expect(logon.techniques).toEqual(expect.arrayContaining(['T1021.004']));
     expect(narrateDeterministic(findings).summary).toMatch(/2 related incidents/);
   });
 

@@ -99,7 +99,7 @@ export function analyze(request: AnalysisRequest, deps: AnalysisDeps): Findings 
   let timeline: TimelineEntry[];
   let incidents: IncidentSummary[] | undefined;
   if (scope === 'campaign') {
-    const campaign = summariseCampaign(chains, events, lookup, label);
+    const campaign = summariseCampaign(chains, events, lookup, label, (own) => buildTechniques(own, deps.catalog, { lookup }).map((t) => t.technique_id));
     timeline = campaign.timeline;
     incidents = campaign.incidents;
   } else {

@@ -21,7 +21,12 @@ function rankOf(s: Severity): number {
  * Campaign scope: clusters of chains sharing infrastructure, accounts or tooling become incidents,
  * each with its own summary, severity and timeline entries (prefixed with the incident id).
  */
-export function summariseCampaign(chains: ChainBuild[], events: CanonicalEvent[], lookup: EventLookup, label: (v: string) => string): { timeline: TimelineEntry[]; incidents: IncidentSummary[] } {
+/** An incident's ATT&CK techniques from its signals, most confident first (the response's mapping rules). */
+export type IncidentTechniques = (signals: Signal[]) => string[];
+
+const rawTechniques: IncidentTechniques = (signals) => [...new Set(signals.flatMap((s) => s.techniques))];
+
+export function summariseCampaign(chains: ChainBuild[], events: CanonicalEvent[], lookup: EventLookup, label: (v: string) => string, techniquesOf: IncidentTechniques = rawTechniques): { timeline: TimelineEntry[]; incidents: IncidentSummary[] } {
   const clusters = clusterChains(chains);
   const detailed = clusters.slice(0, MAX_INCIDENTS);
   const incidents: IncidentSummary[] = [];
@@ -32,7 +37,7 @@ export function summariseCampaign(chains: ChainBuild[], events: CanonicalEvent[]
     const builds = members.map((m) => chains[m]);
     const eventSet = new Set(builds.flatMap((b) => b.eventIndices));
     const signals = [...new Set(builds.flatMap((b) => b.signals))];
-    incidents.push(incidentOf(id, builds, signals, eventSet));
+    incidents.push(incidentOf(id, builds, signals, eventSet, techniquesOf));
     const entries = buildTimeline(events, signals, lookup, { label, max: perIncident, onlyEvents: eventSet });
     for (const e of entries) timeline.push({ ...e, description: `[${id}] ${e.description}` });
   });
@@ -48,11 +53,11 @@ export function summariseCampaign(chains: ChainBuild[], events: CanonicalEvent[]
   return { timeline: timeline.slice(0, 100), incidents };
 }
 
-function incidentOf(id: string, builds: ChainBuild[], signals: Signal[], eventSet: Set<number>): IncidentSummary {
+function incidentOf(id: string, builds: ChainBuild[], signals: Signal[], eventSet: Set<number>, techniquesOf: IncidentTechniques): IncidentSummary {
   const first = Math.min(...builds.map((b) => b.chain.firstTime ?? Infinity));
   const last = Math.max(...builds.map((b) => b.chain.lastTime ?? -Infinity));
   const severity = builds.map((b) => b.chain.severity).sort((a, b) => rankOf(b) - rankOf(a))[0] ?? 'info';
-  const techniques = [...new Set(signals.flatMap((s) => s.techniques))].slice(0, 10);
+  const techniques = techniquesOf(signals).slice(0, 10);
   const keyValues = new Set<string>();
   for (const r of builds.flatMap((b) => b.roles)) if (keyValues.size < 8 && KEY_ROLES.has(r.role)) keyValues.add(r.value);
   // A heuristic's sentence ("Successful SSH logon as deploy from ...") heads an incident better than a rule title.
