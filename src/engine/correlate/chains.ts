@@ -59,6 +59,8 @@ export function linkKeys(e: CanonicalEvent): string[] {
   const host = hostKey(en.host);
   if (host) keys.push(`host:${host}`);
   if (en.dstIp && !isMeaninglessIp(en.dstIp) && !isExternalIp(en.dstIp)) keys.push(`host:${ipValue(en.dstIp)}`);
+  // A command fetching from an internet address belongs with what that address did (the logon it came in by).
+  if (en.commandLine) for (const server of urlServers(en.commandLine)) keys.push(server);
   // A command run against another machine (wmic /node:, psexec \\host, ...) belongs with what happens there.
   if (en.commandLine) for (const t of remoteTargets(en.commandLine)) if (hostKey(t.value) !== host) keys.push(`host:${hostKey(t.value)}`);
   if (host && en.processId) keys.push(`proc:${host}:${en.processId}`);
@@ -66,6 +68,22 @@ export function linkKeys(e: CanonicalEvent): string[] {
   if (en.hashes) for (const h of en.hashes) keys.push(`hash:${h.toLowerCase()}`);
   if (en.domain && !en.domain.endsWith('.arpa')) keys.push(`domain:${en.domain.toLowerCase()}`);
   return keys;
+}
+
+const URL_SERVER = /\b(?:https?|ftp|tftp):\/\/(?:[^@\/\s'"]+@)?(\[[0-9a-f:.]+\]|[^\/\s:'"?#]+)/gi;
+
+/** Link keys of the servers a command line's URLs name: external addresses and domains only. */
+function urlServers(commandLine: string): string[] {
+  if (!commandLine.includes('://')) return [];
+  const out: string[] = [];
+  for (const m of commandLine.matchAll(URL_SERVER)) {
+    const server = m[1].replace(/^\[|\]$/g, '').toLowerCase();
+    const ip = ipValue(server);
+    if (ip) {
+      if (isExternalIp(ip)) out.push(`ip:${ip}`);
+    } else if (server.includes('.') && !server.endsWith('.arpa')) out.push(`domain:${server}`);
+  }
+  return out;
 }
 
 /**
