@@ -2,7 +2,9 @@ import type { AttackCatalog } from '../attack';
 import type { TechniqueMapping } from '../model';
 import type { EventLookup, Signal } from '../correlate/signal';
 import { consistentTechniques } from './consistency';
-import { byConfidence, signalConfidence, techniqueConfidence } from './confidence';
+import { byConfidence, INFORMATIONAL_CAP, signalConfidence, techniqueConfidence } from './confidence';
+
+const RESOURCE_DEVELOPMENT = 'Resource Development';
 
 export { techniqueConfidence, signalConfidence, LEVEL_BASE, byConfidence } from './confidence';
 export { withParentTechniques } from './rollup';
@@ -134,7 +136,11 @@ function toMapping(id: string, signals: Signal[], catalog: AttackCatalog, option
   for (const s of signals) for (const i of s.eventIndices) events.add(i);
   const inPrimary = options.primaryMultiStage === true && signals.some((s) => options.primarySignals?.has(s));
   const chainStrength = inPrimary ? options.primaryStrength ?? strongest(options.primarySignals) : undefined;
-  const confidence = techniqueConfidence({ signals, events: events.size, inMultiStageChain: inPrimary, chainStrength });
+  const scored = techniqueConfidence({ signals, events: events.size, inMultiStageChain: inPrimary, chainStrength });
+  // Resource Development (building or buying tools and infrastructure) happens before and outside the
+  // victim's network: a rule tagging it on host telemetry means "a known tool is here", which the
+  // techniques of what the tool did already say. It corroborates; it never maps on its own.
+  const confidence = technique.tactics.every((t) => t === RESOURCE_DEVELOPMENT) ? Math.min(scored, INFORMATIONAL_CAP) : scored;
   const preferred = [...signals].sort((a, b) => b.eventIndices.length - a.eventIndices.length).flatMap((s) => s.tactics);
   return {
     technique_id: technique.id,

@@ -170,3 +170,11 @@ describe('program techniques of a broad rule', () => {
     expect(officeChild('cmd.exe', 'cmd /c wmic process call create calc')).toEqual(['T1047', 'T1204.002']);
   });
 });
+
+describe('resource development on host telemetry', () => {
+  it('a known-tool tag (Obtain Capabilities: Tool) corroborates but never maps on its own; what the tool did does', () => {
+    const tool = makeSignal('detection', 'h', { id: 'h', title: 'HackTool - Mimikatz Execution', level: 'high', tags: ['attack.resource-development', 'attack.t1588.002', 'attack.credential-access', 'attack.t1003.001'] }, [0], lookup, catalog);
+    expect(buildTechniques([tool], catalog).map((t) => t.technique_id)).toEqual(['T1003.001']);
+    expect(buildTechniques([tool], catalog, { minConfidence: 0 }).find((t) => t.technique_id === 'T1588.002')!.confidence).toBeLessThan(20);
+  });
+});
