@@ -17,8 +17,6 @@ export interface TechniqueOptions {
   /** Signals of the most important chain (boost when it spans several stages). */
   primarySignals?: Set<Signal>;
   primaryMultiStage?: boolean;
-  /** Strongest signal confidence among primarySignals. */
-  primaryStrength?: number;
   /** The events behind signals: lets a broad rule's program techniques be checked against what ran. */
   lookup?: EventLookup;
   max?: number;
@@ -48,9 +46,10 @@ export function buildTechniques(signals: Signal[], catalog: AttackCatalog, optio
     }
   }
   foldParentsIntoSubtechniques(evidence, named, catalog);
+  const chainStrength = options.primaryMultiStage === true ? strongest(options.primarySignals) : undefined;
   const out: TechniqueMapping[] = [];
   for (const [id, supporting] of evidence) {
-    const mapping = toMapping(id, supporting, catalog, options);
+    const mapping = toMapping(id, supporting, catalog, options, chainStrength);
     if (mapping) out.push(mapping);
   }
   out.sort(byConfidence);
@@ -129,13 +128,13 @@ function sharesEvent(s: Signal, others: Signal[]): boolean {
   return s.eventIndices.some((i) => seen.has(i));
 }
 
-function toMapping(id: string, signals: Signal[], catalog: AttackCatalog, options: TechniqueOptions): TechniqueMapping | undefined {
+function toMapping(id: string, signals: Signal[], catalog: AttackCatalog, options: TechniqueOptions, primaryStrength: number | undefined): TechniqueMapping | undefined {
   const technique = catalog.technique(id);
   if (!technique) return undefined;
   const events = new Set<number>();
   for (const s of signals) for (const i of s.eventIndices) events.add(i);
   const inPrimary = options.primaryMultiStage === true && signals.some((s) => options.primarySignals?.has(s));
-  const chainStrength = inPrimary ? options.primaryStrength ?? strongest(options.primarySignals) : undefined;
+  const chainStrength = inPrimary ? primaryStrength : undefined;
   const scored = techniqueConfidence({ signals, events: events.size, inMultiStageChain: inPrimary, chainStrength });
   // Resource Development (building or buying tools and infrastructure) happens before and outside the
   // victim's network: a rule tagging it on host telemetry means "a known tool is here", which the
