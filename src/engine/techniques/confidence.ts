@@ -58,13 +58,7 @@ export interface ConfidenceInput {
 export function techniqueConfidence(input: ConfidenceInput): number {
   if (input.signals.length === 0) return 0;
   const own = Math.max(...input.signals.map(signalConfidence));
-  // A low-level step (whoami) inside a chain that stronger evidence ties to an intrusion is attacker
-  // activity, not an administrator's: it inherits half the distance to the chain's strongest signal.
-  // A broad rule (Net.EXE Execution) is not lifted: the chain makes the step hostile, not its guess right.
-  const focused = input.signals.filter((s) => techniqueSpread(s) < AMBIGUOUS_SPREAD).map(signalConfidence);
-  const ownFocused = focused.length > 0 ? Math.max(...focused) : undefined;
-  const lifted = input.inMultiStageChain && input.chainStrength !== undefined && ownFocused !== undefined && ownFocused < WEAK_SIGNAL;
-  const best = lifted ? Math.max(own, Math.round(((ownFocused ?? own) + (input.chainStrength ?? own)) / 2)) : own;
+  const best = Math.max(own, chainLift(input) ?? own);
   const independent = new Set(input.signals.map((s) => s.rule.id)).size;
   const corroboration = Math.min(15, 6 * (independent - 1));
   const volume = Math.min(8, 3 * Math.log2(Math.max(1, input.events)));
@@ -73,6 +67,19 @@ export function techniqueConfidence(input: ConfidenceInput): number {
   // Informational rules describe normal activity, and a low-level rule naming several techniques is
   // a hunting lead, not a finding: alone they never reach the reporting floor.
   return input.signals.every(isLead) ? Math.min(score, INFORMATIONAL_CAP) : score;
+}
+
+/**
+ * A low-level step (whoami) inside a chain that stronger evidence ties to an intrusion is attacker
+ * activity, not an administrator's: it inherits half the distance to the chain's strongest signal.
+ * A broad rule (Net.EXE Execution) is not lifted: the chain makes the step hostile, not its guess right.
+ */
+function chainLift(input: ConfidenceInput): number | undefined {
+  if (!input.inMultiStageChain || input.chainStrength === undefined) return undefined;
+  const focused = input.signals.filter((s) => techniqueSpread(s) < AMBIGUOUS_SPREAD).map(signalConfidence);
+  if (focused.length === 0) return undefined;
+  const ownFocused = Math.max(...focused);
+  return ownFocused < WEAK_SIGNAL ? Math.round((ownFocused + input.chainStrength) / 2) : undefined;
 }
 
 function isLead(s: Signal): boolean {
