@@ -320,6 +320,29 @@ describe('lantern hunt', () => {
     expect(lines(whole.out()).map((hit) => (hit as { event_index?: number }).event_index)).toEqual([0, 2, 3, 4, undefined]);
   });
 
+  it('decodes ASCII and non-ASCII lines of one chunk alike: a non-ASCII literal matches, invalid bytes become U+FFFD', async () => {
+    writeFileSync(
+      join(rules, 'unicode.yml'),
+      `title: Cyrillic Lookalike Script
+id: 0c1f1a8e-1111-4111-8111-000000000009
+level: high
+logsource: {product: windows, category: process_creation}
+detection:
+  selection:
+    CommandLine|contains: 'рowershell'
+  condition: selection
+`,
+    );
+    const lookalike = sysmon(5, 'CORP\\alice', 'C:\\Temp\\x.exe', 'рowershell -nop \u00e9');
+    const broken = Buffer.concat([Buffer.from(JSON.stringify(sysmon(6, 'CORP\\eve', 'C:\\Temp\\y.exe', 'рowershell ')).slice(0, -3)), Buffer.from([0xff]), Buffer.from('"}')]);
+    const bytes = Buffer.concat([Buffer.from(`${[EVENTS[0], lookalike, EVENTS[1]].map((e) => JSON.stringify(e)).join('\n')}\n`), broken, Buffer.from('\n')]);
+    const { io, out } = capture(Readable.from([bytes]));
+    expect(await runHunt(['-'], { rules: [rules] }, io)).toBe(0);
+    const hits = lines(out()) as Array<{ title?: string; event_index?: number }>;
+    expect(hits.filter((h) => h.title === 'Cyrillic Lookalike Script').map((h) => h.event_index)).toEqual([1, 3]);
+    expect(hits.filter((h) => h.title === 'Whoami Execution').map((h) => h.event_index)).toEqual([0]);
+  });
+
   it('reads a JSON array written on one line across many read chunks', async () => {
     const many = Array.from({ length: 9000 }, (_, i) => EVENTS[i % EVENTS.length]);
     const input = file('big.json', JSON.stringify(many));

@@ -3,6 +3,7 @@
  * events, an analysis request body (`{"events": {...}}`) or plain log lines (syslog, web access...).
  * Only JSON Lines is streamed; the other shapes need the whole document to be parsed or dated.
  */
+import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import type { CanonicalEvent } from '../engine/model';
 import { normalizeRequestEvents } from '../engine/normalize';
@@ -50,6 +51,24 @@ function normalizeDocument(text: string, name: string): MatchableEvent[] {
 }
 
 type Mode = 'undecided' | 'lines' | 'document';
+
+/**
+ * Appends the lines of `buffer[start, end)` (`end` at a newline) to `lines`; returns how many. A line of
+ * ASCII bytes is decoded as Latin-1, which gives the same string as UTF-8 at a third of the cost
+ * (telemetry is mostly ASCII); any other line is decoded as UTF-8. A newline byte never occurs inside
+ * a multi-byte UTF-8 sequence, so cutting the bytes at newlines is safe.
+ */
+function decodeLines(buffer: Buffer, start: number, end: number, lines: string[]): number {
+  let count = 0;
+  for (let from = start; ; ) {
+    let newline = buffer.indexOf(10, from);
+    if (newline === -1 || newline > end) newline = end;
+    lines.push(isAscii(buffer.subarray(from, newline)) ? buffer.toString('latin1', from, newline) : buffer.toString('utf8', from, newline));
+    count++;
+    if (newline === end) return count;
+    from = newline + 1;
+  }
+}
 
 function matchable(event: CanonicalEvent, index: number): MatchableEvent {
   return { index, time: event.time, logsource: event.logsource, fields: event.fields };
@@ -154,7 +173,7 @@ export async function* readInputEvents(source: Readable, name: string, progress:
       lineNo++;
       if (mode === 'lines') lines.push(line);
     }
-    // JSON Lines: every complete line of the chunk decoded at once, then split.
+    // JSON Lines: every complete line of the chunk, decoded line by line.
     const last = mode === 'lines' ? buffer.lastIndexOf(10) : -1;
     if (last >= start) {
       if (partial.length > 0) {
@@ -167,14 +186,7 @@ export async function* readInputEvents(source: Readable, name: string, progress:
       }
     }
     if (last >= start) {
-      const text = buffer.toString('utf8', start, last);
-      for (let from = 0; ; ) {
-        const newline = text.indexOf('\n', from);
-        lineNo++;
-        lines.push(text.slice(from, newline === -1 ? text.length : newline));
-        if (newline === -1) break;
-        from = newline + 1;
-      }
+      lineNo += decodeLines(buffer, start, last, lines);
       start = last + 1;
     }
     if (start < buffer.length) (mode === 'document' ? document : partial).push(buffer.subarray(start));
