@@ -5,6 +5,7 @@ import { analyze, AnalysisDeps } from '../engine/analyze';
 import { loadAttackCatalog } from '../engine/attack';
 import { loadIntel } from '../engine/intel';
 import type { AnalysisRequest, Findings } from '../engine/model';
+import { knownLogsources } from '../engine/normalize';
 import { loadRuleSet, RuleSet } from '../engine/sigma';
 import { WorkerPoolEngine } from './engine-pool';
 
@@ -33,7 +34,8 @@ export type EngineDeps = Omit<AnalysisDeps, 'deadline' | 'ruleSet'> & { ruleSet:
 /** Loads rules, ATT&CK catalog and threat intel. */
 export function buildEngineDeps(source: EngineSource, logger: EngineLogger = SILENT): EngineDeps {
   const paths = source.rulePaths.filter((p) => existsSync(p));
-  const ruleSet = loadRuleSet(paths);
+  // A long-running service compiles every route at start, not on the first request that needs it.
+  const ruleSet = loadRuleSet(paths, { logsources: knownLogsources() });
   logger.log({ rules: ruleSet.size, rule_errors: ruleSet.errors.length, paths }, 'Sigma rules loaded');
   for (const error of ruleSet.errors.slice(0, 20)) {
     logger.warn({ file: error.file, rule_id: error.ruleId, reason: error.reason }, 'Sigma rule skipped');

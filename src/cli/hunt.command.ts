@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Command } from 'commander';
 import type { RuleRef } from '../engine/model';
+import { knownLogsources } from '../engine/normalize';
 import { type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
 import { correlationFieldNames, evaluateCorrelations, hiddenRuleKeys, isReported, readField } from '../engine/sigma/correlation';
 import { InputError, type InputProgress, readInputEvents } from './hunt.input';
@@ -180,6 +181,11 @@ function summary(counters: Counters, files: number, ruleSet: RuleSet, seconds: n
   );
 }
 
+/** The rule set `lantern hunt` runs: routes for every logsource the normaliser assigns are compiled at load. */
+export function loadHuntRules(paths: string[], placeholders?: Record<string, string[]>): RuleSet {
+  return loadRuleSet(paths, { placeholders, logsources: knownLogsources() });
+}
+
 /**
  * Runs the hunt; resolves to the exit code (0 done, 1 input error, 2 usage error).
  * `preloaded` skips loading `options.rules` (benchmarks time the load on its own).
@@ -222,7 +228,7 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     return USAGE_ERROR;
   }
   const loadStart = io.now();
-  const ruleSet = preloaded ?? loadRuleSet(options.rules, { placeholders });
+  const ruleSet = preloaded ?? loadHuntRules(options.rules, placeholders);
   const started = io.now();
   const counters: Counters = { events: 0, detections: 0, correlations: 0 };
   const writer = new HuntWriter(format, io.stdout);

@@ -151,6 +151,11 @@ export class Prefilter {
     this.collectStamp = new Int32Array(nextId);
   }
 
+  /** Builds every field's literal matcher now instead of on the first value it scans (compile at load). */
+  prepare(): void {
+    for (const fi of this.fields) if (fi.entries.length > 0) fi.matcher ??= matcherOf(fi, this.matchers);
+  }
+
   /** Number of rules that always run (no literal need). */
   get unconditional(): number {
     return this.always.length;

@@ -2,7 +2,7 @@
  * A loaded rule pack: detection rules routed by logsource, each route with its own literal
  * prefilter, plus correlation rules evaluated over the detection hits (event time).
  */
-import type { CorrelationHit, DetectionHit, RuleRef } from '../model';
+import type { CorrelationHit, DetectionHit, LogSource, RuleRef } from '../model';
 import { type CorrelationRule, evaluateCorrelations, hiddenRuleKeys, isReported } from './correlation';
 import { EventContext } from './fields';
 import { type CorrelationDoc, type LoadOptions, type LoadResult, loadRuleTexts, loadRules } from './loader';
@@ -61,7 +61,11 @@ export class RuleSet {
   private readonly matchers: MatcherCache = new Map();
   private readonly ctx = new EventContext();
 
-  constructor(loaded: LoadResult, opts: { prefilter?: boolean } = {}) {
+  /**
+   * `logsources`: routes to compile now, prefilters and their literal matchers included (the
+   * normaliser's knownLogsources()); any other logsource gets its route when an event first needs it.
+   */
+  constructor(loaded: LoadResult, opts: { prefilter?: boolean; logsources?: Iterable<LogSource> } = {}) {
     this.detectionRules = loaded.detectionRules;
     this.correlationRules = loaded.correlationRules;
     this.correlationDocs = loaded.correlationDocs;
@@ -72,6 +76,7 @@ export class RuleSet {
     this.prefilterEnabled = opts.prefilter !== false;
     this.applyFilters();
     this.checkCorrelationRefs();
+    for (const logsource of opts.logsources ?? []) this.routeByKey(logsource).prefilter?.prepare();
   }
 
   /** Detection plus correlation rules. */
@@ -246,8 +251,8 @@ function safeMatch(rule: DetectionRule, ctx: EventContext): boolean {
   }
 }
 
-export function loadRuleSet(paths: string[], options: LoadOptions = {}): RuleSet {
-  return new RuleSet(loadRules(paths, options), { prefilter: options.prefilter });
+export function loadRuleSet(paths: string[], options: LoadOptions & { logsources?: Iterable<LogSource> } = {}): RuleSet {
+  return new RuleSet(loadRules(paths, options), { prefilter: options.prefilter, logsources: options.logsources });
 }
 
 /** A rule set from YAML texts, each named by the file it stands for. */

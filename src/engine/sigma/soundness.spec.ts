@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
+import { knownLogsources } from '../normalize';
 import { listRuleFiles } from './loader';
 import { type RuleSet, loadRuleSet } from './ruleset';
 import type { SigmaEvent } from './types';
@@ -63,7 +64,8 @@ const haveCorpus = existsSync(join(SIGMA, 'rules'));
   let on: RuleSet;
   let off: RuleSet;
   beforeAll(() => {
-    on = loadRuleSet(FOLDERS);
+    // The production path: routes of the normaliser's logsources compiled at load.
+    on = loadRuleSet(FOLDERS, { logsources: knownLogsources() });
     off = loadRuleSet(FOLDERS, { prefilter: false });
   });
 
