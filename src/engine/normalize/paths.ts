@@ -38,3 +38,17 @@ export function int(v: unknown): number | undefined {
 export function lower(v: unknown): string | undefined {
   return typeof v === 'string' ? v.toLowerCase() : undefined;
 }
+
+/**
+ * `{ ...a, ...b, ... }` for field views: later sources win. A copy loop, because V8's object spread
+ * of records with many distinct keys (a parsed audit record merged over a collector's object) took
+ * 200-300 us a record against about 6 us for the loop.
+ */
+export function mergeFields(...sources: ReadonlyArray<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const source of sources) {
+    const keys = Object.keys(source);
+    for (let i = 0; i < keys.length; i++) out[keys[i]] = source[keys[i]];
+  }
+  return out;
+}

@@ -170,16 +170,20 @@ export class Prefilter {
     // so walking those keys finds every index field that can be present.
     const fields = ctx.fields;
     const keywords = this.keywords;
-    for (const key in fields) {
-      if (!hasOwn.call(fields, key)) continue;
+    const keys = Object.keys(fields);
+    for (let k = 0; k < keys.length; k++) {
+      const key = keys[k];
+      const v = fields[key];
       // Keyword atoms: every string of the event, walked in the same pass over its keys.
-      if (keywords !== undefined) this.scanStrings(keywords, fields[key], gen, 1);
+      if (keywords !== undefined) {
+        if (typeof v !== 'string') this.scanStrings(keywords, v, gen, 1);
+        else if (v.length >= keywords.shortest) this.scanString(keywords, v, gen);
+      }
       const list = this.indexesOfKey(key);
       if (list === NO_INDEXES) continue;
       for (const fi of list) {
         if (fi.seen === gen) continue;
         fi.seen = gen;
-        const v = fields[key];
         // The key as the rule spells it holds one string: that is what ctx.get would resolve (an
         // exact key wins), scanned without building the field's cached view (rules that run build it).
         if (typeof v === 'string' && fi.field === key && fi.nums.size === 0) {

@@ -37,6 +37,14 @@ function closingQuote(s: string, q: string, from: number): number {
   return -1;
 }
 
+const KEY_AHEAD = / +[A-Za-z_][\w-]*=/y;
+
+/** Spaces then `key=` starting at `at`, within 40 characters (matched in place: no slice per space). */
+function keyAhead(s: string, at: number): boolean {
+  KEY_AHEAD.lastIndex = at;
+  return KEY_AHEAD.test(s) && KEY_AHEAD.lastIndex - at <= 40;
+}
+
 /** `key=value` pairs; values may be "quoted", 'quoted', [bracketed] or bare (bare may run over spaces until the next key=). */
 export function parseKeyValues(s: string, into: Record<string, unknown> = {}): Record<string, unknown> {
   let i = 0;
@@ -62,7 +70,7 @@ export function parseKeyValues(s: string, into: Record<string, unknown> = {}): R
       while (end < n) {
         const c = s[end];
         if (c === '\x1d') break;
-        if (c === ' ' && /^ +[A-Za-z_][\w-]*=/.test(s.slice(end, end + 40))) break;
+        if (c === ' ' && keyAhead(s, end)) break;
         end++;
       }
       value = s.slice(j, end).trim();

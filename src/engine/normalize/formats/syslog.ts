@@ -1,4 +1,5 @@
 import type { EventEntities, LogSource } from '../../model';
+import { mergeFields } from '../paths';
 import { parseIso, parseSyslogTime } from '../time';
 import type { LineFormat, NormalizedParts, YearlessTime } from '../types';
 import { isAuditLine, normalizeAuditRecord } from './auditd';
@@ -70,17 +71,17 @@ export function normalizeSyslogRecord(rec: SyslogRecord, base: Record<string, un
   const program = rec.program?.toLowerCase();
   if (isAuditLine(rec.message)) {
     const parts = normalizeAuditRecord(rec.message, rec.host);
-    parts.fields = { ...base, ...headerFields(rec), ...parts.fields };
+    parts.fields = mergeFields(base, headerFields(rec), parts.fields);
     return parts;
   }
   if (isSysmonXml(rec.message)) {
     const parts = normalizeEventXml(rec.message);
-    parts.fields = { ...base, ...parts.fields };
+    parts.fields = mergeFields(base, parts.fields);
     if (parts.time === undefined) parts.time = rec.time;
     return parts;
   }
   if (isNetfilterMessage(rec.message)) {
-    const parts = firewallFormat.normalize({ ...base, ...headerFields(rec), ...netfilterFields(rec.message), source: 'netfilter' });
+    const parts = firewallFormat.normalize(mergeFields(base, headerFields(rec), netfilterFields(rec.message), { source: 'netfilter' }));
     parts.logsource = { product: 'linux', category: 'firewall' };
     parts.time = rec.time;
     parts.yearless = rec.time === undefined ? rec.yearless : undefined;
@@ -89,7 +90,7 @@ export function normalizeSyslogRecord(rec: SyslogRecord, base: Record<string, un
     parts.message = rec.message;
     return parts;
   }
-  const fields: Record<string, unknown> = { ...base, ...headerFields(rec) };
+  const fields: Record<string, unknown> = mergeFields(base, headerFields(rec));
   const entities: EventEntities = {};
   // The daemon that wrote the line (sshd, sudo...) is the reporter, not an actor: it stays in `fields.program`.
   if (rec.host) entities.host = rec.host;

@@ -20,13 +20,25 @@ export function isSysmonXml(s: string): boolean {
   return s.startsWith('<Event') && s.includes('<System>');
 }
 
+/** The few element and attribute patterns of the System header, compiled once each. */
+const patterns = new Map<string, RegExp>();
+
+function pattern(source: string): RegExp {
+  let re = patterns.get(source);
+  if (re === undefined) {
+    re = new RegExp(source);
+    patterns.set(source, re);
+  }
+  return re;
+}
+
 function tag(xml: string, name: string): string | undefined {
-  const m = new RegExp(`<${name}(?:\\s[^>]*)?>([^<]*)</${name}>`).exec(xml);
+  const m = pattern(`<${name}(?:\\s[^>]*)?>([^<]*)</${name}>`).exec(xml);
   return m ? unescapeXml(m[1]) : undefined;
 }
 
 function attr(xml: string, element: string, name: string): string | undefined {
-  const m = new RegExp(`<${element}\\s[^>]*?${name}=(?:"([^"]*)"|'([^']*)')`).exec(xml);
+  const m = pattern(`<${element}\\s[^>]*?${name}=(?:"([^"]*)"|'([^']*)')`).exec(xml);
   return m ? unescapeXml(m[1] ?? m[2]) : undefined;
 }
 
