@@ -264,8 +264,45 @@ describe('prefilter needs', () => {
     expect(compileDetection(parse(`{ a: { Image|endswith: '.exe' }, condition: not a }`)).need).toBeNull();
   });
 
+  it('keeps several clauses for an OR of ANDs: each joins one clause of every part', () => {
+    const c = compileDetection(
+      parse(`{ a: { Image|endswith: '\\certutil.exe', CommandLine|contains: 'urlcache' }, b: { Image|endswith: '\\bitsadmin.exe', CommandLine|contains: '/transfer' }, condition: a or b }`),
+    );
+    expect(c.need).toHaveLength(2);
+    const lits = (c.need ?? []).map((clause) => clause.map((a) => a.lit).sort());
+    expect(lits).toEqual(expect.arrayContaining([['/transfer', 'urlcache'], ['\\bitsadmin.exe', '\\certutil.exe']]));
+  });
+
   it('uses numbers as exact numeric atoms', () => {
     expect(compileDetection(parse(`{ a: { EventID: 4624 }, condition: a }`)).need).toEqual([[{ field: 'EventID', lit: '4624', num: 4624 }]]);
+  });
+});
+
+describe('long value lists (grouped by length, or searched in one pass)', () => {
+  const names = Array.from({ length: 40 }, (_, i) => `tool${i}x`);
+  const list = (values: string[]) => `[${values.map((v) => `'${v}'`).join(', ')}]`;
+
+  it('matches any of many suffixes, prefixes and infixes exactly as one by one would', () => {
+    const end = det(`{ s: { F|endswith: ${list(names.map((n) => `\\${n}.dll`))} }, condition: s }`);
+    expect(end({ F: 'C:\\Windows\\TOOL17X.DLL' })).toBe(true);
+    expect(end({ F: 'C:\\Windows\\tool17x.dll.bak' })).toBe(false);
+    expect(end({ F: 'tool17x.dll' })).toBe(false);
+    const start = det(`{ s: { F|startswith: ${list(names.map((n) => `C:\\${n}\\`))} }, condition: s }`);
+    expect(start({ F: 'c:\\tool3x\\a.exe' })).toBe(true);
+    expect(start({ F: 'D:\\tool3x\\a.exe' })).toBe(false);
+    const inside = det(`{ s: { F|contains: ${list(names)} }, condition: s }`);
+    expect(inside({ F: 'run TOOL39X now' })).toBe(true);
+    expect(inside({ F: 'run tool40x now' })).toBe(false);
+  });
+
+  it('keeps case-sensitive long lists exact, and non-ASCII values found', () => {
+    const cased = det(`{ s: { F|contains|cased: ${list(names)} }, condition: s }`);
+    expect(cased({ F: 'x tool5x y' })).toBe(true);
+    expect(cased({ F: 'x TOOL5X y' })).toBe(false);
+    const wide = det(`{ s: { F|contains: ${list([...names, 'ünïcødé'])} }, condition: s }`);
+    expect(wide({ F: 'a ÜNÏCØDÉ b' })).toBe(true);
+    const kelvin = det(`{ s: { F|contains|cased: ${list([...names, 'k1'])} }, condition: s }`);
+    expect(kelvin({ F: '\u212a1' })).toBe(false);
   });
 });
 

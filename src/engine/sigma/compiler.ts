@@ -7,6 +7,7 @@ import ipaddr from 'ipaddr.js';
 import { type Cond, parseCondition } from './condition';
 import type { EventContext, FieldValue } from './fields';
 import { type ModifierOptions, type RuleValue, type ValueState, applyModifiers } from './modifiers';
+import { literalMatcher } from './multimatch';
 import { compileRegex, requiredLiterals } from './regex';
 import { SigmaRuleError } from './types';
 import {
@@ -324,15 +325,74 @@ function isCased(v: RuleValue, state: ValueState): boolean {
 /** Many values of one field OR-ed: exact values go to a Set, the rest are tried in turn. */
 function groupedTest(all: Part[][]): StringTest {
   const exact = new Set<string>();
+  const suffixes: string[] = [];
+  const prefixes: string[] = [];
+  const infixes: string[] = [];
   const rest: StringTest[] = [];
   for (const parts of all) {
     if (!hasWildcards(parts)) exact.add(parts.length === 0 ? '' : (parts[0] as string));
+    else if (parts.length === 2 && parts[0] === ANY && typeof parts[1] === 'string') suffixes.push(parts[1]);
+    else if (parts.length === 2 && parts[1] === ANY && typeof parts[0] === 'string') prefixes.push(parts[0]);
+    else if (parts.length === 3 && parts[0] === ANY && parts[2] === ANY && typeof parts[1] === 'string') infixes.push(parts[1]);
     else rest.push(compileParts(parts));
   }
-  if (rest.length === 0) return (s) => exact.has(s);
-  const anyRest = anyOf(rest);
-  if (exact.size === 0) return anyRest;
-  return (s) => exact.has(s) || anyRest(s);
+  const tests: StringTest[] = [];
+  if (exact.size > 0) tests.push((s) => exact.has(s));
+  if (suffixes.length > 0) tests.push(affixTest(suffixes, 'end'));
+  if (prefixes.length > 0) tests.push(affixTest(prefixes, 'start'));
+  if (infixes.length > 0) tests.push(infixTest(infixes));
+  return anyOf([...tests, ...rest]);
+}
+
+/** Lists at least this long are looked up by length (affixes) or found in one pass (infixes). */
+const LONG_LIST = 8;
+
+/**
+ * Any of `affixes` at the end (or start) of a string. A long list (SigmaHQ filters name hundreds of
+ * DLLs or folders) is grouped by length: one set lookup per distinct length, not one comparison each.
+ */
+function affixTest(affixes: string[], at: 'start' | 'end'): StringTest {
+  if (affixes.length < LONG_LIST) {
+    return at === 'end' ? (s) => affixes.some((a) => s.endsWith(a)) : (s) => affixes.some((a) => s.startsWith(a));
+  }
+  const byLength = new Map<number, Set<string>>();
+  for (const a of affixes) {
+    const set = byLength.get(a.length);
+    if (set) set.add(a);
+    else byLength.set(a.length, new Set([a]));
+  }
+  const lengths = [...byLength.keys()].sort((x, y) => x - y);
+  const sets = lengths.map((n) => byLength.get(n) as Set<string>);
+  return (s) => {
+    for (let i = 0; i < lengths.length; i++) {
+      const n = lengths[i];
+      if (n > s.length) return false;
+      if (sets[i].has(at === 'end' ? s.slice(s.length - n) : s.slice(0, n))) return true;
+    }
+    return false;
+  };
+}
+
+/**
+ * Any of `infixes` inside a string. A long ASCII list is searched in one pass of a literal matcher
+ * (it folds case, so it may report a literal that is not there but never misses one), each report checked.
+ */
+function infixTest(infixes: string[]): StringTest {
+  // ASCII only: the matcher's folding of other characters is exact for ASCII literals alone.
+  if (infixes.length < LONG_LIST || infixes.some((x) => x === '' || !isAscii(x))) return (s) => infixes.some((x) => s.includes(x));
+  const matcher = literalMatcher(infixes.map((x, i) => ({ value: i, lit: x.toLowerCase() })));
+  let subject = '';
+  let found = false;
+  const check = (i: number): void => {
+    if (!found && subject.includes(infixes[i])) found = true;
+  };
+  return (s) => {
+    subject = s;
+    found = false;
+    matcher.scan(s, check);
+    subject = '';
+    return found;
+  };
 }
 
 function anyOf(tests: StringTest[]): StringTest {
@@ -515,10 +575,14 @@ export function andOf(parts: Compiled[]): Compiled {
   };
 }
 
-/** (A1 and A2) or (B1 and B2) implies (best A clause) or (best B clause): one clause. */
+/**
+ * (A1 and A2) or (B1 and B2) implies (Ai or Bj) for every i and j. The need keeps up to MAX_CLAUSES of
+ * those: the i-th clause joins each part's i-th best clause (its last one when it has fewer), so a
+ * rule whose parts each need several literals is skipped unless one part's literals are all there.
+ */
 export function orOf(parts: Compiled[]): Compiled {
   if (parts.length === 1) return parts[0];
-  const need: Need = parts.some((p) => p.need === null) ? null : [dedupe(parts.flatMap((p) => (p.need as Clause[])[0]))];
+  const need: Need = parts.some((p) => p.need === null) ? null : disjunctionNeed(parts.map((p) => p.need as Clause[]));
   const fns = parts.map((p) => p.match);
   if (fns.length === 2) {
     const [a, b] = fns;
@@ -531,6 +595,14 @@ export function orOf(parts: Compiled[]): Compiled {
     },
     need,
   };
+}
+
+function disjunctionNeed(needs: Clause[][]): Need {
+  let widest = 0;
+  for (const n of needs) widest = Math.max(widest, n.length);
+  const clauses: Clause[] = [];
+  for (let i = 0; i < Math.min(widest, MAX_CLAUSES); i++) clauses.push(dedupe(needs.flatMap((n) => n[Math.min(i, n.length - 1)])));
+  return bestClauses(clauses);
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
