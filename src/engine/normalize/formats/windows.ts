@@ -283,11 +283,28 @@ export function windowsTime(fields: Record<string, unknown>, raw: RawObject): nu
  * windowsFormat.normalize, without action, outcome, message or entities; the time is left to windowsTime.
  */
 export function windowsMatchView(raw: RawObject): { fields: Record<string, unknown>; logsource: LogSource } {
+  if (isFlatWindows(raw)) return flatMatchView(raw);
   const fields = flattenWindows(raw);
   const eventId = int(fields.EventID ?? fields.EventId);
   const { service, linux } = windowsService(fields);
   const logsource = windowsLogsource(service, eventId, fields, linux);
   completeWindowsFields(fields, fields !== raw, service, eventId);
+  return { fields, logsource };
+}
+
+/**
+ * A flat record's match view: the record itself when nothing would be added or rewritten (flatNeedsCopy
+ * with the EventID and service read once), else a copy completed as windowsFormat.normalize does.
+ */
+function flatMatchView(raw: RawObject): { fields: Record<string, unknown>; logsource: LogSource } {
+  const eventId = int(raw.EventID ?? raw.EventId);
+  const { service, linux } = windowsService(raw);
+  const logsource = windowsLogsource(service, eventId, raw, linux);
+  if (eventId !== undefined && service !== undefined && !hasWindowsAliases(service, eventId) && !windowsRenderingNeeded(raw, service, eventId)) {
+    return { fields: raw, logsource };
+  }
+  const fields = { ...raw };
+  completeWindowsFields(fields, true, service, eventId);
   return { fields, logsource };
 }
 
