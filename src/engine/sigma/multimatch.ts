@@ -117,6 +117,11 @@ export interface Output<T> {
 
 /** Row pool cap (Int32 cells), about 16 MiB: adversarial text cannot grow it further. */
 const ROW_CAP = 1 << 22;
+/**
+ * Automata up to this many DFA cells (states x classes, 4 MiB) get their whole DFA at construction: one
+ * table load a character, no lazily built rows. Larger ones (the corpus's CommandLine set) stay lazy.
+ */
+const EAGER_CELLS = 1 << 20;
 
 export class MultiMatcher<T> implements LiteralMatcher<T> {
   readonly skips = false;
@@ -142,6 +147,11 @@ export class MultiMatcher<T> implements LiteralMatcher<T> {
   private readonly reports: Uint8Array;
   private readonly rowOf: Int32Array;
   private rows: Int32Array;
+  /**
+   * The full DFA when small enough (EAGER_CELLS): cell `row + class` holds the next state's row offset
+   * (state x classes), negated when that state reports.
+   */
+  private readonly dfa: Int32Array | undefined;
   private rowsUsed = 0;
   private readonly rowCap: number;
   readonly size: number;
@@ -198,6 +208,51 @@ export class MultiMatcher<T> implements LiteralMatcher<T> {
     for (let e = this.edgeStart[0]; e < this.edgeStart[1]; e++) {
       for (let c = 0; c < 128; c++) if (this.ascii[c] === this.edgeCls[e]) this.root[c] = this.edgeTo[e];
     }
+    this.dfa = states * this.classes <= Math.min(EAGER_CELLS, rowCap) ? this.buildDfa(states) : undefined;
+  }
+
+  /** Rows in breadth-first order: a state's failure state is shallower, so its row is complete first. */
+  private buildDfa(states: number): Int32Array {
+    const nc = this.classes;
+    const dfa = new Int32Array(states * nc);
+    const cell = (to: number): number => (this.reports[to] === 1 ? -(to * nc) : to * nc);
+    const queue = new Int32Array(states);
+    let tail = 0;
+    for (let e = this.edgeStart[0]; e < this.edgeStart[1]; e++) {
+      dfa[this.edgeCls[e]] = cell(this.edgeTo[e]);
+      queue[tail++] = this.edgeTo[e];
+    }
+    for (let head = 0; head < tail; head++) {
+      const u = queue[head];
+      const f = this.fail[u];
+      dfa.copyWithin(u * nc, f * nc, f * nc + nc);
+      for (let e = this.edgeStart[u]; e < this.edgeStart[u + 1]; e++) {
+        dfa[u * nc + this.edgeCls[e]] = cell(this.edgeTo[e]);
+        queue[tail++] = this.edgeTo[e];
+      }
+    }
+    return dfa;
+  }
+
+  private scanDfa(dfa: Int32Array, s: string, hit: (value: T) => void): void {
+    const ascii = this.ascii;
+    const nc = this.classes;
+    let st = 0;
+    for (let i = 0; i < s.length; i++) {
+      let c = s.charCodeAt(i);
+      if (c >= 128) {
+        if (!this.asciiOnly) {
+          this.scanLowered(s.toLowerCase(), hit);
+          return;
+        }
+        c = foldCode(c);
+      }
+      st = dfa[st + ascii[c]];
+      if (st < 0) {
+        st = -st;
+        this.report(st / nc, hit);
+      }
+    }
   }
 
   /**
@@ -205,6 +260,10 @@ export class MultiMatcher<T> implements LiteralMatcher<T> {
    * several places is reported each time; callers deduplicate).
    */
   scan(s: string, hit: (value: T) => void): void {
+    if (this.dfa !== undefined) {
+      this.scanDfa(this.dfa, s, hit);
+      return;
+    }
     const root = this.root;
     const ascii = this.ascii;
     const rowOf = this.rowOf;
@@ -239,6 +298,20 @@ export class MultiMatcher<T> implements LiteralMatcher<T> {
   private scanLowered(s: string, hit: (value: T) => void): void {
     const ascii = this.ascii;
     const wide = this.wide;
+    const dfa = this.dfa;
+    if (dfa !== undefined) {
+      const nc = this.classes;
+      let at = 0;
+      for (let i = 0; i < s.length; i++) {
+        const c = s.charCodeAt(i);
+        at = dfa[at + (c < 128 ? ascii[c] : wide)];
+        if (at < 0) {
+          at = -at;
+          this.report(at / nc, hit);
+        }
+      }
+      return;
+    }
     const rowOf = this.rowOf;
     const reports = this.reports;
     let st = 0;
