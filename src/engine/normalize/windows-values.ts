@@ -47,9 +47,23 @@ const ACCESS_RIGHTS: Readonly<Record<string, string>> = {
 
 const ACCESS_FIELDS = ['AccessList', 'Accesses'];
 
+/** Access lists repeat across a log (a handful of distinct lists): each is rendered once. */
+const renderedAccessLists = new Map<string, string>();
+const RENDERED_MAX = 1024;
+
 /** `%%4416 %%4417` -> `%%4416 %%4417 ReadData (or ListDirectory) WriteData (or AddFile)`. */
 export function renderAccessList(value: string): string {
   if (!value.includes('%%')) return value;
+  let rendered = renderedAccessLists.get(value);
+  if (rendered === undefined) {
+    rendered = renderCodes(value);
+    if (renderedAccessLists.size >= RENDERED_MAX) renderedAccessLists.clear();
+    renderedAccessLists.set(value, rendered);
+  }
+  return rendered;
+}
+
+function renderCodes(value: string): string {
   const names: string[] = [];
   for (const m of value.matchAll(/%%(\d+)/g)) {
     const name = ACCESS_RIGHTS[m[1]];
