@@ -334,3 +334,66 @@ describe('all with expanding modifiers', () => {
     for (const clause of c.need ?? []) expect(clause).toHaveLength(5);
   });
 });
+
+describe('fieldref with startswith, endswith, contains and neq (pySigma SigmaFieldReference)', () => {
+  it('startswith: the field begins with the value of the other field, case-insensitively', () => {
+    const m = det(`{ s: { CommandLine|fieldref|startswith: Image }, condition: s }`);
+    expect(m({ CommandLine: 'C:\\Windows\\cmd.exe /c whoami', Image: 'c:\\windows\\CMD.EXE' })).toBe(true);
+    expect(m({ CommandLine: '"C:\\Windows\\cmd.exe" /c whoami', Image: 'C:\\Windows\\cmd.exe' })).toBe(false);
+    expect(m({ CommandLine: 'C:\\Windows\\cmd.exe /c whoami' })).toBe(false);
+  });
+
+  it('endswith: the field ends with the value of the other field', () => {
+    const m = det(`{ s: { TargetFilename|fieldref|endswith: OriginalName }, condition: s }`);
+    expect(m({ TargetFilename: 'C:\\Temp\\Evil.EXE', OriginalName: 'evil.exe' })).toBe(true);
+    expect(m({ TargetFilename: 'C:\\Temp\\evil.exe.bak', OriginalName: 'evil.exe' })).toBe(false);
+  });
+
+  it('contains: the value of the other field occurs anywhere in the field', () => {
+    const m = det(`{ s: { CommandLine|fieldref|contains: User }, condition: s }`);
+    expect(m({ CommandLine: 'net user BOB /add', User: 'bob' })).toBe(true);
+    expect(m({ CommandLine: 'net user alice /add', User: 'bob' })).toBe(false);
+  });
+
+  it('startswith and endswith together widen to contains, as pySigma sets both flags', () => {
+    const m = det(`{ s: { A|fieldref|startswith|endswith: B }, condition: s }`);
+    expect(m({ A: 'xx-mid-yy', B: 'mid' })).toBe(true);
+  });
+
+  it('cased compares the referenced value case-sensitively', () => {
+    const m = det(`{ s: { A|fieldref|startswith|cased: B }, condition: s }`);
+    expect(m({ A: 'Admin-01', B: 'Admin' })).toBe(true);
+    expect(m({ A: 'admin-01', B: 'Admin' })).toBe(false);
+  });
+
+  it('rejects startswith before fieldref with a reason that says where it goes', () => {
+    expect(() => det(`{ s: { A|startswith|fieldref: B }, condition: s }`)).toThrow(/startswith, endswith, contains go after fieldref/);
+  });
+
+  it('neq negates a field reference in either order; both fields must be present', () => {
+    for (const key of ['User|fieldref|neq', 'User|neq|fieldref']) {
+      const m = det(`{ s: { ${key}: ParentUser }, condition: s }`);
+      expect(m({ User: 'bob', ParentUser: 'SYSTEM' })).toBe(true);
+      expect(m({ User: 'bob', ParentUser: 'BOB' })).toBe(false);
+      expect(m({ User: 'bob' })).toBe(false);
+    }
+  });
+
+  it('neq with fieldref|contains: the other value occurs nowhere in the field', () => {
+    const m = det(`{ s: { CommandLine|fieldref|contains|neq: User }, condition: s }`);
+    expect(m({ CommandLine: 'whoami', User: 'bob' })).toBe(true);
+    expect(m({ CommandLine: 'runas bob', User: 'bob' })).toBe(false);
+  });
+
+  it('neq is numeric not-equal for numbers, as pySigma, and ignores events without the field', () => {
+    const m = det(`{ s: { LogonType|neq: 3 }, condition: s }`);
+    expect(m({ LogonType: 10 })).toBe(true);
+    expect(m({ LogonType: '3' })).toBe(false);
+    expect(m({})).toBe(false);
+  });
+
+  it('rejects neq with a match kind it cannot negate instead of matching unnegated', () => {
+    expect(() => det(`{ s: { F|neq|re: 'a.*' }, condition: s }`)).toThrow("modifier 're' cannot follow 'neq'");
+    expect(() => det(`{ s: { F|gt|neq: 3 }, condition: s }`)).toThrow("modifier 'neq' cannot follow 'gt'");
+  });
+});

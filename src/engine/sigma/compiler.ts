@@ -208,7 +208,7 @@ class DetectionCompiler {
       case 'cidr':
         return this.combine(state, state.values.map((v) => cidrTest(v)));
       case 'fieldref':
-        return this.combine(state, state.values.map((v) => fieldrefTest(v, state)));
+        return negatedFieldref(this.combine(state, state.values.map((v) => fieldrefTest(v, state))), state);
       case 're': {
         const tests = state.values.map((v) => this.stringTest(v, state));
         return this.combine(
@@ -469,18 +469,43 @@ function ipsOf(fv: FieldValue): IpAddr[] {
   return ips;
 }
 
-/** `fieldref`: the field equals (case-insensitively) the value of the named field. */
+/**
+ * `fieldref`: the field equals the value of the named field, case-insensitively unless `cased`.
+ * After startswith/endswith/contains the named field's value is a prefix, suffix or substring of
+ * the field's value (pySigma's SigmaFieldReference starts_with/ends_with; contains sets both).
+ */
 function fieldrefTest(v: RuleValue, state: ValueState): FieldTest {
-  if (v.kind !== 'str' || hasWildcards(v.parts)) throw new SigmaRuleError(`'fieldref' needs a field name, not ${v.raw}`);
+  if (v.kind !== 'str' || hasWildcards(v.parts)) {
+    throw new SigmaRuleError(`'fieldref' needs a plain field name, not ${v.raw} (startswith, endswith, contains go after fieldref)`);
+  }
   const other = v.raw;
   const cased = state.cased;
+  const relate = refRelation(state.refWild);
   return (fv, ctx) => {
     const ov = ctx.get(other);
     if (!fv.present || !ov.present) return false;
     const mine = cased ? fv.strs : ctx.lowsOf(fv);
-    const theirs = new Set(cased ? ov.strs : ctx.lowsOf(ov));
-    return mine.some((s) => theirs.has(s));
+    const theirs = cased ? ov.strs : ctx.lowsOf(ov);
+    if (!relate) {
+      const set = new Set(theirs);
+      return mine.some((s) => set.has(s));
+    }
+    return mine.some((s) => theirs.some((t) => relate(s, t)));
   };
+}
+
+function refRelation(wild: ValueState['refWild']): ((mine: string, theirs: string) => boolean) | null {
+  if (wild.before && wild.after) return (s, t) => s.includes(t);
+  if (wild.after) return (s, t) => s.startsWith(t);
+  if (wild.before) return (s, t) => s.endsWith(t);
+  return null;
+}
+
+/** `fieldref|neq`: both fields present and the field relates to none of the referenced values. */
+function negatedFieldref(pred: Predicate, state: ValueState): Predicate {
+  if (!state.negate) return pred;
+  const others = state.values.map((v) => v.raw);
+  return (ctx) => ctx.get(state.field).present && others.every((o) => ctx.get(o).present) && !pred(ctx);
 }
 
 function isAscii(s: string): boolean {

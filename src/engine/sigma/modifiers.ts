@@ -30,6 +30,11 @@ export interface ValueState {
   cased: boolean;
   /** `neq`: the field is present and matches none of the values. */
   negate: boolean;
+  /**
+   * `fieldref` followed by startswith/endswith/contains: wildcards around the referenced value,
+   * as pySigma's SigmaFieldReference.starts_with (any after) and ends_with (any before).
+   */
+  refWild: { before: boolean; after: boolean };
   reFlags: Set<'i' | 'm' | 's'>;
 }
 
@@ -60,6 +65,12 @@ function mapStrings(state: ValueState, name: string, fn: (v: Extract<RuleValue, 
 
 function wrap(before: boolean, after: boolean, name: string): Modifier {
   return (state) => {
+    if (state.match === 'fieldref') {
+      // pySigma sets flags on the reference and never clears one: contains = both sides.
+      state.refWild.before ||= before;
+      state.refWild.after ||= after;
+      return;
+    }
     requireDefault(state, name);
     mapStrings(state, name, (v) => [{ ...v, parts: wrapParts(v.parts, before, after) }]);
   };
@@ -189,6 +200,8 @@ function expandParts(parts: Part[], map: Record<string, string[]>): Part[][] {
 function setMatch(kind: MatchKind): Modifier {
   return (state) => {
     requireDefault(state, kind);
+    // Only plain values and field references can be negated (see `neq` below).
+    if (state.negate && kind !== 'fieldref') throw new SigmaRuleError(`modifier '${kind}' cannot follow 'neq'`);
     state.match = kind;
   };
 }
@@ -235,8 +248,20 @@ export const MODIFIERS: Readonly<Record<string, Modifier>> = Object.freeze({
   gte: setMatch('gte'),
   fieldref: setMatch('fieldref'),
   expand,
+  /*
+   * The specification contradicts itself on `neq`: the modifiers appendix (v2.1.0) lists it as a
+   * generic modifier for strings and numbers that combines with `fieldref`, and again under
+   * "Numeric Modifiers" as numeric only. pySigma, the reference, first shipped it as
+   * SigmaNotEqualModifier, a SigmaCompareModifier (sigma/modifiers.py): it only takes a number and
+   * becomes `field != n`, which a backend only matches when the field is present. Later pySigma
+   * versions make it a general negation of the detection item (SigmaNegateModifier), for strings
+   * too. We follow that: a general not-equal over strings, numbers and field references, with the
+   * present-field reading of `!=` (a missing field is not "different"), so numeric rules behave as
+   * pySigma's `!=` does. Negating the other match kinds (re, cidr, lt ..., exists) is a load error
+   * rather than a silently unnegated match.
+   */
   neq: (state) => {
-    requireDefault(state, 'neq');
+    if (state.match !== 'fieldref') requireDefault(state, 'neq');
     state.negate = true;
   },
 });
@@ -251,6 +276,7 @@ export function applyModifiers(key: string, rawValues: unknown[], opts: Modifier
     all: false,
     cased: false,
     negate: false,
+    refWild: { before: false, after: false },
     reFlags: new Set(),
   };
   for (const mod of mods) {
