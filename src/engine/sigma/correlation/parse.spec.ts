@@ -92,13 +92,15 @@ describe('parseCorrelationRule', () => {
     expect(parsed(base({ type: 'event_count', rules: ['a'], timespan: '1h', condition: { neq: 1 } })).condition.bounds).toEqual([{ op: 'neq', value: 1 }]);
   });
 
-  it('accepts a range as the spec shows it, with a portability warning', () => {
-    const rule = parsed(base({ type: 'event_count', rules: ['a'], timespan: '1h', condition: { gt: 100, lte: 200 } }));
-    expect(rule.condition.bounds).toEqual([
-      { op: 'gt', value: 100 },
-      { op: 'lte', value: 200 },
-    ]);
-    expect(rule.warnings.join('\n')).toMatch(/pySigma accepts only one/);
+  it('rejects a range (several operators) as pySigma does, naming the operators', () => {
+    const error = errorOf(base({ type: 'event_count', rules: ['a'], timespan: '1h', condition: { gt: 100, lte: 200 } }));
+    expect(error).toMatch(/correlation.condition has several operators \(gt, lte\): exactly one is allowed, as in pySigma/);
+  });
+
+  it('accepts a single operator next to field without a warning', () => {
+    const rule = parsed(base({ type: 'value_count', rules: ['a'], timespan: '1h', 'group-by': ['Host'], condition: { field: 'User', gte: 3 } }));
+    expect(rule.condition.bounds).toEqual([{ op: 'gte', value: 3 }]);
+    expect(rule.warnings).toEqual([]);
   });
 
   it.each([

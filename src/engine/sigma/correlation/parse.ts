@@ -90,12 +90,15 @@ function parseBounds(condition: Record<string, unknown>): Parsed<ConditionBound[
     }
     bounds.push({ op: op as ConditionOperator, value });
   }
-  const warnings: string[] = [];
   // The spec says "a map of exactly one condition criterion" and, a few lines on, shows a range
-  // (`gt: 100, lte: 200`) joined by AND. pySigma accepts exactly one operator; we accept the range
-  // the spec documents (all bounds must hold) and warn that pySigma-based converters reject it.
-  if (bounds.length > 1) warnings.push('correlation.condition combines several operators (a range): pySigma accepts only one');
-  return { value: bounds, errors, warnings };
+  // (`gt: 100, lte: 200`) joined by AND. pySigma, the reference implementation, rejects more than
+  // one operator (SigmaCorrelationCondition.from_dict: "must have exactly one condition item"),
+  // so we follow it: a range is a load error, and a rule that loads here also converts there.
+  if (bounds.length > 1) {
+    const ops = bounds.map((b) => b.op).join(', ');
+    errors.push(`correlation.condition has several operators (${ops}): exactly one is allowed, as in pySigma; split a range into two correlations`);
+  }
+  return { value: bounds, errors, warnings: [] };
 }
 
 function parsePercentile(raw: unknown, type: CorrelationType | undefined): Parsed<number | undefined> {
