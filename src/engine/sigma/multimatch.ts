@@ -63,7 +63,8 @@ export class SkipMatcher<T> implements LiteralMatcher<T> {
   readonly skips = true;
   private readonly m: number;
   private readonly shift: Uint8Array;
-  private readonly buckets = new Map<number, Array<Output<T>>>();
+  /** Literals by the block ending their first `m` characters (indexed like `shift`). */
+  private readonly buckets: Array<Array<Output<T>> | undefined> = new Array(1 << 14);
 
   constructor(entries: Array<Output<T>>) {
     let m = Infinity;
@@ -77,9 +78,9 @@ export class SkipMatcher<T> implements LiteralMatcher<T> {
         if (sh < this.shift[b]) this.shift[b] = sh;
       }
       const last = (e.lit.charCodeAt(this.m - 2) << 7) | e.lit.charCodeAt(this.m - 1);
-      const bucket = this.buckets.get(last);
+      const bucket = this.buckets[last];
       if (bucket) bucket.push(e);
-      else this.buckets.set(last, [e]);
+      else this.buckets[last] = [e];
     }
   }
 
@@ -96,7 +97,9 @@ export class SkipMatcher<T> implements LiteralMatcher<T> {
         continue;
       }
       const start = pos - m + 1;
-      for (const e of this.buckets.get(b) as Array<Output<T>>) {
+      const bucket = this.buckets[b] as Array<Output<T>>;
+      for (let k = 0; k < bucket.length; k++) {
+        const e = bucket[k];
         if (start + e.lit.length <= n && foldedAt(s, e.lit, start)) hit(e.value);
       }
       pos++;

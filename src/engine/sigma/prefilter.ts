@@ -174,10 +174,15 @@ export class Prefilter {
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k];
       const v = fields[key];
-      // Keyword atoms: every string of the event, walked in the same pass over its keys.
+      // Keyword atoms: every string of the event, walked in the same pass over its keys (never
+      // memoised: straight to the matcher).
       if (keywords !== undefined) {
-        if (typeof v !== 'string') this.scanStrings(keywords, v, gen, 1);
-        else if (v.length >= keywords.shortest) this.scanString(keywords, v, gen);
+        if (typeof v === 'string') {
+          if (v.length >= keywords.shortest) {
+            this.scanning = keywords.entries;
+            (keywords.matcher ??= matcherOf(keywords, this.matchers)).scan(v, this.markHit);
+          }
+        } else if (v !== null && typeof v === 'object') this.scanStrings(keywords, v, gen, 1);
       }
       const list = this.indexesOfKey(key);
       if (list === NO_INDEXES) continue;
