@@ -403,4 +403,29 @@ detection:
     expect(await runHunt([input], { rules: [rules] }, io)).toBe(0);
     expect(err()).toMatch(/^hunt: 2 events/m);
   });
+
+  it('lists each rule that failed to load on stderr (file, id, reason) before the summary; stdout keeps only hits', async () => {
+    const broken = join(rules, 'broken.yml');
+    writeFileSync(broken, WHOAMI_RULE.replace('0c1f1a8e-1111-4111-8111-000000000001', '0c1f1a8e-1111-4111-8111-0000000000ff').replace('condition: selection', 'condition: selection and missing'));
+    const input = file('events.jsonl', jsonl());
+    const { io, out, err } = capture();
+    expect(await runHunt([input], { rules: [rules], minLevel: 'high' }, io)).toBe(0);
+    expect(lines(out()).map((hit) => (hit as { title: string }).title)).toEqual(['Net User Enumeration']);
+    const stderr = err().split('\n');
+    expect(stderr[0]).toMatch(new RegExp(`^lantern hunt: rule not loaded: ${broken.replace(/\\/g, '\\\\')} \\[0c1f1a8e-1111-4111-8111-0000000000ff\\]: .*missing`));
+    expect(stderr[1]).toMatch(/^hunt: .*3 rules loaded .*\(1 failed to load, listed above\)/);
+  });
+
+  it('lists at most 20 failed rules, then how many more and the lint command that lists them all', async () => {
+    for (let i = 0; i < 23; i++) writeFileSync(join(rules, `bad_${String(i).padStart(2, '0')}.yml`), 'title: [unclosed\n');
+    const { io, out, err } = capture();
+    expect(await runHunt([file('events.jsonl', jsonl())], { rules: [rules] }, io)).toBe(0);
+    expect(out()).not.toMatch(/rule not loaded/);
+    const listed = err()
+      .split('\n')
+      .filter((line) => line.startsWith('lantern hunt: rule not loaded: '));
+    expect(listed).toHaveLength(20);
+    expect(err()).toContain(`... and 3 more (lantern rules lint ${rules} lists them all)\n`);
+    expect(err()).toMatch(/\(23 failed to load, listed above\)/);
+  });
 });

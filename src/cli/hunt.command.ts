@@ -174,11 +174,25 @@ function summary(counters: Counters, files: number, ruleSet: RuleSet, seconds: n
   const n = (value: number): string => value.toLocaleString('en-US');
   const rate = Math.round(counters.events / Math.max(seconds, 0.001));
   const failed = ruleSet.errors.length;
-  const failedText = failed > 0 ? ` (${n(failed)} failed to load: run \`lantern rules lint\` for details)` : '';
+  const failedText = failed > 0 ? ` (${n(failed)} failed to load, listed above)` : '';
   return (
     `hunt: ${n(counters.events)} events from ${n(files)} input(s); ${n(ruleSet.size)} rules loaded in ${loadSeconds.toFixed(1)} s${failedText}; ` +
     `${n(counters.detections)} detections, ${n(counters.correlations)} correlations; ${n(rate)} events/s (${seconds.toFixed(1)} s)\n`
   );
+}
+
+const MAX_LISTED_LOAD_ERRORS = 20;
+
+/** One stderr line per rule that did not load (file, id, reason), the first MAX_LISTED_LOAD_ERRORS of them. */
+function loadErrorLines(ruleSet: RuleSet, rulePaths: string[]): string {
+  const errors = ruleSet.errors;
+  const listed = errors.slice(0, MAX_LISTED_LOAD_ERRORS).map((error) => {
+    const id = error.ruleId ? ` [${error.ruleId}]` : '';
+    return `lantern hunt: rule not loaded: ${error.file}${id}: ${error.reason.replace(/\s*\n\s*/g, ' ')}\n`;
+  });
+  const rest = errors.length - listed.length;
+  if (rest > 0) listed.push(`... and ${rest.toLocaleString('en-US')} more (lantern rules lint ${rulePaths.join(' ')} lists them all)\n`);
+  return listed.join('');
 }
 
 /** The rule set `lantern hunt` runs: routes for every logsource the normaliser assigns are compiled at load. */
@@ -229,6 +243,8 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
   }
   const loadStart = io.now();
   const ruleSet = preloaded ?? loadHuntRules(options.rules, placeholders);
+  // Listed at load, before any hit is read, so a long hunt shows at once which rules are missing.
+  if (ruleSet.errors.length > 0) io.stderr(loadErrorLines(ruleSet, options.rules));
   const started = io.now();
   const counters: Counters = { events: 0, detections: 0, correlations: 0 };
   const writer = new HuntWriter(format, io.stdout);

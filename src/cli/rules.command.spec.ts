@@ -160,12 +160,12 @@ describe('lantern rules', () => {
       expect(out()).toMatch(/\[loop-b B\]: error: correlation is part of a reference cycle/);
     });
 
-    it('warns (without failing) about a range condition that pySigma would reject', () => {
+    it('rejects a range condition (several operators) as pySigma does, and exits 1', () => {
       goodPack();
       write('bruteforce.yml', BRUTEFORCE.replace('{gte: 3}', '{gte: 3, lte: 50}'));
       const { io, out } = capture();
-      expect(runRulesLint([dir], io)).toBe(0);
-      expect(out()).toMatch(/warning: correlation.condition combines several operators \(a range\): pySigma accepts only one/);
+      expect(runRulesLint([dir], io)).toBe(1);
+      expect(out()).toMatch(/error: .*correlation.condition has several operators \(gte, lte\): exactly one is allowed, as in pySigma/);
     });
   });
 });
