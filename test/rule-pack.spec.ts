@@ -30,7 +30,7 @@ interface PackRule {
   file: string;
   doc: JsonObject;
   isCorrelation: boolean;
-  /** A Sigma filter (meta filter) document: it tunes other rules and has no test events of its own. */
+  /** A Sigma filter (meta filter) document: it tunes other rules; its test events are removed or kept by it. */
   isFilter: boolean;
 }
 
@@ -420,13 +420,14 @@ describe('Lantern rule filters', () => {
 describe('Lantern rule pack through the normaliser and the Sigma engine', () => {
   const report = runRuleTests([RULES_DIR]);
 
-  it('loads every rule file without errors', () => {
-    expect(report.results.map((r) => relative(r.file)).sort()).toEqual(pack.map((r) => relative(r.file)).sort());
+  it('loads every rule and filter file without errors', () => {
+    expect(report.results.map((r) => relative(r.file)).sort()).toEqual(everything.map((r) => relative(r.file)).sort());
+    expect(report.results.filter((r) => r.kind === 'filter').map((r) => relative(r.file)).sort()).toEqual(filters.map((r) => relative(r.file)).sort());
     const loadProblems = report.results.flatMap((r) => r.problems.filter((p) => p.startsWith('does not load')).map((p) => `${relative(r.file)}: ${p}`));
     expect(loadProblems).toEqual([]);
   });
 
-  it('matches every positive test event (or batch) and none of the negatives', () => {
+  it('matches every positive test event (or batch) and none of the negatives; filters remove their positives and keep their negatives', () => {
     const failures = report.results.filter((r) => r.problems.length > 0).map((r) => `${relative(r.file)}: ${r.problems.join(' | ')}`);
     expect(failures).toEqual([]);
   });

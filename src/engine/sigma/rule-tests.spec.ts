@@ -153,9 +153,65 @@ detection:
     expect(result.problems[1]).toMatch(/is not valid JSON/);
   });
 
-  it('leaves filter-only files out (they are not rules)', () => {
-    write('filter_admins.yml', 'title: Admins\nlogsource: {product: windows, category: process_creation}\nfilter:\n  rules: [x]\n  selection:\n    User|startswith: adm_\n  condition: selection\n');
-    expect(runRuleTests(dir).results).toEqual([]);
+  describe('filters', () => {
+    const whoami = 'title: Whoami\nid: 11111111-1111-4111-8111-111111111111\nname: whoami_exec\nlogsource: {product: windows, category: process_creation}\ndetection:\n  selection:\n    Image|endswith: \\whoami.exe\n  condition: selection\n';
+    const sysmon = (user: string, image = 'C:\\Windows\\System32\\whoami.exe'): Record<string, unknown> => ({
+      timestamp: '2026-03-03T09:00:00Z',
+      EventID: 1,
+      Channel: 'Microsoft-Windows-Sysmon/Operational',
+      Computer: 'ws1',
+      Image: image,
+      User: user,
+    });
+    const admins = (condition: string): string =>
+      `title: Admins\nid: 22222222-2222-4222-8222-222222222222\nlogsource: {product: windows, category: process_creation}\nfilter:\n  rules: [whoami_exec]\n  selection:\n    User|startswith: adm_\n  condition: ${condition}\n`;
+    const tests = { positive: [sysmon('adm_bob')], negative: [sysmon('bob')] };
+
+    it("runs a filter file's own tests: positives removed, negatives kept", () => {
+      write('filter_admins.yml', admins('not selection'));
+      write('filter_admins.tests.json', tests);
+      const report = runRuleTests(dir);
+      expect(report.results).toEqual([
+        expect.objectContaining({ kind: 'filter', rules: [{ id: '22222222-2222-4222-8222-222222222222', title: 'Admins' }], positives: 1, negatives: 1, problems: [] }),
+      ]);
+      expect(report.passed).toBe(1);
+    });
+
+    it("fails a filter that keeps its positives and removes its negatives (the spec example's reading)", () => {
+      write('filter_admins.yml', admins('selection'));
+      write('filter_admins.tests.json', tests);
+      const [result] = runRuleTests(dir).results;
+      expect(result.problems).toEqual([expect.stringMatching(/^positive\[0\] is kept by the filter/), expect.stringMatching(/^negative\[0\] is removed by the filter/)]);
+    });
+
+    it("fails test events outside the filter's logsource", () => {
+      write('filter_admins.yml', admins('not selection'));
+      write('filter_admins.tests.json', { positive: [{ timestamp: '2026-03-03T09:00:00Z', EventID: 4625, Channel: 'Security', Computer: 'dc1', TargetUserName: 'adm_bob' }], negative: [] });
+      const [result] = runRuleTests(dir).results;
+      expect(result.problems).toEqual([expect.stringMatching(/^positive\[0\] is outside the filter's logsource/)]);
+    });
+
+    it('checks the named rules when the pack holds them: negatives must still be reported', () => {
+      write('whoami_exec.yml', whoami);
+      write('whoami_exec.tests.json', { positive: [sysmon('bob')], negative: [sysmon('bob', 'C:\\Windows\\System32\\cmd.exe')] });
+      write('filter_admins.yml', admins('not selection'));
+      write('filter_admins.tests.json', { positive: [sysmon('adm_bob')], negative: [sysmon('bob', 'C:\\Windows\\System32\\cmd.exe')] });
+      const report = runRuleTests(dir);
+      expect(report.results.map((r) => [r.kind, r.problems])).toEqual([
+        ['filter', [expect.stringMatching(/^negative\[0\] is not reported by the rules the filter names/)]],
+        ['detection', []],
+      ]);
+    });
+
+    it('fails a filter file without tests, and reports an invalid filter as not loading', () => {
+      write('filter_admins.yml', admins('not selection'));
+      write('filter_broken.yml', admins('not selection').replace('  rules: [whoami_exec]\n', ''));
+      const results = runRuleTests(dir).results;
+      expect(results.map((r) => r.problems[0])).toEqual([
+        expect.stringMatching(/^no tests file .*filter_admins\.tests\.json$/),
+        expect.stringMatching(/^does not load \(22222222-2222-4222-8222-222222222222\): Sigma filter must have a 'rules' field/),
+      ]);
+    });
   });
 });
 
@@ -167,6 +223,18 @@ describe('lintRuleSet', () => {
   });
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reports an invalid filter (no rules, a list as condition) as an error with file, id and reason', () => {
+    const filter = (rules: string, condition: string): string =>
+      `title: Admins\nid: 22222222-2222-4222-8222-222222222222\nlogsource: {product: windows}\nfilter:\n${rules}  selection:\n    User|startswith: adm_\n  condition: ${condition}\n`;
+    writeFileSync(join(dir, 'a.yml'), filter('', 'not selection'));
+    writeFileSync(join(dir, 'b.yml'), filter('  rules: any\n', '[not selection]'));
+    const errors = lintRuleSet(loadRuleSet([dir])).filter((i) => i.severity === 'error');
+    expect(errors.map((i) => [i.file, i.ruleId, i.title, i.message])).toEqual([
+      [join(dir, 'a.yml'), '22222222-2222-4222-8222-222222222222', 'Admins', expect.stringMatching(/'rules' field|'filter\.rules'/)],
+      [join(dir, 'b.yml'), '22222222-2222-4222-8222-222222222222', 'Admins', expect.stringMatching(/filter\.condition'? must be a (single )?string/)],
+    ]);
+  });
 
   it('finds no error in the spec example', () => {
     writeFileSync(join(dir, 'mr.yml'), SPEC_EXAMPLE);

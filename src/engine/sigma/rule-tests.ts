@@ -6,12 +6,19 @@
  * - Correlation rule (the file's outermost one): `positive` is ONE batch that must produce a hit
  *   of it, `negative` a batch that must not; batches run through the whole pack so the
  *   referenced rules fire, on event time.
+ * - Sigma filter (a file holding filters and no rule): `positive` events are ones the filter
+ *   removes from the rules it applies to (inside its logsource, its condition false), `negative`
+ *   events near misses it keeps (inside its logsource, its condition true). When the pack holds
+ *   rules the filter names, positives must not be reported by them and negatives must still be.
  * A rule file without tests, with an unreadable tests file, or that does not load, fails.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { CanonicalEvent, RuleRef } from '../model';
 import { normalizeRequestEvents } from '../normalize';
 import { type CorrelationRule, evaluateCorrelations } from './correlation';
+import { EventContext } from './fields';
+import { logsourceCompatible, normalizeLogSource } from './logsource';
+import { type SigmaFilter, filterAppliesTo } from './rule';
 import type { RuleSet } from './ruleset';
 import { loadRuleSet } from './ruleset';
 import type { SigmaEvent } from './types';
@@ -19,9 +26,9 @@ import type { SigmaEvent } from './types';
 export interface RuleTestResult {
   file: string;
   testsFile: string;
-  /** The rule(s) under test (the outermost correlation, or the file's detection rules). */
+  /** The rule(s) under test (the outermost correlation, the file's detection rules or its filters). */
   rules: Array<Pick<RuleRef, 'id' | 'title'>>;
-  kind: 'detection' | 'correlation' | 'none';
+  kind: 'detection' | 'correlation' | 'filter' | 'none';
   positives: number;
   negatives: number;
   /** Empty when the file passes. */
@@ -136,16 +143,82 @@ function testFile(ruleSet: RuleSet, file: string): RuleTestResult {
   return result;
 }
 
-/** A file holding only Sigma filters (no rule, no load error) is not a rule file: it has no tests. */
-function filterOnly(ruleSet: RuleSet, file: string): boolean {
+/** A file holding Sigma filters and no rule; a broken file is tested as a rule file. */
+function filterFile(ruleSet: RuleSet, file: string): boolean {
   const holdsRule = ruleSet.detectionRules.some((r) => r.ref.file === file) || ruleSet.correlationRules.some((r) => r.ref.file === file);
   const broken = ruleSet.errors.some((e) => e.file === file);
   return !holdsRule && !broken && ruleSet.filters.some((f) => f.file === file);
 }
 
-/** Tests every rule file of the given folders (or of an already loaded rule set). */
+/** What the file's filters do to one event: none applies (outside their logsources), or it is kept or removed. */
+function filterVerdict(filters: SigmaFilter[], event: SigmaEvent, ctx: EventContext): 'outside' | 'kept' | 'removed' {
+  const inside = filters.filter((f) => logsourceCompatible(f.logsource, normalizeLogSource(event.logsource)));
+  if (inside.length === 0) return 'outside';
+  ctx.reset(event.fields ?? {});
+  // A filter that throws on odd input makes the filtered rule throw, which counts as no match.
+  const keeps = (f: SigmaFilter): boolean => {
+    try {
+      return f.match(ctx);
+    } catch {
+      return false;
+    }
+  };
+  return inside.every(keeps) ? 'kept' : 'removed';
+}
+
+/** The first event of a raw input the filters act on, else its first event. */
+function filterVerdictOf(filters: SigmaFilter[], raw: unknown, ctx: EventContext): 'outside' | 'kept' | 'removed' {
+  const verdicts = normalizeBatch([raw]).map((event) => filterVerdict(filters, event, ctx));
+  return verdicts.find((v) => v !== 'outside') ?? 'outside';
+}
+
+function testFilter(ruleSet: RuleSet, filters: SigmaFilter[], cases: TestCases): string[] {
+  const problems: string[] = [];
+  const ctx = new EventContext();
+  const named = ruleSet.detectionRules.filter((rule) => filters.some((f) => f.rules !== 'any' && filterAppliesTo(f, rule)));
+  const ids = new Set(named.map((rule) => rule.ref.id));
+  const reported = (raw: unknown): boolean => normalizeBatch([raw]).some((event) => ruleSet.matchEvent(event).some((rule) => ids.has(rule.id)));
+  cases.positive.forEach((raw, i) => {
+    const verdict = filterVerdictOf(filters, raw, ctx);
+    if (verdict === 'outside') problems.push(`positive[${i}] is outside the filter's logsource: ${describeEvent(raw)}`);
+    else if (verdict === 'kept') problems.push(`positive[${i}] is kept by the filter: ${describeEvent(raw)}`);
+    else if (reported(raw)) problems.push(`positive[${i}] is still reported by a rule the filter names: ${describeEvent(raw)}`);
+  });
+  cases.negative.forEach((raw, i) => {
+    const verdict = filterVerdictOf(filters, raw, ctx);
+    if (verdict === 'outside') problems.push(`negative[${i}] is outside the filter's logsource: ${describeEvent(raw)}`);
+    else if (verdict === 'removed') problems.push(`negative[${i}] is removed by the filter: ${describeEvent(raw)}`);
+    else if (ids.size > 0 && !reported(raw)) problems.push(`negative[${i}] is not reported by the rules the filter names: ${describeEvent(raw)}`);
+  });
+  return problems;
+}
+
+function testFilterFile(ruleSet: RuleSet, file: string): RuleTestResult {
+  const testsFile = testsFileFor(file);
+  const filters = ruleSet.filters.filter((f) => f.file === file);
+  const result: RuleTestResult = {
+    file,
+    testsFile,
+    rules: filters.map((f) => ({ id: f.id ?? f.title, title: f.title })),
+    kind: 'filter',
+    positives: 0,
+    negatives: 0,
+    problems: [],
+  };
+  const cases = readTests(testsFile);
+  if (typeof cases === 'string') {
+    result.problems.push(cases);
+    return result;
+  }
+  result.positives = cases.positive.length;
+  result.negatives = cases.negative.length;
+  result.problems.push(...testFilter(ruleSet, filters, cases));
+  return result;
+}
+
+/** Tests every rule and filter file of the given folders (or of an already loaded rule set). */
 export function runRuleTests(paths: string | string[], ruleSet: RuleSet = loadRuleSet(([] as string[]).concat(paths))): RuleTestReport {
-  const results = ruleSet.files.filter((file) => !filterOnly(ruleSet, file)).map((file) => testFile(ruleSet, file));
+  const results = ruleSet.files.map((file) => (filterFile(ruleSet, file) ? testFilterFile(ruleSet, file) : testFile(ruleSet, file)));
   const failed = results.filter((result) => result.problems.length > 0).length;
   return { results, passed: results.length - failed, failed };
 }

@@ -32,9 +32,10 @@ export interface SigmaFilter {
   title: string;
   id?: string;
   file: string;
-  /** Referenced rule ids or names; undefined = every rule with the same logsource. */
-  rules?: string[];
+  /** 'any' (written `any`, `all` or `[]`): every rule whose logsource is within the filter's; else rule ids or names. */
+  rules: 'any' | string[];
   logsource: NormLogSource;
+  /** The filter's condition: a rule it applies to keeps only the events where this is true. */
   match: Predicate;
   warnings: string[];
 }
@@ -148,19 +149,26 @@ export function parseDetectionRule(
   };
 }
 
-/** A Sigma filter document (`filter:` with `rules`, search identifiers and `condition`). */
+/**
+ * A Sigma filter document (`filter:` with `rules`, search identifiers and `condition`).
+ *
+ * The specification contradicts itself here: it describes filters as suppressing matches, yet its
+ * own example (sigma-spec examples/filter/filter_1.yml, "Filter Administrator account") writes
+ * `condition: selection` for the events to drop. Issue #3 says to follow pySigma, the reference
+ * implementation, on such points, and we do: pySigma (sigma/filters.py, SigmaFilter.apply_on_rule)
+ * rewrites the rule's condition to `(rule condition) and (filter condition)`, so a filter keeps the
+ * events its condition matches and its authors write `condition: not selection` to suppress. Read
+ * with pySigma, that example keeps only `adm_` users instead of removing them.
+ */
 export function parseFilter(doc: Record<string, unknown>, file: string, opts: ModifierOptions): SigmaFilter {
   const title = optString(doc, 'title');
   if (!title) throw new SigmaRuleError("missing 'title'");
   const section = doc.filter;
   if (!isRecord(section)) throw new SigmaRuleError("'filter' must be a map");
   const { logsource } = readLogSource(doc);
-  let rules: string[] | undefined;
-  if (section.rules !== undefined && section.rules !== null) {
-    const list = Array.isArray(section.rules) ? section.rules : [section.rules];
-    if (list.some((r) => typeof r !== 'string')) throw new SigmaRuleError("'filter.rules' must list rule ids or names");
-    rules = list as string[];
-  }
+  const rules = readFilterRules(section);
+  if (section.condition === undefined) throw new SigmaRuleError("'filter.condition' is missing: a Sigma filter needs exactly one condition");
+  if (typeof section.condition !== 'string') throw new SigmaRuleError("'filter.condition' must be a single string");
   const detection: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(section)) if (k !== 'rules') detection[k] = v;
   const compiled = compileDetection(detection, opts);
@@ -175,20 +183,41 @@ export function parseFilter(doc: Record<string, unknown>, file: string, opts: Mo
   };
 }
 
-/** `rules` absent: the filter applies to every rule whose logsource sets the same parts (as pySigma). */
-export function filterAppliesTo(filter: SigmaFilter, rule: DetectionRule): boolean {
-  if (filter.rules) {
-    return filter.rules.includes(rule.ref.id) || (rule.ref.name !== undefined && filter.rules.includes(rule.ref.name));
+/** `filter.rules` as pySigma reads it: required; `any`/`all` (any case) or `[]` = any rule; one reference or a list. */
+function readFilterRules(section: Record<string, unknown>): SigmaFilter['rules'] {
+  const v = section.rules;
+  if (v === undefined) {
+    throw new SigmaRuleError("Sigma filter must have a 'rules' field (use 'any' or 'all' to apply to every rule of the filter's logsource)");
   }
-  const f = filter.logsource;
-  const r = rule.route;
-  return f.product === r.product && f.category === r.category && f.service === r.service;
+  if (typeof v === 'string') return ['any', 'all'].includes(v.toLowerCase()) ? 'any' : [v];
+  if (!Array.isArray(v)) throw new SigmaRuleError("'filter.rules' must be 'any', 'all', a rule id or name, or a list of them");
+  if (v.some((r) => typeof r !== 'string')) throw new SigmaRuleError("'filter.rules' must list rule ids or names");
+  return v.length === 0 ? 'any' : (v as string[]);
 }
 
-/** `original and not filter`: the filter removes matches, never adds them (the need stays valid). */
+/** Every logsource part the filter sets equals the rule's (pySigma: `rule.logsource in filter.logsource`). */
+export function logsourceWithin(rule: NormLogSource, filter: NormLogSource): boolean {
+  return (['product', 'category', 'service'] as const).every((part) => filter[part] === undefined || filter[part] === rule[part]);
+}
+
+/** A listed rule (by id or name) of the filter; with `rules: any`, every rule. */
+export function filterNames(filter: SigmaFilter, rule: DetectionRule): boolean {
+  if (filter.rules === 'any') return true;
+  return filter.rules.includes(rule.ref.id) || (rule.ref.name !== undefined && filter.rules.includes(rule.ref.name));
+}
+
+/** As pySigma: the rule's logsource is within the filter's, and the filter names the rule (or any rule). */
+export function filterAppliesTo(filter: SigmaFilter, rule: DetectionRule): boolean {
+  return logsourceWithin(rule.route, filter.logsource) && filterNames(filter, rule);
+}
+
+/**
+ * `(rule) and (filter)`, as pySigma. AND-ing only narrows the rule, so its need (the prefilter's
+ * necessary literals) stays valid unchanged.
+ */
 export function applyFilter(rule: DetectionRule, filter: SigmaFilter): void {
   const base = rule.match;
-  const excl = filter.match;
-  rule.match = (ctx) => base(ctx) && !excl(ctx);
+  const keep = filter.match;
+  rule.match = (ctx) => base(ctx) && keep(ctx);
   rule.filters.push(filter.title);
 }

@@ -90,49 +90,6 @@ detection:
     expect(rs.errors[0].reason).toMatch(/unsupported: Sigma v1 'action: global'/);
   });
 
-  it('applies a filter to the rules it references as "rule and not filter"', () => {
-    const filter = `
-title: Admins may
-logsource: { product: windows, category: process_creation }
-filter:
-  rules: [whoami_exec]
-  selection:
-    User|startswith: 'adm_'
-  condition: selection
-`;
-    const rs = ruleSetFromText([
-      { file: 'whoami.yml', text: RULE },
-      { file: 'filter.yml', text: filter },
-    ]);
-    expect(rs.errors).toEqual([]);
-    expect(rs.matchEvent(ev({ Image: 'c:\\whoami.exe', User: 'adm_bob' }))).toEqual([]);
-    expect(rs.matchEvent(ev({ Image: 'c:\\whoami.exe', User: 'bob' }))).toHaveLength(1);
-    expect(rs.detectionRules[0].filters).toEqual(['Admins may']);
-  });
-
-  it('applies a filter without rules to every rule of the same logsource', () => {
-    const filter = `
-title: Lab hosts
-logsource: { product: windows, category: process_creation }
-filter:
-  selection: { Computer|startswith: 'LAB' }
-  condition: selection
-`;
-    const other = RULE.replace('11111111-1111-4111-8111-111111111111', '44444444-4444-4444-8444-444444444444').replace('category: process_creation', 'category: image_load');
-    const rs = ruleSetFromText([
-      { file: 'whoami.yml', text: RULE },
-      { file: 'other.yml', text: other },
-      { file: 'filter.yml', text: filter },
-    ]);
-    expect(rs.detectionRules.map((r) => r.filters)).toEqual([['Lab hosts'], []]);
-    expect(rs.matchEvent(ev({ Image: 'c:\\whoami.exe', Computer: 'LAB7' }))).toEqual([]);
-  });
-
-  it('warns about a filter that references an unknown rule', () => {
-    const rs = ruleSetFromText(`title: F\nlogsource: {}\nfilter: { rules: [nope], s: { A: 1 }, condition: s }\n`);
-    expect(rs.warnings).toEqual([expect.objectContaining({ reason: "filter references unknown rule 'nope'" })]);
-  });
-
   it('evaluates correlation rules over the detection hits on event time', () => {
     const corr = `
 title: Many whoami

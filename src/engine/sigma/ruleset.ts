@@ -190,6 +190,7 @@ export class RuleSet {
     return { rules, prefilter: this.prefilterEnabled ? new Prefilter(rules.map((r) => r.need), this.matchers) : undefined };
   }
 
+  /** Filters narrow the detection rules they apply to; correlation rules are never filtered (as pySigma). */
   private applyFilters(): void {
     for (const filter of this.filters) {
       let applied = 0;
@@ -198,16 +199,23 @@ export class RuleSet {
         applyFilter(rule, filter);
         applied++;
       }
-      const missing = (filter.rules ?? []).filter(
-        (ref) => !this.detectionRules.some((r) => r.ref.id === ref || r.ref.name === ref),
-      );
-      for (const ref of missing) {
-        this.warnings.push({ file: filter.file, ruleId: filter.id, title: filter.title, reason: `filter references unknown rule '${ref}'` });
-      }
-      if (applied === 0 && missing.length === 0) {
+      const reasons = filter.rules === 'any' ? [] : filter.rules.flatMap((ref) => this.unappliedReference(filter, ref));
+      for (const reason of reasons) this.warnings.push({ file: filter.file, ruleId: filter.id, title: filter.title, reason });
+      if (applied === 0 && reasons.length === 0) {
         this.warnings.push({ file: filter.file, ruleId: filter.id, title: filter.title, reason: 'filter applies to no loaded rule' });
       }
     }
+  }
+
+  /** Why a rule the filter lists is left unfiltered, if it is. */
+  private unappliedReference(filter: SigmaFilter, ref: string): string[] {
+    const named = (r: { ref: RuleRef }): boolean => r.ref.id === ref || r.ref.name === ref;
+    const rules = this.detectionRules.filter(named);
+    if (rules.length > 0) {
+      return rules.some((rule) => filterAppliesTo(filter, rule)) ? [] : [`filter does not apply to rule '${ref}': its logsource is not within the filter's`];
+    }
+    if (this.correlationRules.some(named)) return [`filter references correlation rule '${ref}': correlation rules are never filtered`];
+    return [`filter references unknown rule '${ref}'`];
   }
 
   private checkCorrelationRefs(): void {
