@@ -151,6 +151,24 @@ describe('lantern rules', () => {
       expect(out()).toMatch(/duplicate rule id '5b0a7f3e-2222-4222-8222-000000000002'/);
     });
 
+    it('reports every schema problem of a detection rule in the lint format, and exits 1', () => {
+      goodPack();
+      write(
+        'failed_logon.yml',
+        FAILED_LOGON.replace('5b0a7f3e-2222-4222-8222-000000000001', 'not-a-uuid')
+          .replace('level: low', "level: low\ndate: 13/45/2024\ntags: ['Bad Tag!']\nfalsepositives: 5\nrelated: [{id: 5b0a7f3e-2222-4222-8222-000000000009, type: bogus}]"),
+      );
+      const { io, out } = capture();
+      expect(runRulesLint([dir], io)).toBe(1);
+      const file = join(dir, 'failed_logon.yml');
+      expect(out()).toContain(`${file} [not-a-uuid Failed Logon]: error: schema: id 'not-a-uuid' is not a UUID\n`);
+      expect(out()).toContain(`${file} [not-a-uuid Failed Logon]: error: schema: date '13/45/2024' is not a YYYY-MM-DD date\n`);
+      expect(out()).toContain(': error: schema: tags[0] \'Bad Tag!\' does not match');
+      expect(out()).toContain(': error: schema: falsepositives must be a list, not 5\n');
+      expect(out()).toContain(": error: schema: related[0] type 'bogus' is not one of derived, obsolete, merged, renamed, similar\n");
+      expect(out()).toMatch(/: 5 errors, 0 warnings\n$/);
+    });
+
     it('reports a reference cycle between correlations', () => {
       write('a.yml', 'title: A\nid: loop-a\ncorrelation: {type: event_count, rules: [loop-b], group-by: [User], timespan: 1m, condition: {gte: 1}}\n');
       write('b.yml', 'title: B\nid: loop-b\ncorrelation: {type: event_count, rules: [loop-a], group-by: [User], timespan: 1m, condition: {gte: 1}}\n');

@@ -51,7 +51,7 @@ export function runRulesLint(paths: string[], io: Pick<CommandIO, 'stdout' | 'st
     return USAGE_ERROR;
   }
   const ruleSet = loadRuleSet(paths, { placeholders });
-  const issues = lintRuleSet(ruleSet);
+  const issues = lintRuleSet(ruleSet, { placeholders });
   for (const item of issues) io.stdout(`${where(item.file, item.ruleId, item.title)}: ${item.severity}: ${item.message}\n`);
   const errors = issues.filter((item) => item.severity === 'error').length;
   const warnings = issues.length - errors;
