@@ -35,6 +35,11 @@ interface FieldIndex {
   matcher: LiteralMatcher<number> | undefined;
   /** Memoise long strings (a full scan costs more than hashing the string). */
   memo: boolean;
+  /**
+   * The route's keyword atoms are found (and memoised) with this field's own literals: a memoised value
+   * of this field needs no keyword scan of its own. Set for memoising simple fields when keywords exist.
+   */
+  withKeywords: boolean;
   /** Length of the shortest literal: shorter strings hold none. */
   shortest: number;
   /** Numeric atoms: number -> entry (compared with the numeric value of each leaf). */
@@ -147,6 +152,7 @@ export class Prefilter {
       else this.simple.set(fi.lowerSimple, [fi]);
     }
     this.keywords = keywords;
+    if (keywords !== undefined) for (const fi of this.fields) fi.withKeywords = fi !== keywords && fi.memo && fi.lowerSimple !== undefined && fi.entries.length > 0;
     this.entryStamp = new Int32Array(nextId);
     this.collectStamp = new Int32Array(nextId);
   }
@@ -174,27 +180,30 @@ export class Prefilter {
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k];
       const v = fields[key];
-      // Keyword atoms: every string of the event, walked in the same pass over its keys (never
-      // memoised: straight to the matcher).
-      if (keywords !== undefined) {
-        if (typeof v === 'string') {
-          if (v.length >= keywords.shortest) {
-            this.scanning = keywords.entries;
-            (keywords.matcher ??= matcherOf(keywords, this.matchers)).scan(v, this.markHit);
-          }
-        } else if (v !== null && typeof v === 'object') this.scanStrings(keywords, v, gen, 1);
-      }
+      const isString = typeof v === 'string';
+      // The value's keyword atoms were looked up with a field's own literals (withKeywords).
+      let keywordsDone = false;
       const list = this.indexesOfKey(key);
-      if (list === NO_INDEXES) continue;
-      for (const fi of list) {
+      for (let i = 0; i < list.length; i++) {
+        const fi = list[i];
         if (fi.seen === gen) continue;
         fi.seen = gen;
         // The key as the rule spells it holds one string: that is what ctx.get would resolve (an
         // exact key wins), scanned without building the field's cached view (rules that run build it).
-        if (typeof v === 'string' && fi.field === key && fi.nums.size === 0) {
-          if (v.length >= fi.shortest) this.scanString(fi, v, gen);
+        if (isString && fi.field === key && fi.nums.size === 0) {
+          if ((v as string).length < fi.shortest) continue;
+          if (fi.withKeywords && memoises(fi, v as string)) keywordsDone = true;
+          this.scanString(fi, v as string, gen);
         } else this.scanField(fi, ctx, gen);
       }
+      // Keyword atoms: every string of the event, walked in the same pass over its keys.
+      if (keywords === undefined || keywordsDone) continue;
+      if (isString) {
+        if ((v as string).length >= keywords.shortest) {
+          this.scanning = keywords.entries;
+          (keywords.matcher ??= matcherOf(keywords, this.matchers)).scan(v as string, this.markHit);
+        }
+      } else if (v !== null && typeof v === 'object') this.scanStrings(keywords, v, gen, 1);
     }
     for (const fi of this.other) this.scanField(fi, ctx, gen);
     if (out.length > this.always.length) out.sort((a, b) => a - b);
@@ -259,7 +268,7 @@ export class Prefilter {
 
   /** Marks the literals of `fi` found in the lowercased `raw`; long strings memoised. */
   private scanString(fi: FieldIndex, raw: string, gen: number): void {
-    if (!fi.memo || raw.length < MEMO_SHORTEST || raw.length > MEMO_LONGEST) {
+    if (!memoises(fi, raw)) {
       // Straight to the rules' clauses: no list of what was found.
       const matcher = (fi.matcher ??= matcherOf(fi, this.matchers));
       this.scanning = fi.entries;
@@ -289,13 +298,18 @@ export class Prefilter {
     return found;
   }
 
-  /** Every literal of `fi` occurring in `raw` lowercased, each once. */
+  /** Every literal of `fi` (and the route's keyword atoms, withKeywords) occurring in `raw` lowercased, each once. */
   private collect(fi: FieldIndex, raw: string): Entry[] {
     const matcher = (fi.matcher ??= matcherOf(fi, this.matchers));
     this.scanning = fi.entries;
     this.collectGen++;
     this.found = NONE;
     matcher.scan(raw, this.collectHit);
+    const keywords = this.keywords;
+    if (fi.withKeywords && keywords !== undefined && raw.length >= keywords.shortest) {
+      this.scanning = keywords.entries;
+      (keywords.matcher ??= matcherOf(keywords, this.matchers)).scan(raw, this.collectHit);
+    }
     const found = this.found;
     this.found = NONE;
     return found;
@@ -303,6 +317,11 @@ export class Prefilter {
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Whether scanString memoises what `fi` finds in `raw`. */
+function memoises(fi: FieldIndex, raw: string): boolean {
+  return fi.memo && raw.length >= MEMO_SHORTEST && raw.length <= MEMO_LONGEST;
+}
 const isArray = Array.isArray;
 const LOWER_MEMO_MAX = 50000;
 const lowerMemo = new Map<string, string>();
@@ -370,5 +389,5 @@ function buildFieldIndex(field: string | null, entries: Entry[]): FieldIndex {
   // Keyword atoms are never memoised (every string of the event would be hashed); a field value is,
   // unless the skipping matcher reads so little of it that hashing the value would cost more.
   const memo = field !== null && (!skipsFor(entries.map((e) => e.lit)) || shortest < SKIP_NO_MEMO);
-  return { field, lowerSimple, entries, matcher: undefined, memo, shortest, nums: new Map(), seen: 0, young: new Map(), old: new Map(), youngChars: 0 };
+  return { field, lowerSimple, entries, matcher: undefined, memo, withKeywords: false, shortest, nums: new Map(), seen: 0, young: new Map(), old: new Map(), youngChars: 0 };
 }
