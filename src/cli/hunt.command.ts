@@ -9,6 +9,7 @@ import { createGunzip } from 'node:zlib';
 import type { Command } from 'commander';
 import type { RuleRef } from '../engine/model';
 import { knownLogsources } from '../engine/normalize';
+import type { MatchableEvent } from '../engine/normalize/normalize';
 import { type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
 import { correlationFieldNames, evaluateCorrelations, hiddenRuleKeys, isReported, readField } from '../engine/sigma/correlation';
 import { InputError, type InputProgress, readInputEvents } from './hunt.input';
@@ -131,19 +132,20 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
   const shown = (rule: RuleRef): boolean => levelRank(rule.level) >= minRank;
   const matchOptions = { ignoreLogsource: ctx.ignoreLogsource };
   const keptFields = correlationFieldNames(ruleSet.correlationRules);
+  const visit = (event: MatchableEvent): void => {
+    counters.events++;
+    for (const rule of ruleSet.matchEvent(event, matchOptions)) {
+      if (keys.size > 0 && needsForCorrelation(rule, keys)) correlationInputs.push({ rule, event: slim(event, keptFields) });
+      if (!isReported(rule, hidden) || !shown(rule)) continue;
+      counters.detections++;
+      writer.record(detectionRecord(rule, event.index, event.time, file));
+    }
+    // A whole-document input (JSON array) arrives as one batch: keep the display moving.
+    if ((counters.events & 1023) === 0) ctx.progress.update(file, counters.events, input);
+  };
   try {
     for await (const batch of readInputEvents(source, file, counted)) {
-      for (const event of batch) {
-        counters.events++;
-        for (const rule of ruleSet.matchEvent(event, matchOptions)) {
-          if (keys.size > 0 && needsForCorrelation(rule, keys)) correlationInputs.push({ rule, event: slim(event, keptFields) });
-          if (!isReported(rule, hidden) || !shown(rule)) continue;
-          counters.detections++;
-          writer.record(detectionRecord(rule, event.index, event.time, file));
-        }
-        // A whole-document input (JSON array) arrives as one batch: keep the display moving.
-        if ((counters.events & 1023) === 0) ctx.progress.update(file, counters.events, input);
-      }
+      batch.forEach(visit);
       ctx.progress.update(file, counters.events, input);
     }
   } catch (error) {

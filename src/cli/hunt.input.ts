@@ -20,6 +20,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Events of one read chunk, handed over one by one (a callback per event costs less than a generator step). */
+export interface EventBatch {
+  forEach(visit: (event: MatchableEvent) => void): void;
+}
+
 function tryParse(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
   try {
     return { ok: true, value: JSON.parse(text) };
@@ -103,7 +108,7 @@ function decide(line: string): Mode {
  * whole chunk of events outliving young-generation collections): iterate each batch in full, in
  * order, before asking for the next.
  */
-export async function* readInputEvents(source: Readable, name: string, progress: InputProgress): AsyncGenerator<Iterable<MatchableEvent>> {
+export async function* readInputEvents(source: Readable, name: string, progress: InputProgress): AsyncGenerator<EventBatch> {
   let mode: Mode = 'undecided';
   // Bytes of a line not yet ended, kept as parts so a very long line is copied once, not per chunk.
   let partial: Buffer[] = [];
@@ -138,14 +143,16 @@ export async function* readInputEvents(source: Readable, name: string, progress:
     out.push(normalizeForMatching(text, index++));
   };
 
-  function* eventsOf(lines: string[]): Generator<MatchableEvent> {
-    const out: MatchableEvent[] = [];
-    for (const line of lines) {
-      lineEvents(line, out);
-      for (const event of out) yield event;
-      out.length = 0;
-    }
-  }
+  const out: MatchableEvent[] = [];
+  const eventsOf = (lines: string[]): EventBatch => ({
+    forEach(visit: (event: MatchableEvent) => void): void {
+      for (let l = 0; l < lines.length; l++) {
+        lineEvents(lines[l], out);
+        for (let i = 0; i < out.length; i++) visit(out[i]);
+        out.length = 0;
+      }
+    },
+  });
 
   for await (const chunk of source) {
     const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
