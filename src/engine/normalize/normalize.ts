@@ -118,7 +118,8 @@ export type MatchableEvent = Pick<CanonicalEvent, 'index' | 'time' | 'logsource'
 
 /**
  * Normalises one event for rule matching only (the hunt's hot path): the same fields, logsource and
- * time as normalizeEvent, without building the full evidence record around them.
+ * time as normalizeEvent, without building the full evidence record around them. `raw` becomes the
+ * event's: a Windows record is completed in place (renderings and aliases added to it).
  */
 export function normalizeForMatching(raw: unknown, index: number): MatchableEvent {
   if (isObject(raw)) {
@@ -137,7 +138,8 @@ function windowsForMatching(raw: RawObject, index: number): MatchableEvent | und
   try {
     const obj = unwrap(raw);
     if (!windowsFormat.detect(obj)) return undefined;
-    const { fields, logsource } = windowsMatchView(obj);
+    // The hunt parsed `raw` for this event alone: it is completed in place.
+    const { fields, logsource } = windowsMatchView(obj, true);
     return new WindowsMatchable(index, logsource, fields, obj);
   } catch {
     return undefined;

@@ -281,9 +281,10 @@ export function windowsTime(fields: Record<string, unknown>, raw: RawObject): nu
 /**
  * What rule matching reads of a Windows record (the hunt's hot path): the same field view and logsource as
  * windowsFormat.normalize, without action, outcome, message or entities; the time is left to windowsTime.
+ * `owned`: `raw` may be completed in place (nothing else reads it).
  */
-export function windowsMatchView(raw: RawObject): { fields: Record<string, unknown>; logsource: LogSource } {
-  if (isFlatWindows(raw)) return flatMatchView(raw);
+export function windowsMatchView(raw: RawObject, owned = false): { fields: Record<string, unknown>; logsource: LogSource } {
+  if (isFlatWindows(raw)) return owned ? ownedFlatMatchView(raw) : flatMatchView(raw);
   const fields = flattenWindows(raw);
   const eventId = int(fields.EventID ?? fields.EventId);
   const { service, linux } = windowsService(fields);
@@ -306,6 +307,18 @@ function flatMatchView(raw: RawObject): { fields: Record<string, unknown>; logso
   const fields = { ...raw };
   completeWindowsFields(fields, true, service, eventId);
   return { fields, logsource };
+}
+
+/**
+ * A flat record the caller owns (parsed for this purpose, never read again as it was: the hunt) is
+ * completed in place: no copy, and one walk of its values instead of a check and then a rendering.
+ */
+function ownedFlatMatchView(raw: RawObject): { fields: Record<string, unknown>; logsource: LogSource } {
+  const eventId = int(raw.EventID ?? raw.EventId);
+  const { service, linux } = windowsService(raw);
+  const logsource = windowsLogsource(service, eventId, raw, linux);
+  completeWindowsFields(raw, true, service, eventId);
+  return { fields: raw, logsource };
 }
 
 /** Normalises an already flattened Windows record (EventData names at the top, plus EventID/Channel/Computer). */
