@@ -31,7 +31,7 @@ export interface RuleEvent {
 export interface AnalysisRuleSet {
   readonly size: number;
   evaluate(events: Iterable<RuleEvent>): { detections: DetectionHit[]; correlations: CorrelationHit[] };
-  matchEvent?(event: RuleEvent, opts?: { ignoreLogsource?: boolean }): RuleRef[];
+  matchEvent?(event: RuleEvent, opts?: { ignoreLogsource?: boolean }): readonly RuleRef[];
 }
 
 export interface AnalysisDeps {

@@ -17,7 +17,7 @@ function iso(t: number | undefined): string | undefined {
   return t === undefined ? undefined : new Date(t).toISOString().replace('.000Z', 'Z');
 }
 
-export type RuleMatcher = (event: { index: number; fields: Record<string, unknown>; logsource: CanonicalEvent['logsource']; time?: number }) => RuleRef[];
+export type RuleMatcher = (event: { index: number; fields: Record<string, unknown>; logsource: CanonicalEvent['logsource']; time?: number }) => readonly RuleRef[];
 
 /** Artifact scope: pick one artifact, peel its layers, run the rules and traits on what it decodes to. */
 export function artifactStage(events: CanonicalEvent[], signals: Signal[], catalog: AttackCatalog, lookup: EventLookup, matchEvent?: RuleMatcher): ArtifactStage | undefined {

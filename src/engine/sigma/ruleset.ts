@@ -85,23 +85,28 @@ export class RuleSet {
   }
 
   /** Detection rules matching one event, in load order. */
-  matchEvent(event: SigmaEvent, opts: MatchOptions = {}): RuleRef[] {
-    return this.matchingRules(event, opts).map((r) => r.ref);
+  matchEvent(event: SigmaEvent, opts: MatchOptions = {}): readonly RuleRef[] {
+    const rules = this.matchingRules(event, opts);
+    return rules.length === 0 ? NO_REFS : rules.map((r) => r.ref);
   }
 
   /** Same as matchEvent, with the full rule objects. */
-  matchingRules(event: SigmaEvent, opts: MatchOptions = {}): DetectionRule[] {
+  matchingRules(event: SigmaEvent, opts: MatchOptions = {}): readonly DetectionRule[] {
     const route = opts.ignoreLogsource ? this.everyRule() : this.route(event);
-    if (route.rules.length === 0) return [];
+    if (route.rules.length === 0) return NO_RULES;
     const ctx = this.ctx.reset(event.fields ?? {});
-    const out: DetectionRule[] = [];
     if (route.prefilter) {
-      for (const i of route.prefilter.candidates(ctx)) {
+      // Most events have no candidate: no result array is made for them.
+      const candidates = route.prefilter.candidates(ctx);
+      if (candidates.length === 0) return NO_RULES;
+      const out: DetectionRule[] = [];
+      for (const i of candidates) {
         const rule = route.rules[i];
         if (safeMatch(rule, ctx)) out.push(rule);
       }
       return out;
     }
+    const out: DetectionRule[] = [];
     for (const rule of route.rules) if (safeMatch(rule, ctx)) out.push(rule);
     return out;
   }
@@ -237,6 +242,10 @@ export class RuleSet {
     }
   }
 }
+
+/** The result of an event no rule matches (frozen: shared by every such event). */
+const NO_RULES: readonly DetectionRule[] = Object.freeze([]);
+const NO_REFS: readonly RuleRef[] = Object.freeze([]);
 
 /** Exact key of a logsource as given; undefined when a part is not a plain NUL-free string. */
 function rawRouteKey(ls: SigmaEvent['logsource'] | undefined): string | undefined {
