@@ -262,7 +262,8 @@ function report(r, input, bytes) {
     `events/s target      ${rate > 30000 ? 'met' : 'MISSED'} (> 30,000 wall)`,
     `machine load         ${load.toFixed(1)} (1-minute load average; figures are noisy when it exceeds the core count)`,
     `peak RSS             ${r.peakRssMb.toFixed(0)} MB (rules + hunt, measuring process)`,
-    `hunt summary         ${r.summary.trim()}`,
+    // The hunt's last stderr line is its summary (rules that failed to load are listed above it).
+    `hunt summary         ${r.summary.trim().split('\n').pop()}`,
   ].join('\n');
 }
 
