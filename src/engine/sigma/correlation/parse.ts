@@ -226,7 +226,7 @@ export function parseCorrelationRule(doc: Record<string, unknown>, file: string)
   ];
   if (section.timespan === undefined) errors.push('correlation.timespan is missing');
   else if (timespanMs === undefined) {
-    errors.push(`correlation.timespan '${String(section.timespan)}' must be a positive number and a unit (s, m, h, d), e.g. 5m`);
+    errors.push(`correlation.timespan '${String(section.timespan)}' must be a positive number and a unit (s, m, h, d, w, M for months, y), e.g. 5m`);
   }
   if (generate !== undefined && typeof generate !== 'boolean') errors.push('generate must be true or false');
   if (section.generate !== undefined && doc.generate !== undefined && section.generate !== doc.generate) {
