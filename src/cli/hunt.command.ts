@@ -71,6 +71,12 @@ function needsForCorrelation(rule: RuleRef, keys: Set<string>): boolean {
   return keys.has(rule.id) || (rule.name !== undefined && keys.has(rule.name));
 }
 
+/** `1234567` -> `1,234,567` (as toLocaleString('en-US'), without loading ICU's locale data on the first call). */
+function grouped(value: number): string {
+  const text = String(Math.round(value));
+  return text.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 class Progress {
   private last = 0;
   private shown = false;
@@ -88,7 +94,7 @@ class Progress {
     this.shown = true;
     const rate = Math.round(events / Math.max((now - this.started) / 1000, 0.001));
     const share = input.totalBytes ? ` ${Math.min(100, Math.floor((100 * input.bytesRead) / input.totalBytes))}%` : '';
-    this.io.stderr(`\r\x1b[Khunting ${file}${share}: ${events.toLocaleString('en-US')} events, ${rate.toLocaleString('en-US')} events/s`);
+    this.io.stderr(`\r\x1b[Khunting ${file}${share}: ${grouped(events)} events, ${grouped(rate)} events/s`);
   }
 
   clear(): void {
@@ -173,7 +179,7 @@ function slim(event: SigmaEvent, keptFields: string[]): SigmaEvent {
 }
 
 function summary(counters: Counters, files: number, ruleSet: RuleSet, seconds: number, loadSeconds: number): string {
-  const n = (value: number): string => value.toLocaleString('en-US');
+  const n = grouped;
   const rate = Math.round(counters.events / Math.max(seconds, 0.001));
   const failed = ruleSet.errors.length;
   const failedText = failed > 0 ? ` (${n(failed)} failed to load, listed above)` : '';
@@ -193,7 +199,7 @@ function loadErrorLines(ruleSet: RuleSet, rulePaths: string[]): string {
     return `lantern hunt: rule not loaded: ${error.file}${id}: ${error.reason.replace(/\s*\n\s*/g, ' ')}\n`;
   });
   const rest = errors.length - listed.length;
-  if (rest > 0) listed.push(`... and ${rest.toLocaleString('en-US')} more (lantern rules lint ${rulePaths.join(' ')} lists them all)\n`);
+  if (rest > 0) listed.push(`... and ${grouped(rest)} more (lantern rules lint ${rulePaths.join(' ')} lists them all)\n`);
   return listed.join('');
 }
 
