@@ -10,7 +10,7 @@ const { spawnSync } = require('node:child_process');
 const path = require('node:path');
 
 const BENCHES = {
-  hunt: { file: 'hunt-bench.js', about: 'Sigma hunt: full SigmaHQ corpus over >= 200,000 events, one core' },
+  hunt: { file: 'hunt-bench.js', args: ['--runs', '3'], about: 'Sigma hunt: full SigmaHQ corpus over >= 200,000 events, one core, median of 3 runs' },
   load: { file: 'load-bench.js', about: 'Sigma rule load: full SigmaHQ corpus, cold, first run and warm YAML cache, CPU and wall' },
   analysis: { file: 'analysis-bench.js', about: 'Analysis engine: 10,000 and 100,000 events in one request' },
   http: { file: 'http-bench.js', about: 'HTTP API: autocannon on the API document example, SQLite, deterministic narrator' },
@@ -25,9 +25,9 @@ if (unknown.length > 0) {
 
 let failed = 0;
 for (const name of wanted.length > 0 ? wanted : Object.keys(BENCHES)) {
-  const { file, about } = BENCHES[name];
+  const { file, about, args = [] } = BENCHES[name];
   process.stdout.write(`\n=== ${name}: ${about}\n`);
-  const run = spawnSync(process.execPath, [path.join(__dirname, file)], { stdio: 'inherit' });
+  const run = spawnSync(process.execPath, [path.join(__dirname, file), ...args], { stdio: 'inherit' });
   if (run.status !== 0) {
     failed += 1;
     process.stdout.write(`=== ${name} failed (exit ${run.status ?? run.signal})\n`);
