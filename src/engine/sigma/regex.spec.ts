@@ -1,5 +1,5 @@
 import RE2 from 're2';
-import { compileRegex, minMatchLength, requiredLiterals, runTest, splitInlineFlags } from './regex';
+import { compileRegex, minMatchLength, nestedRepetition, requiredLiterals, runTest, splitInlineFlags } from './regex';
 
 describe('regex compilation', () => {
   it('turns a leading (?i) into the i flag', () => {
@@ -20,6 +20,23 @@ describe('regex compilation', () => {
 
   it('reports an invalid pattern as a rule error', () => {
     expect(() => compileRegex('(', [])).toThrow(/invalid regex/);
+  });
+
+  it('refuses a pattern only JS RegExp can run when it nests repetitions (catastrophic backtracking)', () => {
+    expect(() => compileRegex('(a+)+(?=b)', [])).toThrow(/repeats '\(a\+\)\+'.*not loaded/);
+    expect(() => compileRegex('((ab)*c)*(?<!x)', [])).toThrow(/not loaded/);
+    // RE2 runs nested repetitions in linear time: no refusal there.
+    expect(compileRegex('(a+)+b', []).engine).toBe('re2');
+    expect(nestedRepetition('(a+)+b', '')).toBe('(a+)+');
+    expect(nestedRepetition('(?<=\\\\)x.*y', '')).toBeUndefined();
+    expect(nestedRepetition('(ab{2,3})+(?=c)', '')).toBeUndefined();
+  });
+
+  it('answers a hostile value on a lookaround pattern it keeps (bounded input, no nested repetition)', () => {
+    const re = compileRegex('(?<=x)a+b', []);
+    expect(re.engine).toBe('js');
+    expect(re.test(`x${'a'.repeat(100_000)}!`)).toBe(false);
+    expect(re.test('xaaab')).toBe(true);
   });
 });
 

@@ -3,6 +3,7 @@
  * text) when the pattern compiles there; otherwise JS RegExp over a bounded input, reported
  * as a load warning because backtracking is then possible.
  */
+import { type AST, RegExpParser } from '@eslint-community/regexpp';
 import RE2 from 're2';
 import { SigmaRuleError } from './types';
 
@@ -41,12 +42,68 @@ export function compileRegex(pattern: string, flagSet: Iterable<string>): Compil
     } catch (jsError) {
       throw new SigmaRuleError(`invalid regex /${pattern}/: ${jsError instanceof Error ? jsError.message : String(jsError)}`);
     }
+    const nested = nestedRepetition(inline.source, flags);
+    if (nested !== undefined) {
+      throw new SigmaRuleError(
+        `unsupported: regex /${pattern}/ needs JS RegExp (RE2: ${reason}) and repeats '${nested}', which itself repeats: ` +
+          'such a pattern can backtrack for minutes on one hostile value, so the rule is not loaded (rewrite it without the nested repetition)',
+      );
+    }
     return {
       test: (s) => s.length >= min && re.test(s.length > FALLBACK_INPUT_LIMIT ? s.slice(0, FALLBACK_INPUT_LIMIT) : s),
       engine: 'js',
       warning: `regex /${pattern}/ runs on JS RegExp with input bounded to ${FALLBACK_INPUT_LIMIT} chars (RE2: ${reason})`,
     };
   }
+}
+
+/**
+ * The first repetition (`*`, `+`, `{n,}`, or a count over NESTED_MAX) whose body holds another such
+ * repetition, as written; undefined when there is none. Nested repetition is what makes a backtracking
+ * engine exponential (`(a+)+$` on `aaaa...!`): the JS fallback, which RE2 cannot stand in for, runs
+ * only patterns without it. (Lookarounds and backreferences alone keep a bounded input polynomial.)
+ */
+export function nestedRepetition(source: string, flags: string): string | undefined {
+  let ast: AST.Pattern;
+  try {
+    ast = new RegExpParser({ ecmaVersion: 2025 }).parsePattern(source, 0, source.length, { unicode: flags.includes('u'), unicodeSets: flags.includes('v') });
+  } catch {
+    // The pattern compiled as a RegExp: a parser that disagrees must not let it through unchecked.
+    return source;
+  }
+  return findNested(ast, false);
+}
+
+/** Repetitions with more iterations than this count as unbounded. */
+const NESTED_MAX = 16;
+
+type Node = AST.Node;
+
+function children(node: Node): Node[] {
+  switch (node.type) {
+    case 'Pattern':
+    case 'Group':
+    case 'CapturingGroup':
+      return node.alternatives;
+    case 'Assertion':
+      return node.kind === 'lookahead' || node.kind === 'lookbehind' ? node.alternatives : [];
+    case 'Alternative':
+      return node.elements;
+    case 'Quantifier':
+      return [node.element];
+    default:
+      return [];
+  }
+}
+
+function findNested(node: Node, insideRepetition: boolean): string | undefined {
+  const repeats = node.type === 'Quantifier' && node.max > NESTED_MAX;
+  if (repeats && insideRepetition) return node.raw;
+  for (const child of children(node)) {
+    const found = findNested(child, insideRepetition || repeats);
+    if (found !== undefined) return repeats && !insideRepetition ? node.raw : found;
+  }
+  return undefined;
 }
 
 /** Counted repetitions at least this large are run scans: RE2 builds a state per count (tens of ms a call). */
