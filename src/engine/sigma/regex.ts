@@ -1,7 +1,8 @@
 /**
  * Regular expressions of the `re` modifier: RE2 (linear time, safe on attacker-written log
  * text) when the pattern compiles there; otherwise JS RegExp over a bounded input, reported
- * as a load warning because backtracking is then possible.
+ * as a load warning because backtracking is then possible, and refused when the pattern nests
+ * repetitions (exponential backtracking: no input bound makes that safe).
  */
 import { type AST, RegExpParser } from '@eslint-community/regexpp';
 import RE2 from 're2';
