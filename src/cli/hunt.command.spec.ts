@@ -166,7 +166,10 @@ describe('lantern hunt', () => {
   it('reads a JSON array and an analysis request body with the same event indices', async () => {
     const array = file('events.json', JSON.stringify(EVENTS, null, 2));
     const request = file('request.json', JSON.stringify({ events: { logs: EVENTS }, context: 'test' }, null, 2));
-    for (const input of [array, request]) {
+    // An event list wrapped as {"events": [...]}, as a document and as one JSON Lines line.
+    const wrapped = file('wrapped.json', JSON.stringify({ events: EVENTS }, null, 2));
+    const wrappedLine = file('wrapped.jsonl', `${JSON.stringify({ events: EVENTS })}\n`);
+    for (const input of [array, request, wrapped, wrappedLine]) {
       const { io, out } = capture();
       expect(await runHunt([input], { rules: [rules] }, io)).toBe(0);
       const indices = lines(out()).map((hit) => (hit as { event_index?: number; event_indices?: number[] }).event_index ?? (hit as { event_indices: number[] }).event_indices);

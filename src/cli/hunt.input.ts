@@ -33,8 +33,23 @@ function tryParse(text: string): { ok: true; value: unknown } | { ok: false; err
   }
 }
 
-function isRequestBody(value: unknown): value is { events: Record<string, unknown> } {
-  return isRecord(value) && isRecord(value.events);
+/** Keys of an analysis request body (the API document): an object holding only these and `events` is one. */
+const REQUEST_KEYS = new Set(['events', 'context', 'scope']);
+
+/**
+ * An analysis request body: `events` an object (the API document's shape), or an array of events in an
+ * object with no other keys than a request's (`{"events": [...]}` is how event lists are often wrapped).
+ */
+function isRequestBody(value: unknown): value is { events: Record<string, unknown> | unknown[] } {
+  if (!isRecord(value)) return false;
+  const events = value.events;
+  if (isRecord(events)) return true;
+  return Array.isArray(events) && Object.keys(value).every((k) => REQUEST_KEYS.has(k));
+}
+
+/** The events of a request body as the normaliser reads them. */
+function requestEvents(body: { events: Record<string, unknown> | unknown[] }): Record<string, unknown> {
+  return Array.isArray(body.events) ? { events: body.events } : body.events;
 }
 
 /** A whole document: JSON array, request body, single event object, or plain lines. */
@@ -46,7 +61,7 @@ function normalizeDocument(text: string, name: string): MatchableEvent[] {
     const parsed = tryParse(trimmed);
     if (parsed.ok) {
       if (Array.isArray(parsed.value)) return normalizeRequestEvents({ events: parsed.value }).events;
-      if (isRequestBody(parsed.value)) return normalizeRequestEvents(parsed.value.events).events;
+      if (isRequestBody(parsed.value)) return normalizeRequestEvents(requestEvents(parsed.value)).events;
       return normalizeRequestEvents({ events: [parsed.value] }).events;
     }
     // Its first line was not a complete JSON object either (that would be JSON Lines): a broken document.
@@ -124,7 +139,7 @@ export async function* readInputEvents(source: Readable, name: string, progress:
     if (c === 123 /* { */) {
       const parsed = tryParse(text);
       if (parsed.ok && isRequestBody(parsed.value)) {
-        for (const event of normalizeRequestEvents(parsed.value.events).events) out.push(matchable(event, index++));
+        for (const event of normalizeRequestEvents(requestEvents(parsed.value)).events) out.push(matchable(event, index++));
         return;
       }
       if (parsed.ok) {
