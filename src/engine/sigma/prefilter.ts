@@ -176,10 +176,12 @@ export class Prefilter {
     // so walking those keys finds every index field that can be present.
     const fields = ctx.fields;
     const keywords = this.keywords;
+    // Keys and values read by the builtins (a keyed load per key goes megamorphic over many event shapes).
     const keys = Object.keys(fields);
+    const values = Object.values(fields);
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k];
-      const v = fields[key];
+      const v = values[k];
       const isString = typeof v === 'string';
       // The value's keyword atoms were looked up with a field's own literals (withKeywords).
       let keywordsDone = false;
