@@ -114,6 +114,18 @@ function outermostCorrelation(rules: CorrelationRule[]): CorrelationRule | undef
   return rules.find((rule) => !referenced.has(rule.ref.id) && !(rule.ref.name && referenced.has(rule.ref.name)));
 }
 
+/** The test cases beside a result's file, counted on it; undefined (the reason recorded) when unreadable. */
+function casesFor(result: RuleTestResult): TestCases | undefined {
+  const cases = readTests(result.testsFile);
+  if (typeof cases === 'string') {
+    result.problems.push(cases);
+    return undefined;
+  }
+  result.positives = cases.positive.length;
+  result.negatives = cases.negative.length;
+  return cases;
+}
+
 function testFile(ruleSet: RuleSet, file: string): RuleTestResult {
   const testsFile = testsFileFor(file);
   const correlation = outermostCorrelation(ruleSet.correlationRules.filter((rule) => rule.ref.file === file));
@@ -130,13 +142,8 @@ function testFile(ruleSet: RuleSet, file: string): RuleTestResult {
   };
   const loadErrors = ruleSet.errors.filter((error) => error.file === file);
   for (const error of loadErrors) result.problems.push(`does not load${error.ruleId ? ` (${error.ruleId})` : ''}: ${error.reason}`);
-  const cases = readTests(testsFile);
-  if (typeof cases === 'string') {
-    result.problems.push(cases);
-    return result;
-  }
-  result.positives = cases.positive.length;
-  result.negatives = cases.negative.length;
+  const cases = casesFor(result);
+  if (cases === undefined) return result;
   if (correlation) result.problems.push(...testCorrelation(ruleSet, correlation, cases));
   else if (detections.length > 0) result.problems.push(...testDetection(ruleSet, new Set(detections.map((r) => r.id)), cases));
   else if (loadErrors.length === 0) result.problems.push('holds no detection or correlation rule');
@@ -205,13 +212,8 @@ function testFilterFile(ruleSet: RuleSet, file: string): RuleTestResult {
     negatives: 0,
     problems: [],
   };
-  const cases = readTests(testsFile);
-  if (typeof cases === 'string') {
-    result.problems.push(cases);
-    return result;
-  }
-  result.positives = cases.positive.length;
-  result.negatives = cases.negative.length;
+  const cases = casesFor(result);
+  if (cases === undefined) return result;
   result.problems.push(...testFilter(ruleSet, filters, cases));
   return result;
 }
