@@ -139,7 +139,7 @@ function windowsForMatching(raw: RawObject, index: number): MatchableEvent | und
     const obj = unwrap(raw);
     if (!windowsFormat.detect(obj)) return undefined;
     // The hunt parsed `raw` for this event alone: it is completed in place.
-    const { fields, logsource } = windowsMatchView(obj, true);
+    const { fields, logsource } = windowsMatchView(obj);
     return new WindowsMatchable(index, logsource, fields, obj);
   } catch {
     return undefined;

@@ -281,10 +281,10 @@ export function windowsTime(fields: Record<string, unknown>, raw: RawObject): nu
 /**
  * What rule matching reads of a Windows record (the hunt's hot path): the same field view and logsource as
  * windowsFormat.normalize, without action, outcome, message or entities; the time is left to windowsTime.
- * `owned`: `raw` may be completed in place (nothing else reads it).
+ * A flat `raw` is the caller's (parsed for matching alone): it is completed in place.
  */
-export function windowsMatchView(raw: RawObject, owned = false): { fields: Record<string, unknown>; logsource: LogSource } {
-  if (isFlatWindows(raw)) return flatMatchView(raw, owned);
+export function windowsMatchView(raw: RawObject): { fields: Record<string, unknown>; logsource: LogSource } {
+  if (isFlatWindows(raw)) return flatMatchView(raw);
   const fields = flattenWindows(raw);
   const eventId = int(fields.EventID ?? fields.EventId);
   const { service, linux } = windowsService(fields);
@@ -294,20 +294,19 @@ export function windowsMatchView(raw: RawObject, owned = false): { fields: Recor
 }
 
 /**
- * A flat record's match view: the record itself when nothing would be added or rewritten (flatNeedsCopy
- * with the EventID and service read once), else a copy completed as windowsFormat.normalize does. The
- * check costs a third of a rendering, and most records need none. `owned`: completed in place, no copy.
+ * A flat record's match view: the record itself, completed in place as windowsFormat.normalize completes
+ * its copy when anything would be added or rewritten (flatNeedsCopy with the EventID and service read
+ * once). The check costs a third of a rendering, and most records need none.
  */
-function flatMatchView(raw: RawObject, owned: boolean): { fields: Record<string, unknown>; logsource: LogSource } {
+function flatMatchView(raw: RawObject): { fields: Record<string, unknown>; logsource: LogSource } {
   const eventId = int(raw.EventID ?? raw.EventId);
   const { service, linux } = windowsService(raw);
   const logsource = windowsLogsource(service, eventId, raw, linux);
   if (eventId !== undefined && service !== undefined && !hasWindowsAliases(service, eventId) && !windowsRenderingNeeded(raw, service, eventId)) {
     return { fields: raw, logsource };
   }
-  const fields = owned ? raw : { ...raw };
-  completeWindowsFields(fields, true, service, eventId);
-  return { fields, logsource };
+  completeWindowsFields(raw, true, service, eventId);
+  return { fields: raw, logsource };
 }
 
 
