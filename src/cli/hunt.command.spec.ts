@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -218,6 +218,87 @@ describe('lantern hunt', () => {
       expect.objectContaining({ event_index: 0, file: first }),
       expect.objectContaining({ event_index: 0, file: second }),
     ]);
+  });
+
+  it('does not join events of different files in a correlation by default', async () => {
+    const first = file('a.jsonl', `${JSON.stringify(EVENTS[0])}\n`);
+    const second = file('b.jsonl', `${JSON.stringify(EVENTS[2])}\n`);
+    const { io, out } = capture();
+    expect(await runHunt([first, second], { rules: [rules] }, io)).toBe(0);
+    expect(lines(out()).filter((hit) => (hit as { type?: string }).type === 'correlation')).toEqual([]);
+  });
+
+  it('joins events of every file with --correlate-across-files (rotated logs, newest first)', async () => {
+    // auth.log holds the later event, auth.log.1 the earlier one: correlations go by event time, not file order.
+    const newest = file('auth.log.jsonl', `${JSON.stringify(EVENTS[1])}\n${JSON.stringify(EVENTS[2])}\n`);
+    const older = file('auth.log.1.jsonl', `${JSON.stringify(EVENTS[0])}\n`);
+    const { io, out, err } = capture();
+    expect(await runHunt([newest, older], { rules: [rules], correlateAcrossFiles: true }, io)).toBe(0);
+    const hits = lines(out());
+    expect(hits.filter((hit) => (hit as { type?: string }).type !== 'correlation')).toEqual([
+      expect.objectContaining({ event_index: 1, file: newest }),
+      expect.objectContaining({ event_index: 0, file: older }),
+    ]);
+    expect(hits.filter((hit) => (hit as { type?: string }).type === 'correlation')).toEqual([
+      expect.objectContaining({
+        correlation_type: 'event_count',
+        group: { User: 'CORP\\alice' },
+        file: null,
+        event_indices: [1, 0],
+        events: [
+          { file: newest, event_index: 1 },
+          { file: older, event_index: 0 },
+        ],
+        first_time: '2024-03-01T08:00:00.000Z',
+        last_time: '2024-03-01T08:02:00.000Z',
+      }),
+    ]);
+    expect(err()).toMatch(/2 detections, 1 correlations/);
+  });
+
+  it('names the one file of a cross-file correlation whose events all come from it', async () => {
+    const both = file('both.jsonl', `${JSON.stringify(EVENTS[0])}\n${JSON.stringify(EVENTS[2])}\n`);
+    const other = file('other.jsonl', `${JSON.stringify(EVENTS[1])}\n`);
+    const { io, out } = capture();
+    expect(await runHunt([other, both], { rules: [rules], correlateAcrossFiles: true }, io)).toBe(0);
+    expect(lines(out()).filter((hit) => (hit as { type?: string }).type === 'correlation')).toEqual([
+      expect.objectContaining({
+        file: both,
+        event_indices: [0, 1],
+        events: [
+          { file: both, event_index: 0 },
+          { file: both, event_index: 1 },
+        ],
+      }),
+    ]);
+  });
+
+  it('writes cross-file correlation events as file#index in csv and table output', async () => {
+    const first = file('a.jsonl', `${JSON.stringify(EVENTS[0])}\n`);
+    const second = file('b.jsonl', `${JSON.stringify(EVENTS[2])}\n`);
+    const csv = capture();
+    expect(await runHunt([first, second], { rules: [rules], correlateAcrossFiles: true, format: 'csv' }, csv.io)).toBe(0);
+    const row = csv.out().trim().split('\n').pop();
+    expect(row).toMatch(/^correlation,0c1f1a8e-1111-4111-8111-000000000003,Repeated Discovery By One User,medium,,,2024-03-01T08:00:00.000Z,event_count,/);
+    expect(row?.endsWith(`,${first}#0 ${second}#0`)).toBe(true);
+    const table = capture();
+    expect(await runHunt([first, second], { rules: [rules], correlateAcrossFiles: true, format: 'table' }, table.io)).toBe(0);
+    expect(table.out()).toContain(`event_count User=CORP\\alice events ${first}#0,${second}#0`);
+  });
+
+  it('dates year-less syslog lines by the file modification time (December lines in a January file are last year)', async () => {
+    writeFileSync(
+      join(rules, 'sshd.yml'),
+      `title: SSH Failed Password\nid: 0c1f1a8e-1111-4111-8111-000000000009\nlevel: low\nlogsource: {product: linux, service: sshd}\ndetection:\n  keywords: ['Failed password']\n  condition: keywords\n`,
+    );
+    const log = file('auth.log', 'Dec 31 23:59:58 web1 sshd[10]: Failed password for root from 203.0.113.7 port 4000 ssh2\nJan  2 08:00:00 web1 sshd[11]: Failed password for root from 203.0.113.7 port 4001 ssh2\n');
+    utimesSync(log, new Date('2025-01-03T00:00:00Z'), new Date('2025-01-03T00:00:00Z'));
+    // JSON Lines holding log lines as JSON strings (after an object line, which makes the file JSON Lines).
+    const jsonLines = file('auth.jsonl', `${JSON.stringify(EVENTS[1])}\n${JSON.stringify('Jan  2 08:00:00 web1 sshd[11]: Failed password for root from 203.0.113.7 port 4001 ssh2')}\n`);
+    utimesSync(jsonLines, new Date('2025-01-03T00:00:00Z'), new Date('2025-01-03T00:00:00Z'));
+    const { io, out } = capture();
+    expect(await runHunt([log, jsonLines], { rules: [rules] }, io)).toBe(0);
+    expect(lines(out()).map((hit) => (hit as { timestamp: string }).timestamp)).toEqual(['2024-12-31T23:59:58.000Z', '2025-01-02T08:00:00.000Z', '2025-01-02T08:00:00.000Z']);
   });
 
   it('reports only hits at or above --min-level', async () => {

@@ -1,7 +1,8 @@
 /**
  * `lantern hunt`: runs a Sigma rule pack over event files, detections streamed as found and
  * correlations at the end of each input. Each FILE is one batch: correlations join events of
- * the same file (concatenate inputs, or pipe them to `-`, to correlate across files).
+ * the same file, unless --correlate-across-files joins the events of every input (rotated logs)
+ * and evaluates the correlations once, after the last one.
  */
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -13,7 +14,7 @@ import type { MatchableEvent } from '../engine/normalize/normalize';
 import { type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
 import { correlationFieldNames, evaluateCorrelations, hiddenRuleKeys, isReported, readField } from '../engine/sigma/correlation';
 import { InputError, type InputProgress, readInputEvents } from './hunt.input';
-import { FORMATS, type HuntFormat, HuntWriter, LEVELS, correlationRecord, detectionRecord, levelRank } from './hunt.output';
+import { type EventOrigin, FORMATS, type HuntFormat, HuntWriter, LEVELS, correlationRecord, crossFileCorrelationRecord, detectionRecord, levelRank } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
 import { PlaceholderError, readPlaceholders } from './hunt.placeholders';
 import { registerRulesCommand } from './rules.command';
@@ -24,6 +25,8 @@ export interface HuntOptions {
   ignoreLogsource?: boolean;
   format?: string;
   minLevel?: string;
+  /** Correlations join the events of every input file, not of each file alone. */
+  correlateAcrossFiles?: boolean;
 }
 
 interface Counters {
@@ -103,6 +106,15 @@ class Progress {
   }
 }
 
+/**
+ * Correlation inputs of every file (--correlate-across-files): each kept event is renumbered in one
+ * sequence for the evaluation, and `origins[i]` says which file and event the number `i` stands for.
+ */
+interface CrossFilePool {
+  inputs: Array<{ rule: RuleRef; event: SigmaEvent }>;
+  origins: EventOrigin[];
+}
+
 interface HuntContext {
   ruleSet: RuleSet;
   writer: HuntWriter;
@@ -110,38 +122,53 @@ interface HuntContext {
   ignoreLogsource: boolean;
   counters: Counters;
   progress: Progress;
+  pool?: CrossFilePool;
+}
+
+interface OpenedInput {
+  source: Readable;
+  input: InputProgress;
+  counted: InputProgress;
+  /** Dates year-less syslog lines: the file's modification time (a log is written up to then), or now for stdin. */
+  referenceTime: number;
+  close: () => void;
 }
 
 /** The input's bytes (gunzipped for `.gz`), and the progress counter that tracks the file's own bytes. */
-function openInput(file: string, io: CommandIO): { source: Readable; input: InputProgress; counted: InputProgress; close: () => void } {
+function openInput(file: string, io: CommandIO): OpenedInput {
   if (file === '-') {
     const input: InputProgress = { bytesRead: 0 };
-    return { source: io.stdin, input, counted: input, close: () => undefined };
+    return { source: io.stdin, input, counted: input, referenceTime: Date.now(), close: () => undefined };
   }
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  const input: InputProgress = { bytesRead: 0, totalBytes: statSync(file).size };
-  if (!/\.gz$/i.test(file)) return { source: raw, input, counted: input, close: () => raw.destroy() };
+  const stat = statSync(file);
+  const input: InputProgress = { bytesRead: 0, totalBytes: stat.size };
+  const referenceTime = stat.mtimeMs;
+  if (!/\.gz$/i.test(file)) return { source: raw, input, counted: input, referenceTime, close: () => raw.destroy() };
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
   raw.on('data', (chunk: string | Buffer) => {
     input.bytesRead += chunk.length;
   });
   raw.on('error', (error) => gunzip.destroy(error));
-  return { source: raw.pipe(gunzip), input, counted: { bytesRead: 0 }, close: () => raw.destroy() };
+  return { source: raw.pipe(gunzip), input, counted: { bytesRead: 0 }, referenceTime, close: () => raw.destroy() };
 }
 
 async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<void> {
-  const { source, input, counted, close } = openInput(file, io);
+  const { source, input, counted, referenceTime, close } = openInput(file, io);
   const { ruleSet, writer, minRank, counters } = ctx;
   const keys = correlationKeys(ruleSet);
   const hidden = hiddenRuleKeys(ruleSet.correlationRules);
-  const correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }> = [];
+  const correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }> = ctx.pool?.inputs ?? [];
+  const origins = ctx.pool?.origins;
   const shown = (rule: RuleRef): boolean => levelRank(rule.level) >= minRank;
   const matchOptions = { ignoreLogsource: ctx.ignoreLogsource };
   const keptFields = correlationFieldNames(ruleSet.correlationRules);
   const visit = (event: MatchableEvent): void => {
     counters.events++;
+    // What correlations keep of the event: made once, shared by every rule that hits it.
+    let kept: SigmaEvent | undefined;
     for (const rule of ruleSet.matchEvent(event, matchOptions)) {
-      if (keys.size > 0 && needsForCorrelation(rule, keys)) correlationInputs.push({ rule, event: slim(event, keptFields) });
+      if (keys.size > 0 && needsForCorrelation(rule, keys)) correlationInputs.push({ rule, event: (kept ??= keptEvent(event, keptFields, file, origins)) });
       if (!isReported(rule, hidden) || !shown(rule)) continue;
       counters.detections++;
       writer.record(detectionRecord(rule, event.index, event.time, file));
@@ -150,7 +177,7 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
     if ((counters.events & 1023) === 0) ctx.progress.update(file, counters.events, input);
   };
   try {
-    for await (const batch of readInputEvents(source, file, counted)) {
+    for await (const batch of readInputEvents(source, file, counted, referenceTime)) {
       batch.forEach(visit);
       ctx.progress.update(file, counters.events, input);
     }
@@ -160,12 +187,31 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
   } finally {
     close();
   }
-  if (ruleSet.correlationRules.length === 0) return;
+  if (ruleSet.correlationRules.length === 0 || ctx.pool) return;
   for (const hit of evaluateCorrelations(ruleSet.correlationRules, correlationInputs)) {
     if (!shown(hit.rule)) continue;
     counters.correlations++;
     writer.record(correlationRecord(hit, file));
   }
+}
+
+/** The correlations over the events of every file, once all are read (--correlate-across-files). */
+function correlateAcrossFiles(ctx: HuntContext, pool: CrossFilePool): void {
+  const { ruleSet, minRank, counters, writer } = ctx;
+  if (ruleSet.correlationRules.length === 0) return;
+  for (const hit of evaluateCorrelations(ruleSet.correlationRules, pool.inputs)) {
+    if (levelRank(hit.rule.level) < minRank) continue;
+    counters.correlations++;
+    writer.record(crossFileCorrelationRecord(hit, pool.origins));
+  }
+}
+
+/** A hit's event as correlations keep it; across files, renumbered in the pool's one sequence. */
+function keptEvent(event: SigmaEvent, keptFields: string[], file: string, origins: EventOrigin[] | undefined): SigmaEvent {
+  const kept = slim(event, keptFields);
+  if (origins === undefined) return kept;
+  origins.push({ file, index: event.index });
+  return { ...kept, index: origins.length - 1 };
 }
 
 /** Keeps what correlations read (their fields, the time): a long hunt holds every referenced hit until the end. */
@@ -263,9 +309,11 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     ignoreLogsource: options.ignoreLogsource === true,
     counters,
     progress: new Progress(io, started),
+    pool: options.correlateAcrossFiles ? { inputs: [], origins: [] } : undefined,
   };
   try {
     for (const file of files) await huntFile(file, io, ctx);
+    if (ctx.pool) correlateAcrossFiles(ctx, ctx.pool);
   } catch (error) {
     ctx.progress.clear();
     writer.finish();
@@ -287,12 +335,13 @@ export function registerDetectionCommands(program: Command): void {
   program
     .command('hunt')
     .description('run Sigma rules (and correlation rules) over event files; hits on stdout, summary on stderr')
-    .argument('<file...>', 'events: JSON array, JSON Lines, an analysis request body, or log lines (.gz read as gzip); - for stdin (correlations join events of the same file)')
+    .argument('<file...>', 'events: JSON array, JSON Lines, an analysis request body, or log lines (.gz read as gzip); - for stdin (correlations join events of the same file unless --correlate-across-files)')
     .option('--rules <dir>', 'rule folder or file (repeatable)', collect)
     .option('--placeholders <file>', 'YAML or JSON map of %placeholder% values for |expand rules')
     .option('--ignore-logsource', 'run every rule on every event, whatever its logsource')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'jsonl')
     .option('--min-level <level>', `report only hits at or above: ${LEVELS.join(', ')}`)
+    .option('--correlate-across-files', 'correlation rules join the events of all input files (rotated logs), evaluated after the last file')
     .exitOverride(usageExit)
     .action(async (files: string[], options: HuntOptions) => {
       process.exitCode = await runHunt(files, options, processIO());

@@ -52,8 +52,8 @@ function requestEvents(body: { events: Record<string, unknown> | unknown[] }): R
   return Array.isArray(body.events) ? { events: body.events } : body.events;
 }
 
-/** A whole document: JSON array, request body, single event object, or plain lines. */
-function normalizeDocument(text: string, name: string): MatchableEvent[] {
+/** A whole document: JSON array, request body, single event object, or plain lines (year-less times dated by `referenceTime`). */
+function normalizeDocument(text: string, name: string, referenceTime: number | undefined): MatchableEvent[] {
   const trimmed = text.trim();
   if (trimmed === '') return [];
   const first = trimmed[0];
@@ -67,7 +67,7 @@ function normalizeDocument(text: string, name: string): MatchableEvent[] {
     // Its first line was not a complete JSON object either (that would be JSON Lines): a broken document.
     throw new InputError(`${name}: not valid JSON (${parsed.error})`);
   }
-  return normalizeRequestEvents({ lines: text }).events;
+  return normalizeRequestEvents({ lines: text }, { referenceTime }).events;
 }
 
 type Mode = 'undecided' | 'lines' | 'document';
@@ -121,9 +121,10 @@ function decide(line: string): Mode {
  * first non-empty line (a complete JSON object) and then streamed; a JSON Lines batch parses each
  * line as it is iterated (so an event is garbage by the time the next one is made, instead of a
  * whole chunk of events outliving young-generation collections): iterate each batch in full, in
- * order, before asking for the next.
+ * order, before asking for the next. Year-less syslog times are dated by `referenceTime` (the input
+ * file's modification time: a line is no later than a month after it), else left undefined.
  */
-export async function* readInputEvents(source: Readable, name: string, progress: InputProgress): AsyncGenerator<EventBatch> {
+export async function* readInputEvents(source: Readable, name: string, progress: InputProgress, referenceTime?: number): AsyncGenerator<EventBatch> {
   let mode: Mode = 'undecided';
   // Bytes of a line not yet ended, kept as parts so a very long line is copied once, not per chunk.
   let partial: Buffer[] = [];
@@ -143,7 +144,7 @@ export async function* readInputEvents(source: Readable, name: string, progress:
         return;
       }
       if (parsed.ok) {
-        out.push(normalizeForMatching(parsed.value, index++));
+        out.push(normalizeForMatching(parsed.value, index++, referenceTime));
         return;
       }
     }
@@ -151,11 +152,11 @@ export async function* readInputEvents(source: Readable, name: string, progress:
       // A JSON string line is one log line (JSON Lines of syslog or web access lines).
       const parsed = tryParse(text);
       if (parsed.ok && typeof parsed.value === 'string') {
-        out.push(normalizeForMatching(parsed.value, index++));
+        out.push(normalizeForMatching(parsed.value, index++, referenceTime));
         return;
       }
     }
-    out.push(normalizeForMatching(text, index++));
+    out.push(normalizeForMatching(text, index++, referenceTime));
   };
 
   const out: MatchableEvent[] = [];
@@ -223,5 +224,5 @@ export async function* readInputEvents(source: Readable, name: string, progress:
     yield batch;
     return;
   }
-  yield normalizeDocument(stripBom(Buffer.concat([...document, Buffer.from(rest)]).toString('utf8'), 0), name);
+  yield normalizeDocument(stripBom(Buffer.concat([...document, Buffer.from(rest)]).toString('utf8'), 0), name, referenceTime);
 }

@@ -30,10 +30,21 @@ export interface CorrelationRecord {
   correlation_type: string;
   group: Record<string, unknown>;
   event_indices: number[];
-  /** Additive to the documented shape: with several inputs, which one the indices belong to. */
-  file: string;
+  /**
+   * Additive to the documented shape: with several inputs, which one the indices belong to; null when
+   * --correlate-across-files joined events of several files (`events` then says whose each index is).
+   */
+  file: string | null;
   first_time: string | null;
   last_time: string | null;
+  /** --correlate-across-files only: each event's file and index in it, in the order of event_indices. */
+  events?: Array<{ file: string; event_index: number }>;
+}
+
+/** Where an event of a cross-file correlation comes from: its input file and its index in that file. */
+export interface EventOrigin {
+  file: string;
+  index: number;
 }
 
 export type HuntRecord = DetectionRecord | CorrelationRecord;
@@ -61,6 +72,14 @@ export function correlationRecord(hit: CorrelationHit, file: string): Correlatio
   };
 }
 
+/** A correlation over the events of several files: `hit.eventIndices` number the pool's events (`origins`). */
+export function crossFileCorrelationRecord(hit: CorrelationHit, origins: readonly EventOrigin[]): CorrelationRecord {
+  const events = hit.eventIndices.map((i) => ({ file: origins[i].file, event_index: origins[i].index }));
+  const files = new Set(events.map((e) => e.file));
+  const record = correlationRecord({ ...hit, eventIndices: events.map((e) => e.event_index) }, files.size === 1 ? events[0].file : '');
+  return { ...record, file: files.size === 1 ? record.file : null, events };
+}
+
 function csvCell(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
@@ -75,6 +94,18 @@ function groupText(group: Record<string, unknown>): string {
 function indexList(indices: number[]): string {
   const shown = indices.slice(0, 10).join(',');
   return indices.length > 10 ? `${shown},… (${indices.length} events)` : shown;
+}
+
+/** Events of several files, as `file#index`. */
+function originList(events: Array<{ file: string; event_index: number }>): string {
+  const shown = events.slice(0, 10).map((e) => `${e.file}#${e.event_index}`).join(',');
+  return events.length > 10 ? `${shown},… (${events.length} events)` : shown;
+}
+
+/** The CSV event_indices cell: indices, or `file#index` when the events come from several files. */
+function eventsText(record: CorrelationRecord): string {
+  if (record.file !== null) return record.event_indices.join(' ');
+  return (record.events ?? []).map((e) => `${e.file}#${e.event_index}`).join(' ');
 }
 
 function pad(text: string, width: number): string {
@@ -120,13 +151,13 @@ export class HuntWriter {
     const correlation = 'type' in record;
     if (this.format === 'csv') {
       const cells = correlation
-        ? ['correlation', record.rule_id, record.title, record.level, record.file, '', record.first_time ?? '', record.correlation_type, groupText(record.group), record.event_indices.join(' ')]
+        ? ['correlation', record.rule_id, record.title, record.level, record.file ?? '', '', record.first_time ?? '', record.correlation_type, groupText(record.group), eventsText(record)]
         : ['detection', record.rule_id, record.title, record.level, record.file, String(record.event_index), record.timestamp ?? '', '', '', ''];
       return cells.map(csvCell).join(',');
     }
     const time = correlation ? record.first_time : record.timestamp;
     const evidence = correlation
-      ? `${record.correlation_type} ${groupText(record.group)} events ${indexList(record.event_indices)} in ${record.file}`
+      ? `${record.correlation_type} ${groupText(record.group)} events ${record.file === null ? originList(record.events ?? []) : `${indexList(record.event_indices)} in ${record.file}`}`
       : `${record.file}#${record.event_index}`;
     return `${pad(time ?? '-', 24)}  ${pad(record.level, 13)}  ${pad(record.title, 60)}  ${evidence}`;
   }

@@ -119,15 +119,22 @@ export type MatchableEvent = Pick<CanonicalEvent, 'index' | 'time' | 'logsource'
 /**
  * Normalises one event for rule matching only (the hunt's hot path): the same fields, logsource and
  * time as normalizeEvent, without building the full evidence record around them. `raw` becomes the
- * event's: a Windows record is completed in place (renderings and aliases added to it).
+ * event's: a Windows record is completed in place (renderings and aliases added to it). A year-less
+ * syslog time is dated by `referenceTime` when given (else it stays undefined, as in normalizeEvent).
  */
-export function normalizeForMatching(raw: unknown, index: number): MatchableEvent {
+export function normalizeForMatching(raw: unknown, index: number, referenceTime?: number): MatchableEvent {
   if (isObject(raw)) {
     const windows = windowsForMatching(raw, index);
     if (windows !== undefined) return windows;
   }
   const parts = safeParts(raw, {});
-  return { index, time: parts.time, logsource: parts.logsource, fields: parts.fields };
+  return { index, time: parts.time ?? yearlessAt(parts, referenceTime), logsource: parts.logsource, fields: parts.fields };
+}
+
+/** A year-less syslog time dated by a reference (an input file's modification time): no later than a month after it. */
+function yearlessAt(parts: NormalizedParts, referenceTime: number | undefined): number | undefined {
+  if (parts.yearless === undefined || referenceTime === undefined) return undefined;
+  return resolveYearless(parts.yearless, new Date(referenceTime).getUTCFullYear(), referenceTime);
 }
 
 /**

@@ -151,6 +151,34 @@ level: high
     expect(on.matchEvent(ev(events[2])).map((r) => r.id)).toEqual(['n1', 'u1']);
   });
 
+
+  it('finds keywords in values scanned for a field rule too (short, memoised, long-literal fields)', () => {
+    const rules = [
+      `title: Kw\nid: k1\nlogsource: { product: windows }\ndetection: { keywords: ['sekurlsa::', 'Kiwi Legit Printer'], condition: keywords }`,
+      // CommandLine: a short literal (per-character scan, memoised values); Image: a skipping scan as short as the keywords.
+      `title: Cmd\nid: c1\nlogsource: { product: windows }\ndetection: { s: { CommandLine|contains: ' -e ' }, condition: s }`,
+      `title: Img\nid: i1\nlogsource: { product: windows }\ndetection: { s: { Image|endswith: '\\\\evil.exe' }, condition: s }`,
+      // Hashes: literals longer than every keyword, so its values are scanned for keywords separately.
+      `title: Hash\nid: h1\nlogsource: { product: windows }\ndetection: { s: { Hashes|contains: 'IMPHASH=0123456789ABCDEF0123456789ABCDEF' }, condition: s }`,
+    ].map((text, i) => ({ file: `r${i}.yml`, text }));
+    const on = ruleSetFromText(rules);
+    const off = ruleSetFromText(rules, { prefilter: false });
+    const long = `${'x'.repeat(40)} sekurlsa::logonpasswords`;
+    const cases: Array<[Record<string, unknown>, string[]]> = [
+      [{ CommandLine: 'sekurlsa::x' }, ['k1']],
+      [{ CommandLine: long }, ['k1']],
+      [{ CommandLine: long }, ['k1']],
+      [{ CommandLine: `${long} -e x` }, ['k1', 'c1']],
+      [{ Image: 'c:\\kiwi legit printer\\evil.exe' }, ['k1', 'i1']],
+      [{ Hashes: 'SHA1=1,sekurlsa::' }, ['k1']],
+      [{ Image: 'c:\\evil.exe', Hashes: 'IMPHASH=0123456789abcdef0123456789abcdef' }, ['i1', 'h1']],
+      [{ CommandLine: 'nothing here at all, padded past the memo length' }, []],
+    ];
+    for (const [fields, ids] of cases) {
+      expect(on.matchEvent(ev(fields)).map((r) => r.id)).toEqual(ids);
+      expect(off.matchEvent(ev(fields)).map((r) => r.id)).toEqual(ids);
+    }
+  });
   it('explains which selections matched and with which field values', () => {
     const rule = `
 title: Encoded PowerShell
