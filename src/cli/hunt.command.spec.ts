@@ -293,8 +293,8 @@ describe('lantern hunt', () => {
     );
     const log = file('auth.log', 'Dec 31 23:59:58 web1 sshd[10]: Failed password for root from 203.0.113.7 port 4000 ssh2\nJan  2 08:00:00 web1 sshd[11]: Failed password for root from 203.0.113.7 port 4001 ssh2\n');
     utimesSync(log, new Date('2025-01-03T00:00:00Z'), new Date('2025-01-03T00:00:00Z'));
-    // JSON Lines holding log lines as JSON strings (after an object line, which makes the file JSON Lines).
-    const jsonLines = file('auth.jsonl', `${JSON.stringify(EVENTS[1])}\n${JSON.stringify('Jan  2 08:00:00 web1 sshd[11]: Failed password for root from 203.0.113.7 port 4001 ssh2')}\n`);
+    // JSON Lines holding log lines as JSON strings.
+    const jsonLines = file('auth.jsonl', `${JSON.stringify('Jan  2 08:00:00 web1 sshd[11]: Failed password for root from 203.0.113.7 port 4001 ssh2')}\n${JSON.stringify(EVENTS[1])}\n`);
     utimesSync(jsonLines, new Date('2025-01-03T00:00:00Z'), new Date('2025-01-03T00:00:00Z'));
     const { io, out } = capture();
     expect(await runHunt([log, jsonLines], { rules: [rules] }, io)).toBe(0);

@@ -108,11 +108,16 @@ function stripBom(text: string, lineNo: number): string {
   return lineNo === 0 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** JSON Lines when the first non-empty line is a complete JSON object; otherwise one document. */
+/** JSON Lines when the first non-empty line is a complete JSON object or a JSON string (a log line); otherwise one document. */
 function decide(line: string): Mode {
   const text = line.trim();
   if (text === '') return 'undecided';
-  return text.startsWith('{') && tryParse(text).ok ? 'lines' : 'document';
+  if (text.startsWith('{')) return tryParse(text).ok ? 'lines' : 'document';
+  if (text.startsWith('"')) {
+    const parsed = tryParse(text);
+    return parsed.ok && typeof parsed.value === 'string' ? 'lines' : 'document';
+  }
+  return 'document';
 }
 
 /**
