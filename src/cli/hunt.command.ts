@@ -160,7 +160,7 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
   const hidden = hiddenRuleKeys(ruleSet.correlationRules);
   const correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }> = ctx.pool?.inputs ?? [];
   const origins = ctx.pool?.origins;
-  const shown = (rule: RuleRef): boolean => levelRank(rule.level) >= minRank;
+  const shown = (rule: RuleRef): boolean => shownAt(rule, minRank);
   const matchOptions = { ignoreLogsource: ctx.ignoreLogsource };
   const keptFields = correlationFieldNames(ruleSet.correlationRules);
   const visit = (event: MatchableEvent): void => {
@@ -195,12 +195,17 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
   }
 }
 
+/** Whether --min-level reports the rule's hits. */
+function shownAt(rule: RuleRef, minRank: number): boolean {
+  return levelRank(rule.level) >= minRank;
+}
+
 /** The correlations over the events of every file, once all are read (--correlate-across-files). */
 function correlateAcrossFiles(ctx: HuntContext, pool: CrossFilePool): void {
   const { ruleSet, minRank, counters, writer } = ctx;
   if (ruleSet.correlationRules.length === 0) return;
   for (const hit of evaluateCorrelations(ruleSet.correlationRules, pool.inputs)) {
-    if (levelRank(hit.rule.level) < minRank) continue;
+    if (!shownAt(hit.rule, minRank)) continue;
     counters.correlations++;
     writer.record(crossFileCorrelationRecord(hit, pool.origins));
   }

@@ -57,7 +57,7 @@ export function detectionRecord(rule: RuleRef, eventIndex: number, time: number 
   return { rule_id: rule.id, title: rule.title, level: rule.level, tags: rule.tags, event_index: eventIndex, timestamp: iso(time), file };
 }
 
-export function correlationRecord(hit: CorrelationHit, file: string): CorrelationRecord {
+export function correlationRecord(hit: CorrelationHit, file: string | null): CorrelationRecord {
   return {
     rule_id: hit.rule.id,
     title: hit.rule.title,
@@ -76,8 +76,8 @@ export function correlationRecord(hit: CorrelationHit, file: string): Correlatio
 export function crossFileCorrelationRecord(hit: CorrelationHit, origins: readonly EventOrigin[]): CorrelationRecord {
   const events = hit.eventIndices.map((i) => ({ file: origins[i].file, event_index: origins[i].index }));
   const files = new Set(events.map((e) => e.file));
-  const record = correlationRecord({ ...hit, eventIndices: events.map((e) => e.event_index) }, files.size === 1 ? events[0].file : '');
-  return { ...record, file: files.size === 1 ? record.file : null, events };
+  const file = files.size === 1 ? events[0].file : null;
+  return { ...correlationRecord({ ...hit, eventIndices: events.map((e) => e.event_index) }, file), events };
 }
 
 function csvCell(value: string): string {
