@@ -3,7 +3,9 @@
  * Sigma hunt benchmark: `lantern hunt` over >= 200,000 realistic events with the full public
  * SigmaHQ corpus, on one core, beside the time JSON.parse alone takes on the same bytes.
  *
- *   npx tsc -p tsconfig.build.json && taskset -c 0 node bench/hunt-bench.js [--events 200000] [--runs 3] [--keep] [--cycled]
+ *   npx tsc -p tsconfig.build.json && taskset -c 0 node bench/hunt-bench.js [--events 200000] [--runs 3] [--keep] [--cycled] [--untuned]
+ *
+ * The measuring process applies the V8 tuning bin/lantern.js applies (src/cli/v8-tuning.ts); --untuned keeps V8's defaults.
  *
  * Falls back to ts-node (transpile-only) when dist/ is missing. Input events go through
  * <shared>/cases/dev/*.json and <shared>/cases/scenarios/*.json in turn into a temp JSON Lines file, where <shared>
@@ -33,6 +35,9 @@ function arg(name, fallback) {
 function loadModules() {
   const dist = path.join(ROOT, 'dist', 'cli', 'hunt.command.js');
   if (fs.existsSync(dist) && !process.argv.includes('--ts')) {
+    // As bin/lantern.js starts the command: V8 tuned before the modules load (--untuned: V8 defaults).
+    const tuning = path.join(ROOT, 'dist', 'cli', 'v8-tuning.js');
+    if (!process.argv.includes('--untuned') && fs.existsSync(tuning)) require(tuning).tuneV8();
     return { hunt: require(dist), mode: 'dist' };
   }
   require(path.join(ROOT, 'node_modules', 'ts-node')).register({
@@ -280,7 +285,7 @@ async function main() {
   const cycled = process.argv.includes('--cycled');
   const written = { ...writeInput(input, count, cycled), cycled };
   const bytes = fs.statSync(input).size;
-  const passThrough = process.argv.includes('--ts') ? ['--ts'] : [];
+  const passThrough = ['--ts', '--untuned'].filter((flag) => process.argv.includes(flag));
   // --runs N: N measuring processes on the same input; the report is the run with the median hunt /
   // JSON.parse ratio (a shared 2-core machine moves single runs by 5 to 10%, and more when busy: the
   // ratio moves less, both being slowed alike), every run listed after it.

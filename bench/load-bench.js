@@ -13,6 +13,7 @@
  * --ts          the sources through ts-node (transpile-only) instead of dist/ (also when dist/ is missing)
  * --root DIR    another build of Lantern (DIR/dist), e.g. an older commit for an A/B run
  * --prof DIR    also write a V8 CPU profile of each load to DIR (node --cpu-prof)
+ * --untuned     V8 defaults in the loading process (by default it applies the V8 tuning bin/lantern.js applies)
  * <shared> is $LANTERN_SHARED, else the `shared` folder beside the repository.
  */
 'use strict';
@@ -48,6 +49,9 @@ function loadSigma(root, ts) {
 /** Child: one timed load (modules required before the clock starts), result as one JSON line. */
 function child() {
   const root = arg('--child');
+  // As bin/lantern.js starts the command: V8 tuned before the modules load (--untuned: V8 defaults).
+  const tuning = path.join(root, 'dist', 'cli', 'v8-tuning.js');
+  if (!process.argv.includes('--ts') && !process.argv.includes('--untuned') && fs.existsSync(tuning)) require(tuning).tuneV8();
   const sigma = loadSigma(root, process.argv.includes('--ts'));
   // As `lantern hunt` and the service load rules: the routes of the normaliser's logsources compiled
   // too (builds older than that option have no knownLogsources and load the rules alone).
@@ -66,6 +70,7 @@ function runChild(root, cacheDir, prof) {
   if (prof) argv.push('--cpu-prof', '--cpu-prof-dir', prof);
   argv.push(__filename, '--child', root);
   if (process.argv.includes('--ts')) argv.push('--ts');
+  if (process.argv.includes('--untuned')) argv.push('--untuned');
   const env = { ...process.env, LANTERN_CACHE_DIR: cacheDir ?? 'off' };
   const run = spawnSync(process.execPath, argv, { env, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`load failed (exit ${run.status ?? run.signal}): ${run.stderr}`);
