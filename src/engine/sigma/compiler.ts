@@ -460,13 +460,27 @@ function ipsOf(fv: FieldValue): IpAddr[] {
   if (!ips) {
     ips = [];
     for (const s of fv.strs) {
-      const t = s.trim();
-      const bare = t.startsWith('[') && t.endsWith(']') ? t.slice(1, -1) : t;
-      if (ipaddr.isValid(bare)) ips.push(ipaddr.parse(bare));
+      const ip = parsedIp(s);
+      if (ip !== null) ips.push(ip);
     }
     memo.set('ip', ips);
   }
   return ips;
+}
+
+/** Addresses repeat across events and parsing one costs microseconds: each distinct string is parsed once. */
+const parsedIps = new Map<string, IpAddr | null>();
+const PARSED_IPS_MAX = 8192;
+
+function parsedIp(s: string): IpAddr | null {
+  let ip = parsedIps.get(s);
+  if (ip !== undefined) return ip;
+  const t = s.trim();
+  const bare = t.startsWith('[') && t.endsWith(']') ? t.slice(1, -1) : t;
+  ip = ipaddr.isValid(bare) ? ipaddr.parse(bare) : null;
+  if (parsedIps.size >= PARSED_IPS_MAX) parsedIps.clear();
+  parsedIps.set(s, ip);
+  return ip;
 }
 
 /**
