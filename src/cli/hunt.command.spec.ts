@@ -209,6 +209,35 @@ describe('lantern hunt', () => {
     expect(lines(out())).toHaveLength(3);
   });
 
+  it('streams plain-text logs: a detection is written before the input ends, blank lines are not events', async () => {
+    writeFileSync(
+      join(rules, 'sshd.yml'),
+      `title: SSH Failed Password\nid: 0c1f1a8e-1111-4111-8111-000000000009\nlevel: low\nlogsource: {product: linux, service: sshd}\ndetection:\n  keywords: ['Failed password']\n  condition: keywords\n`,
+    );
+    const stdin = new PassThrough();
+    const { io, out } = capture(stdin);
+    const done = runHunt(['-'], { rules: [rules] }, io);
+    stdin.write('Mar  1 10:00:00 web1 sshd[10]: Failed password for root from 203.0.113.7 port 4000 ssh2\n\n');
+    for (let i = 0; i < 50 && out() === ''; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(lines(out())).toHaveLength(1);
+    stdin.end('Mar  1 10:00:05 web1 sshd[11]: Accepted password for root from 203.0.113.7 port 4001 ssh2\nMar  1 10:00:09 web1 sshd[12]: Failed password for bob from 203.0.113.7 port 4002 ssh2\n');
+    expect(await done).toBe(0);
+    expect(lines(out()).map((hit) => (hit as { event_index: number }).event_index)).toEqual([0, 2]);
+  });
+
+  it('reads Zeek TSV logs line by line, each line by the #fields header above it', async () => {
+    writeFileSync(
+      join(rules, 'zeek.yml'),
+      `title: Zeek DNS TXT Query\nid: 0c1f1a8e-1111-4111-8111-00000000000a\nlevel: low\nlogsource: {product: zeek, service: dns}\ndetection:\n  selection:\n    qtype_name: TXT\n  condition: selection\n`,
+    );
+    const header = ['#separator \\x09', '#set_separator\t,', '#empty_field\t(empty)', '#unset_field\t-', '#path\tdns', '#fields\tts\tuid\tid.orig_h\tid.orig_p\tid.resp_h\tid.resp_p\tproto\tquery\tqtype_name', '#types\ttime\tstring\taddr\tport\taddr\tport\tenum\tstring\tstring'];
+    const rows = ['1709287200.000000\tC1\t10.0.0.5\t5353\t10.0.0.1\t53\tudp\texample.com\tA', '1709287201.000000\tC2\t10.0.0.5\t5354\t10.0.0.1\t53\tudp\tx.example.com\tTXT'];
+    const input = file('dns.log', `${[...header, ...rows].join('\n')}\n`);
+    const { io, out } = capture();
+    expect(await runHunt([input], { rules: [rules] }, io)).toBe(0);
+    expect(lines(out())).toEqual([expect.objectContaining({ title: 'Zeek DNS TXT Query', event_index: 1, timestamp: '2024-03-01T10:00:01.000Z' })]);
+  });
+
   it('keeps indices per file and correlates within each file', async () => {
     const first = file('a.jsonl', `${JSON.stringify(EVENTS[0])}\n`);
     const second = file('b.jsonl', `${JSON.stringify(EVENTS[2])}\n`);

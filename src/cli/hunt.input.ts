@@ -1,13 +1,15 @@
 /**
- * Reads hunt input: JSON Lines (streamed, one event or one request body per line), a JSON array of
- * events, an analysis request body (`{"events": {...}}`) or plain log lines (syslog, web access...).
- * Only JSON Lines is streamed; the other shapes need the whole document to be parsed or dated.
+ * Reads hunt input: JSON Lines (one event, one request body or one log line as a JSON string per line),
+ * plain log lines (syslog, web access, Zeek TSV...), a JSON array of events, an analysis request body
+ * (`{"events": {...}}`) or Windows event XML. JSON Lines and plain logs are streamed; the other shapes
+ * are one document, parsed whole.
  */
 import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import type { CanonicalEvent } from '../engine/model';
 import { normalizeRequestEvents } from '../engine/normalize';
-import { type MatchableEvent, normalizeForMatching } from '../engine/normalize/normalize';
+import { type MatchableEvent, normalizeForMatching, normalizeLogLine } from '../engine/normalize/normalize';
+import type { LineContext } from '../engine/normalize/types';
 
 export interface InputProgress {
   bytesRead: number;
@@ -108,7 +110,11 @@ function stripBom(text: string, lineNo: number): string {
   return lineNo === 0 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** JSON Lines when the first non-empty line is a complete JSON object or a JSON string (a log line); otherwise one document. */
+/**
+ * Read line by line (streamed) unless the input is one document: a JSON array, a JSON object spread over
+ * several lines, or Windows event XML. JSON Lines start with a complete JSON object or a JSON string (a
+ * log line); anything else is a plain-text log, one event a line.
+ */
 function decide(line: string): Mode {
   const text = line.trim();
   if (text === '') return 'undecided';
@@ -117,13 +123,13 @@ function decide(line: string): Mode {
     const parsed = tryParse(text);
     return parsed.ok && typeof parsed.value === 'string' ? 'lines' : 'document';
   }
-  return 'document';
+  return text.startsWith('[') || text.startsWith('<') ? 'document' : 'lines';
 }
 
 /**
  * Yields the events of one input in order, indices from 0 within it, in batches (one per chunk
- * read, so an async step is paid per chunk and not per event). JSON Lines input is decided on its
- * first non-empty line (a complete JSON object) and then streamed; a JSON Lines batch parses each
+ * read, so an async step is paid per chunk and not per event). The shape is decided on the first
+ * non-empty line (decide) and line input is then streamed; a batch of lines parses each
  * line as it is iterated (so an event is garbage by the time the next one is made, instead of a
  * whole chunk of events outliving young-generation collections): iterate each batch in full, in
  * order, before asking for the next. Year-less syslog times are dated by `referenceTime` (the input
@@ -136,6 +142,14 @@ export async function* readInputEvents(source: Readable, name: string, progress:
   const document: Buffer[] = [];
   let index = 0;
   let lineNo = 0;
+  // Plain-text logs: header lines (Zeek `#fields`, W3C `#Fields:`) shape the lines after them.
+  const lineContext: LineContext = {};
+  const logLine = (text: string, out: MatchableEvent[]): void => {
+    const event = normalizeLogLine(text, index, lineContext, referenceTime);
+    if (event === undefined) return;
+    index++;
+    out.push(event);
+  };
 
   const lineEvents = (line: string, out: MatchableEvent[]): void => {
     const text = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
@@ -157,11 +171,11 @@ export async function* readInputEvents(source: Readable, name: string, progress:
       // A JSON string line is one log line (JSON Lines of syslog or web access lines).
       const parsed = tryParse(text);
       if (parsed.ok && typeof parsed.value === 'string') {
-        out.push(normalizeForMatching(parsed.value, index++, referenceTime));
+        logLine(parsed.value, out);
         return;
       }
     }
-    out.push(normalizeForMatching(text, index++, referenceTime));
+    logLine(text, out);
   };
 
   const out: MatchableEvent[] = [];

@@ -131,6 +131,19 @@ export function normalizeForMatching(raw: unknown, index: number, referenceTime?
   return { index, time: parts.time ?? yearlessAt(parts, referenceTime), logsource: parts.logsource, fields: parts.fields };
 }
 
+/**
+ * One line of a plain-text log read line by line (the hunt streams log files): the same event as
+ * normalizeRequestEvents makes of the line in a `lines` batch, or undefined for a blank or header line
+ * (Zeek `#fields`, W3C `#Fields:`), which updates `ctx` for the lines after it. Year-less times are dated
+ * by `referenceTime` (a batch dates them by its other events first).
+ */
+export function normalizeLogLine(line: string, index: number, ctx: LineContext, referenceTime?: number): MatchableEvent | undefined {
+  const text = line.trim();
+  if (text === '' || isHeaderLine(text, ctx)) return undefined;
+  const parts = safeParts(text, ctx);
+  return { index, time: parts.time ?? yearlessAt(parts, referenceTime), logsource: parts.logsource, fields: parts.fields };
+}
+
 /** A year-less syslog time dated by a reference (an input file's modification time): no later than a month after it. */
 function yearlessAt(parts: NormalizedParts, referenceTime: number | undefined): number | undefined {
   if (parts.yearless === undefined || referenceTime === undefined) return undefined;
