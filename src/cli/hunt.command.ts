@@ -12,7 +12,7 @@ import type { RuleRef } from '../engine/model';
 import { knownLogsources } from '../engine/normalize';
 import type { MatchableEvent } from '../engine/normalize/normalize';
 import { type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
-import { correlationFieldNames, evaluateCorrelations, hiddenRuleKeys, isReported, readField } from '../engine/sigma/correlation';
+import { correlationFieldNames, evaluateCorrelations, hiddenRuleKeys, isReported, readFields } from '../engine/sigma/correlation';
 import { InputError, type InputProgress, readInputEvents } from './hunt.input';
 import { type EventOrigin, FORMATS, type HuntFormat, HuntWriter, LEVELS, correlationRecord, crossFileCorrelationRecord, detectionRecord, levelRank } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
@@ -179,6 +179,8 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
   try {
     for await (const batch of readInputEvents(source, file, counted, referenceTime)) {
       batch.forEach(visit);
+      // Hits of each chunk go out before the next is read: a slow or endless input still shows them.
+      writer.flush();
       ctx.progress.update(file, counters.events, input);
     }
   } catch (error) {
@@ -221,12 +223,7 @@ function keptEvent(event: SigmaEvent, keptFields: string[], file: string, origin
 
 /** Keeps what correlations read (their fields, the time): a long hunt holds every referenced hit until the end. */
 function slim(event: SigmaEvent, keptFields: string[]): SigmaEvent {
-  const fields: Record<string, unknown> = {};
-  for (const name of keptFields) {
-    const value = readField(event.fields, name);
-    if (value !== undefined) fields[name] = value;
-  }
-  return { index: event.index, fields, logsource: event.logsource, time: event.time };
+  return { index: event.index, fields: readFields(event.fields, keptFields), logsource: event.logsource, time: event.time };
 }
 
 function summary(counters: Counters, files: number, ruleSet: RuleSet, seconds: number, loadSeconds: number): string {

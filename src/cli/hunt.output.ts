@@ -116,10 +116,17 @@ function pad(text: string, width: number): string {
 const CSV_HEADER = 'kind,rule_id,title,level,file,event_index,timestamp,correlation_type,group,event_indices';
 const TABLE_HEADER = `${pad('TIME', 24)}  ${pad('LEVEL', 13)}  ${pad('RULE', 60)}  EVIDENCE`;
 
-/** Writes records as they come (jsonl, csv, table) or all at the end (json). */
+/** Output is written in pieces of about this many characters (a write per hit costs a system call each). */
+const FLUSH_AT = 1 << 16;
+
+/**
+ * Writes records as they come (jsonl, csv, table: buffered up to FLUSH_AT characters, and written out
+ * at each flush, which the hunt calls after every chunk of input) or all at the end (json).
+ */
 export class HuntWriter {
   private readonly kept: HuntRecord[] = [];
   private started = false;
+  private pending = '';
 
   constructor(
     private readonly format: HuntFormat,
@@ -132,18 +139,28 @@ export class HuntWriter {
       return;
     }
     if (!this.started) this.header();
-    this.write(`${this.line(record)}\n`);
+    this.pending += `${this.line(record)}\n`;
+    if (this.pending.length >= FLUSH_AT) this.flush();
+  }
+
+  /** Writes out what is buffered. */
+  flush(): void {
+    if (this.pending === '') return;
+    const text = this.pending;
+    this.pending = '';
+    this.write(text);
   }
 
   finish(): void {
     if (this.format === 'json') this.write(`${JSON.stringify(this.kept, null, 2)}\n`);
     else if (!this.started) this.header();
+    this.flush();
   }
 
   private header(): void {
     this.started = true;
-    if (this.format === 'csv') this.write(`${CSV_HEADER}\n`);
-    if (this.format === 'table') this.write(`${TABLE_HEADER}\n`);
+    if (this.format === 'csv') this.pending += `${CSV_HEADER}\n`;
+    if (this.format === 'table') this.pending += `${TABLE_HEADER}\n`;
   }
 
   private line(record: HuntRecord): string {

@@ -3,15 +3,70 @@
  * name regardless of case (as the detection engine does: real logs vary in case).
  */
 export function readField(fields: Record<string, unknown>, name: string): unknown {
-  const direct = fields[name];
-  if (direct !== undefined) return direct;
-  if (name.includes('.')) {
-    const nested = walk(fields, name.split('.'));
-    if (nested !== undefined) return nested;
-  }
+  const exact = readExact(fields, name);
+  if (exact !== undefined) return exact;
   const lower = name.toLowerCase();
   for (const key of Object.keys(fields)) if (key.toLowerCase() === lower) return fields[key];
   return undefined;
+}
+
+/**
+ * readField for several names of one event, with the same result per name. The event's keys are read
+ * once into a map (looking up absent names on the object itself is a slow keyed load per name), and
+ * lowercased only when a name is not found as written. Callers pass the same `names` array each time:
+ * its lowercase and dotted forms are worked out once.
+ */
+export function readFields(fields: Record<string, unknown>, names: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const own = new Map<string, unknown>();
+  for (const key of Object.keys(fields)) own.set(key, fields[key]);
+  let byLower: Map<string, string> | undefined;
+  for (const { name, lower, path } of namesOf(names)) {
+    let value = own.get(name);
+    if (value === undefined && path !== undefined) value = walk(fields, path);
+    if (value === undefined) {
+      byLower ??= lowerKeys(own);
+      const key = byLower.get(lower);
+      if (key !== undefined) value = own.get(key);
+    }
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}
+
+interface NameForms {
+  name: string;
+  lower: string;
+  /** The dotted path, for a name with dots. */
+  path: string[] | undefined;
+}
+
+const nameForms = new WeakMap<readonly string[], NameForms[]>();
+
+function namesOf(names: readonly string[]): NameForms[] {
+  let forms = nameForms.get(names);
+  if (forms === undefined) {
+    forms = names.map((name) => ({ name, lower: name.toLowerCase(), path: name.includes('.') ? name.split('.') : undefined }));
+    nameForms.set(names, forms);
+  }
+  return forms;
+}
+
+/** The exact name, else the dotted path. */
+function readExact(fields: Record<string, unknown>, name: string): unknown {
+  const direct = fields[name];
+  if (direct !== undefined) return direct;
+  return name.includes('.') ? walk(fields, name.split('.')) : undefined;
+}
+
+/** Lowercased key -> the first key (in key order) that lowercases to it, as readField's scan finds it. */
+function lowerKeys(own: Map<string, unknown>): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const key of own.keys()) {
+    const lower = key.toLowerCase();
+    if (!map.has(lower)) map.set(lower, key);
+  }
+  return map;
 }
 
 function walk(fields: Record<string, unknown>, path: string[]): unknown {

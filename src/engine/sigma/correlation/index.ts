@@ -1,6 +1,6 @@
 export { parseCorrelationRule, CORRELATION_TYPES } from './parse';
 export { evaluateCorrelations, correlationOrder, correlationFieldNames, hiddenRuleKeys, isReported } from './evaluate';
-export { readField } from './fields';
+export { readField, readFields } from './fields';
 export { parseTimespan } from './timespan';
 export { describeCondition, isUnsatisfiable } from './condition';
 export type {
