@@ -1,4 +1,4 @@
-import { HuntWriter, correlationRecord, detectionRecord, levelRank } from './hunt.output';
+import { HuntWriter, correlationRecord, detectionRecord, iso, levelRank } from './hunt.output';
 
 const rule = { id: 'r1', title: 'Quote "this", then comma', level: 'high', tags: ['attack.t1059'] };
 
@@ -46,5 +46,16 @@ describe('hunt output', () => {
 
   it('ranks Sigma levels, with info as informational and unknown levels below all', () => {
     expect(['informational', 'info', 'low', 'medium', 'high', 'critical', 'severe'].map(levelRank)).toEqual([0, 0, 1, 2, 3, 4, -1]);
+  });
+});
+
+describe('iso', () => {
+  it('formats times as Date#toISOString does, bursts within one second included', () => {
+    const times = [0, 1.5, 999, 1000, 1709287200123, 1709287200999, 1709287201000, 1709287200500, -1, -1.5, -1000, -1001, 253402300799999, 253402300800000, 8.64e15, -8.64e15];
+    for (const time of times) expect(iso(time)).toBe(new Date(time).toISOString());
+  });
+
+  it('has no time for an absent, infinite or out-of-range value (Date would throw)', () => {
+    expect([undefined, Number.NaN, Infinity, 8.64e15 + 1].map(iso)).toEqual([null, null, null, null]);
   });
 });

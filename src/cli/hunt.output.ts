@@ -49,8 +49,21 @@ export interface EventOrigin {
 
 export type HuntRecord = DetectionRecord | CorrelationRecord;
 
-function iso(time: number | undefined): string | null {
-  return time === undefined || !Number.isFinite(time) ? null : new Date(time).toISOString();
+/** Hits come in bursts within one second: the date and time up to the second are formatted once per second. */
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+
+/** `new Date(time).toISOString()`, or null for no time. */
+export function iso(time: number | undefined): string | null {
+  if (time === undefined || !Number.isFinite(time) || Math.abs(time) > 8.64e15) return null;
+  const ms = Math.trunc(time);
+  const second = Math.floor(ms / 1000);
+  if (second !== isoSecond) {
+    const text = new Date(second * 1000).toISOString();
+    isoPrefix = text.slice(0, text.length - 4);
+    isoSecond = second;
+  }
+  return `${isoPrefix}${String(ms - second * 1000).padStart(3, '0')}Z`;
 }
 
 export function detectionRecord(rule: RuleRef, eventIndex: number, time: number | undefined, file: string): DetectionRecord {
