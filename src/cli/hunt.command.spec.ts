@@ -225,6 +225,27 @@ describe('lantern hunt', () => {
     expect(lines(out()).map((hit) => (hit as { event_index: number }).event_index)).toEqual([0, 2]);
   });
 
+  it('reads logs whose first line opens with a bracket as log lines, not as a broken JSON or XML document', async () => {
+    writeFileSync(
+      join(rules, 'sshd.yml'),
+      `title: SSH Failed Password\nid: 0c1f1a8e-1111-4111-8111-000000000009\nlevel: low\nlogsource: {product: linux, service: sshd}\ndetection:\n  keywords: ['Failed password']\n  condition: keywords\n`,
+    );
+    const failed = 'web1 sshd[10]: Failed password for root from 203.0.113.7 port 4000 ssh2';
+    const apache = file('mixed.log', `[Fri Mar 01 10:00:00.000000 2024] [core:error] [pid 1] [client 203.0.113.7:1234] AH00126: Invalid URI in request\nMar  1 10:00:01 ${failed}\n`);
+    const priority = file('pri.log', `<38>Mar  1 10:00:02 ${failed}\n`);
+    const { io, out, err } = capture();
+    expect(await runHunt([apache, priority], { rules: [rules] }, io)).toBe(0);
+    expect(lines(out())).toEqual([expect.objectContaining({ file: apache, event_index: 1 }), expect.objectContaining({ file: priority, event_index: 0 })]);
+    expect(err()).toMatch(/hunt: 3 events from 2 input\(s\)/);
+  });
+
+  it('still reports a JSON array that does not parse', async () => {
+    const broken = file('broken.json', '[{"EventID": 1,\n');
+    const { io, err } = capture();
+    expect(await runHunt([broken], { rules: [rules] }, io)).toBe(1);
+    expect(err()).toMatch(/broken\.json: not valid JSON/);
+  });
+
   it('reads Zeek TSV logs line by line, each line by the #fields header above it', async () => {
     writeFileSync(
       join(rules, 'zeek.yml'),

@@ -123,7 +123,19 @@ function decide(line: string): Mode {
     const parsed = tryParse(text);
     return parsed.ok && typeof parsed.value === 'string' ? 'lines' : 'document';
   }
-  return text.startsWith('[') || text.startsWith('<') ? 'document' : 'lines';
+  return opensDocument(text) ? 'document' : 'lines';
+}
+
+/**
+ * A JSON array (`[` then what can start a JSON value, or nothing) or XML (`<` then a name or `?`); not
+ * a log line that happens to open with a bracket: `[Wed Oct 11 ...] [error]` (Apache), `<34>Oct 11 ...`
+ * (a syslog priority).
+ */
+function opensDocument(text: string): boolean {
+  const next = text.slice(1).trimStart().charAt(0);
+  if (text.startsWith('[')) return next === '' || /[[{"\d\-tfn\]]/.test(next);
+  if (text.startsWith('<')) return next === '?' || next === '!' || /[A-Za-z_]/.test(next);
+  return false;
 }
 
 /**
