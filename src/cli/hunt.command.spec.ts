@@ -351,6 +351,20 @@ describe('lantern hunt', () => {
     expect(lines(out()).map((hit) => (hit as { timestamp: string }).timestamp)).toEqual(['2024-12-31T23:59:58.000Z', '2025-01-02T08:00:00.000Z', '2025-01-02T08:00:00.000Z']);
   });
 
+  it('dates year-less lines of a streamed log by the fully dated line before them, across New Year', async () => {
+    writeFileSync(
+      join(rules, 'sshd.yml'),
+      `title: SSH Failed Password\nid: 0c1f1a8e-1111-4111-8111-000000000009\nlevel: low\nlogsource: {product: linux, service: sshd}\ndetection:\n  keywords: ['Failed password']\n  condition: keywords\n`,
+    );
+    const failed = (pid: number): string => `web1 sshd[${pid}]: Failed password for root from 203.0.113.7 port 4000 ssh2`;
+    const log = file('auth.log', `Dec 31 23:59:50 ${failed(9)}\n2019-12-31T23:59:55+00:00 ${failed(10)}\nJan  1 00:00:05 ${failed(11)}\n`);
+    // The modification time is far from the lines: it dates only the lines before the first dated one.
+    utimesSync(log, new Date('2022-06-01T00:00:00Z'), new Date('2022-06-01T00:00:00Z'));
+    const { io, out } = capture();
+    expect(await runHunt([log], { rules: [rules] }, io)).toBe(0);
+    expect(lines(out()).map((hit) => (hit as { timestamp: string }).timestamp)).toEqual(['2021-12-31T23:59:50.000Z', '2019-12-31T23:59:55.000Z', '2020-01-01T00:00:05.000Z']);
+  });
+
   it('reports only hits at or above --min-level', async () => {
     const input = file('events.jsonl', jsonl());
     const { io, out } = capture();

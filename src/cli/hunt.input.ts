@@ -8,7 +8,7 @@ import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import type { CanonicalEvent } from '../engine/model';
 import { normalizeRequestEvents } from '../engine/normalize';
-import { type MatchableEvent, normalizeForMatching, normalizeLogLine } from '../engine/normalize/normalize';
+import { type MatchableEvent, type YearReference, normalizeForMatching, normalizeLogLine } from '../engine/normalize/normalize';
 import type { LineContext } from '../engine/normalize/types';
 
 export interface InputProgress {
@@ -144,8 +144,9 @@ function opensDocument(text: string): boolean {
  * non-empty line (decide) and line input is then streamed; a batch of lines parses each
  * line as it is iterated (so an event is garbage by the time the next one is made, instead of a
  * whole chunk of events outliving young-generation collections): iterate each batch in full, in
- * order, before asking for the next. Year-less syslog times are dated by `referenceTime` (the input
- * file's modification time: a line is no later than a month after it), else left undefined.
+ * order, before asking for the next. Year-less syslog times are dated by the last fully dated line
+ * before them, else by `referenceTime` (the input file's modification time): a line is no later than a
+ * month after its reference; with neither, the time stays undefined.
  */
 export async function* readInputEvents(source: Readable, name: string, progress: InputProgress, referenceTime?: number): AsyncGenerator<EventBatch> {
   let mode: Mode = 'undecided';
@@ -156,8 +157,9 @@ export async function* readInputEvents(source: Readable, name: string, progress:
   let lineNo = 0;
   // Plain-text logs: header lines (Zeek `#fields`, W3C `#Fields:`) shape the lines after them.
   const lineContext: LineContext = {};
+  const years: YearReference = { fallback: referenceTime };
   const logLine = (text: string, out: MatchableEvent[]): void => {
-    const event = normalizeLogLine(text, index, lineContext, referenceTime);
+    const event = normalizeLogLine(text, index, lineContext, years);
     if (event === undefined) return;
     index++;
     out.push(event);

@@ -131,17 +131,40 @@ export function normalizeForMatching(raw: unknown, index: number, referenceTime?
   return { index, time: parts.time ?? yearlessAt(parts, referenceTime), logsource: parts.logsource, fields: parts.fields };
 }
 
+/** How a stream of log lines dates year-less times: by its last fully dated line, else by a fallback time. */
+export interface YearReference {
+  /** The time of the last line that carried a full date (with its year). */
+  lastDated?: number;
+  /** Used until a line carries a full date (an input file's modification time). */
+  fallback?: number;
+}
+
 /**
  * One line of a plain-text log read line by line (the hunt streams log files): the same event as
  * normalizeRequestEvents makes of the line in a `lines` batch, or undefined for a blank or header line
- * (Zeek `#fields`, W3C `#Fields:`), which updates `ctx` for the lines after it. Year-less times are dated
- * by `referenceTime` (a batch dates them by its other events first).
+ * (Zeek `#fields`, W3C `#Fields:`), which updates `ctx` for the lines after it. A batch dates year-less
+ * times by the median year of its dated events; a stream, which cannot look ahead, by the last dated line
+ * before (`years` is updated with each), else by `years.fallback`.
  */
-export function normalizeLogLine(line: string, index: number, ctx: LineContext, referenceTime?: number): MatchableEvent | undefined {
+export function normalizeLogLine(line: string, index: number, ctx: LineContext, years: YearReference = {}): MatchableEvent | undefined {
   const text = line.trim();
   if (text === '' || isHeaderLine(text, ctx)) return undefined;
   const parts = safeParts(text, ctx);
-  return { index, time: parts.time ?? yearlessAt(parts, referenceTime), logsource: parts.logsource, fields: parts.fields };
+  if (parts.time !== undefined) years.lastDated = parts.time;
+  const time = parts.time ?? (years.lastDated !== undefined ? nearestYear(parts, years.lastDated) : yearlessAt(parts, years.fallback));
+  return { index, time, logsource: parts.logsource, fields: parts.fields };
+}
+
+/** A year-less time in the year that puts it nearest a dated line before it (a log crosses New Year forward). */
+function nearestYear(parts: NormalizedParts, dated: number): number | undefined {
+  if (parts.yearless === undefined) return undefined;
+  const year = new Date(dated).getUTCFullYear();
+  let best: number | undefined;
+  for (const y of [year - 1, year, year + 1]) {
+    const t = resolveYearless(parts.yearless, y);
+    if (best === undefined || Math.abs(t - dated) < Math.abs(best - dated)) best = t;
+  }
+  return best;
 }
 
 /** A year-less syslog time dated by a reference (an input file's modification time): no later than a month after it. */
