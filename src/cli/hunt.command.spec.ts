@@ -42,6 +42,9 @@ correlation:
   generate: true
 `;
 
+/** A keyword rule on sshd lines, for the plain-text log tests. */
+const SSHD_FAILED_RULE = `title: SSH Failed Password\nid: 0c1f1a8e-1111-4111-8111-000000000009\nlevel: low\nlogsource: {product: linux, service: sshd}\ndetection:\n  keywords: ['Failed password']\n  condition: keywords\n`;
+
 function sysmon(index: number, user: string, image: string, commandLine: string): Record<string, unknown> {
   return {
     timestamp: new Date(Date.parse('2024-03-01T10:00:00+02:00') + index * 60_000).toISOString(),
@@ -210,10 +213,7 @@ describe('lantern hunt', () => {
   });
 
   it('streams plain-text logs: a detection is written before the input ends, blank lines are not events', async () => {
-    writeFileSync(
-      join(rules, 'sshd.yml'),
-      `title: SSH Failed Password\nid: 0c1f1a8e-1111-4111-8111-000000000009\nlevel: low\nlogsource: {product: linux, service: sshd}\ndetection:\n  keywords: ['Failed password']\n  condition: keywords\n`,
-    );
+    writeFileSync(join(rules, 'sshd.yml'), SSHD_FAILED_RULE);
     const stdin = new PassThrough();
     const { io, out } = capture(stdin);
     const done = runHunt(['-'], { rules: [rules] }, io);
@@ -226,10 +226,7 @@ describe('lantern hunt', () => {
   });
 
   it('reads logs whose first line opens with a bracket as log lines, not as a broken JSON or XML document', async () => {
-    writeFileSync(
-      join(rules, 'sshd.yml'),
-      `title: SSH Failed Password\nid: 0c1f1a8e-1111-4111-8111-000000000009\nlevel: low\nlogsource: {product: linux, service: sshd}\ndetection:\n  keywords: ['Failed password']\n  condition: keywords\n`,
-    );
+    writeFileSync(join(rules, 'sshd.yml'), SSHD_FAILED_RULE);
     const failed = 'web1 sshd[10]: Failed password for root from 203.0.113.7 port 4000 ssh2';
     const apache = file('mixed.log', `[Fri Mar 01 10:00:00.000000 2024] [core:error] [pid 1] [client 203.0.113.7:1234] AH00126: Invalid URI in request\nMar  1 10:00:01 ${failed}\n`);
     const priority = file('pri.log', `<38>Mar  1 10:00:02 ${failed}\n`);
@@ -337,10 +334,7 @@ describe('lantern hunt', () => {
   });
 
   it('dates year-less syslog lines by the file modification time (December lines in a January file are last year)', async () => {
-    writeFileSync(
-      join(rules, 'sshd.yml'),
-      `title: SSH Failed Password\nid: 0c1f1a8e-1111-4111-8111-000000000009\nlevel: low\nlogsource: {product: linux, service: sshd}\ndetection:\n  keywords: ['Failed password']\n  condition: keywords\n`,
-    );
+    writeFileSync(join(rules, 'sshd.yml'), SSHD_FAILED_RULE);
     const log = file('auth.log', 'Dec 31 23:59:58 web1 sshd[10]: Failed password for root from 203.0.113.7 port 4000 ssh2\nJan  2 08:00:00 web1 sshd[11]: Failed password for root from 203.0.113.7 port 4001 ssh2\n');
     utimesSync(log, new Date('2025-01-03T00:00:00Z'), new Date('2025-01-03T00:00:00Z'));
     // JSON Lines holding log lines as JSON strings.
@@ -352,10 +346,7 @@ describe('lantern hunt', () => {
   });
 
   it('dates year-less lines of a streamed log by the fully dated line before them, across New Year', async () => {
-    writeFileSync(
-      join(rules, 'sshd.yml'),
-      `title: SSH Failed Password\nid: 0c1f1a8e-1111-4111-8111-000000000009\nlevel: low\nlogsource: {product: linux, service: sshd}\ndetection:\n  keywords: ['Failed password']\n  condition: keywords\n`,
-    );
+    writeFileSync(join(rules, 'sshd.yml'), SSHD_FAILED_RULE);
     const failed = (pid: number): string => `web1 sshd[${pid}]: Failed password for root from 203.0.113.7 port 4000 ssh2`;
     const log = file('auth.log', `Dec 31 23:59:50 ${failed(9)}\n2019-12-31T23:59:55+00:00 ${failed(10)}\nJan  1 00:00:05 ${failed(11)}\n`);
     // The modification time is far from the lines: it dates only the lines before the first dated one.
