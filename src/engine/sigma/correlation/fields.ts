@@ -3,8 +3,12 @@
  * name regardless of case (as the detection engine does: real logs vary in case).
  */
 export function readField(fields: Record<string, unknown>, name: string): unknown {
-  const exact = readExact(fields, name);
-  if (exact !== undefined) return exact;
+  const direct = fields[name];
+  if (direct !== undefined) return direct;
+  if (name.includes('.')) {
+    const nested = walk(fields, name.split('.'));
+    if (nested !== undefined) return nested;
+  }
   const lower = name.toLowerCase();
   for (const key of Object.keys(fields)) if (key.toLowerCase() === lower) return fields[key];
   return undefined;
@@ -50,13 +54,6 @@ function namesOf(names: readonly string[]): NameForms[] {
     nameForms.set(names, forms);
   }
   return forms;
-}
-
-/** The exact name, else the dotted path. */
-function readExact(fields: Record<string, unknown>, name: string): unknown {
-  const direct = fields[name];
-  if (direct !== undefined) return direct;
-  return name.includes('.') ? walk(fields, name.split('.')) : undefined;
 }
 
 /** Lowercased key -> the first key (in key order) that lowercases to it, as readField's scan finds it. */
