@@ -236,6 +236,37 @@ describe('lantern hunt', () => {
     expect(err()).toMatch(/hunt: 3 events from 2 input\(s\)/);
   });
 
+  it('streams a JSON array: a detection is written before the array is closed', async () => {
+    const stdin = new PassThrough();
+    const { io, out } = capture(stdin);
+    const done = runHunt(['-'], { rules: [rules] }, io);
+    // One line, no newline: the array is recognised by its opening, not at the end of its first line.
+    stdin.write(`[${JSON.stringify(EVENTS[0])}, {"Event`);
+    for (let i = 0; i < 50 && out() === ''; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(lines(out())).toHaveLength(1);
+    stdin.end(`ID": 1}, ${JSON.stringify(EVENTS[2])}]`);
+    expect(await done).toBe(0);
+    expect(lines(out()).map((hit) => (hit as { event_index: number }).event_index)).toEqual([0, 2]);
+  });
+
+  it('reads the log lines of a JSON array of strings, several lines to a string, as the whole-document reading did', async () => {
+    writeFileSync(join(rules, 'sshd.yml'), SSHD_FAILED_RULE);
+    const failed = (n: number): string => `Mar  1 10:00:0${n} web1 sshd[1${n}]: Failed password for root from 203.0.113.7 port 400${n} ssh2`;
+    const input = file('lines.json', JSON.stringify([failed(1), `${failed(2)}\nMar  1 10:00:03 web1 sshd[13]: Accepted password for root from 203.0.113.7 port 4003 ssh2`, failed(4)]));
+    const { io, out, err } = capture();
+    expect(await runHunt([input], { rules: [rules] }, io)).toBe(0);
+    expect(lines(out()).map((hit) => (hit as { event_index: number }).event_index)).toEqual([0, 1, 3]);
+    expect(err()).toMatch(/hunt: 4 events from 1 input/);
+  });
+
+  it('names the array element that is not valid JSON, after hunting the elements before it', async () => {
+    const input = file('bad-element.json', `[${JSON.stringify(EVENTS[0])},\n {"EventID": tru}]`);
+    const { io, out, err } = capture();
+    expect(await runHunt([input], { rules: [rules] }, io)).toBe(1);
+    expect(lines(out())).toHaveLength(1);
+    expect(err()).toMatch(/^lantern hunt: .*bad-element\.json: not valid JSON \(array element 1: /m);
+  });
+
   it('still reports a JSON array that does not parse', async () => {
     const broken = file('broken.json', '[{"EventID": 1,\n');
     const { io, err } = capture();

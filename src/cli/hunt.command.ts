@@ -173,7 +173,7 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
       counters.detections++;
       writer.record(detectionRecord(rule, event.index, event.time, file));
     }
-    // A whole-document input (JSON array) arrives as one batch: keep the display moving.
+    // A whole-document input (a request body, event XML) arrives as one batch: keep the display moving.
     if ((counters.events & 1023) === 0) ctx.progress.update(file, counters.events, input);
   };
   try {

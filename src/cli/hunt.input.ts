@@ -1,15 +1,17 @@
 /**
  * Reads hunt input: JSON Lines (one event, one request body or one log line as a JSON string per line),
  * plain log lines (syslog, web access, Zeek TSV...), a JSON array of events, an analysis request body
- * (`{"events": {...}}`) or Windows event XML. JSON Lines and plain logs are streamed; the other shapes
- * are one document, parsed whole.
+ * (`{"events": {...}}`) or Windows event XML. JSON Lines, plain logs and JSON arrays are streamed; the
+ * other shapes are one document, parsed whole.
  */
 import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import type { CanonicalEvent } from '../engine/model';
 import { normalizeRequestEvents } from '../engine/normalize';
 import { type MatchableEvent, type YearReference, normalizeForMatching, normalizeLogLine } from '../engine/normalize/normalize';
+import { splitRecords } from '../engine/normalize/normalize';
 import type { LineContext } from '../engine/normalize/types';
+import { JsonArrayError, JsonArraySplitter } from './hunt.json-array';
 
 export interface InputProgress {
   bytesRead: number;
@@ -54,15 +56,16 @@ function requestEvents(body: { events: Record<string, unknown> | unknown[] }): R
   return Array.isArray(body.events) ? { events: body.events } : body.events;
 }
 
-/** A whole document: JSON array, request body, single event object, or plain lines (year-less times dated by `referenceTime`). */
+/**
+ * A whole document: a request body or single event object spread over several lines, or plain lines such
+ * as Windows event XML (year-less times dated by `referenceTime`). JSON arrays never get here: they stream.
+ */
 function normalizeDocument(text: string, name: string, referenceTime: number | undefined): MatchableEvent[] {
   const trimmed = text.trim();
   if (trimmed === '') return [];
-  const first = trimmed[0];
-  if (first === '[' || first === '{') {
+  if (trimmed[0] === '{') {
     const parsed = tryParse(trimmed);
     if (parsed.ok) {
-      if (Array.isArray(parsed.value)) return normalizeRequestEvents({ events: parsed.value }).events;
       if (isRequestBody(parsed.value)) return normalizeRequestEvents(requestEvents(parsed.value)).events;
       return normalizeRequestEvents({ events: [parsed.value] }).events;
     }
@@ -72,7 +75,7 @@ function normalizeDocument(text: string, name: string, referenceTime: number | u
   return normalizeRequestEvents({ lines: text }, { referenceTime }).events;
 }
 
-type Mode = 'undecided' | 'lines' | 'document';
+type Mode = 'undecided' | 'lines' | 'array' | 'document';
 
 /**
  * Appends the lines of `buffer[start, end)` (`end` at a newline) to `lines`; returns how many. A line of
@@ -85,11 +88,16 @@ function decodeLines(buffer: Buffer, start: number, end: number, lines: string[]
   for (let from = start; ; ) {
     let newline = buffer.indexOf(10, from);
     if (newline === -1 || newline > end) newline = end;
-    lines.push(isAscii(buffer.subarray(from, newline)) ? buffer.toString('latin1', from, newline) : buffer.toString('utf8', from, newline));
+    lines.push(decode(buffer.subarray(from, newline)));
     count++;
     if (newline === end) return count;
     from = newline + 1;
   }
+}
+
+/** Bytes of one line or element as text: ASCII decoded as Latin-1 (the same string, faster), else UTF-8. */
+function decode(bytes: Buffer): string {
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 function matchable(event: CanonicalEvent, index: number): MatchableEvent {
@@ -111,9 +119,9 @@ function stripBom(text: string, lineNo: number): string {
 }
 
 /**
- * Read line by line (streamed) unless the input is one document: a JSON array, a JSON object spread over
- * several lines, or Windows event XML. JSON Lines start with a complete JSON object or a JSON string (a
- * log line); anything else is a plain-text log, one event a line.
+ * Read line by line (streamed) unless the input is a JSON array (streamed element by element) or one
+ * document: a JSON object spread over several lines, or Windows event XML. JSON Lines start with a
+ * complete JSON object or a JSON string (a log line); anything else is a plain-text log, one event a line.
  */
 function decide(line: string): Mode {
   const text = line.trim();
@@ -123,7 +131,18 @@ function decide(line: string): Mode {
     const parsed = tryParse(text);
     return parsed.ok && typeof parsed.value === 'string' ? 'lines' : 'document';
   }
-  return opensDocument(text) ? 'document' : 'lines';
+  if (!opensDocument(text)) return 'lines';
+  return text.startsWith('[') ? 'array' : 'document';
+}
+
+/**
+ * Whether an input whose first line has not ended yet opens a JSON array (a whole array written on one
+ * line has no newline to wait for); undefined while its first characters are still to come.
+ */
+function opensArray(head: string): boolean | undefined {
+  const text = head.replace(/^[\s\ufeff]+/, '');
+  if (!text.startsWith('[')) return text === '' ? undefined : false;
+  return text.slice(1).trim() === '' ? undefined : opensDocument(text);
 }
 
 /**
@@ -192,11 +211,35 @@ export async function* readInputEvents(source: Readable, name: string, progress:
     logLine(text, out);
   };
 
+  // JSON arrays: each element is what a line of JSON Lines would be, except that an element is never a
+  // request body and a string element may hold several log lines (as the whole-document reading has it).
+  const arraySplitter = new JsonArraySplitter();
+  let elementNo = 0;
+  const elementEvents = (bytes: Buffer, out: MatchableEvent[]): void => {
+    const parsed = tryParse(decode(bytes));
+    if (!parsed.ok) throw new InputError(`${name}: not valid JSON (array element ${elementNo}: ${parsed.error})`);
+    elementNo++;
+    if (typeof parsed.value === 'string') {
+      for (const record of splitRecords(parsed.value)) logLine(record, out);
+      return;
+    }
+    out.push(normalizeForMatching(parsed.value, index++, referenceTime));
+  };
+  const arrayStep = <T>(step: () => T): T => {
+    try {
+      return step();
+    } catch (error) {
+      if (error instanceof JsonArrayError) throw new InputError(`${name}: not valid JSON (${error.message})`);
+      throw error;
+    }
+  };
+  const toArray = (bytes: Buffer): Buffer[] => arrayStep(() => arraySplitter.push(bytes));
+
   const out: MatchableEvent[] = [];
-  const eventsOf = (lines: string[]): EventBatch => ({
+  const eventsOf = <T>(items: T[], eventsOfItem: (item: T, out: MatchableEvent[]) => void): EventBatch => ({
     forEach(visit: (event: MatchableEvent) => void): void {
-      for (let l = 0; l < lines.length; l++) {
-        lineEvents(lines[l], out);
+      for (let l = 0; l < items.length; l++) {
+        eventsOfItem(items[l], out);
         for (let i = 0; i < out.length; i++) visit(out[i]);
         out.length = 0;
       }
@@ -210,13 +253,22 @@ export async function* readInputEvents(source: Readable, name: string, progress:
       document.push(buffer);
       continue;
     }
+    if (mode === 'array') {
+      const elements = toArray(buffer);
+      if (elements.length > 0) yield eventsOf(elements, elementEvents);
+      continue;
+    }
     const lines: string[] = [];
     let start = 0;
     // Until the shape is known, line by line (a document keeps its bytes).
     // A newline byte never occurs inside a multi-byte UTF-8 sequence, so splitting bytes is safe.
     while (mode === 'undecided') {
       const newline = buffer.indexOf(10, start);
-      if (newline === -1) break;
+      if (newline === -1) {
+        // A JSON array on one line: streamed from its first bytes, not held until a newline.
+        if (opensArray(Buffer.concat([...partial, buffer.subarray(start, start + 256)]).toString('utf8')) === true) mode = 'array';
+        break;
+      }
       const bytes = partial.length > 0 ? Buffer.concat([...partial, buffer.subarray(start, newline)]) : buffer.subarray(start, newline);
       partial = [];
       const line = stripBom(bytes.toString('utf8'), lineNo);
@@ -226,8 +278,18 @@ export async function* readInputEvents(source: Readable, name: string, progress:
         document.push(bytes, Buffer.from('\n'));
         break;
       }
+      if (mode === 'array') {
+        partial = [bytes, Buffer.from('\n')];
+        break;
+      }
       lineNo++;
       if (mode === 'lines') lines.push(line);
+    }
+    if (mode === 'array') {
+      const elements = toArray(Buffer.concat([...partial, buffer.subarray(start)]));
+      partial = [];
+      if (elements.length > 0) yield eventsOf(elements, elementEvents);
+      continue;
     }
     // JSON Lines: every complete line of the chunk, decoded line by line.
     const last = mode === 'lines' ? buffer.lastIndexOf(10) : -1;
@@ -246,10 +308,22 @@ export async function* readInputEvents(source: Readable, name: string, progress:
       start = last + 1;
     }
     if (start < buffer.length) (mode === 'document' ? document : partial).push(buffer.subarray(start));
-    if (lines.length > 0) yield eventsOf(lines);
+    if (lines.length > 0) yield eventsOf(lines, lineEvents);
+  }
+  if (mode === 'array') {
+    arrayStep(() => arraySplitter.end());
+    return;
   }
   const rest = stripBom(Buffer.concat(partial).toString('utf8'), lineNo);
   if (mode === 'undecided') mode = decide(rest);
+  if (mode === 'array') {
+    const batch: MatchableEvent[] = [];
+    const elements = toArray(Buffer.concat(partial));
+    arrayStep(() => arraySplitter.end());
+    for (const element of elements) elementEvents(element, batch);
+    yield batch;
+    return;
+  }
   if (mode === 'lines') {
     lineNo++;
     const batch: MatchableEvent[] = [];

@@ -232,7 +232,7 @@ function xmlEvents(text: string): string[] {
 }
 
 /** Lines, except that (possibly pretty-printed) Windows event XML is split per `<Event>` element. */
-function splitRecords(s: string): string[] {
+export function splitRecords(s: string): string[] {
   const t = s.trimStart();
   if (t.startsWith('<Event') || t.startsWith('<?xml')) {
     const events = xmlEvents(t);
