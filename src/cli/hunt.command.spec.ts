@@ -267,6 +267,43 @@ describe('lantern hunt', () => {
     expect(err()).toMatch(/^lantern hunt: .*bad-element\.json: not valid JSON \(array element 1: /m);
   });
 
+  it('streams Windows event XML one <Event> at a time, pretty-printed or on one line, as the request-body reading finds it', async () => {
+    writeFileSync(
+      join(rules, 'logon-failed.yml'),
+      `title: Failed Logon\nid: 0c1f1a8e-1111-4111-8111-00000000000b\nlevel: low\nlogsource: {product: windows, service: security}\ndetection:\n  selection:\n    EventID: 4625\n    TargetUserName: backup\n  condition: selection\n`,
+    );
+    const event = (id: number, user: string): string =>
+      `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">\n  <System><Provider Name="Microsoft-Windows-Security-Auditing"/><EventID>${id}</EventID><TimeCreated SystemTime="2026-02-09T23:10:00.000Z"/><Channel>Security</Channel><Computer>RDS-01</Computer></System>\n  <EventData><Data Name="TargetUserName">${user}</Data><Data Name="IpAddress">80.94.95.112</Data></EventData>\n</Event>`;
+    const events = [event(4625, 'backup'), event(4624, 'backup'), event(4625, 'admin'), event(4625, 'backup')];
+    const pretty = `\ufeff<?xml version="1.0" encoding="utf-8"?>\n<Events>\n${events.join('\n')}\n</Events>\n`;
+    const oneLine = events.map((e) => e.replace(/\n\s*/g, '')).join('');
+    const request = file('request.json', JSON.stringify({ events: { evtx: pretty.slice(1) } }, null, 2));
+    const indices = async (input: string, stdin?: Readable): Promise<number[]> => {
+      const { io, out } = capture(stdin);
+      expect(await runHunt([input], { rules: [rules] }, io)).toBe(0);
+      return lines(out()).map((hit) => (hit as { event_index: number }).event_index);
+    };
+    expect(await indices(request)).toEqual([0, 3]);
+    expect(await indices(file('pretty.xml', pretty))).toEqual([0, 3]);
+    expect(await indices(file('one-line.xml', oneLine))).toEqual([0, 3]);
+    const bytes = Buffer.from(pretty);
+    for (const size of [1, 7, 100]) {
+      const pieces: Buffer[] = [];
+      for (let at = 0; at < bytes.length; at += size) pieces.push(bytes.subarray(at, at + size));
+      expect(await indices('-', Readable.from(pieces))).toEqual([0, 3]);
+    }
+    // The first event's hit is written before the input ends.
+    const stdin = new PassThrough();
+    const { io, out } = capture(stdin);
+    const done = runHunt(['-'], { rules: [rules] }, io);
+    stdin.write(oneLine.slice(0, oneLine.indexOf('</Event>') + 20));
+    for (let i = 0; i < 50 && out() === ''; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(lines(out())).toHaveLength(1);
+    stdin.end(oneLine.slice(oneLine.indexOf('</Event>') + 20));
+    expect(await done).toBe(0);
+    expect(lines(out())).toHaveLength(2);
+  });
+
   it('still reports a JSON array that does not parse', async () => {
     const broken = file('broken.json', '[{"EventID": 1,\n');
     const { io, err } = capture();

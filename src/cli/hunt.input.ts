@@ -1,15 +1,16 @@
 /**
  * Reads hunt input: JSON Lines (one event, one request body or one log line as a JSON string per line),
  * plain log lines (syslog, web access, Zeek TSV...), a JSON array of events, an analysis request body
- * (`{"events": {...}}`) or Windows event XML. JSON Lines, plain logs and JSON arrays are streamed; the
- * other shapes are one document, parsed whole.
+ * (`{"events": {...}}`) or Windows event XML. All are streamed (line by line, element by element, one
+ * `<Event>` at a time) except a JSON object spread over several lines, which is one document, parsed whole.
  */
 import { isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import type { CanonicalEvent } from '../engine/model';
 import { normalizeRequestEvents } from '../engine/normalize';
 import { type MatchableEvent, type YearReference, normalizeForMatching, normalizeLogLine } from '../engine/normalize/normalize';
-import { splitRecords } from '../engine/normalize/normalize';
+import { splitRecords, xmlEvents } from '../engine/normalize/normalize';
 import type { LineContext } from '../engine/normalize/types';
 import { JsonArrayError, JsonArraySplitter } from './hunt.json-array';
 
@@ -75,7 +76,7 @@ function normalizeDocument(text: string, name: string, referenceTime: number | u
   return normalizeRequestEvents({ lines: text }, { referenceTime }).events;
 }
 
-type Mode = 'undecided' | 'lines' | 'array' | 'document';
+type Mode = 'undecided' | 'lines' | 'array' | 'xml' | 'document';
 
 /**
  * Appends the lines of `buffer[start, end)` (`end` at a newline) to `lines`; returns how many. A line of
@@ -132,17 +133,26 @@ function decide(line: string): Mode {
     return parsed.ok && typeof parsed.value === 'string' ? 'lines' : 'document';
   }
   if (!opensDocument(text)) return 'lines';
-  return text.startsWith('[') ? 'array' : 'document';
+  if (text.startsWith('[')) return 'array';
+  return opensEventXml(text) ? 'xml' : 'document';
+}
+
+/** Windows event XML (wevtutil, EVTX exports): streamed one `<Event>` element at a time. */
+function opensEventXml(text: string): boolean {
+  return text.startsWith('<Event') || text.startsWith('<?xml');
 }
 
 /**
- * Whether an input whose first line has not ended yet opens a JSON array (a whole array written on one
- * line has no newline to wait for); undefined while its first characters are still to come.
+ * What an input whose first line has not ended yet turns out to be, when that is a stream needing no line
+ * ends (a JSON array or event XML written on one line); undefined while its first characters are still to
+ * come, 'undecided' when the first line has to end first.
  */
-function opensArray(head: string): boolean | undefined {
+function opensUnendedLine(head: string): Mode | undefined {
   const text = head.replace(/^[\s\ufeff]+/, '');
-  if (!text.startsWith('[')) return text === '' ? undefined : false;
-  return text.slice(1).trim() === '' ? undefined : opensDocument(text);
+  if (text.length < 6) return undefined;
+  if (opensEventXml(text)) return 'xml';
+  if (!text.startsWith('[')) return 'undecided';
+  return text.slice(1).trim() === '' ? undefined : opensDocument(text) ? 'array' : 'undecided';
 }
 
 /**
@@ -235,6 +245,22 @@ export async function* readInputEvents(source: Readable, name: string, progress:
   };
   const toArray = (bytes: Buffer): Buffer[] => arrayStep(() => arraySplitter.push(bytes));
 
+  // Event XML: every complete <Event> element as soon as its closing tag has arrived; text with no event
+  // at all is read whole at the end, as a document.
+  const xmlDecoder = new StringDecoder('utf8');
+  let xmlText = '';
+  let xmlFound = false;
+  const xmlRecords = (text: string): string[] => {
+    xmlText += text;
+    const end = xmlText.lastIndexOf('</Event>');
+    if (end === -1) return [];
+    const records = xmlEvents(xmlText.slice(0, end + 8));
+    if (records.length === 0) return records;
+    xmlText = xmlText.slice(end + 8);
+    xmlFound = true;
+    return records;
+  };
+
   const out: MatchableEvent[] = [];
   const eventsOf = <T>(items: T[], eventsOfItem: (item: T, out: MatchableEvent[]) => void): EventBatch => ({
     forEach(visit: (event: MatchableEvent) => void): void {
@@ -258,6 +284,11 @@ export async function* readInputEvents(source: Readable, name: string, progress:
       if (elements.length > 0) yield eventsOf(elements, elementEvents);
       continue;
     }
+    if (mode === 'xml') {
+      const records = xmlRecords(xmlDecoder.write(buffer));
+      if (records.length > 0) yield eventsOf(records, logLine);
+      continue;
+    }
     const lines: string[] = [];
     let start = 0;
     // Until the shape is known, line by line (a document keeps its bytes).
@@ -265,8 +296,9 @@ export async function* readInputEvents(source: Readable, name: string, progress:
     while (mode === 'undecided') {
       const newline = buffer.indexOf(10, start);
       if (newline === -1) {
-        // A JSON array on one line: streamed from its first bytes, not held until a newline.
-        if (opensArray(Buffer.concat([...partial, buffer.subarray(start, start + 256)]).toString('utf8')) === true) mode = 'array';
+        // A JSON array or event XML on one line: streamed from its first bytes, not held until a newline.
+        const opened = opensUnendedLine(Buffer.concat([...partial, buffer.subarray(start, start + 256)]).toString('utf8'));
+        if (opened === 'array' || opened === 'xml') mode = opened;
         break;
       }
       const bytes = partial.length > 0 ? Buffer.concat([...partial, buffer.subarray(start, newline)]) : buffer.subarray(start, newline);
@@ -278,7 +310,7 @@ export async function* readInputEvents(source: Readable, name: string, progress:
         document.push(bytes, Buffer.from('\n'));
         break;
       }
-      if (mode === 'array') {
+      if (mode === 'array' || mode === 'xml') {
         partial = [bytes, Buffer.from('\n')];
         break;
       }
@@ -289,6 +321,12 @@ export async function* readInputEvents(source: Readable, name: string, progress:
       const elements = toArray(Buffer.concat([...partial, buffer.subarray(start)]));
       partial = [];
       if (elements.length > 0) yield eventsOf(elements, elementEvents);
+      continue;
+    }
+    if (mode === 'xml') {
+      const records = xmlRecords(stripBom(xmlDecoder.write(Buffer.concat([...partial, buffer.subarray(start)])), 0));
+      partial = [];
+      if (records.length > 0) yield eventsOf(records, logLine);
       continue;
     }
     // JSON Lines: every complete line of the chunk, decoded line by line.
@@ -312,6 +350,14 @@ export async function* readInputEvents(source: Readable, name: string, progress:
   }
   if (mode === 'array') {
     arrayStep(() => arraySplitter.end());
+    return;
+  }
+  if (mode === 'xml') {
+    const batch: MatchableEvent[] = [];
+    for (const record of xmlRecords(xmlDecoder.end())) logLine(record, batch);
+    if (batch.length > 0) yield batch;
+    // No event at all: the text is read as any other document (lines).
+    if (!xmlFound) yield normalizeDocument(xmlText, name, referenceTime);
     return;
   }
   const rest = stripBom(Buffer.concat(partial).toString('utf8'), lineNo);

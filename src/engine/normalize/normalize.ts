@@ -216,7 +216,8 @@ interface Pending {
 }
 
 /** Each `<Event ...>...</Event>` element (one indexOf scan, no backtracking), whitespace between tags removed. */
-function xmlEvents(text: string): string[] {
+/** The complete `<Event>` elements of Windows event XML, each on one line; text around them is left out. */
+export function xmlEvents(text: string): string[] {
   const out: string[] = [];
   let from = 0;
   for (;;) {
