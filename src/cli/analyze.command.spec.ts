@@ -20,6 +20,17 @@ describe('lantern analyze', () => {
     expect(readAnalysisRequest('{"a":1}\n{"a":2}\n')).toEqual({ events: { logs: [{ a: 1 }, { a: 2 }] } });
   });
 
+  it('reads a CloudTrail log file ({"Records": [...]}) as its events, not as one event', () => {
+    const records = [
+      { eventTime: '2024-03-01T10:00:00Z', eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', userIdentity: { type: 'IAMUser', userName: 'alice' }, sourceIPAddress: '203.0.113.9' },
+      { eventTime: '2024-03-01T10:01:00Z', eventSource: 'signin.amazonaws.com', eventName: 'ConsoleLogin', userIdentity: { type: 'IAMUser', userName: 'alice' }, sourceIPAddress: '203.0.113.9', additionalEventData: { MFAUsed: 'No' }, responseElements: { ConsoleLogin: 'Success' } },
+    ];
+    const out = runAnalyze(JSON.stringify({ Records: records }, null, 2), {}, {});
+    expect(out.meta.formats).toEqual({ cloudtrail: 2 });
+    expect(out.data.timeline.map((t) => t.description)).toEqual([expect.stringMatching(/StopLogging/), expect.stringMatching(/sign-in as alice .*without MFA/)]);
+    expect(out.data.timeline[0].rule_ids).toHaveLength(1);
+  });
+
   it('lets --scope and --context override the file and rejects an unknown scope', () => {
     const out = runAnalyze('[{"timestamp":"2026-01-01T00:00:00Z","action":"process_create","process":"whoami.exe","host":"h"}]', { scope: 'artifact', context: 'lab' }, {});
     expect(out.data.artifact?.original).toBe('whoami.exe');

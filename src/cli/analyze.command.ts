@@ -60,7 +60,8 @@ export function readAnalysisRequest(text: string): AnalysisRequest {
     const inner = body.request && typeof body.request === 'object' ? (body.request as Record<string, unknown>) : body;
     if (inner.events && typeof inner.events === 'object' && !Array.isArray(inner.events)) return inner as unknown as AnalysisRequest;
     if (Array.isArray(inner.events)) return { ...(inner as object), events: { logs: inner.events } } as AnalysisRequest;
-    return { events: { logs: [parsed] } };
+    // One event, or a collection of them (a CloudTrail file's Records...), read as the API reads `logs`.
+    return { events: { logs: parsed } };
   }
   throw new AnalyzeUsageError('input must be a JSON object or array');
 }

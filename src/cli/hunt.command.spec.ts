@@ -110,7 +110,7 @@ describe('lantern hunt', () => {
 
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  function file(name: string, content: string): string {
+  function file(name: string, content: string | Buffer): string {
     const path = join(dir, name);
     writeFileSync(path, content);
     return path;
@@ -302,6 +302,28 @@ describe('lantern hunt', () => {
     stdin.end(oneLine.slice(oneLine.indexOf('</Event>') + 20));
     expect(await done).toBe(0);
     expect(lines(out())).toHaveLength(2);
+  });
+
+  it('reads the events of a CloudTrail log file and of a search response, pretty-printed, on one line or gzipped', async () => {
+    writeFileSync(
+      join(rules, 'cloudtrail.yml'),
+      `title: CloudTrail Stopped\nid: 0c1f1a8e-1111-4111-8111-00000000000c\nlevel: high\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  selection:\n    eventSource: cloudtrail.amazonaws.com\n    eventName: StopLogging\n  condition: selection\n`,
+    );
+    const record = (name: string): Record<string, unknown> => ({ eventVersion: '1.08', eventTime: '2024-03-01T10:00:00Z', eventSource: name === 'StopLogging' ? 'cloudtrail.amazonaws.com' : 'iam.amazonaws.com', eventName: name, awsRegion: 'us-east-1', userIdentity: { type: 'IAMUser', userName: 'alice' } });
+    const trail = { Records: [record('ListUsers'), record('StopLogging'), record('GetUser'), record('StopLogging')] };
+    const search = { took: 3, hits: { total: { value: 4 }, hits: trail.Records.map((r, i) => ({ _index: 'cloudtrail', _id: String(i), _source: r })) } };
+    const inputs = [
+      file('trail.json', JSON.stringify(trail, null, 2)),
+      file('trail-line.json', `${JSON.stringify(trail)}\n`),
+      file('trail.json.gz', gzipSync(JSON.stringify(trail))),
+      file('search.json', JSON.stringify(search, null, 2)),
+    ];
+    for (const input of inputs) {
+      const { io, out, err } = capture();
+      expect(await runHunt([input], { rules: [rules] }, io)).toBe(0);
+      expect(lines(out()).map((hit) => (hit as { event_index: number }).event_index)).toEqual([1, 3]);
+      expect(err()).toMatch(/hunt: 4 events from 1 input/);
+    }
   });
 
   it('still reports a JSON array that does not parse', async () => {

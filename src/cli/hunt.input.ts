@@ -10,7 +10,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { CanonicalEvent } from '../engine/model';
 import { normalizeRequestEvents } from '../engine/normalize';
 import { type MatchableEvent, type YearReference, normalizeForMatching, normalizeLogLine } from '../engine/normalize/normalize';
-import { splitRecords, xmlEvents } from '../engine/normalize/normalize';
+import { isEventCollection, splitRecords, xmlEvents } from '../engine/normalize/normalize';
 import type { LineContext } from '../engine/normalize/types';
 import { JsonArrayError, JsonArraySplitter } from './hunt.json-array';
 
@@ -68,7 +68,8 @@ function normalizeDocument(text: string, name: string, referenceTime: number | u
     const parsed = tryParse(trimmed);
     if (parsed.ok) {
       if (isRequestBody(parsed.value)) return normalizeRequestEvents(requestEvents(parsed.value)).events;
-      return normalizeRequestEvents({ events: [parsed.value] }).events;
+      // One event, or the events of a collection (a CloudTrail file's Records...), as a request's collection reads it.
+      return normalizeRequestEvents({ events: parsed.value }).events;
     }
     // Its first line was not a complete JSON object either (that would be JSON Lines): a broken document.
     throw new InputError(`${name}: not valid JSON (${parsed.error})`);
@@ -203,6 +204,11 @@ export async function* readInputEvents(source: Readable, name: string, progress:
       const parsed = tryParse(text);
       if (parsed.ok && isRequestBody(parsed.value)) {
         for (const event of normalizeRequestEvents(requestEvents(parsed.value)).events) out.push(matchable(event, index++));
+        return;
+      }
+      if (parsed.ok && isEventCollection(parsed.value)) {
+        // A CloudTrail log file (`{"Records": [...]}` on one line) or a search response: its events, in order.
+        for (const event of normalizeRequestEvents({ events: parsed.value }).events) out.push(matchable(event, index++));
         return;
       }
       if (parsed.ok) {

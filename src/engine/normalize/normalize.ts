@@ -300,8 +300,17 @@ function wholeJson(text: string): unknown[] | RawObject | undefined {
 /** An object whose every value is an array of events (e.g. `{ "Records": [...] }`) is a folder, not an event. */
 function isContainer(v: unknown): v is RawObject {
   if (!isObject(v)) return false;
-  const values = Object.values(v);
-  return values.length > 0 && values.every((x) => Array.isArray(x));
+  // Events have scalar values: most objects are told apart by their first value alone.
+  for (const k in v) if (!Array.isArray(v[k])) return false;
+  return Object.keys(v).length > 0;
+}
+
+/**
+ * An object that holds events rather than being one, as a request's collection reads it: a folder of
+ * event arrays (a CloudTrail log file's `{"Records": [...]}`) or a search response (`{"hits": {"hits": [...]}}`).
+ */
+export function isEventCollection(v: unknown): v is RawObject {
+  return isContainer(v) || (isObject(v) && isObject(v.hits) && Array.isArray(v.hits.hits));
 }
 
 /**
