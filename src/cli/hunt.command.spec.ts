@@ -326,6 +326,37 @@ describe('lantern hunt', () => {
     }
   });
 
+  it('--explain says which selections matched and gives the values of the fields the rule reads, in every format', async () => {
+    writeFileSync(
+      join(rules, 'net-filtered.yml'),
+      `title: Net Outside Admin Tools\nid: 0c1f1a8e-1111-4111-8111-00000000000d\nlevel: high\nlogsource: {product: windows, category: process_creation}\ndetection:\n  selection_img:\n    Image|endswith: '\\net.exe'\n  selection_cli:\n    CommandLine|contains: ' user'\n  filter_admin:\n    User: 'CORP\\admin'\n  condition: 1 of selection_* and not filter_admin\n`,
+    );
+    const input = file('events.jsonl', jsonl());
+    const plain = capture();
+    expect(await runHunt([input], { rules: [rules], minLevel: 'high' }, plain.io)).toBe(0);
+    expect(lines(plain.out())).not.toContainEqual(expect.objectContaining({ match: expect.anything() }));
+
+    const explained = capture();
+    expect(await runHunt([input], { rules: [rules], minLevel: 'high', explain: true }, explained.io)).toBe(0);
+    const hits = lines(explained.out()) as Array<{ title: string; event_index: number; match?: unknown }>;
+    expect(hits.find((h) => h.title === 'Net Outside Admin Tools')).toEqual(
+      expect.objectContaining({
+        event_index: 3,
+        match: { selections: ['selection_img', 'selection_cli'], fields: { Image: 'C:\\Windows\\System32\\net.exe', CommandLine: 'net user /domain', User: 'CORP\\alice' } },
+      }),
+    );
+    expect(hits.every((h) => h.match !== undefined)).toBe(true);
+
+    const table = capture();
+    expect(await runHunt([input], { rules: [rules], minLevel: 'high', explain: true, format: 'table' }, table.io)).toBe(0);
+    expect(table.out()).toMatch(/events\.jsonl#3 {2}\[selection_img, selection_cli\] Image=C:\\Windows\\System32\\net\.exe CommandLine=net user \/domain User=CORP\\alice\n/);
+    const csv = capture();
+    expect(await runHunt([input], { rules: [rules], minLevel: 'high', explain: true, format: 'csv' }, csv.io)).toBe(0);
+    const [header, ...rows] = csv.out().trim().split('\n');
+    expect(header).toMatch(/,event_indices,match$/);
+    expect(rows).toContainEqual(expect.stringMatching(/,\[selection\] CommandLine=net user \/domain$/));
+  });
+
   it('still reports a JSON array that does not parse', async () => {
     const broken = file('broken.json', '[{"EventID": 1,\n');
     const { io, err } = capture();

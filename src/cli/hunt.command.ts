@@ -14,7 +14,7 @@ import type { MatchableEvent } from '../engine/normalize/normalize';
 import { type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
 import { correlationFieldNames, evaluateCorrelations, hiddenRuleKeys, isReported, readFields } from '../engine/sigma/correlation';
 import { InputError, type InputProgress, readInputEvents } from './hunt.input';
-import { type EventOrigin, FORMATS, type HuntFormat, HuntWriter, LEVELS, correlationRecord, crossFileCorrelationRecord, detectionRecord, levelRank } from './hunt.output';
+import { type EventOrigin, FORMATS, type HuntFormat, HuntWriter, LEVELS, correlationRecord, crossFileCorrelationRecord, detectionRecord, levelRank, matchRecord } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
 import { PlaceholderError, readPlaceholders } from './hunt.placeholders';
 import { registerRulesCommand } from './rules.command';
@@ -27,6 +27,8 @@ export interface HuntOptions {
   minLevel?: string;
   /** Correlations join the events of every input file, not of each file alone. */
   correlateAcrossFiles?: boolean;
+  /** Each detection also says which selections matched and the event's values of the fields the rule reads. */
+  explain?: boolean;
 }
 
 interface Counters {
@@ -120,6 +122,7 @@ interface HuntContext {
   writer: HuntWriter;
   minRank: number;
   ignoreLogsource: boolean;
+  explain: boolean;
   counters: Counters;
   progress: Progress;
   pool?: CrossFilePool;
@@ -167,11 +170,14 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
     counters.events++;
     // What correlations keep of the event: made once, shared by every rule that hits it.
     let kept: SigmaEvent | undefined;
-    for (const rule of ruleSet.matchEvent(event, matchOptions)) {
+    for (const matched of ruleSet.matchingRules(event, matchOptions)) {
+      const rule = matched.ref;
       if (keys.size > 0 && needsForCorrelation(rule, keys)) correlationInputs.push({ rule, event: (kept ??= keptEvent(event, keptFields, file, origins)) });
       if (!isReported(rule, hidden) || !shown(rule)) continue;
       counters.detections++;
-      writer.record(detectionRecord(rule, event.index, event.time, file));
+      const record = detectionRecord(rule, event.index, event.time, file);
+      if (ctx.explain) record.match = matchRecord(ruleSet.explainRule(event, matched));
+      writer.record(record);
     }
     // A whole-document input (a request body, event XML) arrives as one batch: keep the display moving.
     if ((counters.events & 1023) === 0) ctx.progress.update(file, counters.events, input);
@@ -303,12 +309,14 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
   if (ruleSet.errors.length > 0) io.stderr(loadErrorLines(ruleSet, options.rules));
   const started = io.now();
   const counters: Counters = { events: 0, detections: 0, correlations: 0 };
-  const writer = new HuntWriter(format, io.stdout);
+  const explain = options.explain === true;
+  const writer = new HuntWriter(format, io.stdout, explain);
   const ctx: HuntContext = {
     ruleSet,
     writer,
     minRank,
     ignoreLogsource: options.ignoreLogsource === true,
+    explain,
     counters,
     progress: new Progress(io, started),
     pool: options.correlateAcrossFiles ? { inputs: [], origins: [] } : undefined,
@@ -337,13 +345,14 @@ export function registerDetectionCommands(program: Command): void {
   program
     .command('hunt')
     .description('run Sigma rules (and correlation rules) over event files; hits on stdout, summary on stderr')
-    .argument('<file...>', 'events: JSON array, JSON Lines, an analysis request body, or log lines (.gz read as gzip); - for stdin (correlations join events of the same file unless --correlate-across-files)')
+    .argument('<file...>', 'events: JSON Lines, a JSON array, Windows event XML, a CloudTrail log file, an analysis request body, or log lines (.gz read as gzip); - for stdin (correlations join events of the same file unless --correlate-across-files)')
     .option('--rules <dir>', 'rule folder or file (repeatable)', collect)
     .option('--placeholders <file>', 'YAML or JSON map of %placeholder% values for |expand rules')
     .option('--ignore-logsource', 'run every rule on every event, whatever its logsource')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'jsonl')
     .option('--min-level <level>', `report only hits at or above: ${LEVELS.join(', ')}`)
     .option('--correlate-across-files', 'correlation rules join the events of all input files (rotated logs), evaluated after the last file')
+    .option('--explain', "each detection also gives the selections that matched and the event's values of the fields the rule reads")
     .exitOverride(usageExit)
     .action(async (files: string[], options: HuntOptions) => {
       process.exitCode = await runHunt(files, options, processIO());

@@ -20,6 +20,23 @@ export interface DetectionRecord {
   event_index: number;
   timestamp: string | null;
   file: string;
+  /** --explain only (additive to the documented shape): why the rule matched the event. */
+  match?: MatchRecord;
+}
+
+/** The search identifiers of the rule that matched on their own, and the event's values of the fields the rule reads. */
+export interface MatchRecord {
+  selections: string[];
+  fields: Record<string, unknown>;
+  /** Names of the Sigma filters applied to the rule (they did not exclude the event). */
+  filters?: string[];
+}
+
+/** `--explain`'s record of a match (filters left out when none apply). */
+export function matchRecord(explained: { selections: string[]; fields: Record<string, unknown>; filters: string[] }): MatchRecord {
+  const record: MatchRecord = { selections: explained.selections, fields: explained.fields };
+  if (explained.filters.length > 0) record.filters = explained.filters;
+  return record;
 }
 
 export interface CorrelationRecord {
@@ -121,6 +138,18 @@ function eventsText(record: CorrelationRecord): string {
   return (record.events ?? []).map((e) => `${e.file}#${e.event_index}`).join(' ');
 }
 
+/** Longest value shown in a table or CSV match cell. */
+const MATCH_VALUE_MAX = 120;
+
+/** `[selection, selection_cli] Image=C:\...\x.exe CommandLine=...`: a one-line match explanation. */
+function matchText(match: MatchRecord): string {
+  const values = Object.entries(match.fields).map(([k, v]) => {
+    const text = typeof v === 'string' ? v : JSON.stringify(v);
+    return `${k}=${text.length > MATCH_VALUE_MAX ? `${text.slice(0, MATCH_VALUE_MAX - 1)}…` : text}`;
+  });
+  return [`[${match.selections.join(', ')}]`, ...values].join(' ');
+}
+
 function pad(text: string, width: number): string {
   const cut = text.length > width ? `${text.slice(0, width - 1)}…` : text;
   return cut.padEnd(width);
@@ -141,9 +170,11 @@ export class HuntWriter {
   private started = false;
   private pending = '';
 
+  /** `explain`: detections carry a match record (a CSV column and table text of their own). */
   constructor(
     private readonly format: HuntFormat,
     private readonly write: (text: string) => void,
+    private readonly explain = false,
   ) {}
 
   record(record: HuntRecord): void {
@@ -172,7 +203,7 @@ export class HuntWriter {
 
   private header(): void {
     this.started = true;
-    if (this.format === 'csv') this.pending += `${CSV_HEADER}\n`;
+    if (this.format === 'csv') this.pending += `${CSV_HEADER}${this.explain ? ',match' : ''}\n`;
     if (this.format === 'table') this.pending += `${TABLE_HEADER}\n`;
   }
 
@@ -183,12 +214,13 @@ export class HuntWriter {
       const cells = correlation
         ? ['correlation', record.rule_id, record.title, record.level, record.file ?? '', '', record.first_time ?? '', record.correlation_type, groupText(record.group), eventsText(record)]
         : ['detection', record.rule_id, record.title, record.level, record.file, String(record.event_index), record.timestamp ?? '', '', '', ''];
+      if (this.explain) cells.push(!correlation && record.match ? matchText(record.match) : '');
       return cells.map(csvCell).join(',');
     }
     const time = correlation ? record.first_time : record.timestamp;
     const evidence = correlation
       ? `${record.correlation_type} ${groupText(record.group)} events ${record.file === null ? originList(record.events ?? []) : `${indexList(record.event_indices)} in ${record.file}`}`
-      : `${record.file}#${record.event_index}`;
+      : `${record.file}#${record.event_index}${record.match ? `  ${matchText(record.match)}` : ''}`;
     return `${pad(time ?? '-', 24)}  ${pad(record.level, 13)}  ${pad(record.title, 60)}  ${evidence}`;
   }
 }

@@ -127,7 +127,11 @@ export class RuleSet {
   explain(event: SigmaEvent, rule: string | Pick<RuleRef, 'id'>): MatchExplanation | undefined {
     const key = typeof rule === 'string' ? rule : rule.id;
     const found = this.detectionRules.find((r) => r.ref.id === key || r.ref.name === key);
-    if (!found) return undefined;
+    return found === undefined ? undefined : this.explainRule(event, found);
+  }
+
+  /** Explain a rule of this set (as matchingRules returns it) on one event. */
+  explainRule(event: SigmaEvent, found: DetectionRule): MatchExplanation {
     const ctx = this.ctx.reset(event.fields ?? {});
     const selections = found.selections.filter((s) => s.match(ctx)).map((s) => s.name);
     const fields: Record<string, unknown> = {};
