@@ -532,6 +532,30 @@ describe('lantern hunt', () => {
     expect(out()).toBe('');
   });
 
+  it('hunts every file under a folder given as input, in name order, each its own input; dot-names left out', async () => {
+    const logs = join(dir, 'logs');
+    mkdirSync(join(logs, '2024', '03'), { recursive: true });
+    mkdirSync(join(logs, '.cache'));
+    writeFileSync(join(logs, '2024', '03', 'b.jsonl.gz'), gzipSync(`${JSON.stringify(EVENTS[0])}\n`));
+    writeFileSync(join(logs, '2024', '03', 'a.json'), JSON.stringify([EVENTS[1], EVENTS[3]]));
+    writeFileSync(join(logs, '2024', 'z.jsonl'), `${JSON.stringify(EVENTS[2])}\n`);
+    writeFileSync(join(logs, '.cache', 'x.jsonl'), `${JSON.stringify(EVENTS[0])}\n`);
+    writeFileSync(join(logs, '.hidden.jsonl'), `${JSON.stringify(EVENTS[0])}\n`);
+    const { io, out, err } = capture();
+    expect(await runHunt([logs], { rules: [rules] }, io)).toBe(0);
+    expect(lines(out()).map((hit) => [(hit as { file: string }).file, (hit as { event_index: number }).event_index])).toEqual([
+      [join(logs, '2024', '03', 'a.json'), 1],
+      [join(logs, '2024', '03', 'b.jsonl.gz'), 0],
+      [join(logs, '2024', 'z.jsonl'), 0],
+    ]);
+    expect(err()).toMatch(/hunt: 4 events from 3 input\(s\)/);
+
+    mkdirSync(join(dir, 'empty'));
+    const empty = capture();
+    expect(await runHunt([join(dir, 'empty')], { rules: [rules] }, empty.io)).toBe(2);
+    expect(empty.err()).toBe(`lantern hunt: no input files under ${join(dir, 'empty')}\n`);
+  });
+
   it('exits 2 with a clear message for a missing input, a missing rules folder, or no --rules', async () => {
     const missingInput = capture();
     expect(await runHunt([join(dir, 'nope.jsonl')], { rules: [rules] }, missingInput.io)).toBe(2);

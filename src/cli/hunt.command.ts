@@ -4,7 +4,8 @@
  * the same file, unless --correlate-across-files joins the events of every input (rotated logs)
  * and evaluates the correlations once, after the last one.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { type Stats, createReadStream, readdirSync, realpathSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Command } from 'commander';
@@ -48,8 +49,8 @@ function describeError(error: unknown): string {
   return errorField(error, 'message') ?? String(error);
 }
 
-/** Checks paths before any work starts, so a typo is a usage error and not a half-written output. */
-function checkPaths(rules: string[], files: string[]): string | undefined {
+/** Checks rule paths before any work starts, so a typo is a usage error and not a half-written output. */
+function checkRulePaths(rules: string[]): string | undefined {
   for (const dir of rules) {
     try {
       statSync(dir);
@@ -57,15 +58,61 @@ function checkPaths(rules: string[], files: string[]): string | undefined {
       return `rules path not found or unreadable: ${dir}`;
     }
   }
-  for (const file of files) {
-    if (file === '-') continue;
+  return undefined;
+}
+
+/**
+ * Input paths as files, checked before any work starts: a directory stands for every file under it
+ * (recursively, in name order, names starting with a dot left out), such as a CloudTrail bucket's tree of
+ * `.json.gz` files or a folder of rotated logs.
+ */
+export function expandInputs(paths: string[]): { files: string[] } | { error: string } {
+  const files: string[] = [];
+  for (const path of paths) {
+    if (path === '-') {
+      files.push(path);
+      continue;
+    }
+    let isDirectory: boolean;
     try {
-      if (statSync(file).isDirectory()) return `input is a directory, not a file: ${file}`;
+      isDirectory = statSync(path).isDirectory();
     } catch {
-      return `input file not found or unreadable: ${file}`;
+      return { error: `input file not found or unreadable: ${path}` };
+    }
+    if (!isDirectory) {
+      files.push(path);
+      continue;
+    }
+    try {
+      const found = filesUnder(path, new Set());
+      if (found.length === 0) return { error: `no input files under ${path}` };
+      files.push(...found);
+    } catch (error) {
+      return { error: `input folder unreadable: ${path} (${describeError(error)})` };
     }
   }
-  return undefined;
+  return { files };
+}
+
+function filesUnder(dir: string, seen: Set<string>): string[] {
+  // A symbolic link back up the tree is walked once.
+  const real = realpathSync(dir);
+  if (seen.has(real)) return [];
+  seen.add(real);
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    if (name.startsWith('.')) continue;
+    const path = join(dir, name);
+    let stat: Stats;
+    try {
+      stat = statSync(path);
+    } catch {
+      continue; // a dangling symbolic link
+    }
+    if (stat.isDirectory()) out.push(...filesUnder(path, seen));
+    else if (stat.isFile()) out.push(path);
+  }
+  return out;
 }
 
 function correlationKeys(ruleSet: RuleSet): Set<string> {
@@ -289,9 +336,14 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     io.stderr('lantern hunt: standard input (-) can be read only once\n');
     return USAGE_ERROR;
   }
-  const pathError = checkPaths(options.rules, files);
+  const pathError = checkRulePaths(options.rules);
   if (pathError) {
     io.stderr(`lantern hunt: ${pathError}\n`);
+    return USAGE_ERROR;
+  }
+  const inputs = expandInputs(files);
+  if ('error' in inputs) {
+    io.stderr(`lantern hunt: ${inputs.error}\n`);
     return USAGE_ERROR;
   }
 
@@ -322,7 +374,7 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     pool: options.correlateAcrossFiles ? { inputs: [], origins: [] } : undefined,
   };
   try {
-    for (const file of files) await huntFile(file, io, ctx);
+    for (const file of inputs.files) await huntFile(file, io, ctx);
     if (ctx.pool) correlateAcrossFiles(ctx, ctx.pool);
   } catch (error) {
     ctx.progress.clear();
@@ -332,7 +384,7 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
   }
   ctx.progress.clear();
   writer.finish();
-  io.stderr(summary(counters, files.length, ruleSet, (io.now() - started) / 1000, (started - loadStart) / 1000));
+  io.stderr(summary(counters, inputs.files.length, ruleSet, (io.now() - started) / 1000, (started - loadStart) / 1000));
   return 0;
 }
 
@@ -345,7 +397,7 @@ export function registerDetectionCommands(program: Command): void {
   program
     .command('hunt')
     .description('run Sigma rules (and correlation rules) over event files; hits on stdout, summary on stderr')
-    .argument('<file...>', 'events: JSON Lines, a JSON array, Windows event XML, a CloudTrail log file, an analysis request body, or log lines (.gz read as gzip); - for stdin (correlations join events of the same file unless --correlate-across-files)')
+    .argument('<file...>', 'events: JSON Lines, a JSON array, Windows event XML, a CloudTrail log file, an analysis request body, or log lines (.gz read as gzip); a folder stands for every file under it; - for stdin (correlations join events of the same file unless --correlate-across-files)')
     .option('--rules <dir>', 'rule folder or file (repeatable)', collect)
     .option('--placeholders <file>', 'YAML or JSON map of %placeholder% values for |expand rules')
     .option('--ignore-logsource', 'run every rule on every event, whatever its logsource')
