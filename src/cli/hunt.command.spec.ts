@@ -556,6 +556,32 @@ describe('lantern hunt', () => {
     expect(empty.err()).toBe(`lantern hunt: no input files under ${join(dir, 'empty')}\n`);
   });
 
+  it('--from and --to hunt only the events of a time window; correlations see only those; untimed events are left out and counted', async () => {
+    const untimed = { ...EVENTS[0] } as Record<string, unknown>;
+    delete untimed.timestamp;
+    const input = file('events.jsonl', `${[...EVENTS, untimed].map((e) => JSON.stringify(e)).join('\n')}\n`);
+    const run = async (window: { from?: string; to?: string }): Promise<{ hits: unknown[]; err: string; code: number }> => {
+      const { io, out, err } = capture();
+      const code = await runHunt([input], { rules: [rules], ...window }, io);
+      return { hits: lines(out()).map((hit) => (hit as { event_index?: number }).event_index ?? (hit as { event_indices: number[] }).event_indices), err: err(), code };
+    };
+    // EVENTS are one a minute from 08:00Z; the untimed copy of the first is event 4.
+    expect((await run({})).hits).toEqual([0, 2, 3, 4, [0, 2, 4]]);
+    const late = await run({ from: '2024-03-01T08:01:30Z' });
+    expect(late.hits).toEqual([2, 3]);
+    expect(late.err).toMatch(/hunt: 5 events from 1 input\(s\); 3 outside --from\/--to, 1 of them without a time;/);
+    expect((await run({ to: '2024-03-01T10:01:00+02:00' })).hits).toEqual([0]);
+    expect((await run({ to: '2024-03-01' })).hits).toEqual([0, 2, 3, [0, 2]]);
+    expect((await run({ from: '2024-03-02' })).hits).toEqual([]);
+
+    const notATime = await run({ from: 'yesterday' });
+    expect(notATime.code).toBe(2);
+    expect(notATime.err).toMatch(/^lantern hunt: --from 'yesterday' is not a time/);
+    const reversed = await run({ from: '2024-03-02', to: '2024-03-01' });
+    expect(reversed.code).toBe(2);
+    expect(reversed.err).toBe('lantern hunt: --from 2024-03-02 is after --to 2024-03-01\n');
+  });
+
   it('exits 2 with a clear message for a missing input, a missing rules folder, or no --rules', async () => {
     const missingInput = capture();
     expect(await runHunt([join(dir, 'nope.jsonl')], { rules: [rules] }, missingInput.io)).toBe(2);

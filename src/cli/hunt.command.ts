@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Command } from 'commander';
 import type { RuleRef } from '../engine/model';
-import { knownLogsources } from '../engine/normalize';
+import { knownLogsources, parseTimestamp } from '../engine/normalize';
 import type { MatchableEvent } from '../engine/normalize/normalize';
 import { type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
 import { correlationFieldNames, evaluateCorrelations, hiddenRuleKeys, isReported, readFields } from '../engine/sigma/correlation';
@@ -30,12 +30,41 @@ export interface HuntOptions {
   correlateAcrossFiles?: boolean;
   /** Each detection also says which selections matched and the event's values of the fields the rule reads. */
   explain?: boolean;
+  /** Only events at or after this time (ISO 8601; a time without a zone is UTC). */
+  from?: string;
+  /** Only events at or before this time; a date alone takes in the whole day. */
+  to?: string;
 }
 
 interface Counters {
   events: number;
   detections: number;
   correlations: number;
+  /** Events left out by --from/--to, and how many of those had no time at all. */
+  outside: number;
+  untimed: number;
+}
+
+/** --from/--to as epoch milliseconds, both inclusive. */
+interface TimeWindow {
+  from: number;
+  to: number;
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+
+/** The --from/--to window; undefined when neither is given. */
+export function timeWindow(from: string | undefined, to: string | undefined): TimeWindow | undefined | { error: string } {
+  if (from === undefined && to === undefined) return undefined;
+  const start = from === undefined ? -Infinity : parseTimestamp(from.trim());
+  if (start === undefined) return { error: `--from '${from}' is not a time (use ISO 8601, such as 2024-03-01 or 2024-03-01T10:00:00Z)` };
+  let end = to === undefined ? Infinity : parseTimestamp(to.trim());
+  if (end === undefined) return { error: `--to '${to}' is not a time (use ISO 8601, such as 2024-03-01 or 2024-03-01T18:00:00Z)` };
+  // `--to 2024-03-01` means up to the end of that day, not its first millisecond.
+  if (to !== undefined && DATE_ONLY.test(to.trim())) end += DAY_MS - 1;
+  if (start > end) return { error: `--from ${from} is after --to ${to}` };
+  return { from: start, to: end };
 }
 
 /** Errors from Node internals may come from another realm (Jest, vm): read them by shape. */
@@ -170,6 +199,7 @@ interface HuntContext {
   minRank: number;
   ignoreLogsource: boolean;
   explain: boolean;
+  window: TimeWindow | undefined;
   counters: Counters;
   progress: Progress;
   pool?: CrossFilePool;
@@ -213,8 +243,17 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
   const shown = (rule: RuleRef): boolean => shownAt(rule, minRank);
   const matchOptions = { ignoreLogsource: ctx.ignoreLogsource };
   const keptFields = correlationFieldNames(ruleSet.correlationRules);
+  const window = ctx.window;
   const visit = (event: MatchableEvent): void => {
     counters.events++;
+    if (window !== undefined) {
+      const time = event.time;
+      if (time === undefined || time < window.from || time > window.to) {
+        counters.outside++;
+        if (time === undefined) counters.untimed++;
+        return;
+      }
+    }
     // What correlations keep of the event: made once, shared by every rule that hits it.
     let kept: SigmaEvent | undefined;
     for (const matched of ruleSet.matchingRules(event, matchOptions)) {
@@ -279,13 +318,15 @@ function slim(event: SigmaEvent, keptFields: string[]): SigmaEvent {
   return { index: event.index, fields: readFields(event.fields, keptFields), logsource: event.logsource, time: event.time };
 }
 
-function summary(counters: Counters, files: number, ruleSet: RuleSet, seconds: number, loadSeconds: number): string {
+function summary(counters: Counters, files: number, ruleSet: RuleSet, seconds: number, loadSeconds: number, windowed: boolean): string {
   const n = grouped;
   const rate = Math.round(counters.events / Math.max(seconds, 0.001));
   const failed = ruleSet.errors.length;
   const failedText = failed > 0 ? ` (${n(failed)} failed to load, listed above)` : '';
+  const untimed = counters.untimed > 0 ? `, ${n(counters.untimed)} of them without a time` : '';
+  const outsideText = windowed ? `; ${n(counters.outside)} outside --from/--to${untimed}` : '';
   return (
-    `hunt: ${n(counters.events)} events from ${n(files)} input(s); ${n(ruleSet.size)} rules loaded in ${loadSeconds.toFixed(1)} s${failedText}; ` +
+    `hunt: ${n(counters.events)} events from ${n(files)} input(s)${outsideText}; ${n(ruleSet.size)} rules loaded in ${loadSeconds.toFixed(1)} s${failedText}; ` +
     `${n(counters.detections)} detections, ${n(counters.correlations)} correlations; ${n(rate)} events/s (${seconds.toFixed(1)} s)\n`
   );
 }
@@ -346,6 +387,11 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     io.stderr(`lantern hunt: ${inputs.error}\n`);
     return USAGE_ERROR;
   }
+  const window = timeWindow(options.from, options.to);
+  if (window !== undefined && 'error' in window) {
+    io.stderr(`lantern hunt: ${window.error}\n`);
+    return USAGE_ERROR;
+  }
 
   let placeholders: Record<string, string[]> | undefined;
   try {
@@ -360,7 +406,7 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
   // Listed at load, before any hit is read, so a long hunt shows at once which rules are missing.
   if (ruleSet.errors.length > 0) io.stderr(loadErrorLines(ruleSet, options.rules));
   const started = io.now();
-  const counters: Counters = { events: 0, detections: 0, correlations: 0 };
+  const counters: Counters = { events: 0, detections: 0, correlations: 0, outside: 0, untimed: 0 };
   const explain = options.explain === true;
   const writer = new HuntWriter(format, io.stdout, explain);
   const ctx: HuntContext = {
@@ -369,6 +415,7 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     minRank,
     ignoreLogsource: options.ignoreLogsource === true,
     explain,
+    window,
     counters,
     progress: new Progress(io, started),
     pool: options.correlateAcrossFiles ? { inputs: [], origins: [] } : undefined,
@@ -384,7 +431,7 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
   }
   ctx.progress.clear();
   writer.finish();
-  io.stderr(summary(counters, inputs.files.length, ruleSet, (io.now() - started) / 1000, (started - loadStart) / 1000));
+  io.stderr(summary(counters, inputs.files.length, ruleSet, (io.now() - started) / 1000, (started - loadStart) / 1000, window !== undefined));
   return 0;
 }
 
@@ -405,6 +452,8 @@ export function registerDetectionCommands(program: Command): void {
     .option('--min-level <level>', `report only hits at or above: ${LEVELS.join(', ')}`)
     .option('--correlate-across-files', 'correlation rules join the events of all input files (rotated logs), evaluated after the last file')
     .option('--explain', "each detection also gives the selections that matched and the event's values of the fields the rule reads")
+    .option('--from <time>', 'only events at or after this time (ISO 8601; no zone = UTC)')
+    .option('--to <time>', 'only events at or before this time (a date alone takes in the whole day)')
     .exitOverride(usageExit)
     .action(async (files: string[], options: HuntOptions) => {
       process.exitCode = await runHunt(files, options, processIO());
