@@ -24,6 +24,22 @@ describe('hunt output', () => {
     expect(written('jsonl', [])).toBe('');
   });
 
+  it('writes json as the records come, byte for byte what JSON.stringify of them all gives', () => {
+    const records = [
+      detectionRecord(rule, 7, Date.parse('2024-03-01T08:00:00Z'), 'a.jsonl'),
+      correlationRecord({ rule, correlationType: 'event_count', group: { User: 'CORP\\alice', n: [1, { x: null }] }, eventIndices: [1, 2], firstTime: 0, lastTime: 1 }, 'a.jsonl'),
+      { ...detectionRecord(rule, 8, undefined, 'b.jsonl'), match: { selections: ['selection'], fields: { CommandLine: 'a\nb "c"', Nested: { deep: [1, 2] } } } },
+    ];
+    for (let n = 1; n <= records.length; n++) expect(written('json', records.slice(0, n))).toBe(`${JSON.stringify(records.slice(0, n), null, 2)}\n`);
+    let out = '';
+    const writer = new HuntWriter('json', (text) => {
+      out += text;
+    });
+    writer.record(records[0]);
+    writer.flush();
+    expect(out).toBe(`[\n${JSON.stringify(records[0], null, 2).replace(/^/gm, '  ')}`);
+  });
+
   it('gives correlation records their group, events and times', () => {
     const record = correlationRecord(
       { rule, correlationType: 'value_count', group: { SourceIp: '10.0.0.5' }, eventIndices: Array.from({ length: 12 }, (_, i) => i), firstTime: 0, lastTime: 60_000, value: 3 },

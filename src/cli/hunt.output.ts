@@ -162,12 +162,13 @@ const TABLE_HEADER = `${pad('TIME', 24)}  ${pad('LEVEL', 13)}  ${pad('RULE', 60)
 const FLUSH_AT = 1 << 16;
 
 /**
- * Writes records as they come (jsonl, csv, table: buffered up to FLUSH_AT characters, and written out
- * at each flush, which the hunt calls after every chunk of input) or all at the end (json).
+ * Writes records as they come, buffered up to FLUSH_AT characters and written out at each flush, which the
+ * hunt calls after every chunk of input. json is one array, written element by element: the same bytes as
+ * `JSON.stringify(records, null, 2)`, without holding the records.
  */
 export class HuntWriter {
-  private readonly kept: HuntRecord[] = [];
   private started = false;
+  private count = 0;
   private pending = '';
 
   /** `explain`: detections carry a match record (a CSV column and table text of their own). */
@@ -178,12 +179,10 @@ export class HuntWriter {
   ) {}
 
   record(record: HuntRecord): void {
-    if (this.format === 'json') {
-      this.kept.push(record);
-      return;
-    }
     if (!this.started) this.header();
-    this.pending += `${this.line(record)}\n`;
+    if (this.format === 'json') this.pending += `${this.count === 0 ? '[\n' : ',\n'}${JSON.stringify(record, null, 2).replace(/^/gm, '  ')}`;
+    else this.pending += `${this.line(record)}\n`;
+    this.count++;
     if (this.pending.length >= FLUSH_AT) this.flush();
   }
 
@@ -196,8 +195,8 @@ export class HuntWriter {
   }
 
   finish(): void {
-    if (this.format === 'json') this.write(`${JSON.stringify(this.kept, null, 2)}\n`);
-    else if (!this.started) this.header();
+    if (!this.started) this.header();
+    if (this.format === 'json') this.pending += this.count === 0 ? '[]\n' : '\n]\n';
     this.flush();
   }
 
