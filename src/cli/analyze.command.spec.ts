@@ -18,6 +18,16 @@ describe('lantern analyze', () => {
   it('accepts a bare JSON array and JSON Lines of events', () => {
     expect(readAnalysisRequest('[{"a":1},{"a":2}]')).toEqual({ events: { logs: [{ a: 1 }, { a: 2 }] } });
     expect(readAnalysisRequest('{"a":1}\n{"a":2}\n')).toEqual({ events: { logs: [{ a: 1 }, { a: 2 }] } });
+    expect(() => readAnalysisRequest('{"a":1}\nnot json\n')).toThrow(/line 2 is not JSON/);
+  });
+
+  it('reads a plain-text log (syslog, event XML) as the API reads a string of logs', () => {
+    const failed = (s: number): string => `Mar  1 10:00:0${s} web1 sshd[1${s}]: Failed password for root from 203.0.113.7 port 400${s} ssh2`;
+    const log = `\ufeff${[1, 2, 3, 4, 5, 6].map(failed).join('\n')}\nMar  1 10:00:09 web1 sshd[19]: Accepted password for root from 203.0.113.7 port 4009 ssh2\n`;
+    expect(readAnalysisRequest(log)).toEqual({ events: { logs: log.slice(1).trim() } });
+    const out = runAnalyze(log, {}, {});
+    expect(out.meta.formats).toEqual({ syslog: 7 });
+    expect(out.data.indicators).toContainEqual(expect.objectContaining({ value: '203.0.113.7', role: 'attacker' }));
   });
 
   it('reads a CloudTrail log file ({"Records": [...]}) as its events, not as one event', () => {

@@ -38,10 +38,16 @@ export interface AnalyzeOutput {
 
 export class AnalyzeUsageError extends Error {}
 
-/** A request body as is; a bare array or JSON Lines of events becomes `{events: {logs: [...]}}`. */
+/**
+ * A request body as is; a bare array or JSON Lines of events becomes `{events: {logs: [...]}}`; a text that
+ * is not JSON at all (syslog, web access or Zeek logs, Windows event XML) becomes `{events: {logs: text}}`,
+ * read line by line (or `<Event>` by `<Event>`) as the API reads a string of logs.
+ */
 export function readAnalysisRequest(text: string): AnalysisRequest {
   const trimmed = text.trim();
   if (trimmed === '') throw new AnalyzeUsageError('input is empty');
+  const first = trimmed.replace(/^\ufeff/, '').charAt(0);
+  if (first !== '{' && first !== '[') return { events: { logs: trimmed.replace(/^\ufeff/, '') } };
   let parsed: unknown;
   try {
     parsed = JSON.parse(trimmed);
@@ -50,7 +56,7 @@ export function readAnalysisRequest(text: string): AnalysisRequest {
       try {
         return JSON.parse(line) as unknown;
       } catch {
-        throw new AnalyzeUsageError(`line ${n + 1} is not JSON (expected a request body, a JSON array or JSON Lines)`);
+        throw new AnalyzeUsageError(`line ${n + 1} is not JSON (expected a request body, a JSON array, JSON Lines or plain-text logs)`);
       }
     });
   }

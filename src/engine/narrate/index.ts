@@ -233,6 +233,8 @@ function chainInfrastructure(f: Findings): Indicator[] {
 }
 
 function rootCauseOf(f: Findings): string {
+  // Nothing malicious (the summary says so): routine matches are not an attacker's first step.
+  if (f.severity === 'info' && f.scope !== 'artifact') return 'No root cause: no malicious activity was identified.';
   const rules = ruleIdsSeen(f);
   const has = (fragment: string): boolean => [...rules].some((r) => r.includes(fragment));
   const account = withRole(f, 'compromised_account')[0]?.value;

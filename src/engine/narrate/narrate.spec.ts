@@ -150,6 +150,19 @@ describe('deterministic narrator', () => {
     expect(quiet.summary).toMatch(/nothing indicates a compromise/);
     expect(quiet.recommendations).toHaveLength(1);
     expect(quiet.recommendations[0]).not.toMatch(/isolate|block|reset/i);
+    expect(quiet.root_cause).toBe('No root cause: no malicious activity was identified.');
+  });
+
+  it('does not call routine matches an attacker step when nothing malicious was found', () => {
+    const routine = narrateDeterministic(
+      findings({
+        severity: 'info',
+        chains: [{ id: 'c1', entities: ['user:root'], severity: 'info', steps: [{ stage: 'Credential Access', description: 'SSH Password Authentication Failed', event_indices: [0, 1], rule_ids: ['r-ssh'], techniques: [], time: 0 }] }],
+      }),
+    );
+    expect(routine.summary).toMatch(/^No malicious activity was identified .* Only routine activity was seen \(SSH Password Authentication Failed\)/);
+    expect(routine.root_cause).toBe('No root cause: no malicious activity was identified.');
+    expect(routine.impact).toMatch(/^No impact identified/);
   });
 });
 
