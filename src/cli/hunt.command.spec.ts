@@ -357,6 +357,32 @@ describe('lantern hunt', () => {
     expect(rows).toContainEqual(expect.stringMatching(/,\[selection\] CommandLine=net user \/domain$/));
   });
 
+  it('finds every shape after a byte order mark and blank lines, however the input is cut', async () => {
+    writeFileSync(join(rules, 'sshd.yml'), SSHD_FAILED_RULE);
+    const xmlEvent = (user: string): string =>
+      `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><EventID>1</EventID><Channel>Microsoft-Windows-Sysmon/Operational</Channel></System><EventData><Data Name="Image">C:\\Windows\\System32\\whoami.exe</Data><Data Name="CommandLine">whoami</Data><Data Name="User">${user}</Data></EventData></Event>`;
+    const shapes: Array<[string, string, number]> = [
+      ['JSON Lines', EVENTS.map((e) => JSON.stringify(e)).join('\r\n'), 4],
+      ['a JSON array', JSON.stringify(EVENTS, null, 2), 4],
+      ['a request body', JSON.stringify({ events: { logs: EVENTS } }, null, 2), 4],
+      ['event XML', `<Events>\n${xmlEvent('a')}\n${xmlEvent('b')}</Events>`, 2],
+      ['a plain-text log', 'Mar  1 10:00:00 web1 sshd[10]: Failed password for root from 203.0.113.7 port 4000 ssh2\nMar  1 10:00:01 web1 sshd[11]: Failed password for root from 203.0.113.7 port 4001 ssh2', 2],
+    ];
+    for (const [, content, hits] of shapes) {
+      const bytes = Buffer.from(`\ufeff \n\n\t\r\n${content}\n`);
+      const whole = capture(Readable.from([bytes]));
+      expect(await runHunt(['-'], { rules: [rules] }, whole.io)).toBe(0);
+      expect(lines(whole.out())).toHaveLength(hits);
+      for (const size of [1, 2, 3, 5, 64]) {
+        const pieces: Buffer[] = [];
+        for (let at = 0; at < bytes.length; at += size) pieces.push(bytes.subarray(at, at + size));
+        const cut = capture(Readable.from(pieces));
+        expect(await runHunt(['-'], { rules: [rules] }, cut.io)).toBe(0);
+        expect(cut.out()).toBe(whole.out());
+      }
+    }
+  });
+
   it('still reports a JSON array that does not parse', async () => {
     const broken = file('broken.json', '[{"EventID": 1,\n');
     const { io, err } = capture();

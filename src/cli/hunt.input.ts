@@ -115,11 +115,6 @@ function firstVisible(text: string): number {
   return -1;
 }
 
-/** A UTF-8 byte order mark before the first line is not content. */
-function stripBom(text: string, lineNo: number): string {
-  return lineNo === 0 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
 /**
  * Read line by line (streamed) unless the input is a JSON array (streamed element by element) or one
  * document: a JSON object spread over several lines, or Windows event XML. JSON Lines start with a
@@ -168,51 +163,59 @@ function opensDocument(text: string): boolean {
   return false;
 }
 
-/**
- * Yields the events of one input in order, indices from 0 within it, in batches (one per chunk
- * read, so an async step is paid per chunk and not per event). The shape is decided on the first
- * non-empty line (decide) and line input is then streamed; a batch of lines parses each
- * line as it is iterated (so an event is garbage by the time the next one is made, instead of a
- * whole chunk of events outliving young-generation collections): iterate each batch in full, in
- * order, before asking for the next. Year-less syslog times are dated by the last fully dated line
- * before them, else by `referenceTime` (the input file's modification time): a line is no later than a
- * month after its reference; with neither, the time stays undefined.
- */
-export async function* readInputEvents(source: Readable, name: string, progress: InputProgress, referenceTime?: number): AsyncGenerator<EventBatch> {
-  let mode: Mode = 'undecided';
-  // Bytes of a line not yet ended, kept as parts so a very long line is copied once, not per chunk.
-  let partial: Buffer[] = [];
-  const document: Buffer[] = [];
-  let index = 0;
-  let lineNo = 0;
-  // Plain-text logs: header lines (Zeek `#fields`, W3C `#Fields:`) shape the lines after them.
-  const lineContext: LineContext = {};
-  const years: YearReference = { fallback: referenceTime };
-  const logLine = (text: string, out: MatchableEvent[]): void => {
-    const event = normalizeLogLine(text, index, lineContext, years);
+/** Makes the events of one input, numbered from 0 in input order, whatever its shape. */
+class InputEvents {
+  private index = 0;
+  private elementNo = 0;
+  /** Plain-text logs: header lines (Zeek `#fields`, W3C `#Fields:`) shape the lines after them. */
+  private readonly lineContext: LineContext = {};
+  private readonly years: YearReference;
+  /** Reused by every batch: a batch is iterated in full before the next is made. */
+  private readonly out: MatchableEvent[] = [];
+
+  constructor(
+    private readonly name: string,
+    private readonly referenceTime: number | undefined,
+  ) {
+    this.years = { fallback: referenceTime };
+  }
+
+  /**
+   * A batch that makes each item's events as it is iterated, so an event is garbage by the time the next
+   * one is made (instead of a whole chunk of events outliving young-generation collections).
+   */
+  batchOf<T>(items: T[], eventsOf: (item: T, out: MatchableEvent[]) => void): EventBatch | undefined {
+    if (items.length === 0) return undefined;
+    const out = this.out;
+    return {
+      forEach(visit: (event: MatchableEvent) => void): void {
+        for (let l = 0; l < items.length; l++) {
+          eventsOf(items[l], out);
+          for (let i = 0; i < out.length; i++) visit(out[i]);
+          out.length = 0;
+        }
+      },
+    };
+  }
+
+  /** One log line (plain text, a JSON string's text or an event XML element); blank and header lines make none. */
+  readonly logLine = (text: string, out: MatchableEvent[]): void => {
+    const event = normalizeLogLine(text, this.index, this.lineContext, this.years);
     if (event === undefined) return;
-    index++;
+    this.index++;
     out.push(event);
   };
 
-  const lineEvents = (line: string, out: MatchableEvent[]): void => {
+  /** One line of JSON Lines (an event, a request body, a collection such as a CloudTrail file, a JSON string) or of a plain-text log. */
+  readonly line = (line: string, out: MatchableEvent[]): void => {
     const text = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
     const first = firstVisible(text);
     if (first === -1) return;
     const c = text.charCodeAt(first);
     if (c === 123 /* { */) {
       const parsed = tryParse(text);
-      if (parsed.ok && isRequestBody(parsed.value)) {
-        for (const event of normalizeRequestEvents(requestEvents(parsed.value)).events) out.push(matchable(event, index++));
-        return;
-      }
-      if (parsed.ok && isEventCollection(parsed.value)) {
-        // A CloudTrail log file (`{"Records": [...]}` on one line) or a search response: its events, in order.
-        for (const event of normalizeRequestEvents({ events: parsed.value }).events) out.push(matchable(event, index++));
-        return;
-      }
       if (parsed.ok) {
-        out.push(normalizeForMatching(parsed.value, index++, referenceTime));
+        this.objectEvents(parsed.value, out);
         return;
       }
     }
@@ -220,168 +223,264 @@ export async function* readInputEvents(source: Readable, name: string, progress:
       // A JSON string line is one log line (JSON Lines of syslog or web access lines).
       const parsed = tryParse(text);
       if (parsed.ok && typeof parsed.value === 'string') {
-        logLine(parsed.value, out);
+        this.logLine(parsed.value, out);
         return;
       }
     }
-    logLine(text, out);
+    this.logLine(text, out);
   };
 
-  // JSON arrays: each element is what a line of JSON Lines would be, except that an element is never a
-  // request body and a string element may hold several log lines (as the whole-document reading has it).
-  const arraySplitter = new JsonArraySplitter();
-  let elementNo = 0;
-  const elementEvents = (bytes: Buffer, out: MatchableEvent[]): void => {
+  /**
+   * One element of a JSON array: what a line of JSON Lines would be, except that an element is never a
+   * request body or a collection, and a string element may hold several log lines (as a request's array does).
+   */
+  readonly element = (bytes: Buffer, out: MatchableEvent[]): void => {
     const parsed = tryParse(decode(bytes));
-    if (!parsed.ok) throw new InputError(`${name}: not valid JSON (array element ${elementNo}: ${parsed.error})`);
-    elementNo++;
+    if (!parsed.ok) throw new InputError(`${this.name}: not valid JSON (array element ${this.elementNo}: ${parsed.error})`);
+    this.elementNo++;
     if (typeof parsed.value === 'string') {
-      for (const record of splitRecords(parsed.value)) logLine(record, out);
+      for (const record of splitRecords(parsed.value)) this.logLine(record, out);
       return;
     }
-    out.push(normalizeForMatching(parsed.value, index++, referenceTime));
-  };
-  const arrayStep = <T>(step: () => T): T => {
-    try {
-      return step();
-    } catch (error) {
-      if (error instanceof JsonArrayError) throw new InputError(`${name}: not valid JSON (${error.message})`);
-      throw error;
-    }
-  };
-  const toArray = (bytes: Buffer): Buffer[] => arrayStep(() => arraySplitter.push(bytes));
-
-  // Event XML: every complete <Event> element as soon as its closing tag has arrived; text with no event
-  // at all is read whole at the end, as a document.
-  const xmlDecoder = new StringDecoder('utf8');
-  let xmlText = '';
-  let xmlFound = false;
-  const xmlRecords = (text: string): string[] => {
-    xmlText += text;
-    const end = xmlText.lastIndexOf('</Event>');
-    if (end === -1) return [];
-    const records = xmlEvents(xmlText.slice(0, end + 8));
-    if (records.length === 0) return records;
-    xmlText = xmlText.slice(end + 8);
-    xmlFound = true;
-    return records;
+    out.push(normalizeForMatching(parsed.value, this.index++, this.referenceTime));
   };
 
-  const out: MatchableEvent[] = [];
-  const eventsOf = <T>(items: T[], eventsOfItem: (item: T, out: MatchableEvent[]) => void): EventBatch => ({
-    forEach(visit: (event: MatchableEvent) => void): void {
-      for (let l = 0; l < items.length; l++) {
-        eventsOfItem(items[l], out);
-        for (let i = 0; i < out.length; i++) visit(out[i]);
-        out.length = 0;
-      }
-    },
-  });
+  /** A whole document (year-less times dated by the input's reference time). */
+  document(text: string): MatchableEvent[] {
+    return normalizeDocument(text, this.name, this.referenceTime);
+  }
 
-  for await (const chunk of source) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    progress.bytesRead += buffer.length;
-    if (mode === 'document') {
-      document.push(buffer);
-      continue;
+  private objectEvents(value: unknown, out: MatchableEvent[]): void {
+    if (isRequestBody(value)) {
+      for (const event of normalizeRequestEvents(requestEvents(value)).events) out.push(matchable(event, this.index++));
+      return;
     }
-    if (mode === 'array') {
-      const elements = toArray(buffer);
-      if (elements.length > 0) yield eventsOf(elements, elementEvents);
-      continue;
+    if (isEventCollection(value)) {
+      // A CloudTrail log file (`{"Records": [...]}` on one line) or a search response: its events, in order.
+      for (const event of normalizeRequestEvents({ events: value }).events) out.push(matchable(event, this.index++));
+      return;
     }
-    if (mode === 'xml') {
-      const records = xmlRecords(xmlDecoder.write(buffer));
-      if (records.length > 0) yield eventsOf(records, logLine);
-      continue;
+    out.push(normalizeForMatching(value, this.index++, this.referenceTime));
+  }
+}
+
+/** Reads the bytes of an input of one shape; the first bytes it gets are those of the input's first non-blank line. */
+interface ShapeReader {
+  /** The events of the bytes just read that are complete; undefined when none is. */
+  push(bytes: Buffer): EventBatch | undefined;
+  /** The events left at the end of the input; throws InputError when the input breaks off. */
+  end(): EventBatch | undefined;
+}
+
+/** JSON Lines and plain-text logs: every complete line of each chunk. */
+class LineReader implements ShapeReader {
+  /** Bytes of a line not yet ended, kept as parts so a very long line is copied once, not per chunk. */
+  private partial: Buffer[] = [];
+
+  constructor(private readonly events: InputEvents) {}
+
+  push(buffer: Buffer): EventBatch | undefined {
+    const last = buffer.lastIndexOf(10);
+    if (last === -1) {
+      this.partial.push(buffer);
+      return undefined;
     }
     const lines: string[] = [];
     let start = 0;
-    // Until the shape is known, line by line (a document keeps its bytes).
-    // A newline byte never occurs inside a multi-byte UTF-8 sequence, so splitting bytes is safe.
-    while (mode === 'undecided') {
+    if (this.partial.length > 0) {
+      // The line an earlier chunk began ends here: joined on its own, not with the whole chunk.
+      const newline = buffer.indexOf(10);
+      lines.push(Buffer.concat([...this.partial, buffer.subarray(0, newline)]).toString('utf8'));
+      this.partial = [];
+      start = newline + 1;
+    }
+    if (last >= start) decodeLines(buffer, start, last, lines);
+    if (last + 1 < buffer.length) this.partial.push(buffer.subarray(last + 1));
+    return this.events.batchOf(lines, this.events.line);
+  }
+
+  end(): EventBatch | undefined {
+    if (this.partial.length === 0) return undefined;
+    return this.events.batchOf([Buffer.concat(this.partial).toString('utf8')], this.events.line);
+  }
+}
+
+/** A JSON array, element by element. */
+class ArrayReader implements ShapeReader {
+  private readonly splitter = new JsonArraySplitter();
+
+  constructor(
+    private readonly events: InputEvents,
+    private readonly name: string,
+  ) {}
+
+  push(bytes: Buffer): EventBatch | undefined {
+    return this.events.batchOf(this.structure(() => this.splitter.push(bytes)), this.events.element);
+  }
+
+  end(): undefined {
+    this.structure(() => this.splitter.end());
+    return undefined;
+  }
+
+  private structure<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (error) {
+      if (error instanceof JsonArrayError) throw new InputError(`${this.name}: not valid JSON (${error.message})`);
+      throw error;
+    }
+  }
+}
+
+/** Windows event XML: every `<Event>` element once its closing tag has arrived; text with no event at all is read whole, as a document. */
+class XmlReader implements ShapeReader {
+  private readonly decoder = new StringDecoder('utf8');
+  /** Text after the last complete event (all of it until one is found). */
+  private text = '';
+  private found = false;
+
+  constructor(private readonly events: InputEvents) {}
+
+  push(bytes: Buffer): EventBatch | undefined {
+    return this.events.batchOf(this.records(this.decoder.write(bytes)), this.events.logLine);
+  }
+
+  end(): EventBatch | undefined {
+    const batch = this.events.batchOf(this.records(this.decoder.end()), this.events.logLine);
+    if (this.found) return batch;
+    const events = this.events.document(this.text);
+    return events.length > 0 ? events : undefined;
+  }
+
+  private records(text: string): string[] {
+    this.text += text;
+    const end = this.text.lastIndexOf('</Event>');
+    if (end === -1) return [];
+    const records = xmlEvents(this.text.slice(0, end + 8));
+    if (records.length === 0) return records;
+    this.text = this.text.slice(end + 8);
+    this.found = true;
+    return records;
+  }
+}
+
+/** A JSON object spread over several lines (such as an analysis request body): read whole. */
+class DocumentReader implements ShapeReader {
+  private readonly parts: Buffer[] = [];
+
+  constructor(private readonly events: InputEvents) {}
+
+  push(bytes: Buffer): undefined {
+    this.parts.push(bytes);
+    return undefined;
+  }
+
+  end(): EventBatch {
+    return this.events.document(Buffer.concat(this.parts).toString('utf8'));
+  }
+}
+
+function readerFor(mode: Mode, events: InputEvents, name: string): ShapeReader {
+  if (mode === 'array') return new ArrayReader(events, name);
+  if (mode === 'xml') return new XmlReader(events);
+  if (mode === 'document') return new DocumentReader(events);
+  return new LineReader(events);
+}
+
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * Finds an input's shape on its first non-blank line (decide), or on the first bytes of a JSON array or
+ * event XML written on one line; then hands over the input's bytes from that line on, without a byte
+ * order mark (blank lines before it make no event in any shape).
+ */
+class ShapeDetector {
+  /** Bytes of the first line not yet ended, kept as parts (a one-line document can be long). */
+  private parts: Buffer[] = [];
+  private atStart = true;
+
+  push(buffer: Buffer): { mode: Mode; bytes: Buffer } | undefined {
+    let start = 0;
+    for (;;) {
       const newline = buffer.indexOf(10, start);
       if (newline === -1) {
-        // A JSON array or event XML on one line: streamed from its first bytes, not held until a newline.
-        const opened = opensUnendedLine(Buffer.concat([...partial, buffer.subarray(start, start + 256)]).toString('utf8'));
-        if (opened === 'array' || opened === 'xml') mode = opened;
-        break;
+        if (start < buffer.length) this.parts.push(buffer.subarray(start));
+        const opened = opensUnendedLine(this.head());
+        return opened === 'array' || opened === 'xml' ? { mode: opened, bytes: this.take() } : undefined;
       }
-      const bytes = partial.length > 0 ? Buffer.concat([...partial, buffer.subarray(start, newline)]) : buffer.subarray(start, newline);
-      partial = [];
-      const line = stripBom(bytes.toString('utf8'), lineNo);
-      mode = decide(line);
+      this.parts.push(buffer.subarray(start, newline));
+      const line = this.take();
+      const mode = decide(line.toString('utf8'));
       start = newline + 1;
-      if (mode === 'document') {
-        document.push(bytes, Buffer.from('\n'));
-        break;
-      }
-      if (mode === 'array' || mode === 'xml') {
-        partial = [bytes, Buffer.from('\n')];
-        break;
-      }
-      lineNo++;
-      if (mode === 'lines') lines.push(line);
+      if (mode !== 'undecided') return { mode, bytes: Buffer.concat([line, NEWLINE, buffer.subarray(start)]) };
     }
-    if (mode === 'array') {
-      const elements = toArray(Buffer.concat([...partial, buffer.subarray(start)]));
-      partial = [];
-      if (elements.length > 0) yield eventsOf(elements, elementEvents);
-      continue;
+  }
+
+  /** At the end of the input: the shape of a first line that never ended, if it is not blank. */
+  end(): { mode: Mode; bytes: Buffer } | undefined {
+    const bytes = this.take();
+    const mode = decide(bytes.toString('utf8'));
+    return mode === 'undecided' ? undefined : { mode, bytes };
+  }
+
+  /** The first bytes of the line under way, as text (enough to see how it opens). */
+  private head(): string {
+    const bytes: Buffer[] = [];
+    let size = 0;
+    for (const part of this.parts) {
+      if (size >= 256) break;
+      bytes.push(part);
+      size += part.length;
     }
-    if (mode === 'xml') {
-      const records = xmlRecords(stripBom(xmlDecoder.write(Buffer.concat([...partial, buffer.subarray(start)])), 0));
-      partial = [];
-      if (records.length > 0) yield eventsOf(records, logLine);
-      continue;
+    return Buffer.concat(bytes).subarray(0, 256).toString('utf8');
+  }
+
+  /** The line under way (a byte order mark before the input's first line left out). */
+  private take(): Buffer {
+    let bytes = Buffer.concat(this.parts);
+    this.parts = [];
+    if (this.atStart && bytes.length > 0) {
+      this.atStart = false;
+      if (bytes.subarray(0, 3).equals(BOM)) bytes = bytes.subarray(3);
     }
-    // JSON Lines: every complete line of the chunk, decoded line by line.
-    const last = mode === 'lines' ? buffer.lastIndexOf(10) : -1;
-    if (last >= start) {
-      if (partial.length > 0) {
-        // The line the previous chunk began ends here: joined on its own, not with the whole chunk.
-        const newline = buffer.indexOf(10, start);
-        lineNo++;
-        lines.push(Buffer.concat([...partial, buffer.subarray(start, newline)]).toString('utf8'));
-        partial = [];
-        start = newline + 1;
-      }
+    return bytes;
+  }
+}
+
+/**
+ * Yields the events of one input in order, indices from 0 within it, in batches (one per chunk read, so
+ * an async step is paid per chunk and not per event): iterate each batch in full, in order, before asking
+ * for the next. The shape is decided on the first non-blank line (ShapeDetector); every shape but a
+ * multi-line JSON object is then streamed. Year-less syslog times are dated by the last fully dated line
+ * before them, else by `referenceTime` (the input file's modification time): a line is no later than a
+ * month after its reference; with neither, the time stays undefined.
+ */
+export async function* readInputEvents(source: Readable, name: string, progress: InputProgress, referenceTime?: number): AsyncGenerator<EventBatch> {
+  const events = new InputEvents(name, referenceTime);
+  const detector = new ShapeDetector();
+  let reader: ShapeReader | undefined;
+  for await (const chunk of source) {
+    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+    progress.bytesRead += buffer.length;
+    let bytes = buffer;
+    if (reader === undefined) {
+      const decided = detector.push(buffer);
+      if (decided === undefined) continue;
+      reader = readerFor(decided.mode, events, name);
+      bytes = decided.bytes;
     }
-    if (last >= start) {
-      lineNo += decodeLines(buffer, start, last, lines);
-      start = last + 1;
-    }
-    if (start < buffer.length) (mode === 'document' ? document : partial).push(buffer.subarray(start));
-    if (lines.length > 0) yield eventsOf(lines, lineEvents);
+    const batch = reader.push(bytes);
+    if (batch !== undefined) yield batch;
   }
-  if (mode === 'array') {
-    arrayStep(() => arraySplitter.end());
-    return;
+  if (reader === undefined) {
+    const decided = detector.end();
+    if (decided === undefined) return;
+    reader = readerFor(decided.mode, events, name);
+    const batch = reader.push(decided.bytes);
+    if (batch !== undefined) yield batch;
   }
-  if (mode === 'xml') {
-    const batch: MatchableEvent[] = [];
-    for (const record of xmlRecords(xmlDecoder.end())) logLine(record, batch);
-    if (batch.length > 0) yield batch;
-    // No event at all: the text is read as any other document (lines).
-    if (!xmlFound) yield normalizeDocument(xmlText, name, referenceTime);
-    return;
-  }
-  const rest = stripBom(Buffer.concat(partial).toString('utf8'), lineNo);
-  if (mode === 'undecided') mode = decide(rest);
-  if (mode === 'array') {
-    const batch: MatchableEvent[] = [];
-    const elements = toArray(Buffer.concat(partial));
-    arrayStep(() => arraySplitter.end());
-    for (const element of elements) elementEvents(element, batch);
-    yield batch;
-    return;
-  }
-  if (mode === 'lines') {
-    lineNo++;
-    const batch: MatchableEvent[] = [];
-    lineEvents(rest, batch);
-    yield batch;
-    return;
-  }
-  yield normalizeDocument(stripBom(Buffer.concat([...document, Buffer.from(rest)]).toString('utf8'), 0), name, referenceTime);
+  const last = reader.end();
+  if (last !== undefined) yield last;
 }
