@@ -88,6 +88,13 @@ function capture(stdin: Readable = Readable.from([])): Captured {
   return { io, out: () => out, err: () => err };
 }
 
+/** `bytes` in pieces of `size` bytes, as a stream may deliver them. */
+function inPieces(bytes: Buffer, size: number): Buffer[] {
+  const pieces: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += size) pieces.push(bytes.subarray(at, at + size));
+  return pieces;
+}
+
 function lines(text: string): unknown[] {
   return text
     .split('\n')
@@ -288,8 +295,7 @@ describe('lantern hunt', () => {
     expect(await indices(file('one-line.xml', oneLine))).toEqual([0, 3]);
     const bytes = Buffer.from(pretty);
     for (const size of [1, 7, 100]) {
-      const pieces: Buffer[] = [];
-      for (let at = 0; at < bytes.length; at += size) pieces.push(bytes.subarray(at, at + size));
+      const pieces = inPieces(bytes, size);
       expect(await indices('-', Readable.from(pieces))).toEqual([0, 3]);
     }
     // The first event's hit is written before the input ends.
@@ -374,8 +380,7 @@ describe('lantern hunt', () => {
       expect(await runHunt(['-'], { rules: [rules] }, whole.io)).toBe(0);
       expect(lines(whole.out())).toHaveLength(hits);
       for (const size of [1, 2, 3, 5, 64]) {
-        const pieces: Buffer[] = [];
-        for (let at = 0; at < bytes.length; at += size) pieces.push(bytes.subarray(at, at + size));
+        const pieces = inPieces(bytes, size);
         const cut = capture(Readable.from(pieces));
         expect(await runHunt(['-'], { rules: [rules] }, cut.io)).toBe(0);
         expect(cut.out()).toBe(whole.out());
@@ -647,8 +652,7 @@ describe('lantern hunt', () => {
     const whole = capture(Readable.from([bytes]));
     expect(await runHunt(['-'], { rules: [rules] }, whole.io)).toBe(0);
     for (const size of [1, 2, 3, 7, 64]) {
-      const pieces: Buffer[] = [];
-      for (let at = 0; at < bytes.length; at += size) pieces.push(bytes.subarray(at, at + size));
+      const pieces = inPieces(bytes, size);
       const cut = capture(Readable.from(pieces));
       expect(await runHunt(['-'], { rules: [rules] }, cut.io)).toBe(0);
       expect(cut.out()).toBe(whole.out());
