@@ -5,7 +5,7 @@
  *
  *   npx tsc -p tsconfig.build.json && taskset -c 0 node bench/hunt-bench.js [--events 200000] [--runs 3] [--keep] [--cycled] [--untuned]
  *
- * The measuring process applies the V8 tuning bin/lantern.js applies (src/cli/v8-tuning.ts); --untuned keeps V8's defaults.
+ * The measuring process applies the V8 tuning bin/lantern.js applies (src/common/v8-tuning.ts); --untuned keeps V8's defaults.
  *
  * Falls back to ts-node (transpile-only) when dist/ is missing. Input events go through
  * <shared>/cases/dev/*.json and <shared>/cases/scenarios/*.json in turn into a temp JSON Lines file, where <shared>
@@ -36,7 +36,7 @@ function loadModules() {
   const dist = path.join(ROOT, 'dist', 'cli', 'hunt.command.js');
   if (fs.existsSync(dist) && !process.argv.includes('--ts')) {
     // As bin/lantern.js starts the command: V8 tuned before the modules load (--untuned: V8 defaults).
-    const tuning = path.join(ROOT, 'dist', 'cli', 'v8-tuning.js');
+    const tuning = path.join(ROOT, 'dist', 'common', 'v8-tuning.js');
     if (!process.argv.includes('--untuned') && fs.existsSync(tuning)) require(tuning).tuneV8();
     return { hunt: require(dist), mode: 'dist' };
   }

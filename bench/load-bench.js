@@ -50,7 +50,7 @@ function loadSigma(root, ts) {
 function child() {
   const root = arg('--child');
   // As bin/lantern.js starts the command: V8 tuned before the modules load (--untuned: V8 defaults).
-  const tuning = path.join(root, 'dist', 'cli', 'v8-tuning.js');
+  const tuning = path.join(root, 'dist', 'common', 'v8-tuning.js');
   if (!process.argv.includes('--ts') && !process.argv.includes('--untuned') && fs.existsSync(tuning)) require(tuning).tuneV8();
   const sigma = loadSigma(root, process.argv.includes('--ts'));
   // As `lantern hunt` and the service load rules: the routes of the normaliser's logsources compiled

@@ -16,6 +16,7 @@ import { seedStarterAccount } from './auth/seed';
 import { jsonOnlyMiddleware } from './common/json-only.middleware';
 import { requestIdMiddleware } from './common/request-id';
 import { AppConfig, ConfigError, loadConfig } from './config/config';
+import { tuneV8 } from './common/v8-tuning';
 import { Metrics } from './health/metrics';
 import { AccountsService } from './persistence/accounts.service';
 
@@ -113,6 +114,8 @@ export async function main(): Promise<void> {
 }
 
 if (require.main === module) {
+  // Before the rule packs are loaded and compiled: a faster start-up for each instance (src/common/v8-tuning.ts).
+  tuneV8();
   main().catch((err: unknown) => {
     process.stderr.write(`lantern: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
