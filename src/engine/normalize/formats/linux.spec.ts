@@ -155,6 +155,32 @@ describe('collector-split syslog objects', () => {
     expect(ev.time).toBe(Date.UTC(2026, 3, 3, 14, 21));
     expect(ev.entities).toMatchObject({ targetUser: 'root', srcIp: '45.9.148.108', host: 'srv' });
   });
+
+  it('reads systemd journal records (journalctl -o json) as the syslog lines they stand for', () => {
+    const journal = {
+      __CURSOR: 's=1;i=2',
+      __REALTIME_TIMESTAMP: '1709287200123456',
+      _HOSTNAME: 'web1',
+      _COMM: 'sshd',
+      SYSLOG_IDENTIFIER: 'sshd',
+      _PID: '1234',
+      SYSLOG_FACILITY: '4',
+      PRIORITY: '6',
+      _SYSTEMD_UNIT: 'ssh.service',
+      MESSAGE: 'Failed password for invalid user oracle from 45.9.148.108 port 41122 ssh2',
+    };
+    const ev = normalizeEvent(journal, 0, 'x');
+    expect(ev.format).toBe('syslog');
+    expect(ev.logsource).toEqual({ product: 'linux', service: 'sshd' });
+    expect(ev.action).toBe('logon_failed');
+    expect(ev.time).toBe(Date.UTC(2024, 2, 1, 10, 0, 0, 123));
+    expect(ev.entities).toMatchObject({ targetUser: 'oracle', srcIp: '45.9.148.108', host: 'web1' });
+    expect(ev.fields).toMatchObject({ program: 'sshd', pid: '1234', message: journal.MESSAGE });
+    // A unit's own program name when the journal has no syslog identifier.
+    const sudo = normalizeEvent({ __REALTIME_TIMESTAMP: '1709287205000000', _COMM: 'sudo', _HOSTNAME: 'web1', MESSAGE: '   alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/bash' }, 1, 'x');
+    expect(sudo.logsource).toEqual({ product: 'linux', service: 'sudo' });
+    expect(sudo.entities).toMatchObject({ user: 'alice', targetUser: 'root' });
+  });
 });
 
 describe('Windows event XML lines', () => {
