@@ -117,7 +117,7 @@ function readInput(file: string): string {
 export function registerAnalyzeCommand(program: Command): void {
   program
     .command('analyze')
-    .description('Analyse a request body (or JSON array / JSON Lines of events) offline and print the API response body')
+    .description('Analyse a request body (or a JSON array / JSON Lines of events, or a plain-text log) offline and print the API response body')
     .argument('<file>', "request body file, or '-' for stdin")
     .option('-r, --rules <dir...>', 'extra Sigma rule folders (added to the repo rules/ and LANTERN_RULES)')
     .option('--no-default-rules', "do not load the repo's rules/ folder")

@@ -388,6 +388,30 @@ describe('lantern hunt', () => {
     }
   });
 
+  it('reads a CSV export (known by its .csv name): the header names the fields, quoted cells may hold line breaks', async () => {
+    writeFileSync(
+      join(rules, 'no-parent.yml'),
+      `title: Whoami Without Parent\nid: 0c1f1a8e-1111-4111-8111-00000000000e\nlevel: high\nlogsource: {product: windows, category: process_creation}\ndetection:\n  selection:\n    Image|endswith: '\\whoami.exe'\n    ParentImage: null\n  condition: selection\n`,
+    );
+    const header = 'timestamp,source,EventID,Channel,Computer,Image,CommandLine,User,ParentImage';
+    const row = (e: Record<string, unknown>, parent: string): string =>
+      [e.timestamp, e.source, e.EventID, e.Channel, e.Computer, e.Image, `"${String(e.CommandLine).replace(/"/g, '""')}"`, e.User, parent].join(',');
+    const csv = `\ufeff${header}\r\n${row(EVENTS[0], '')}\r\n${row({ ...EVENTS[1], CommandLine: 'notepad "a,b"\nsecond line' }, 'C:\\x.exe')}\r\n${row(EVENTS[2], 'C:\\Windows\\explorer.exe')}\r\n${row(EVENTS[3], '')}\r\n`;
+    for (const input of [file('events.csv', csv), file('events.csv.gz', gzipSync(csv))]) {
+      const { io, out, err } = capture();
+      expect(await runHunt([input], { rules: [rules] }, io)).toBe(0);
+      const hits = lines(out()) as Array<{ title: string; event_index?: number; event_indices?: number[] }>;
+      // An empty cell is an absent field: only event 0's whoami has no parent.
+      expect(hits.filter((h) => h.title === 'Whoami Without Parent').map((h) => h.event_index)).toEqual([0]);
+      expect(hits.filter((h) => h.title === 'Whoami Execution').map((h) => h.event_index)).toEqual([0, 2]);
+      expect(hits.find((h) => h.title === 'Net User Enumeration')?.event_index).toBe(3);
+      expect(err()).toMatch(/hunt: 4 events from 1 input/);
+    }
+    const broken = capture();
+    expect(await runHunt([file('broken.csv', 'a,b\n1,"x"y\n')], { rules: [rules] }, broken.io)).toBe(1);
+    expect(broken.err()).toMatch(/broken\.csv: not valid CSV \(Invalid Closing Quote/);
+  });
+
   it('still reports a JSON array that does not parse', async () => {
     const broken = file('broken.json', '[{"EventID": 1,\n');
     const { io, err } = capture();

@@ -14,7 +14,7 @@ import { knownLogsources, parseTimestamp } from '../engine/normalize';
 import type { MatchableEvent } from '../engine/normalize/normalize';
 import { type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
 import { correlationFieldNames, evaluateCorrelations, hiddenRuleKeys, isReported, readFields } from '../engine/sigma/correlation';
-import { InputError, type InputProgress, readInputEvents } from './hunt.input';
+import { InputError, type InputProgress, readCsvEvents, readInputEvents } from './hunt.input';
 import { type EventOrigin, FORMATS, type HuntFormat, HuntWriter, LEVELS, correlationRecord, crossFileCorrelationRecord, detectionRecord, levelRank, matchRecord } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
 import { PlaceholderError, readPlaceholders } from './hunt.placeholders';
@@ -233,6 +233,9 @@ function openInput(file: string, io: CommandIO): OpenedInput {
   return { source: raw.pipe(gunzip), input, counted: { bytesRead: 0 }, referenceTime, close: () => raw.destroy() };
 }
 
+/** CSV exports are known by their name: a CSV row looks like any log line. */
+const CSV_FILE = /\.csv(?:\.gz)?$/i;
+
 async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<void> {
   const { source, input, counted, referenceTime, close } = openInput(file, io);
   const { ruleSet, writer, minRank, counters } = ctx;
@@ -269,7 +272,8 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
     if ((counters.events & 1023) === 0) ctx.progress.update(file, counters.events, input);
   };
   try {
-    for await (const batch of readInputEvents(source, file, counted, referenceTime)) {
+    const read = CSV_FILE.test(file) ? readCsvEvents : readInputEvents;
+    for await (const batch of read(source, file, counted, referenceTime)) {
       batch.forEach(visit);
       // Hits of each chunk go out before the next is read: a slow or endless input still shows them.
       writer.flush();
@@ -444,7 +448,7 @@ export function registerDetectionCommands(program: Command): void {
   program
     .command('hunt')
     .description('run Sigma rules (and correlation rules) over event files; hits on stdout, summary on stderr')
-    .argument('<file...>', 'events: JSON Lines, a JSON array, Windows event XML, a CloudTrail log file, an analysis request body, or log lines (.gz read as gzip); a folder stands for every file under it; - for stdin (correlations join events of the same file unless --correlate-across-files)')
+    .argument('<file...>', 'events: JSON Lines, a JSON array, Windows event XML, a CloudTrail log file, a CSV export (*.csv), an analysis request body, or log lines (.gz read as gzip); a folder stands for every file under it; - for stdin (correlations join events of the same file unless --correlate-across-files)')
     .option('--rules <dir>', 'rule folder or file (repeatable)', collect)
     .option('--placeholders <file>', 'YAML or JSON map of %placeholder% values for |expand rules')
     .option('--ignore-logsource', 'run every rule on every event, whatever its logsource')
