@@ -29,6 +29,12 @@ describe('parseTimestamp', () => {
     expect(fromEpochNumber(1782781201500000)).toBe(1782781201500);
   });
 
+  it('reads .NET JSON dates as PowerShell 5 writes them (epoch milliseconds)', () => {
+    expect(parseTimestamp('/Date(1709287200123)/')).toBe(Date.UTC(2024, 2, 1, 10, 0, 0, 123));
+    expect(parseTimestamp('/Date(1709287200123+0100)/')).toBe(Date.UTC(2024, 2, 1, 10, 0, 0, 123));
+    expect(parseTimestamp('/Date(soon)/')).toBeUndefined();
+  });
+
   it('reads the Apache access-log time with its offset', () => {
     expect(parseTimestamp('[10/Oct/2000:13:55:36 -0700]')).toBe(Date.UTC(2000, 9, 10, 20, 55, 36));
     expect(parseTimestamp('10/Oct/2000:13:55:36 +0000')).toBe(Date.UTC(2000, 9, 10, 13, 55, 36));

@@ -24,7 +24,14 @@ export function parseTimestamp(value: unknown): number | undefined {
     return parseIso(s) ?? parseApache(s) ?? parseZoned(s);
   }
   if (c === 91) return parseApache(s);
+  if (c === 47) return parseDotNetDate(s);
   return parseZoned(s);
+}
+
+/** .NET's JSON date (`/Date(1709287200000)/`, as PowerShell 5 writes TimeCreated): epoch milliseconds, an offset after them aside. */
+function parseDotNetDate(s: string): number | undefined {
+  const m = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/.exec(s);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** Seconds, milliseconds, microseconds or nanoseconds since the epoch, told apart by magnitude. */

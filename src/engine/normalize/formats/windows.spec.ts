@@ -318,6 +318,20 @@ describe('Windows exports with renamed header fields', () => {
     expect(ev.time).toBe(Date.UTC(2026, 1, 9, 23, 10));
   });
 
+  it('reads PowerShell Get-WinEvent exports (Id, LogName, MachineName, ProviderName), Sysmon fields from the rendered message', () => {
+    const message = 'Process Create:\r\nRuleName: -\r\nUtcTime: 2024-03-01 10:00:00.123\r\nProcessId: 4242\r\nImage: C:\\Windows\\System32\\whoami.exe\r\nCommandLine: whoami /all\r\nUser: CORP\\alice\r\nParentImage: C:\\Windows\\System32\\cmd.exe';
+    const sysmon = normalizeEvent({ Message: message, Id: 1, RecordId: 101, ProviderName: 'Microsoft-Windows-Sysmon', LogName: 'Microsoft-Windows-Sysmon/Operational', MachineName: 'ws1', TimeCreated: '/Date(1709287200123)/' }, 0, 'x');
+    expect(sysmon.format).toBe('sysmon');
+    expect(sysmon.logsource).toEqual({ product: 'windows', service: 'sysmon', category: 'process_creation' });
+    expect(sysmon.fields).toMatchObject({ EventID: 1, Computer: 'ws1', Image: 'C:\\Windows\\System32\\whoami.exe', CommandLine: 'whoami /all', User: 'CORP\\alice', ParentImage: 'C:\\Windows\\System32\\cmd.exe', ProcessId: '4242' });
+    expect(sysmon.time).toBe(Date.UTC(2024, 2, 1, 10, 0, 0, 123));
+    const security = normalizeEvent({ Message: 'An account failed to log on.', Id: 4625, ProviderName: 'Microsoft-Windows-Security-Auditing', LogName: 'Security', MachineName: 'dc1', TimeCreated: '/Date(1709287205000)/' }, 0, 'x');
+    expect(security.logsource).toEqual({ product: 'windows', service: 'security' });
+    expect(security.fields).toMatchObject({ EventID: 4625, Computer: 'dc1', Provider: 'Microsoft-Windows-Security-Auditing' });
+    expect(security.fields).not.toHaveProperty('An account failed to log on.');
+    expect(security.time).toBe(Date.UTC(2024, 2, 1, 10, 0, 5));
+  });
+
   it('leaves an application event_id with a non-Windows channel alone', () => {
     const ev = normalizeEvent({ event_id: 17, channel: 'payments', action: 'refund', user: 'u' }, 0, 'x');
     expect(ev.format).toBe('generic');

@@ -115,14 +115,26 @@ function userDataFields(data: unknown, into: Record<string, unknown>): void {
 
 /**
  * Flat exports that name the header fields their own way (Splunk `EventCode`/`LogName`/`ComputerName`,
- * lower-case `event_id`/`channel`): a numeric event id plus a channel name that is a Windows log.
+ * lower-case `event_id`/`channel`, PowerShell's `Get-WinEvent | ConvertTo-Json` `Id`/`LogName`/`MachineName`/
+ * `ProviderName`): a numeric event id plus a channel name that is a Windows log.
  */
 const RENAMED_HEADER: ReadonlyArray<readonly [string, readonly string[]]> = [
-  ['EventID', ['EventCode', 'event_id', 'eventid', 'event_code']],
+  ['EventID', ['EventCode', 'event_id', 'eventid', 'event_code', 'Id']],
   ['Channel', ['LogName', 'log_name', 'channel', 'logname']],
-  ['Computer', ['ComputerName', 'computer_name', 'computername']],
-  ['Provider', ['SourceName', 'provider_name', 'source_name']],
+  ['Computer', ['ComputerName', 'computer_name', 'computername', 'MachineName']],
+  ['Provider', ['SourceName', 'provider_name', 'source_name', 'ProviderName']],
 ];
+
+/**
+ * Sysmon's rendered message (`Message` of a Get-WinEvent export, which keeps no EventData names) is one
+ * `Name: value` line per EventData field, in Sysmon's own names: `Image: C:\...`, `CommandLine: ...`.
+ */
+function sysmonMessageFields(message: string, into: Record<string, unknown>): void {
+  for (const line of message.split(/\r?\n/)) {
+    const m = /^([A-Za-z][A-Za-z0-9]*): ?(.*)$/.exec(line);
+    if (m) setIfMissing(into, m[1], m[2]);
+  }
+}
 
 function firstOf(raw: RawObject, keys: readonly string[]): unknown {
   for (const k of keys) if (raw[k] !== undefined) return raw[k];
@@ -143,6 +155,7 @@ function flattenWindows(raw: RawObject): Record<string, unknown> {
       const v = firstOf(raw, synonyms);
       if (v !== undefined) setIfMissing(fields, name, name === 'EventID' ? (int(v) ?? v) : v);
     }
+    if (typeof raw.Message === 'string' && typeof fields.Channel === 'string' && serviceOfChannel(fields.Channel)?.service === 'sysmon') sysmonMessageFields(raw.Message, fields);
     return fields;
   }
   const fields: Record<string, unknown> = { ...raw };
