@@ -412,6 +412,27 @@ describe('lantern hunt', () => {
     expect(broken.err()).toMatch(/broken\.csv: not valid CSV \(Invalid Closing Quote/);
   });
 
+  it('--stats lists after the summary the rules that fired, most hits first, correlations included', async () => {
+    const input = file('events.jsonl', jsonl());
+    const plain = capture();
+    expect(await runHunt([input], { rules: [rules] }, plain.io)).toBe(0);
+    expect(plain.err()).not.toMatch(/hits by rule/);
+    const { io, out, err } = capture();
+    expect(await runHunt([input], { rules: [rules], stats: true }, io)).toBe(0);
+    expect(out()).toBe(plain.out());
+    const [summary, ...stats] = err().trimEnd().split('\n');
+    expect(summary).toMatch(/^hunt: 4 events/);
+    expect(stats).toEqual([
+      'hits by rule (3 rules fired):',
+      '        2  low            Whoami Execution (0c1f1a8e-1111-4111-8111-000000000001)',
+      '        1  high           Net User Enumeration (0c1f1a8e-1111-4111-8111-000000000002)',
+      '        1  medium         Repeated Discovery By One User (0c1f1a8e-1111-4111-8111-000000000003)',
+    ]);
+    const quiet = capture();
+    expect(await runHunt([input], { rules: [rules], stats: true, minLevel: 'critical' }, quiet.io)).toBe(0);
+    expect(quiet.err()).toMatch(/\nhits by rule: no rule fired\n$/);
+  });
+
   it('still reports a JSON array that does not parse', async () => {
     const broken = file('broken.json', '[{"EventID": 1,\n');
     const { io, err } = capture();

@@ -34,6 +34,8 @@ export interface HuntOptions {
   from?: string;
   /** Only events at or before this time; a date alone takes in the whole day. */
   to?: string;
+  /** After the summary, the rules that fired with their number of hits (stderr). */
+  stats?: boolean;
 }
 
 interface Counters {
@@ -201,6 +203,8 @@ interface HuntContext {
   explain: boolean;
   window: TimeWindow | undefined;
   counters: Counters;
+  /** --stats: hits reported per rule. */
+  hitsByRule: Map<RuleRef, number> | undefined;
   progress: Progress;
   pool?: CrossFilePool;
 }
@@ -264,6 +268,7 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
       if (keys.size > 0 && needsForCorrelation(rule, keys)) correlationInputs.push({ rule, event: (kept ??= keptEvent(event, keptFields, file, origins)) });
       if (!isReported(rule, hidden) || !shown(rule)) continue;
       counters.detections++;
+      tally(ctx.hitsByRule, rule);
       const record = detectionRecord(rule, event.index, event.time, file);
       if (ctx.explain) record.match = matchRecord(ruleSet.explainRule(event, matched));
       writer.record(record);
@@ -289,8 +294,21 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
   for (const hit of evaluateCorrelations(ruleSet.correlationRules, correlationInputs)) {
     if (!shown(hit.rule)) continue;
     counters.correlations++;
+    tally(ctx.hitsByRule, hit.rule);
     writer.record(correlationRecord(hit, file));
   }
+}
+
+function tally(hitsByRule: Map<RuleRef, number> | undefined, rule: RuleRef): void {
+  if (hitsByRule !== undefined) hitsByRule.set(rule, (hitsByRule.get(rule) ?? 0) + 1);
+}
+
+/** --stats: the rules that fired, most hits first (for tuning out noisy rules). */
+export function statsLines(hitsByRule: Map<RuleRef, number>): string {
+  if (hitsByRule.size === 0) return 'hits by rule: no rule fired\n';
+  const rows = [...hitsByRule].sort((a, b) => b[1] - a[1] || a[0].title.localeCompare(b[0].title));
+  const lines = rows.map(([rule, hits]) => `${grouped(hits).padStart(9)}  ${rule.level.padEnd(13)}  ${rule.title} (${rule.id})`);
+  return `hits by rule (${grouped(rows.length)} rules fired):\n${lines.join('\n')}\n`;
 }
 
 /** Whether --min-level reports the rule's hits. */
@@ -305,6 +323,7 @@ function correlateAcrossFiles(ctx: HuntContext, pool: CrossFilePool): void {
   for (const hit of evaluateCorrelations(ruleSet.correlationRules, pool.inputs)) {
     if (!shownAt(hit.rule, minRank)) continue;
     counters.correlations++;
+    tally(ctx.hitsByRule, hit.rule);
     writer.record(crossFileCorrelationRecord(hit, pool.origins));
   }
 }
@@ -420,6 +439,7 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     ignoreLogsource: options.ignoreLogsource === true,
     explain,
     window,
+    hitsByRule: options.stats ? new Map() : undefined,
     counters,
     progress: new Progress(io, started),
     pool: options.correlateAcrossFiles ? { inputs: [], origins: [] } : undefined,
@@ -436,6 +456,7 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
   ctx.progress.clear();
   writer.finish();
   io.stderr(summary(counters, inputs.files.length, ruleSet, (io.now() - started) / 1000, (started - loadStart) / 1000, window !== undefined));
+  if (ctx.hitsByRule !== undefined) io.stderr(statsLines(ctx.hitsByRule));
   return 0;
 }
 
@@ -458,6 +479,7 @@ export function registerDetectionCommands(program: Command): void {
     .option('--explain', "each detection also gives the selections that matched and the event's values of the fields the rule reads")
     .option('--from <time>', 'only events at or after this time (ISO 8601; no zone = UTC)')
     .option('--to <time>', 'only events at or before this time (a date alone takes in the whole day)')
+    .option('--stats', 'after the summary, list the rules that fired with their number of hits, most first (stderr)')
     .exitOverride(usageExit)
     .action(async (files: string[], options: HuntOptions) => {
       process.exitCode = await runHunt(files, options, processIO());
