@@ -433,6 +433,27 @@ describe('lantern hunt', () => {
     expect(quiet.err()).toMatch(/\nhits by rule: no rule fired\n$/);
   });
 
+  it('reads UTF-16 text (as Windows PowerShell 5 writes with > and Out-File) as it reads UTF-8, however it is cut', async () => {
+    const text = `${JSON.stringify(EVENTS, null, 2)}\r\n`;
+    const utf8 = capture(Readable.from([Buffer.from(text)]));
+    expect(await runHunt(['-'], { rules: [rules] }, utf8.io)).toBe(0);
+    expect(lines(utf8.out())).toHaveLength(4);
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    for (const bytes of [le, be]) {
+      for (const size of [1, 3, 64]) {
+        const cut = capture(Readable.from(inPieces(bytes, size)));
+        expect(await runHunt(['-'], { rules: [rules] }, cut.io)).toBe(0);
+        expect(cut.out()).toBe(utf8.out());
+      }
+    }
+    const csv = `EventID,Channel,Image,CommandLine,User\r\n1,Microsoft-Windows-Sysmon/Operational,C:\\Windows\\System32\\whoami.exe,whoami,CORP\\eve\r\n`;
+    const { io, out } = capture();
+    expect(await runHunt([file('u16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, 'utf16le')]))], { rules: [rules] }, io)).toBe(0);
+    expect(lines(out())).toEqual([expect.objectContaining({ title: 'Whoami Execution', event_index: 0 })]);
+  });
+
   it('still reports a JSON array that does not parse', async () => {
     const broken = file('broken.json', '[{"EventID": 1,\n');
     const { io, err } = capture();

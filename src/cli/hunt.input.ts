@@ -5,8 +5,9 @@
  * `<Event>` at a time) except a JSON object spread over several lines, which is one document, parsed whole.
  */
 import { isAscii } from 'node:buffer';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
+import { TextDecoder } from 'node:util';
 import { parse as parseCsv } from 'csv-parse';
 import type { CanonicalEvent } from '../engine/model';
 import { normalizeRequestEvents } from '../engine/normalize';
@@ -450,6 +451,48 @@ class ShapeDetector {
   }
 }
 
+/** UTF-16 text starts with its byte order mark (Windows PowerShell 5 writes UTF-16LE with `>` and Out-File). */
+function utf16Encoding(head: Buffer): 'utf-16le' | 'utf-16be' | undefined {
+  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
+  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
+  return undefined;
+}
+
+/**
+ * The input's chunks as UTF-8 bytes: UTF-16 text (known by its byte order mark) is transcoded, anything
+ * else passes through untouched. `progress` counts the input's own bytes.
+ */
+async function* utf8Chunks(source: AsyncIterable<Buffer | string>, progress: InputProgress): AsyncGenerator<Buffer> {
+  let decoder: TextDecoder | undefined;
+  // The first byte of an input, held until the second says whether a UTF-16 byte order mark starts it.
+  let held: Buffer | undefined;
+  let sniffed = false;
+  for await (const chunk of source) {
+    let buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    progress.bytesRead += buffer.length;
+    if (!sniffed) {
+      if (held !== undefined) buffer = Buffer.concat([held, buffer]);
+      held = undefined;
+      if (buffer.length < 2) {
+        held = buffer;
+        continue;
+      }
+      sniffed = true;
+      const encoding = utf16Encoding(buffer);
+      if (encoding !== undefined) decoder = new TextDecoder(encoding);
+    }
+    if (decoder === undefined) {
+      yield buffer;
+      continue;
+    }
+    const text = decoder.decode(buffer, { stream: true });
+    if (text !== '') yield Buffer.from(text, 'utf8');
+  }
+  if (held !== undefined) yield held;
+  const rest = decoder?.decode() ?? '';
+  if (rest !== '') yield Buffer.from(rest, 'utf8');
+}
+
 /**
  * Yields the events of one input in order, indices from 0 within it, in batches (one per chunk read, so
  * an async step is paid per chunk and not per event): iterate each batch in full, in order, before asking
@@ -462,9 +505,7 @@ export async function* readInputEvents(source: Readable, name: string, progress:
   const events = new InputEvents(name, referenceTime);
   const detector = new ShapeDetector();
   let reader: ShapeReader | undefined;
-  for await (const chunk of source) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    progress.bytesRead += buffer.length;
+  for await (const buffer of utf8Chunks(source, progress)) {
     let bytes = buffer;
     if (reader === undefined) {
       const decided = detector.push(buffer);
@@ -495,10 +536,7 @@ const CSV_BATCH = 1024;
  * are absent fields). Quoted cells may hold commas, quotes and line breaks.
  */
 export async function* readCsvEvents(source: Readable, name: string, progress: InputProgress, referenceTime?: number): AsyncGenerator<EventBatch> {
-  source.on('data', (chunk: Buffer | string) => {
-    progress.bytesRead += chunk.length;
-  });
-  const rows = source.pipe(parseCsv({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true }));
+  const rows = Readable.from(utf8Chunks(source, progress)).pipe(parseCsv({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true }));
   let index = 0;
   let batch: MatchableEvent[] = [];
   try {
