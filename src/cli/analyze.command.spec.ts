@@ -1,5 +1,8 @@
 import * as fs from 'node:fs';
-import { AnalyzeUsageError, readAnalysisRequest, runAnalyze } from './analyze.command';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { AnalyzeUsageError, readAnalysisRequest, readInput, runAnalyze } from './analyze.command';
 import { sharedPath } from '../testing/shared-data';
 
 const D1 = sharedPath('cases', 'scenarios', 'd1_api_doc_example.json');
@@ -39,6 +42,30 @@ describe('lantern analyze', () => {
     expect(out.meta.formats).toEqual({ cloudtrail: 2 });
     expect(out.data.timeline.map((t) => t.description)).toEqual([expect.stringMatching(/StopLogging/), expect.stringMatching(/sign-in as alice .*without MFA/)]);
     expect(out.data.timeline[0].rule_ids).toHaveLength(1);
+  });
+
+  it('reads files as lantern hunt does: gzip, UTF-16 and CSV exports (one event a row)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-analyze-'));
+    try {
+      const csv = 'EventCode,LogName,ComputerName,NewProcessName,CommandLine,SubjectUserName\r\n4688,Security,ws1,C:\\Windows\\System32\\whoami.exe,whoami /all,alice\r\n4688,Security,ws1,C:\\Windows\\System32\\net.exe,"net user /domain",\r\n';
+      const write = (name: string, bytes: Buffer | string): string => {
+        fs.writeFileSync(path.join(dir, name), bytes);
+        return path.join(dir, name);
+      };
+      const rows = [
+        { EventCode: '4688', LogName: 'Security', ComputerName: 'ws1', NewProcessName: 'C:\\Windows\\System32\\whoami.exe', CommandLine: 'whoami /all', SubjectUserName: 'alice' },
+        { EventCode: '4688', LogName: 'Security', ComputerName: 'ws1', NewProcessName: 'C:\\Windows\\System32\\net.exe', CommandLine: 'net user /domain' },
+      ];
+      expect(readInput(write('events.csv', csv))).toEqual({ events: { logs: rows } });
+      expect(readInput(write('events.csv.gz', gzipSync(csv)))).toEqual({ events: { logs: rows } });
+      expect(readInput(write('u16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, 'utf16le')])))).toEqual({ events: { logs: rows } });
+      expect(runAnalyze(readInput(path.join(dir, 'events.csv')), {}, {}).meta.formats).toEqual({ windows: 2 });
+      expect(readInput(write('body.json.gz', gzipSync('{"events": {"logs": []}}')))).toBe('{"events": {"logs": []}}');
+      expect(() => readInput(write('bad.csv', 'a,b\n1,"x"y\n'))).toThrow(/bad\.csv: not valid CSV/);
+      expect(() => readInput(write('bad.gz', 'not gzip'))).toThrow(/not a valid gzip file/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('lets --scope and --context override the file and rejects an unknown scope', () => {

@@ -6,6 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { TextDecoder } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { parse as parseCsvSync } from 'csv-parse/sync';
 import type { Command } from 'commander';
 import { loadAttackCatalog } from '../engine/attack';
 import { analyze, buildAnalysisData, narrateDeterministic } from '../engine/analyze';
@@ -81,9 +84,10 @@ export function ruleDirsFrom(options: AnalyzeOptions, env: Record<string, string
   return [...new Set(dirs)];
 }
 
-export function runAnalyze(input: string, options: AnalyzeOptions, env: Record<string, string | undefined> = process.env): AnalyzeOutput {
+/** `input`: the file's text (a request body, events or logs), or a request already read (CSV rows). */
+export function runAnalyze(input: string | AnalysisRequest, options: AnalyzeOptions, env: Record<string, string | undefined> = process.env): AnalyzeOutput {
   const started = performance.now();
-  const request = readAnalysisRequest(input);
+  const request = typeof input === 'string' ? readAnalysisRequest(input) : input;
   if (options.context !== undefined) request.context = options.context;
   if (options.scope !== undefined) {
     if (!SCOPES.includes(options.scope as Scope)) throw new AnalyzeUsageError(`--scope must be one of ${SCOPES.join(', ')}`);
@@ -107,11 +111,42 @@ export function runAnalyze(input: string, options: AnalyzeOptions, env: Record<s
   };
 }
 
-function readInput(file: string): string {
-  if (file === '-') return readFileSync(0, 'utf8');
-  if (!existsSync(file)) throw new AnalyzeUsageError(`input file not found: ${file}`);
-  if (statSync(file).isDirectory()) throw new AnalyzeUsageError(`input is a directory, not a file: ${file}`);
-  return readFileSync(file, 'utf8');
+/**
+ * The input as `lantern hunt` reads it: gunzipped when named `.gz`, UTF-16 (with its byte order mark) or
+ * UTF-8 text, and a CSV export (named `.csv`) as one event a row, the header naming the fields.
+ */
+export function readInput(file: string): string | AnalysisRequest {
+  if (file !== '-' && !existsSync(file)) throw new AnalyzeUsageError(`input file not found: ${file}`);
+  if (file !== '-' && statSync(file).isDirectory()) throw new AnalyzeUsageError(`input is a directory, not a file: ${file}`);
+  let bytes = readFileSync(file === '-' ? 0 : file);
+  if (/\.gz$/i.test(file)) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (error) {
+      throw new AnalyzeUsageError(`${file}: not a valid gzip file (${(error as Error).message})`);
+    }
+  }
+  const text = decodeText(bytes);
+  if (!/\.csv(?:\.gz)?$/i.test(file)) return text;
+  try {
+    return { events: { logs: csvEvents(text) } };
+  } catch (error) {
+    throw new AnalyzeUsageError(`${file}: not valid CSV (${(error as Error).message})`);
+  }
+}
+
+/** UTF-16 with its byte order mark (as Windows PowerShell 5 writes), else UTF-8. */
+function decodeText(bytes: Buffer): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
+  return bytes.toString('utf8');
+}
+
+/** One event a row, the header naming the fields; empty cells are absent fields. */
+function csvEvents(text: string): Array<Record<string, string>> {
+  const rows = parseCsvSync(text, { columns: true, bom: true, relax_column_count: true, skip_empty_lines: true }) as Array<Record<string, string>>;
+  for (const row of rows) for (const key of Object.keys(row)) if (row[key] === '') delete row[key];
+  return rows;
 }
 
 export function registerAnalyzeCommand(program: Command): void {
