@@ -6,6 +6,7 @@ import { timeFrom } from '../time-fields';
 import type { NormalizedParts, ObjectFormat, RawObject } from '../types';
 import { isEmptyUser, joinDomainUser } from '../users';
 import { WINDOWS_EVENT_MEANINGS } from '../windows-events';
+import { labelledMessageFields, sysmonMessageFields } from '../windows-messages';
 import { providerNamed, renderWindowsValues, windowsRenderingNeeded } from '../windows-values';
 import {
   LINUX_CHANNELS,
@@ -125,16 +126,6 @@ const RENAMED_HEADER: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['Provider', ['SourceName', 'provider_name', 'source_name', 'ProviderName']],
 ];
 
-/**
- * Sysmon's rendered message (`Message` of a Get-WinEvent export, which keeps no EventData names) is one
- * `Name: value` line per EventData field, in Sysmon's own names: `Image: C:\...`, `CommandLine: ...`.
- */
-function sysmonMessageFields(message: string, into: Record<string, unknown>): void {
-  for (const line of message.split(/\r?\n/)) {
-    const m = /^([A-Za-z][A-Za-z0-9]*): ?(.*)$/.exec(line);
-    if (m) setIfMissing(into, m[1], m[2]);
-  }
-}
 
 function firstOf(raw: RawObject, keys: readonly string[]): unknown {
   for (const k of keys) if (raw[k] !== undefined) return raw[k];
@@ -155,7 +146,7 @@ function flattenWindows(raw: RawObject): Record<string, unknown> {
       const v = firstOf(raw, synonyms);
       if (v !== undefined) setIfMissing(fields, name, name === 'EventID' ? (int(v) ?? v) : v);
     }
-    if (typeof raw.Message === 'string' && typeof fields.Channel === 'string' && serviceOfChannel(fields.Channel)?.service === 'sysmon') sysmonMessageFields(raw.Message, fields);
+    if (typeof raw.Message === 'string') messageFields(raw.Message, fields);
     return fields;
   }
   const fields: Record<string, unknown> = { ...raw };
@@ -185,6 +176,16 @@ function flattenWindows(raw: RawObject): Record<string, unknown> {
   setIfMissing(fields, 'SystemTime', xmlAttr(sys.TimeCreated, 'SystemTime'));
   setIfMissing(fields, 'UserID', xmlAttr(sys.Security, 'UserID'));
   return fields;
+}
+
+/**
+ * An export that kept only the rendered message (PowerShell Get-WinEvent: `Message`, no EventData names):
+ * the fields read back from it, for Sysmon and for the Security and System logs whose messages label them.
+ */
+function messageFields(message: string, fields: Record<string, unknown>): void {
+  const service = typeof fields.Channel === 'string' ? serviceOfChannel(fields.Channel)?.service : undefined;
+  if (service === 'sysmon') sysmonMessageFields(message, fields);
+  else if (service === 'security' || service === 'system') labelledMessageFields(message, int(fields.EventID), fields);
 }
 
 function setIfMissing(fields: Record<string, unknown>, key: string, value: unknown): void {
