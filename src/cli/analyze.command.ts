@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { TextDecoder } from 'node:util';
 import { gunzipSync } from 'node:zlib';
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import type { Command } from 'commander';
@@ -15,6 +14,8 @@ import { analyze, buildAnalysisData, narrateDeterministic } from '../engine/anal
 import { intelDirFrom, loadIntel, type IntelIndex } from '../engine/intel';
 import { SCOPES, type AnalysisData, type AnalysisRequest, type Scope } from '../engine/model';
 import { loadRuleSet } from '../engine/sigma';
+import { CSV_OPTIONS, withoutEmptyCells } from './hunt.csv';
+import { decodeText } from './hunt.text';
 
 export const DEFAULT_RULES_DIR = path.resolve(__dirname, '..', '..', 'rules');
 
@@ -135,18 +136,9 @@ export function readInput(file: string): string | AnalysisRequest {
   }
 }
 
-/** UTF-16 with its byte order mark (as Windows PowerShell 5 writes), else UTF-8. */
-function decodeText(bytes: Buffer): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes);
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes);
-  return bytes.toString('utf8');
-}
-
-/** One event a row, the header naming the fields; empty cells are absent fields. */
+/** One event a row, as `lantern hunt` reads a CSV export. */
 function csvEvents(text: string): Array<Record<string, string>> {
-  const rows = parseCsvSync(text, { columns: true, bom: true, relax_column_count: true, skip_empty_lines: true }) as Array<Record<string, string>>;
-  for (const row of rows) for (const key of Object.keys(row)) if (row[key] === '') delete row[key];
-  return rows;
+  return (parseCsvSync(text, CSV_OPTIONS) as Array<Record<string, string>>).map(withoutEmptyCells);
 }
 
 export function registerAnalyzeCommand(program: Command): void {

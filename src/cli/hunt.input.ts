@@ -5,16 +5,15 @@
  * `<Event>` at a time) except a JSON object spread over several lines, which is one document, parsed whole.
  */
 import { isAscii } from 'node:buffer';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
-import { TextDecoder } from 'node:util';
-import { parse as parseCsv } from 'csv-parse';
 import type { CanonicalEvent } from '../engine/model';
 import { normalizeRequestEvents } from '../engine/normalize';
 import { type MatchableEvent, type YearReference, normalizeForMatching, normalizeLogLine } from '../engine/normalize/normalize';
 import { isEventCollection, splitRecords, xmlEvents } from '../engine/normalize/normalize';
 import type { LineContext } from '../engine/normalize/types';
 import { JsonArrayError, JsonArraySplitter } from './hunt.json-array';
+import { utf8Chunks } from './hunt.text';
 
 export interface InputProgress {
   bytesRead: number;
@@ -451,48 +450,6 @@ class ShapeDetector {
   }
 }
 
-/** UTF-16 text starts with its byte order mark (Windows PowerShell 5 writes UTF-16LE with `>` and Out-File). */
-function utf16Encoding(head: Buffer): 'utf-16le' | 'utf-16be' | undefined {
-  if (head[0] === 0xff && head[1] === 0xfe) return 'utf-16le';
-  if (head[0] === 0xfe && head[1] === 0xff) return 'utf-16be';
-  return undefined;
-}
-
-/**
- * The input's chunks as UTF-8 bytes: UTF-16 text (known by its byte order mark) is transcoded, anything
- * else passes through untouched. `progress` counts the input's own bytes.
- */
-async function* utf8Chunks(source: AsyncIterable<Buffer | string>, progress: InputProgress): AsyncGenerator<Buffer> {
-  let decoder: TextDecoder | undefined;
-  // The first byte of an input, held until the second says whether a UTF-16 byte order mark starts it.
-  let held: Buffer | undefined;
-  let sniffed = false;
-  for await (const chunk of source) {
-    let buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    progress.bytesRead += buffer.length;
-    if (!sniffed) {
-      if (held !== undefined) buffer = Buffer.concat([held, buffer]);
-      held = undefined;
-      if (buffer.length < 2) {
-        held = buffer;
-        continue;
-      }
-      sniffed = true;
-      const encoding = utf16Encoding(buffer);
-      if (encoding !== undefined) decoder = new TextDecoder(encoding);
-    }
-    if (decoder === undefined) {
-      yield buffer;
-      continue;
-    }
-    const text = decoder.decode(buffer, { stream: true });
-    if (text !== '') yield Buffer.from(text, 'utf8');
-  }
-  if (held !== undefined) yield held;
-  const rest = decoder?.decode() ?? '';
-  if (rest !== '') yield Buffer.from(rest, 'utf8');
-}
-
 /**
  * Yields the events of one input in order, indices from 0 within it, in batches (one per chunk read, so
  * an async step is paid per chunk and not per event): iterate each batch in full, in order, before asking
@@ -525,39 +482,4 @@ export async function* readInputEvents(source: Readable, name: string, progress:
   }
   const last = reader.end();
   if (last !== undefined) yield last;
-}
-
-/** Records per batch of a CSV input. */
-const CSV_BATCH = 1024;
-
-/**
- * A CSV export (a SIEM's search results, EVTX converted to CSV...): the header row names the fields, and
- * each row is an event with those fields, read as a JSON object with the same keys would be (empty cells
- * are absent fields). Quoted cells may hold commas, quotes and line breaks.
- */
-export async function* readCsvEvents(source: Readable, name: string, progress: InputProgress, referenceTime?: number): AsyncGenerator<EventBatch> {
-  const rows = Readable.from(utf8Chunks(source, progress)).pipe(parseCsv({ columns: true, bom: true, relax_column_count: true, skip_empty_lines: true }));
-  let index = 0;
-  let batch: MatchableEvent[] = [];
-  try {
-    for await (const row of rows as AsyncIterable<Record<string, string>>) {
-      batch.push(normalizeForMatching(withoutEmptyCells(row), index++, referenceTime));
-      if (batch.length < CSV_BATCH) continue;
-      yield batch;
-      batch = [];
-    }
-  } catch (error) {
-    if (isCsvError(error)) throw new InputError(`${name}: not valid CSV (${(error as Error).message})`);
-    throw error;
-  }
-  if (batch.length > 0) yield batch;
-}
-
-function withoutEmptyCells(row: Record<string, string>): Record<string, string> {
-  for (const key of Object.keys(row)) if (row[key] === '') delete row[key];
-  return row;
-}
-
-function isCsvError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && String((error as { code?: unknown }).code ?? '').startsWith('CSV_');
 }
