@@ -332,6 +332,21 @@ describe('Windows exports with renamed header fields', () => {
     expect(security.time).toBe(Date.UTC(2024, 2, 1, 10, 0, 5));
   });
 
+  it("reads EvtxECmd rows (CSV or JSON): the EventData kept as JSON in Payload becomes the event's fields", () => {
+    const payload = JSON.stringify({ EventData: { Data: [{ '@Name': 'SubjectUserName', '#text': 'alice' }, { '@Name': 'NewProcessName', '#text': 'C:\\Windows\\System32\\whoami.exe' }, { '@Name': 'CommandLine', '#text': 'whoami /all' }, { '@Name': 'ProcessId', '#text': '0x1234' }] } });
+    const row = { RecordNumber: '1', TimeCreated: '2024-03-01 10:00:00.1234567', EventId: '4688', Provider: 'Microsoft-Windows-Security-Auditing', Channel: 'Security', ProcessId: '4', Computer: 'ws1', ExecutableInfo: 'whoami /all', Payload: payload };
+    const ev = normalizeEvent(row, 0, 'x');
+    expect(ev.logsource).toEqual({ product: 'windows', service: 'security', category: 'process_creation' });
+    // EventData wins over EvtxECmd's own columns of the same name (ProcessId: the logging process there).
+    expect(ev.fields).toMatchObject({ Image: 'C:\\Windows\\System32\\whoami.exe', CommandLine: 'whoami /all', SubjectUserName: 'alice', ProcessId: '0x1234' });
+    expect(ev.time).toBe(Date.UTC(2024, 2, 1, 10, 0, 0, 123));
+    expect(row.ProcessId).toBe('4');
+    const cleared = normalizeEvent({ EventId: '1102', Channel: 'Security', Computer: 'dc1', Payload: JSON.stringify({ UserData: { LogFileCleared: { SubjectUserName: 'admin' } } }) }, 0, 'x');
+    expect(cleared.fields).toMatchObject({ EventId: '1102', SubjectUserName: 'admin' });
+    const notJson = normalizeEvent({ EventId: '4624', Channel: 'Security', Computer: 'dc1', Payload: '{not json' }, 0, 'x');
+    expect(notJson.fields).toMatchObject({ Payload: '{not json' });
+  });
+
   it('leaves an application event_id with a non-Windows channel alone', () => {
     const ev = normalizeEvent({ event_id: 17, channel: 'payments', action: 'refund', user: 'u' }, 0, 'x');
     expect(ev.format).toBe('generic');

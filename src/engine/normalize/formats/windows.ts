@@ -138,8 +138,30 @@ function isRenamedFlat(raw: RawObject): boolean {
   return id !== undefined && typeof channel === 'string' && serviceOfChannel(channel) !== null;
 }
 
+/**
+ * EvtxECmd's CSV (and its JSON) keeps the event's EventData or UserData as a JSON text in `Payload`:
+ * `{"EventData": {"Data": [{"@Name": "SubjectUserSid", "#text": "S-1-5-18"}, ...]}}`.
+ */
+function payloadOf(raw: RawObject): RawObject | undefined {
+  const payload = raw.Payload;
+  if (typeof payload !== 'string' || !payload.startsWith('{')) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(payload);
+    return isObject(parsed) && (parsed.EventData !== undefined || parsed.UserData !== undefined) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function flattenWindows(raw: RawObject): Record<string, unknown> {
-  if (isFlatWindows(raw)) return flatNeedsCopy(raw) ? { ...raw } : raw;
+  if (isFlatWindows(raw)) {
+    const payload = payloadOf(raw);
+    if (payload === undefined) return flatNeedsCopy(raw) ? { ...raw } : raw;
+    const fields: Record<string, unknown> = { ...raw };
+    eventDataFields(payload.EventData, fields);
+    userDataFields(payload.UserData, fields);
+    return fields;
+  }
   if (isRenamedFlat(raw)) {
     const fields: Record<string, unknown> = { ...raw };
     for (const [name, synonyms] of RENAMED_HEADER) {
@@ -298,7 +320,7 @@ export function windowsTime(fields: Record<string, unknown>, raw: RawObject): nu
  * A flat `raw` is the caller's (parsed for matching alone): it is completed in place.
  */
 export function windowsMatchView(raw: RawObject): { fields: Record<string, unknown>; logsource: LogSource } {
-  if (isFlatWindows(raw)) return flatMatchView(raw);
+  if (isFlatWindows(raw) && raw.Payload === undefined) return flatMatchView(raw);
   const fields = flattenWindows(raw);
   const eventId = int(fields.EventID ?? fields.EventId);
   const { service, linux } = windowsService(fields);
