@@ -410,6 +410,11 @@ describe('lantern hunt', () => {
     const broken = capture();
     expect(await runHunt([file('broken.csv', 'a,b\n1,"x"y\n')], { rules: [rules] }, broken.io)).toBe(1);
     expect(broken.err()).toMatch(/broken\.csv: not valid CSV \(Invalid Closing Quote/);
+    // JSON in a file named .csv: a clear error, and the input stream closed without an unheard error.
+    const json = capture();
+    expect(await runHunt([file('json.csv', `${JSON.stringify(EVENTS[0])}\n`.repeat(3))], { rules: [rules] }, json.io)).toBe(1);
+    expect(json.err()).toMatch(/json\.csv: not valid CSV \(Invalid Opening Quote/);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   });
 
   it('--stats lists after the summary the rules that fired, most hits first, correlations included', async () => {

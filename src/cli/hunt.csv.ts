@@ -1,6 +1,6 @@
 /** CSV exports as hunt input. */
-import { Readable } from 'node:stream';
-import { parse as parseCsv } from 'csv-parse';
+import { Readable, pipeline } from 'node:stream';
+import { CsvError, parse as parseCsv } from 'csv-parse';
 import { type MatchableEvent, normalizeForMatching } from '../engine/normalize/normalize';
 import { type EventBatch, InputError, type InputProgress } from './hunt.input';
 import { utf8Chunks } from './hunt.text';
@@ -17,7 +17,8 @@ const CSV_BATCH = 1024;
  * are absent fields). Quoted cells may hold commas, quotes and line breaks.
  */
 export async function* readCsvEvents(source: Readable, name: string, progress: InputProgress, referenceTime?: number): AsyncGenerator<EventBatch> {
-  const rows = Readable.from(utf8Chunks(source, progress)).pipe(parseCsv(CSV_OPTIONS));
+  // pipeline: an error on either side ends both, and reaches the loop below rather than an unheard 'error' event.
+  const rows = pipeline(Readable.from(utf8Chunks(source, progress)), parseCsv(CSV_OPTIONS), () => undefined);
   let index = 0;
   let batch: MatchableEvent[] = [];
   try {
@@ -28,7 +29,8 @@ export async function* readCsvEvents(source: Readable, name: string, progress: I
       batch = [];
     }
   } catch (error) {
-    if (isCsvError(error)) throw new InputError(`${name}: not valid CSV (${(error as Error).message})`);
+    // The parser quotes the offending cell, which can be long (a binary file named .csv).
+    if (error instanceof CsvError) throw new InputError(`${name}: not valid CSV (${shortened(error.message)})`);
     throw error;
   }
   if (batch.length > 0) yield batch;
@@ -40,6 +42,6 @@ export function withoutEmptyCells(row: Record<string, string>): Record<string, s
   return row;
 }
 
-function isCsvError(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && String((error as { code?: unknown }).code ?? '').startsWith('CSV_');
+function shortened(message: string): string {
+  return message.length > 200 ? `${message.slice(0, 199)}…` : message;
 }
