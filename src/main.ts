@@ -15,8 +15,8 @@ import { ApiKeysService } from './auth/api-keys.service';
 import { seedStarterAccount } from './auth/seed';
 import { jsonOnlyMiddleware } from './common/json-only.middleware';
 import { requestIdMiddleware } from './common/request-id';
-import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { tuneV8 } from './common/v8-tuning';
+import { AppConfig, ConfigError, loadConfig } from './config/config';
 import { Metrics } from './health/metrics';
 import { AccountsService } from './persistence/accounts.service';
 

@@ -22,6 +22,12 @@ describe('lantern analyze', () => {
     expect(readAnalysisRequest('[{"a":1},{"a":2}]')).toEqual({ events: { logs: [{ a: 1 }, { a: 2 }] } });
     expect(readAnalysisRequest('{"a":1}\n{"a":2}\n')).toEqual({ events: { logs: [{ a: 1 }, { a: 2 }] } });
     expect(() => readAnalysisRequest('{"a":1}\nnot json\n')).toThrow(/line 2 is not JSON/);
+    // One event whose fields are lists stays one event; a CloudTrail file is its Records.
+    expect(readAnalysisRequest('{"tags":["a","b"]}')).toEqual({ events: { logs: [{ tags: ['a', 'b'] }] } });
+    expect(readAnalysisRequest('{"Records":[{"a":1}]}')).toEqual({ events: { logs: { Records: [{ a: 1 }] } } });
+    // A log opening with a bracket (Apache's error log) is text, not broken JSON.
+    const apache = '[Wed Oct 11 14:32:52.123 2023] [core:error] [pid 35708] [client 203.0.113.7:5555] AH00126: Invalid URI in request';
+    expect(readAnalysisRequest(apache)).toEqual({ events: { logs: apache } });
   });
 
   it('reads a plain-text log (syslog, event XML) as the API reads a string of logs', () => {

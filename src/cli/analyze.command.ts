@@ -14,7 +14,9 @@ import { analyze, buildAnalysisData, narrateDeterministic } from '../engine/anal
 import { intelDirFrom, loadIntel, type IntelIndex } from '../engine/intel';
 import { SCOPES, type AnalysisData, type AnalysisRequest, type Scope } from '../engine/model';
 import { loadRuleSet } from '../engine/sigma';
+import { isEventCollection } from '../engine/normalize/normalize';
 import { CSV_OPTIONS, withoutEmptyCells } from './hunt.csv';
+import { opensJson } from './hunt.input';
 import { decodeText } from './hunt.text';
 
 export const DEFAULT_RULES_DIR = path.resolve(__dirname, '..', '..', 'rules');
@@ -50,8 +52,8 @@ export class AnalyzeUsageError extends Error {}
 export function readAnalysisRequest(text: string): AnalysisRequest {
   const trimmed = text.trim();
   if (trimmed === '') throw new AnalyzeUsageError('input is empty');
-  const first = trimmed.replace(/^\ufeff/, '').charAt(0);
-  if (first !== '{' && first !== '[') return { events: { logs: trimmed.replace(/^\ufeff/, '') } };
+  // trim() also drops a byte order mark.
+  if (!opensJson(trimmed)) return { events: { logs: trimmed } };
   let parsed: unknown;
   try {
     parsed = JSON.parse(trimmed);
@@ -70,8 +72,8 @@ export function readAnalysisRequest(text: string): AnalysisRequest {
     const inner = body.request && typeof body.request === 'object' ? (body.request as Record<string, unknown>) : body;
     if (inner.events && typeof inner.events === 'object' && !Array.isArray(inner.events)) return inner as unknown as AnalysisRequest;
     if (Array.isArray(inner.events)) return { ...(inner as object), events: { logs: inner.events } } as AnalysisRequest;
-    // One event, or a collection of them (a CloudTrail file's Records...), read as the API reads `logs`.
-    return { events: { logs: parsed } };
+    // A collection of events (a CloudTrail file's Records, a search response), or one event.
+    return { events: { logs: isEventCollection(parsed) ? parsed : [parsed] } };
   }
   throw new AnalyzeUsageError('input must be a JSON object or array');
 }

@@ -459,6 +459,19 @@ describe('lantern hunt', () => {
     expect(lines(out())).toEqual([expect.objectContaining({ title: 'Whoami Execution', event_index: 0 })]);
   });
 
+  it('keeps an event whose fields are all lists one event; reads dmesg lines and XML without events as log lines', async () => {
+    writeFileSync(join(rules, 'sshd.yml'), SSHD_FAILED_RULE);
+    const lists = capture();
+    expect(await runHunt([file('lists.jsonl', '{"tags": ["a", "b"], "ids": [1, 2]}\n{"Records": [{"a": 1}, {"a": 2}]}\n')], { rules: [rules] }, lists.io)).toBe(0);
+    expect(lists.err()).toMatch(/hunt: 3 events from 1 input/);
+    const dmesg = capture();
+    expect(await runHunt([file('dmesg.log', '[    0.000000] Linux version 6.1.0\n[    1.234567] sshd[10]: Failed password for root from 203.0.113.7 port 4000 ssh2\n')], { rules: [rules] }, dmesg.io)).toBe(0);
+    expect(dmesg.err()).toMatch(/hunt: 2 events from 1 input/);
+    const xml = capture();
+    expect(await runHunt([file('other.xml', '<?xml version="1.0"?>\n<Config>\n  <Item>x</Item>\n</Config>\n')], { rules: [rules] }, xml.io)).toBe(0);
+    expect(xml.err()).toMatch(/hunt: 4 events from 1 input/);
+  });
+
   it('still reports a JSON array that does not parse', async () => {
     const broken = file('broken.json', '[{"EventID": 1,\n');
     const { io, err } = capture();

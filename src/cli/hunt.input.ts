@@ -58,20 +58,23 @@ function requestEvents(body: { events: Record<string, unknown> | unknown[] }): R
   return Array.isArray(body.events) ? { events: body.events } : body.events;
 }
 
+/** The events an object holds: a request body's, or a collection's (a CloudTrail file, a search response); undefined for one event. */
+function heldEvents(value: unknown): CanonicalEvent[] | undefined {
+  if (isRequestBody(value)) return normalizeRequestEvents(requestEvents(value)).events;
+  if (isEventCollection(value)) return normalizeRequestEvents({ events: value }).events;
+  return undefined;
+}
+
 /**
- * A whole document: a request body or single event object spread over several lines, or plain lines such
- * as Windows event XML (year-less times dated by `referenceTime`). JSON arrays never get here: they stream.
+ * A whole document: a request body, collection or single event object spread over several lines, or plain
+ * lines (year-less times dated by `referenceTime`). JSON arrays and event XML never get here: they stream.
  */
 function normalizeDocument(text: string, name: string, referenceTime: number | undefined): MatchableEvent[] {
   const trimmed = text.trim();
   if (trimmed === '') return [];
   if (trimmed[0] === '{') {
     const parsed = tryParse(trimmed);
-    if (parsed.ok) {
-      if (isRequestBody(parsed.value)) return normalizeRequestEvents(requestEvents(parsed.value)).events;
-      // One event, or the events of a collection (a CloudTrail file's Records...), as a request's collection reads it.
-      return normalizeRequestEvents({ events: parsed.value }).events;
-    }
+    if (parsed.ok) return heldEvents(parsed.value) ?? normalizeRequestEvents({ events: [parsed.value] }).events;
     // Its first line was not a complete JSON object either (that would be JSON Lines): a broken document.
     throw new InputError(`${name}: not valid JSON (${parsed.error})`);
   }
@@ -145,11 +148,16 @@ function opensEventXml(text: string): boolean {
  * come, 'undecided' when the first line has to end first.
  */
 function opensUnendedLine(head: string): Mode | undefined {
-  const text = head.replace(/^[\s\ufeff]+/, '');
+  const text = head.trimStart();
   if (text.length < 6) return undefined;
   if (opensEventXml(text)) return 'xml';
   if (!text.startsWith('[')) return 'undecided';
   return text.slice(1).trim() === '' ? undefined : opensDocument(text) ? 'array' : 'undecided';
+}
+
+/** Whether a text (trimmed) opens as JSON: an object, or an array rather than a log line opening with a bracket. */
+export function opensJson(text: string): boolean {
+  return text.startsWith('{') || (text.startsWith('[') && opensDocument(text));
 }
 
 /**
@@ -159,7 +167,9 @@ function opensUnendedLine(head: string): Mode | undefined {
  */
 function opensDocument(text: string): boolean {
   const next = text.slice(1).trimStart().charAt(0);
-  if (text.startsWith('[')) return next === '' || /[[{"\d\-tfn\]]/.test(next);
+  // `[    0.000000] Linux version ...` (dmesg) opens with a number too: such a line is JSON only if it parses.
+  if (text.startsWith('[') && /[\d-]/.test(next)) return tryParse(text).ok;
+  if (text.startsWith('[')) return next === '' || /[[{"tfn\]]/.test(next);
   if (text.startsWith('<')) return next === '?' || next === '!' || /[A-Za-z_]/.test(next);
   return false;
 }
@@ -175,7 +185,7 @@ class InputEvents {
   private readonly out: MatchableEvent[] = [];
 
   constructor(
-    private readonly name: string,
+    readonly name: string,
     private readonly referenceTime: number | undefined,
   ) {
     this.years = { fallback: referenceTime };
@@ -252,16 +262,12 @@ class InputEvents {
   }
 
   private objectEvents(value: unknown, out: MatchableEvent[]): void {
-    if (isRequestBody(value)) {
-      for (const event of normalizeRequestEvents(requestEvents(value)).events) out.push(matchable(event, this.index++));
+    const held = heldEvents(value);
+    if (held === undefined) {
+      out.push(normalizeForMatching(value, this.index++, this.referenceTime));
       return;
     }
-    if (isEventCollection(value)) {
-      // A CloudTrail log file (`{"Records": [...]}` on one line) or a search response: its events, in order.
-      for (const event of normalizeRequestEvents({ events: value }).events) out.push(matchable(event, this.index++));
-      return;
-    }
-    out.push(normalizeForMatching(value, this.index++, this.referenceTime));
+    for (const event of held) out.push(matchable(event, this.index++));
   }
 }
 
@@ -310,10 +316,7 @@ class LineReader implements ShapeReader {
 class ArrayReader implements ShapeReader {
   private readonly splitter = new JsonArraySplitter();
 
-  constructor(
-    private readonly events: InputEvents,
-    private readonly name: string,
-  ) {}
+  constructor(private readonly events: InputEvents) {}
 
   push(bytes: Buffer): EventBatch | undefined {
     return this.events.batchOf(this.structure(() => this.splitter.push(bytes)), this.events.element);
@@ -328,17 +331,21 @@ class ArrayReader implements ShapeReader {
     try {
       return step();
     } catch (error) {
-      if (error instanceof JsonArrayError) throw new InputError(`${this.name}: not valid JSON (${error.message})`);
+      if (error instanceof JsonArrayError) throw new InputError(`${this.events.name}: not valid JSON (${error.message})`);
       throw error;
     }
   }
 }
 
+const EVENT_END = '</Event>';
+
 /** Windows event XML: every `<Event>` element once its closing tag has arrived; text with no event at all is read whole, as a document. */
 class XmlReader implements ShapeReader {
   private readonly decoder = new StringDecoder('utf8');
-  /** Text after the last complete event (all of it until one is found). */
-  private text = '';
+  /** Text after the last complete event (all of it until one is found), in the pieces it came in. */
+  private pending: string[] = [];
+  /** The last characters read, where a closing tag cut by a chunk boundary begins. */
+  private tail = '';
   private found = false;
 
   constructor(private readonly events: InputEvents) {}
@@ -350,18 +357,22 @@ class XmlReader implements ShapeReader {
   end(): EventBatch | undefined {
     const batch = this.events.batchOf(this.records(this.decoder.end()), this.events.logLine);
     if (this.found) return batch;
-    const events = this.events.document(this.text);
+    const events = this.events.document(this.pending.join(''));
     return events.length > 0 ? events : undefined;
   }
 
+  /** The events completed by `text`; the pending text is joined only when a closing tag arrives (no rescans). */
   private records(text: string): string[] {
-    this.text += text;
-    const end = this.text.lastIndexOf('</Event>');
-    if (end === -1) return [];
-    const records = xmlEvents(this.text.slice(0, end + 8));
-    if (records.length === 0) return records;
-    this.text = this.text.slice(end + 8);
-    this.found = true;
+    this.pending.push(text);
+    const probe = this.tail + text;
+    this.tail = probe.slice(-(EVENT_END.length - 1));
+    if (!probe.includes(EVENT_END)) return [];
+    const all = this.pending.join('');
+    const end = all.lastIndexOf(EVENT_END) + EVENT_END.length;
+    const records = xmlEvents(all.slice(0, end));
+    const rest = records.length > 0 ? all.slice(end) : all;
+    this.pending = rest === '' ? [] : [rest];
+    if (records.length > 0) this.found = true;
     return records;
   }
 }
@@ -382,8 +393,8 @@ class DocumentReader implements ShapeReader {
   }
 }
 
-function readerFor(mode: Mode, events: InputEvents, name: string): ShapeReader {
-  if (mode === 'array') return new ArrayReader(events, name);
+function readerFor(mode: Mode, events: InputEvents): ShapeReader {
+  if (mode === 'array') return new ArrayReader(events);
   if (mode === 'xml') return new XmlReader(events);
   if (mode === 'document') return new DocumentReader(events);
   return new LineReader(events);
@@ -467,7 +478,7 @@ export async function* readInputEvents(source: Readable, name: string, progress:
     if (reader === undefined) {
       const decided = detector.push(buffer);
       if (decided === undefined) continue;
-      reader = readerFor(decided.mode, events, name);
+      reader = readerFor(decided.mode, events);
       bytes = decided.bytes;
     }
     const batch = reader.push(bytes);
@@ -476,7 +487,7 @@ export async function* readInputEvents(source: Readable, name: string, progress:
   if (reader === undefined) {
     const decided = detector.end();
     if (decided === undefined) return;
-    reader = readerFor(decided.mode, events, name);
+    reader = readerFor(decided.mode, events);
     const batch = reader.push(decided.bytes);
     if (batch !== undefined) yield batch;
   }

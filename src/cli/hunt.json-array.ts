@@ -20,7 +20,6 @@ const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
-const BOM = [0xef, 0xbb, 0xbf];
 
 function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
@@ -36,13 +35,6 @@ export class JsonArraySplitter {
   private escaped = false;
   /** The current element's bytes from earlier chunks. */
   private parts: Buffer[] = [];
-  /** Leading bytes still to compare with a UTF-8 byte order mark. */
-  private bomAt = 0;
-
-  /** Whether the closing bracket has been read. */
-  get closed(): boolean {
-    return this.phase === 'closed';
-  }
 
   /** The elements completed in `chunk`, in order; throws JsonArrayError where the array's structure breaks. */
   push(chunk: Buffer): Buffer[] {
@@ -57,10 +49,6 @@ export class JsonArraySplitter {
         out.push(this.take(chunk, start, end));
         start = -1;
         i = end - 1;
-        continue;
-      }
-      if (this.phase === 'open' && this.bomAt < 3 && this.offset + i === this.bomAt && c === BOM[this.bomAt]) {
-        this.bomAt++;
         continue;
       }
       if (isBlank(c)) continue;

@@ -1,7 +1,7 @@
 import type { CanonicalEvent, EventEntities, LogSource } from '../model';
 import { windowsFormat, windowsMatchView, windowsTime } from './formats/windows';
 import { normalizeUnknownLine, normalizeUnknownObject, normalizeUnknownValue } from './formats/unknown';
-import { isObject } from './paths';
+import { isObject, tryJson } from './paths';
 import { LINE_FORMATS, normalizeObject } from './registry';
 import { resolveYearless } from './time';
 import type { LineContext, NormalizedParts, NormalizeOptions, RawObject } from './types';
@@ -34,14 +34,6 @@ function normalizeLine(line: string, ctx: LineContext): NormalizedParts {
     if (parts) return parts;
   }
   return normalizeUnknownLine(line);
-}
-
-function tryJson(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Elasticsearch hits carry the document under `_source`, Splunk exports under `result`. */
@@ -215,8 +207,10 @@ interface Pending {
   ref: string;
 }
 
-/** Each `<Event ...>...</Event>` element (one indexOf scan, no backtracking), whitespace between tags removed. */
-/** The complete `<Event>` elements of Windows event XML, each on one line; text around them is left out. */
+/**
+ * Each complete `<Event ...>...</Event>` element of Windows event XML (one indexOf scan, no backtracking),
+ * whitespace between tags removed; text around them is left out.
+ */
 export function xmlEvents(text: string): string[] {
   const out: string[] = [];
   let from = 0;
@@ -275,8 +269,8 @@ class Collector {
       else this.addLines(value, ref, ctx, true);
       return;
     }
-    const hits = isObject(value) && isObject(value.hits) ? value.hits.hits : undefined;
-    if (Array.isArray(hits)) {
+    const hits = searchHits(value);
+    if (hits !== undefined) {
       this.addCollection(hits, `${ref}.hits.hits`);
       return;
     }
@@ -300,17 +294,31 @@ function wholeJson(text: string): unknown[] | RawObject | undefined {
 /** An object whose every value is an array of events (e.g. `{ "Records": [...] }`) is a folder, not an event. */
 function isContainer(v: unknown): v is RawObject {
   if (!isObject(v)) return false;
-  // Events have scalar values: most objects are told apart by their first value alone.
-  for (const k in v) if (!Array.isArray(v[k])) return false;
-  return Object.keys(v).length > 0;
+  const values = Object.values(v);
+  return values.length > 0 && values.every((x) => Array.isArray(x));
+}
+
+/** The hits of a search response (`{"hits": {"hits": [...]}}`). */
+function searchHits(v: unknown): unknown[] | undefined {
+  const hits = isObject(v) && isObject(v.hits) ? v.hits.hits : undefined;
+  return Array.isArray(hits) ? hits : undefined;
 }
 
 /**
- * An object that holds events rather than being one, as a request's collection reads it: a folder of
- * event arrays (a CloudTrail log file's `{"Records": [...]}`) or a search response (`{"hits": {"hits": [...]}}`).
+ * An object standing alone (a JSON Lines line, a whole file) that holds events rather than being one: a search
+ * response, or a folder of arrays of event objects such as a CloudTrail log file's `{"Records": [...]}`. Stricter
+ * than a request's collections: an event whose only fields are lists of values (`{"tags": ["a", "b"]}`) stays one.
  */
 export function isEventCollection(v: unknown): v is RawObject {
-  return isContainer(v) || (isObject(v) && isObject(v.hits) && Array.isArray(v.hits.hits));
+  if (!isObject(v)) return false;
+  // Events have scalar values: most objects are told apart by their first value alone.
+  let any = false;
+  for (const k in v) {
+    const items = v[k];
+    if (!Array.isArray(items) || !items.every(isObject)) return searchHits(v) !== undefined;
+    any = true;
+  }
+  return any;
 }
 
 /**

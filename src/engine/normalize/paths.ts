@@ -52,3 +52,17 @@ export function mergeFields(...sources: ReadonlyArray<Record<string, unknown>>):
   }
   return out;
 }
+
+/** Sets `key` unless the record already has a value there (undefined and null values count as none). */
+export function setIfMissing(fields: Record<string, unknown>, key: string, value: unknown): void {
+  if (value !== undefined && value !== null && fields[key] === undefined) fields[key] = value;
+}
+
+/** JSON.parse, or undefined for text that is not JSON. */
+export function tryJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -33,6 +33,7 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp('/Date(1709287200123)/')).toBe(Date.UTC(2024, 2, 1, 10, 0, 0, 123));
     expect(parseTimestamp('/Date(1709287200123+0100)/')).toBe(Date.UTC(2024, 2, 1, 10, 0, 0, 123));
     expect(parseTimestamp('/Date(soon)/')).toBeUndefined();
+    expect(parseTimestamp('/Date(99999999999999999999)/')).toBeUndefined();
   });
 
   it('reads the Apache access-log time with its offset', () => {

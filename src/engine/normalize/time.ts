@@ -31,7 +31,9 @@ export function parseTimestamp(value: unknown): number | undefined {
 /** .NET's JSON date (`/Date(1709287200000)/`, as PowerShell 5 writes TimeCreated): epoch milliseconds, an offset after them aside. */
 function parseDotNetDate(s: string): number | undefined {
   const m = /^\/Date\((-?\d+)(?:[+-]\d{4})?\)\/$/.exec(s);
-  return m ? Number(m[1]) : undefined;
+  const ms = m ? Number(m[1]) : Number.NaN;
+  // Within Date's range, as every other reading gives.
+  return Number.isSafeInteger(ms) && Math.abs(ms) <= 8.64e15 ? ms : undefined;
 }
 
 /** Seconds, milliseconds, microseconds or nanoseconds since the epoch, told apart by magnitude. */

@@ -9,6 +9,7 @@
  *   depending on its section.
  * Values spread over several lines (privilege lists, task XML) are left out. Fields already present win.
  */
+import { setIfMissing } from './paths';
 
 /** Sections whose account labels name the subject (who acted). */
 const SUBJECT_SECTIONS = new Set(['Subject', 'Creator Subject']);
@@ -99,14 +100,13 @@ const SERVICE_INSTALLED: Readonly<Record<string, string>> = {
 /** `Label:<spaces or tabs>value`, optionally indented; a header is a label alone. */
 const LABELLED = /^(\s*)([A-Za-z][A-Za-z0-9 ()/'-]*?):\s*(.*)$/;
 
-function setIfMissing(into: Record<string, unknown>, key: string, value: string): void {
-  if (into[key] === undefined) into[key] = value;
-}
+/** A Sysmon message line: `Name: value`. */
+const SYSMON_LINE = /^([A-Za-z][A-Za-z0-9]*): ?(.*)$/;
 
 /** Sysmon's rendered message: `Name: value` lines in Sysmon's EventData names. */
 export function sysmonMessageFields(message: string, into: Record<string, unknown>): void {
   for (const line of message.split(/\r?\n/)) {
-    const m = /^([A-Za-z][A-Za-z0-9]*): ?(.*)$/.exec(line);
+    const m = SYSMON_LINE.exec(line);
     if (m) setIfMissing(into, m[1], m[2]);
   }
 }

@@ -1,7 +1,7 @@
 import type { EventEntities, LogSource, Outcome } from '../../model';
 import { applyAliases, applyWindowsAliases, entitiesFromFields, hasWindowsAliases } from '../aliases';
 import { splitHashes } from '../hashes';
-import { int, isObject, str } from '../paths';
+import { int, isObject, setIfMissing, str, tryJson } from '../paths';
 import { timeFrom } from '../time-fields';
 import type { NormalizedParts, ObjectFormat, RawObject } from '../types';
 import { isEmptyUser, joinDomainUser } from '../users';
@@ -126,7 +126,6 @@ const RENAMED_HEADER: ReadonlyArray<readonly [string, readonly string[]]> = [
   ['Provider', ['SourceName', 'provider_name', 'source_name', 'ProviderName']],
 ];
 
-
 function firstOf(raw: RawObject, keys: readonly string[]): unknown {
   for (const k of keys) if (raw[k] !== undefined) return raw[k];
   return undefined;
@@ -145,12 +144,8 @@ function isRenamedFlat(raw: RawObject): boolean {
 function payloadOf(raw: RawObject): RawObject | undefined {
   const payload = raw.Payload;
   if (typeof payload !== 'string' || !payload.startsWith('{')) return undefined;
-  try {
-    const parsed: unknown = JSON.parse(payload);
-    return isObject(parsed) && (parsed.EventData !== undefined || parsed.UserData !== undefined) ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = tryJson(payload);
+  return isObject(parsed) && (parsed.EventData !== undefined || parsed.UserData !== undefined) ? parsed : undefined;
 }
 
 function flattenWindows(raw: RawObject): Record<string, unknown> {
@@ -208,10 +203,6 @@ function messageFields(message: string, fields: Record<string, unknown>): void {
   const service = typeof fields.Channel === 'string' ? serviceOfChannel(fields.Channel)?.service : undefined;
   if (service === 'sysmon') sysmonMessageFields(message, fields);
   else if (service === 'security' || service === 'system') labelledMessageFields(message, int(fields.EventID), fields);
-}
-
-function setIfMissing(fields: Record<string, unknown>, key: string, value: unknown): void {
-  if (value !== undefined && value !== null && fields[key] === undefined) fields[key] = value;
 }
 
 /** Service from the channel, else from the provider, else from an exporter's `source: sysmon` hint. */
@@ -344,7 +335,6 @@ function flatMatchView(raw: RawObject): { fields: Record<string, unknown>; logso
   completeWindowsFields(raw, true, service, eventId);
   return { fields: raw, logsource };
 }
-
 
 /** Normalises an already flattened Windows record (EventData names at the top, plus EventID/Channel/Computer). */
 export function normalizeWindowsFields(fields: Record<string, unknown>, raw: RawObject = fields, render = true): NormalizedParts {
