@@ -124,17 +124,26 @@ function firstVisible(text: string): number {
  * document: a JSON object spread over several lines, or Windows event XML. JSON Lines start with a
  * complete JSON object or a JSON string (a log line); anything else is a plain-text log, one event a line.
  */
-function decide(line: string): Mode {
+function decide(line: string): Decision {
   const text = line.trim();
-  if (text === '') return 'undecided';
-  if (text.startsWith('{')) return tryParse(text).ok ? 'lines' : 'document';
+  if (text === '') return { mode: 'undecided' };
+  if (text.startsWith('{')) {
+    const parsed = tryParse(text);
+    return parsed.ok ? { mode: 'lines', parsed } : { mode: 'document' };
+  }
   if (text.startsWith('"')) {
     const parsed = tryParse(text);
-    return parsed.ok && typeof parsed.value === 'string' ? 'lines' : 'document';
+    return parsed.ok && typeof parsed.value === 'string' ? { mode: 'lines', parsed } : { mode: 'document' };
   }
-  if (!opensDocument(text)) return 'lines';
-  if (text.startsWith('[')) return 'array';
-  return opensEventXml(text) ? 'xml' : 'document';
+  if (!opensDocument(text)) return { mode: 'lines' };
+  if (text.startsWith('[')) return { mode: 'array' };
+  return { mode: opensEventXml(text) ? 'xml' : 'document' };
+}
+
+/** An input's shape, and the first line's JSON when deciding it took a parse (a one-line file is not parsed twice). */
+interface Decision {
+  mode: Mode;
+  parsed?: { ok: true; value: unknown };
 }
 
 /** Windows event XML (wevtutil, EVTX exports): streamed one `<Event>` element at a time. */
@@ -183,6 +192,8 @@ class InputEvents {
   private readonly years: YearReference;
   /** Reused by every batch: a batch is iterated in full before the next is made. */
   private readonly out: MatchableEvent[] = [];
+  /** The first line's JSON, parsed once already to decide the input's shape (the first line is the first to come to `line`). */
+  private firstParsed: { ok: true; value: unknown } | undefined;
 
   constructor(
     readonly name: string,
@@ -224,7 +235,7 @@ class InputEvents {
     if (first === -1) return;
     const c = text.charCodeAt(first);
     if (c === 123 /* { */) {
-      const parsed = tryParse(text);
+      const parsed = this.parsed(text);
       if (parsed.ok) {
         this.objectEvents(parsed.value, out);
         return;
@@ -232,7 +243,7 @@ class InputEvents {
     }
     if (c === 34 /* " */) {
       // A JSON string line is one log line (JSON Lines of syslog or web access lines).
-      const parsed = tryParse(text);
+      const parsed = this.parsed(text);
       if (parsed.ok && typeof parsed.value === 'string') {
         this.logLine(parsed.value, out);
         return;
@@ -240,6 +251,18 @@ class InputEvents {
     }
     this.logLine(text, out);
   };
+
+  /** Hands the first line's JSON over, from the decision of the input's shape. */
+  setFirstParsed(parsed: { ok: true; value: unknown } | undefined): void {
+    this.firstParsed = parsed;
+  }
+
+  private parsed(text: string): ReturnType<typeof tryParse> {
+    const first = this.firstParsed;
+    if (first === undefined) return tryParse(text);
+    this.firstParsed = undefined;
+    return first;
+  }
 
   /**
    * One element of a JSON array: what a line of JSON Lines would be, except that an element is never a
@@ -400,6 +423,11 @@ function readerFor(mode: Mode, events: InputEvents): ShapeReader {
   return new LineReader(events);
 }
 
+/** The shape found, and the input's bytes from its first non-blank line on. */
+interface Detected extends Decision {
+  bytes: Buffer;
+}
+
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const NEWLINE = Buffer.from('\n');
 
@@ -413,7 +441,7 @@ class ShapeDetector {
   private parts: Buffer[] = [];
   private atStart = true;
 
-  push(buffer: Buffer): { mode: Mode; bytes: Buffer } | undefined {
+  push(buffer: Buffer): Detected | undefined {
     let start = 0;
     for (;;) {
       const newline = buffer.indexOf(10, start);
@@ -424,17 +452,17 @@ class ShapeDetector {
       }
       this.parts.push(buffer.subarray(start, newline));
       const line = this.take();
-      const mode = decide(line.toString('utf8'));
+      const decision = decide(line.toString('utf8'));
       start = newline + 1;
-      if (mode !== 'undecided') return { mode, bytes: Buffer.concat([line, NEWLINE, buffer.subarray(start)]) };
+      if (decision.mode !== 'undecided') return { ...decision, bytes: Buffer.concat([line, NEWLINE, buffer.subarray(start)]) };
     }
   }
 
   /** At the end of the input: the shape of a first line that never ended, if it is not blank. */
-  end(): { mode: Mode; bytes: Buffer } | undefined {
+  end(): Detected | undefined {
     const bytes = this.take();
-    const mode = decide(bytes.toString('utf8'));
-    return mode === 'undecided' ? undefined : { mode, bytes };
+    const decision = decide(bytes.toString('utf8'));
+    return decision.mode === 'undecided' ? undefined : { ...decision, bytes };
   }
 
   /** The first bytes of the line under way, as text (enough to see how it opens). */
@@ -479,6 +507,7 @@ export async function* readInputEvents(source: Readable, name: string, progress:
       const decided = detector.push(buffer);
       if (decided === undefined) continue;
       reader = readerFor(decided.mode, events);
+      events.setFirstParsed(decided.parsed);
       bytes = decided.bytes;
     }
     const batch = reader.push(bytes);
@@ -488,6 +517,7 @@ export async function* readInputEvents(source: Readable, name: string, progress:
     const decided = detector.end();
     if (decided === undefined) return;
     reader = readerFor(decided.mode, events);
+    events.setFirstParsed(decided.parsed);
     const batch = reader.push(decided.bytes);
     if (batch !== undefined) yield batch;
   }
