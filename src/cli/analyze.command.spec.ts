@@ -69,6 +69,7 @@ describe('lantern analyze', () => {
       expect(readInput(write('body.json.gz', gzipSync('{"events": {"logs": []}}')))).toBe('{"events": {"logs": []}}');
       expect(() => readInput(write('bad.csv', 'a,b\n1,"x"y\n'))).toThrow(/bad\.csv: not valid CSV/);
       expect(() => readInput(write('bad.gz', 'not gzip'))).toThrow(/not a valid gzip file/);
+      expect(() => readInput(write('Security.evtx', Buffer.concat([Buffer.from('ElfFile\u0000', 'latin1'), Buffer.alloc(64)])))).toThrow(/Security\.evtx: a binary Windows event log \(\.evtx\): export it first/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -17,7 +17,7 @@ import { loadRuleSet } from '../engine/sigma';
 import { isEventCollection } from '../engine/normalize/normalize';
 import { CSV_OPTIONS, withoutEmptyCells } from './hunt.csv';
 import { opensJson } from './hunt.input';
-import { decodeText } from './hunt.text';
+import { binaryInputProblem, decodeText } from './hunt.text';
 
 export const DEFAULT_RULES_DIR = path.resolve(__dirname, '..', '..', 'rules');
 
@@ -129,6 +129,8 @@ export function readInput(file: string): string | AnalysisRequest {
       throw new AnalyzeUsageError(`${file}: not a valid gzip file (${(error as Error).message})`);
     }
   }
+  const problem = binaryInputProblem(bytes);
+  if (problem !== undefined) throw new AnalyzeUsageError(`${file}: ${problem}`);
   const text = decodeText(bytes);
   if (!/\.csv(?:\.gz)?$/i.test(file)) return text;
   try {

@@ -472,6 +472,16 @@ describe('lantern hunt', () => {
     expect(xml.err()).toMatch(/hunt: 4 events from 1 input/);
   });
 
+  it('says how to export a binary .evtx log instead of reading it as text, however it arrives', async () => {
+    const evtx = Buffer.concat([Buffer.from('ElfFile\u0000', 'latin1'), Buffer.alloc(4088, 1)]);
+    const saved = capture();
+    expect(await runHunt([file('Security.evtx', evtx)], { rules: [rules] }, saved.io)).toBe(1);
+    expect(saved.err()).toMatch(/Security\.evtx: a binary Windows event log \(\.evtx\): export it first as XML \(wevtutil/);
+    const piped = capture(Readable.from(inPieces(evtx, 1)));
+    expect(await runHunt(['-'], { rules: [rules] }, piped.io)).toBe(1);
+    expect(piped.err()).toBe('lantern hunt: -: a binary Windows event log (.evtx): export it first as XML (wevtutil qe FILE /lf:true /f:xml), JSON Lines (evtx_dump -o jsonl) or CSV (EvtxECmd), and give Lantern the export\n');
+  });
+
   it('still reports a JSON array that does not parse', async () => {
     const broken = file('broken.json', '[{"EventID": 1,\n');
     const { io, err } = capture();

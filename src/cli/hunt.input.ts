@@ -13,7 +13,7 @@ import { type MatchableEvent, type YearReference, normalizeForMatching, normaliz
 import { isEventCollection, splitRecords, xmlEvents } from '../engine/normalize/normalize';
 import type { LineContext } from '../engine/normalize/types';
 import { JsonArrayError, JsonArraySplitter } from './hunt.json-array';
-import { utf8Chunks } from './hunt.text';
+import { binaryInputProblem, utf8Chunks } from './hunt.text';
 
 export interface InputProgress {
   bytesRead: number;
@@ -440,8 +440,13 @@ class ShapeDetector {
   /** Bytes of the first line not yet ended, kept as parts (a one-line document can be long). */
   private parts: Buffer[] = [];
   private atStart = true;
+  /** The input's first bytes, until there are enough to tell a binary file (an .evtx log) from text. */
+  private sniffed = Buffer.alloc(0);
+
+  constructor(private readonly name: string) {}
 
   push(buffer: Buffer): Detected | undefined {
+    this.sniff(buffer);
     let start = 0;
     for (;;) {
       const newline = buffer.indexOf(10, start);
@@ -456,6 +461,13 @@ class ShapeDetector {
       start = newline + 1;
       if (decision.mode !== 'undecided') return { ...decision, bytes: Buffer.concat([line, NEWLINE, buffer.subarray(start)]) };
     }
+  }
+
+  private sniff(buffer: Buffer): void {
+    if (this.sniffed.length >= 16) return;
+    this.sniffed = Buffer.concat([this.sniffed, buffer.subarray(0, 16)]);
+    const problem = binaryInputProblem(this.sniffed);
+    if (problem !== undefined) throw new InputError(`${this.name}: ${problem}`);
   }
 
   /** At the end of the input: the shape of a first line that never ended, if it is not blank. */
@@ -499,7 +511,7 @@ class ShapeDetector {
  */
 export async function* readInputEvents(source: Readable, name: string, progress: InputProgress, referenceTime?: number): AsyncGenerator<EventBatch> {
   const events = new InputEvents(name, referenceTime);
-  const detector = new ShapeDetector();
+  const detector = new ShapeDetector(name);
   let reader: ShapeReader | undefined;
   for await (const buffer of utf8Chunks(source, progress)) {
     let bytes = buffer;

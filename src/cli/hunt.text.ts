@@ -49,3 +49,13 @@ export function decodeText(bytes: Buffer): string {
   const encoding = utf16Encoding(bytes);
   return encoding === undefined ? bytes.toString('utf8') : new TextDecoder(encoding).decode(bytes);
 }
+
+const EVTX_MAGIC = Buffer.from('ElfFile\u0000', 'latin1');
+
+/** What is wrong with an input that is not text at all, told by its first bytes; undefined for text. */
+export function binaryInputProblem(head: Buffer): string | undefined {
+  if (head.length >= EVTX_MAGIC.length && head.subarray(0, EVTX_MAGIC.length).equals(EVTX_MAGIC)) {
+    return 'a binary Windows event log (.evtx): export it first as XML (wevtutil qe FILE /lf:true /f:xml), JSON Lines (evtx_dump -o jsonl) or CSV (EvtxECmd), and give Lantern the export';
+  }
+  return undefined;
+}
