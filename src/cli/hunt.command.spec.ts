@@ -666,8 +666,11 @@ describe('lantern hunt', () => {
     writeFileSync(join(logs, '2024', 'z.jsonl'), `${JSON.stringify(EVENTS[2])}\n`);
     writeFileSync(join(logs, '.cache', 'x.jsonl'), `${JSON.stringify(EVENTS[0])}\n`);
     writeFileSync(join(logs, '.hidden.jsonl'), `${JSON.stringify(EVENTS[0])}\n`);
+    const evtx = Buffer.concat([Buffer.from('ElfFile\u0000', 'latin1'), Buffer.alloc(64)]);
+    writeFileSync(join(logs, '2024', 'Security.evtx'), evtx);
     const { io, out, err } = capture();
     expect(await runHunt([logs], { rules: [rules] }, io)).toBe(0);
+    expect(err()).toMatch(new RegExp(`^lantern hunt: skipped ${join(logs, '2024', 'Security.evtx').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: a binary Windows event log`));
     expect(lines(out()).map((hit) => [(hit as { file: string }).file, (hit as { event_index: number }).event_index])).toEqual([
       [join(logs, '2024', '03', 'a.json'), 1],
       [join(logs, '2024', '03', 'b.jsonl.gz'), 0],
@@ -679,6 +682,11 @@ describe('lantern hunt', () => {
     const empty = capture();
     expect(await runHunt([join(dir, 'empty')], { rules: [rules] }, empty.io)).toBe(2);
     expect(empty.err()).toBe(`lantern hunt: no input files under ${join(dir, 'empty')}\n`);
+    mkdirSync(join(dir, 'evtx'));
+    writeFileSync(join(dir, 'evtx', 'System.evtx'), evtx);
+    const binaryOnly = capture();
+    expect(await runHunt([join(dir, 'evtx')], { rules: [rules] }, binaryOnly.io)).toBe(2);
+    expect(binaryOnly.err()).toMatch(/no input files under .*evtx other than binary event logs \(1\)\n$/);
   });
 
   it('--from and --to hunt only the events of a time window; correlations see only those; untimed events are left out and counted', async () => {

@@ -4,7 +4,7 @@
  * the same file, unless --correlate-across-files joins the events of every input (rotated logs)
  * and evaluates the correlations once, after the last one.
  */
-import { type Stats, createReadStream, readdirSync, realpathSync, statSync } from 'node:fs';
+import { type Stats, closeSync, createReadStream, openSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -16,6 +16,7 @@ import { type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
 import { correlationFieldNames, evaluateCorrelations, hiddenRuleKeys, isReported, readFields } from '../engine/sigma/correlation';
 import { readCsvEvents } from './hunt.csv';
 import { InputError, type InputProgress, readInputEvents } from './hunt.input';
+import { binaryInputProblem } from './hunt.text';
 import { type EventOrigin, FORMATS, type HuntFormat, HuntWriter, LEVELS, correlationRecord, crossFileCorrelationRecord, detectionRecord, levelRank, matchRecord } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
 import { PlaceholderError, readPlaceholders } from './hunt.placeholders';
@@ -96,10 +97,13 @@ function checkRulePaths(rules: string[]): string | undefined {
 /**
  * Input paths as files, checked before any work starts: a directory stands for every file under it
  * (recursively, in name order, names starting with a dot left out), such as a CloudTrail bucket's tree of
- * `.json.gz` files or a folder of rotated logs.
+ * `.json.gz` files or a folder of rotated logs. A binary event log found in a folder (a KAPE collection
+ * keeps the .evtx files beside their CSV conversions) is skipped and said so; named on its own, it is an
+ * input error when read.
  */
-export function expandInputs(paths: string[]): { files: string[] } | { error: string } {
+export function expandInputs(paths: string[]): { files: string[]; skipped: string[] } | { error: string } {
   const files: string[] = [];
+  const skipped: string[] = [];
   for (const path of paths) {
     if (path === '-') {
       files.push(path);
@@ -117,13 +121,29 @@ export function expandInputs(paths: string[]): { files: string[] } | { error: st
     }
     try {
       const found = filesUnder(path, new Set());
-      if (found.length === 0) return { error: `no input files under ${path}` };
-      files.push(...found);
+      const readable = found.filter((file) => {
+        const problem = binaryFileProblem(file);
+        if (problem !== undefined) skipped.push(`${file}: ${problem}`);
+        return problem === undefined;
+      });
+      if (readable.length === 0) return { error: `no input files under ${path}${found.length > 0 ? ` other than binary event logs (${found.length})` : ''}` };
+      files.push(...readable);
     } catch (error) {
       return { error: `input folder unreadable: ${path} (${describeError(error)})` };
     }
   }
-  return { files };
+  return { files, skipped };
+}
+
+/** What makes a file found in a folder unreadable as events, told by its first bytes (gzipped files are read as they come). */
+function binaryFileProblem(file: string): string | undefined {
+  const head = Buffer.alloc(16);
+  const fd = openSync(file, 'r');
+  try {
+    return binaryInputProblem(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function filesUnder(dir: string, seen: Set<string>): string[] {
@@ -411,6 +431,7 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     io.stderr(`lantern hunt: ${inputs.error}\n`);
     return USAGE_ERROR;
   }
+  for (const skipped of inputs.skipped) io.stderr(`lantern hunt: skipped ${skipped}\n`);
   const window = timeWindow(options.from, options.to);
   if (window !== undefined && 'error' in window) {
     io.stderr(`lantern hunt: ${window.error}\n`);
