@@ -4,8 +4,7 @@
  * the same file, unless --correlate-across-files joins the events of every input (rotated logs)
  * and evaluates the correlations once, after the last one.
  */
-import { type Stats, closeSync, createReadStream, openSync, readSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Command } from 'commander';
@@ -16,9 +15,9 @@ import { type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
 import { correlationFieldNames, evaluateCorrelations, hiddenRuleKeys, isReported, readFields } from '../engine/sigma/correlation';
 import { readCsvEvents } from './hunt.csv';
 import { InputError, type InputProgress, readInputEvents } from './hunt.input';
-import { binaryInputProblem } from './hunt.text';
 import { type EventOrigin, FORMATS, type HuntFormat, HuntWriter, LEVELS, correlationRecord, crossFileCorrelationRecord, detectionRecord, levelRank, matchRecord } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
+import { expandInputs } from './hunt.paths';
 import { PlaceholderError, readPlaceholders } from './hunt.placeholders';
 import { registerRulesCommand } from './rules.command';
 
@@ -92,79 +91,6 @@ function checkRulePaths(rules: string[]): string | undefined {
     }
   }
   return undefined;
-}
-
-/**
- * Input paths as files, checked before any work starts: a directory stands for every file under it
- * (recursively, in name order, names starting with a dot left out), such as a CloudTrail bucket's tree of
- * `.json.gz` files or a folder of rotated logs. A binary event log found in a folder (a KAPE collection
- * keeps the .evtx files beside their CSV conversions) is skipped and said so; named on its own, it is an
- * input error when read.
- */
-export function expandInputs(paths: string[]): { files: string[]; skipped: string[] } | { error: string } {
-  const files: string[] = [];
-  const skipped: string[] = [];
-  for (const path of paths) {
-    if (path === '-') {
-      files.push(path);
-      continue;
-    }
-    let isDirectory: boolean;
-    try {
-      isDirectory = statSync(path).isDirectory();
-    } catch {
-      return { error: `input file not found or unreadable: ${path}` };
-    }
-    if (!isDirectory) {
-      files.push(path);
-      continue;
-    }
-    try {
-      const found = filesUnder(path, new Set());
-      const readable = found.filter((file) => {
-        const problem = binaryFileProblem(file);
-        if (problem !== undefined) skipped.push(`${file}: ${problem}`);
-        return problem === undefined;
-      });
-      if (readable.length === 0) return { error: `no input files under ${path}${found.length > 0 ? ` other than binary event logs (${found.length})` : ''}` };
-      files.push(...readable);
-    } catch (error) {
-      return { error: `input folder unreadable: ${path} (${describeError(error)})` };
-    }
-  }
-  return { files, skipped };
-}
-
-/** What makes a file found in a folder unreadable as events, told by its first bytes (gzipped files are read as they come). */
-function binaryFileProblem(file: string): string | undefined {
-  const head = Buffer.alloc(16);
-  const fd = openSync(file, 'r');
-  try {
-    return binaryInputProblem(head.subarray(0, readSync(fd, head, 0, head.length, 0)));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function filesUnder(dir: string, seen: Set<string>): string[] {
-  // A symbolic link back up the tree is walked once.
-  const real = realpathSync(dir);
-  if (seen.has(real)) return [];
-  seen.add(real);
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort()) {
-    if (name.startsWith('.')) continue;
-    const path = join(dir, name);
-    let stat: Stats;
-    try {
-      stat = statSync(path);
-    } catch {
-      continue; // a dangling symbolic link
-    }
-    if (stat.isDirectory()) out.push(...filesUnder(path, seen));
-    else if (stat.isFile()) out.push(path);
-  }
-  return out;
 }
 
 function correlationKeys(ruleSet: RuleSet): Set<string> {
