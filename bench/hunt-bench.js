@@ -258,7 +258,8 @@ async function measure(input, count) {
   const huntCpu = cpuSeconds() - huntCpuStart;
   // Peak RSS of loading and hunting, before the JSON.parse baseline reads the whole file at once.
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  const parse = jsonParseSeconds(input);
+  // --no-baseline: inputs that are not JSON Lines (bench/input-bench.js) have no line-by-line floor.
+  const parse = process.argv.includes('--no-baseline') ? undefined : jsonParseSeconds(input);
   return { mode, count, loadSeconds, loadCpu, ruleCount: ruleSet.size, ruleErrors: ruleSet.errors.length, hits, summary, code, huntSeconds, huntCpu, peakRssMb, parse };
 }
 
@@ -328,7 +329,11 @@ async function main() {
   else fs.rmSync(dir, { recursive: true, force: true });
 }
 
-main().catch((error) => {
-  process.stderr.write(`hunt-bench: ${error instanceof Error ? error.stack : String(error)}\n`);
-  process.exitCode = 1;
-});
+if (require.main === module) {
+  main().catch((error) => {
+    process.stderr.write(`hunt-bench: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
+
+module.exports = { writeInput };
