@@ -205,6 +205,26 @@ detection:
     expect(rs.explain(e, 'nope')).toBeUndefined();
   });
 
+  it('explains a keyword search by the event fields whose text it found', () => {
+    const rs = ruleSetFromText(`
+title: Mimikatz Keywords
+id: k1
+logsource: { product: windows }
+detection:
+  keywords: ['sekurlsa::', 'lsadump::']
+  sel_user: { User: bob }
+  condition: keywords and sel_user
+`);
+    const e = ev({ CommandLine: 'mimikatz "sekurlsa::logonpasswords" exit', ParentCommandLine: 'cmd.exe', Note: 'lsadump::sam later', User: 'bob', Count: 3 }, { product: 'windows', service: 'sysmon' });
+    expect(rs.explain(e, 'k1')).toEqual(
+      expect.objectContaining({
+        matched: true,
+        selections: ['keywords', 'sel_user'],
+        fields: { User: 'bob', CommandLine: 'mimikatz "sekurlsa::logonpasswords" exit', Note: 'lsadump::sam later' },
+      }),
+    );
+  });
+
   it('keeps numbers in other notations as written (hex access masks)', () => {
     const rs = ruleSetFromText(`title: H\nid: h1\nlogsource: { product: windows, category: process_access }\ndetection: { s: { GrantedAccess: 0x1410, Count: 12 }, condition: s }`);
     const pa = { product: 'windows', category: 'process_access' };

@@ -133,17 +133,19 @@ export class RuleSet {
   /** Explain a rule of this set (as matchingRules returns it) on one event. */
   explainRule(event: SigmaEvent, found: DetectionRule): MatchExplanation {
     const ctx = this.ctx.reset(event.fields ?? {});
-    const selections = found.selections.filter((s) => s.match(ctx)).map((s) => s.name);
+    const matched = found.selections.filter((s) => s.match(ctx));
     const fields: Record<string, unknown> = {};
     for (const name of found.fieldNames) {
       const fv = ctx.get(name);
       if (fv.present) fields[name] = fv.leaves.length === 1 ? fv.leaves[0] : fv.leaves.slice();
     }
+    const isMatch = safeMatch(found, ctx);
+    keywordFields(matched, event.fields ?? {}, fields);
     return {
       rule: found.ref,
-      matched: safeMatch(found, ctx),
+      matched: isMatch,
       logsourceCompatible: logsourceCompatible(found.route, normalizeLogSource(event.logsource)),
-      selections,
+      selections: matched.map((s) => s.name),
       fields,
       filters: found.filters,
     };
@@ -280,4 +282,20 @@ export function loadRuleSet(paths: string[], options: LoadOptions & { logsources
 export function ruleSetFromText(sources: Array<{ file: string; text: string }> | string, options: LoadOptions = {}): RuleSet {
   const list = typeof sources === 'string' ? [{ file: 'inline.yml', text: sources }] : sources;
   return new RuleSet(loadRuleTexts(list, options), { prefilter: options.prefilter });
+}
+
+/**
+ * Keyword searches read every string of the event rather than named fields: for a selection that matches
+ * without any field the rule names, the event's own string fields that it matches on their own are added
+ * to `fields` (the text that made a keyword rule fire).
+ */
+function keywordFields(matched: ReadonlyArray<{ match: (ctx: EventContext) => boolean }>, eventFields: Record<string, unknown>, fields: Record<string, unknown>): void {
+  const named = new EventContext().reset(fields);
+  for (const selection of matched) {
+    if (selection.match(named)) continue;
+    for (const [key, value] of Object.entries(eventFields)) {
+      if (typeof value !== 'string' || key in fields) continue;
+      if (selection.match(new EventContext().reset({ [key]: value }))) fields[key] = value;
+    }
+  }
 }
