@@ -70,6 +70,14 @@ describe('lantern analyze', () => {
       expect(() => readInput(write('bad.csv', 'a,b\n1,"x"y\n'))).toThrow(/bad\.csv: not valid CSV/);
       expect(() => readInput(write('bad.gz', 'not gzip'))).toThrow(/not a valid gzip file/);
       expect(() => readInput(write('Security.evtx', Buffer.concat([Buffer.from('ElfFile\u0000', 'latin1'), Buffer.alloc(64)])))).toThrow(/Security\.evtx: a binary Windows event log \(\.evtx\): export it first/);
+      // --input-format: CSV under any name; strict JSON and XML; text as logs whatever it opens with.
+      expect(readInput(write('export.txt', csv), 'csv')).toEqual({ events: { logs: rows } });
+      expect(readInput(write('export2.txt', csv))).toBe(csv);
+      expect(() => readInput(path.join(dir, 'export.txt'), 'json')).toThrow(/export\.txt: not JSON; --input-format json reads/);
+      expect(readInput(write('body.txt', '{"events": {"logs": []}}'), 'JSON')).toBe('{"events": {"logs": []}}');
+      expect(() => readInput(path.join(dir, 'export.txt'), 'xml')).toThrow(/export\.txt: no Windows event XML/);
+      expect(readInput(write('app.log', '[1] service started\n'), 'text')).toEqual({ events: { logs: '[1] service started' } });
+      expect(() => readInput(path.join(dir, 'app.log'), 'yaml')).toThrow(/unknown --input-format 'yaml' \(choose auto, json, csv, xml, text\)/);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

@@ -16,7 +16,7 @@ import { SCOPES, type AnalysisData, type AnalysisRequest, type Scope } from '../
 import { loadRuleSet } from '../engine/sigma';
 import { isEventCollection } from '../engine/normalize/normalize';
 import { CSV_OPTIONS, withoutEmptyCells } from './hunt.csv';
-import { opensJson } from './hunt.input';
+import { INPUT_FORMATS, type InputFormat, opensJson } from './hunt.input';
 import { binaryInputProblem, decodeText } from './hunt.text';
 
 export const DEFAULT_RULES_DIR = path.resolve(__dirname, '..', '..', 'rules');
@@ -28,6 +28,8 @@ export interface AnalyzeOptions {
   intel?: string;
   defaultRules?: boolean;
   compact?: boolean;
+  /** What the input is (INPUT_FORMATS); `auto` tells it from the name (CSV) and the content. */
+  inputFormat?: string;
 }
 
 export interface AnalyzeOutput {
@@ -118,7 +120,9 @@ export function runAnalyze(input: string | AnalysisRequest, options: AnalyzeOpti
  * The input as `lantern hunt` reads it: gunzipped when named `.gz`, UTF-16 (with its byte order mark) or
  * UTF-8 text, and a CSV export (named `.csv`) as one event a row, the header naming the fields.
  */
-export function readInput(file: string): string | AnalysisRequest {
+export function readInput(file: string, inputFormat = 'auto'): string | AnalysisRequest {
+  const format = inputFormat.toLowerCase() as InputFormat;
+  if (!INPUT_FORMATS.includes(format)) throw new AnalyzeUsageError(`unknown --input-format '${inputFormat}' (choose ${INPUT_FORMATS.join(', ')})`);
   if (file !== '-' && !existsSync(file)) throw new AnalyzeUsageError(`input file not found: ${file}`);
   if (file !== '-' && statSync(file).isDirectory()) throw new AnalyzeUsageError(`input is a directory, not a file: ${file}`);
   let bytes = readFileSync(file === '-' ? 0 : file);
@@ -132,12 +136,26 @@ export function readInput(file: string): string | AnalysisRequest {
   const problem = binaryInputProblem(bytes);
   if (problem !== undefined) throw new AnalyzeUsageError(`${file}: ${problem}`);
   const text = decodeText(bytes);
-  if (!/\.csv(?:\.gz)?$/i.test(file)) return text;
+  if (format === 'auto' && !/\.csv(?:\.gz)?$/i.test(file)) return text;
+  if (format !== 'csv' && format !== 'auto') return asFormat(text, format, file);
   try {
     return { events: { logs: csvEvents(text) } };
   } catch (error) {
     throw new AnalyzeUsageError(`${file}: not valid CSV (${(error as Error).message})`);
   }
+}
+
+/** The input read as `--input-format` says (CSV aside): JSON as a request body or events, text and XML as logs. */
+function asFormat(text: string, format: 'json' | 'text' | 'xml', file: string): string | AnalysisRequest {
+  const trimmed = text.trim();
+  if (format === 'json') {
+    if (trimmed !== '' && !opensJson(trimmed)) throw new AnalyzeUsageError(`${file}: not JSON; --input-format json reads a request body, a JSON array or JSON Lines`);
+    return text;
+  }
+  if (format === 'xml' && !trimmed.includes('<Event')) throw new AnalyzeUsageError(`${file}: no Windows event XML (<Event> element) found; --input-format xml reads exports such as wevtutil qe /f:xml`);
+  if (trimmed === '') throw new AnalyzeUsageError('input is empty');
+  // A log as text, whatever its lines look like (a syslog line may open with '[' or '{').
+  return { events: { logs: trimmed } };
 }
 
 /** One event a row, as `lantern hunt` reads a CSV export. */
@@ -156,9 +174,10 @@ export function registerAnalyzeCommand(program: Command): void {
     .option('-s, --scope <scope>', `analysis scope: ${SCOPES.join(', ')} (overrides the file)`)
     .option('--intel <dir>', 'threat-intel feed folder (default LANTERN_INTEL_DIR or ./intel)')
     .option('--compact', 'print JSON on one line')
+    .option('--input-format <format>', `what the input is: ${INPUT_FORMATS.join(', ')} (auto: CSV by the .csv name, else told from the content)`, 'auto')
     .action((file: string, options: AnalyzeOptions) => {
       try {
-        const output = runAnalyze(readInput(file), options);
+        const output = runAnalyze(readInput(file, options.inputFormat), options);
         process.stdout.write(`${JSON.stringify(output, null, options.compact ? undefined : 2)}\n`);
       } catch (err) {
         if (!(err instanceof AnalyzeUsageError)) throw err;

@@ -417,6 +417,55 @@ describe('lantern hunt', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
   });
 
+  it('--input-format says what the inputs are: CSV on stdin or under any name, strict JSON and XML, text lines', async () => {
+    const header = 'timestamp,source,EventID,Channel,Computer,Image,CommandLine,User';
+    const csv = `${header}\n${EVENTS.map((e) => [e.timestamp, e.source, e.EventID, e.Channel, e.Computer, e.Image, e.CommandLine, e.User].join(',')).join('\n')}\n`;
+    const titles = (out: string): string[] => (lines(out) as Array<{ title: string }>).map((h) => h.title);
+    // CSV on stdin, and in a file whose name does not say CSV: read as CSV only when told.
+    const stdin = capture(Readable.from([Buffer.from(csv)]));
+    expect(await runHunt(['-'], { rules: [rules], inputFormat: 'csv' }, stdin.io)).toBe(0);
+    expect(titles(stdin.out())).toEqual(['Whoami Execution', 'Whoami Execution', 'Net User Enumeration', 'Repeated Discovery By One User']);
+    const named = capture();
+    expect(await runHunt([file('export.txt', csv)], { rules: [rules], inputFormat: 'CSV' }, named.io)).toBe(0);
+    expect(titles(named.out())).toHaveLength(4);
+    const guessed = capture();
+    expect(await runHunt([file('export2.txt', csv)], { rules: [rules] }, guessed.io)).toBe(0);
+    expect(guessed.out()).toBe('');
+    expect(guessed.err()).toMatch(/5 events from 1 input/);
+    // json: JSON Lines, arrays and documents as with auto; a line that is not JSON is an error naming the line.
+    const jsonl = `\n${EVENTS.map((e) => JSON.stringify(e)).join('\n')}\n`;
+    for (const text of [jsonl, JSON.stringify(EVENTS, null, 2)]) {
+      const ok = capture();
+      expect(await runHunt([file('events.json', text)], { rules: [rules], inputFormat: 'json' }, ok.io)).toBe(0);
+      expect(titles(ok.out())).toHaveLength(4);
+    }
+    const brokenLine = capture();
+    expect(await runHunt([file('mixed.jsonl', `${jsonl}Oct 11 22:14:15 host sshd[1]: Failed password\n`)], { rules: [rules], inputFormat: 'json' }, brokenLine.io)).toBe(1);
+    expect(brokenLine.err()).toMatch(/mixed\.jsonl: line 6: not valid JSON \(not an object or a string\)/);
+    // The hits before the broken line are out.
+    expect(titles(brokenLine.out())).toEqual(['Whoami Execution', 'Whoami Execution', 'Net User Enumeration']);
+    const notJson = capture();
+    expect(await runHunt([file('export3.txt', csv)], { rules: [rules], inputFormat: 'json' }, notJson.io)).toBe(1);
+    expect(notJson.err()).toMatch(/export3\.txt: line 1: not JSON \('timestamp,source,EventID/);
+    // xml: an input with no <Event> is an error, not a log of one line.
+    const notXml = capture();
+    expect(await runHunt([file('export4.txt', csv)], { rules: [rules], inputFormat: 'xml' }, notXml.io)).toBe(1);
+    expect(notXml.err()).toMatch(/export4\.txt: no Windows event XML \(<Event> element\) found/);
+    // text: one event a line, never a JSON document or array, even when the first line opens like one.
+    writeFileSync(join(rules, 'sshd.yml'), SSHD_FAILED_RULE);
+    const log = '[\nOct 11 22:14:15 host sshd[1]: Failed password for root from 10.0.0.1 port 22 ssh2\n';
+    const asText = capture();
+    expect(await runHunt([file('auth.log', log)], { rules: [rules], inputFormat: 'text' }, asText.io)).toBe(0);
+    expect(titles(asText.out())).toEqual(['SSH Failed Password']);
+    expect(asText.err()).toMatch(/2 events from 1 input/);
+    const asAuto = capture();
+    expect(await runHunt([file('auth2.log', log)], { rules: [rules] }, asAuto.io)).toBe(1);
+    expect(asAuto.err()).toMatch(/auth2\.log: not valid JSON/);
+    const unknown = capture();
+    expect(await runHunt([file('x.log', log)], { rules: [rules], inputFormat: 'yaml' }, unknown.io)).toBe(2);
+    expect(unknown.err()).toMatch(/unknown --input-format 'yaml' \(choose auto, json, csv, xml, text\)/);
+  });
+
   it('--stats lists after the summary the rules that fired, most hits first, correlations included', async () => {
     const input = file('events.jsonl', jsonl());
     const plain = capture();

@@ -14,7 +14,7 @@ import type { MatchableEvent } from '../engine/normalize/normalize';
 import { type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
 import { correlationFieldNames, evaluateCorrelations, hiddenRuleKeys, isReported, readFields } from '../engine/sigma/correlation';
 import { readCsvEvents } from './hunt.csv';
-import { InputError, type InputProgress, readInputEvents } from './hunt.input';
+import { INPUT_FORMATS, type InputFormat, InputError, type InputProgress, readInputEvents } from './hunt.input';
 import { type EventOrigin, FORMATS, type HuntFormat, HuntWriter, LEVELS, correlationRecord, crossFileCorrelationRecord, detectionRecord, levelRank, matchRecord } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
 import { expandInputs } from './hunt.paths';
@@ -37,6 +37,8 @@ export interface HuntOptions {
   to?: string;
   /** After the summary, the rules that fired with their number of hits (stderr). */
   stats?: boolean;
+  /** What the inputs are (INPUT_FORMATS); `auto` (default) tells each input's shape from its name and first line. */
+  inputFormat?: string;
 }
 
 interface Counters {
@@ -154,6 +156,7 @@ interface HuntContext {
   hitsByRule: Map<RuleRef, number> | undefined;
   progress: Progress;
   pool?: CrossFilePool;
+  inputFormat: InputFormat;
 }
 
 interface OpenedInput {
@@ -224,8 +227,10 @@ async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<
     if ((counters.events & 1023) === 0) ctx.progress.update(file, counters.events, input);
   };
   try {
-    const read = CSV_FILE.test(file) ? readCsvEvents : readInputEvents;
-    for await (const batch of read(source, file, counted, referenceTime)) {
+    const format = ctx.inputFormat;
+    const csv = format === 'csv' || (format === 'auto' && CSV_FILE.test(file));
+    const batches = csv ? readCsvEvents(source, file, counted, referenceTime) : readInputEvents(source, file, counted, referenceTime, format);
+    for await (const batch of batches) {
       batch.forEach(visit);
       // Hits of each chunk go out before the next is read: a slow or endless input still shows them.
       writer.flush();
@@ -335,6 +340,11 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     io.stderr(`lantern hunt: unknown --min-level '${options.minLevel}' (choose ${LEVELS.join(', ')})\n`);
     return USAGE_ERROR;
   }
+  const inputFormat = (options.inputFormat ?? 'auto').toLowerCase() as InputFormat;
+  if (!INPUT_FORMATS.includes(inputFormat)) {
+    io.stderr(`lantern hunt: unknown --input-format '${options.inputFormat}' (choose ${INPUT_FORMATS.join(', ')})\n`);
+    return USAGE_ERROR;
+  }
   if (!options.rules || options.rules.length === 0) {
     io.stderr('lantern hunt: give at least one --rules DIR\n');
     return USAGE_ERROR;
@@ -391,6 +401,7 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     counters,
     progress: new Progress(io, started),
     pool: options.correlateAcrossFiles ? { inputs: [], origins: [] } : undefined,
+    inputFormat,
   };
   try {
     for (const file of inputs.files) await huntFile(file, io, ctx);
@@ -422,6 +433,7 @@ export function registerDetectionCommands(program: Command): void {
     .option('--placeholders <file>', 'YAML or JSON map of %placeholder% values for |expand rules')
     .option('--ignore-logsource', 'run every rule on every event, whatever its logsource')
     .option('--format <format>', `output format: ${FORMATS.join(', ')}`, 'jsonl')
+    .option('--input-format <format>', `what the inputs are: ${INPUT_FORMATS.join(', ')} (auto: CSV by the .csv name, else told from the first line; text: one event a line, never read as a JSON document, array or XML)`, 'auto')
     .option('--min-level <level>', `report only hits at or above: ${LEVELS.join(', ')}`)
     .option('--correlate-across-files', 'correlation rules join the events of all input files (rotated logs), evaluated after the last file')
     .option('--explain', "each detection also gives the selections that matched and the event's values of the fields the rule reads")

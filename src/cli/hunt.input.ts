@@ -81,7 +81,18 @@ function normalizeDocument(text: string, name: string, referenceTime: number | u
   return normalizeRequestEvents({ lines: text }, { referenceTime }).events;
 }
 
-type Mode = 'undecided' | 'lines' | 'array' | 'xml' | 'document';
+type Mode = 'undecided' | 'lines' | 'text' | 'array' | 'xml' | 'document';
+
+/**
+ * What the user says an input is (`--input-format`): `auto` tells it from the file name (CSV) and the first
+ * line; `json` is JSON Lines, a JSON array or one JSON document, and anything else is an error; `text` reads
+ * every line as a log line, even one that opens like JSON; `xml` is Windows event XML; `csv` a CSV export.
+ */
+export const INPUT_FORMATS = ['auto', 'json', 'csv', 'xml', 'text'] as const;
+export type InputFormat = (typeof INPUT_FORMATS)[number];
+
+/** The formats readInputEvents reads (CSV has a reader of its own: hunt.csv.ts). */
+export type TextInputFormat = Exclude<InputFormat, 'csv'>;
 
 /**
  * Appends the lines of `buffer[start, end)` (`end` at a newline) to `lines`; returns how many. A line of
@@ -110,6 +121,10 @@ function matchable(event: CanonicalEvent, index: number): MatchableEvent {
   return { index, time: event.time, logsource: event.logsource, fields: event.fields };
 }
 
+function withoutCarriageReturn(line: string): string {
+  return line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
+}
+
 /** Index of the first non-blank character, -1 for a blank line. */
 function firstVisible(text: string): number {
   for (let i = 0; i < text.length; i++) {
@@ -124,9 +139,10 @@ function firstVisible(text: string): number {
  * document: a JSON object spread over several lines, or Windows event XML. JSON Lines start with a
  * complete JSON object or a JSON string (a log line); anything else is a plain-text log, one event a line.
  */
-function decide(line: string): Decision {
+function decide(line: string, format: TextInputFormat): Decision {
   const text = line.trim();
   if (text === '') return { mode: 'undecided' };
+  if (format === 'xml' || format === 'text') return { mode: format === 'xml' ? 'xml' : 'text' };
   if (text.startsWith('{')) {
     const parsed = tryParse(text);
     return parsed.ok ? { mode: 'lines', parsed } : { mode: 'document' };
@@ -135,6 +151,7 @@ function decide(line: string): Decision {
     const parsed = tryParse(text);
     return parsed.ok && typeof parsed.value === 'string' ? { mode: 'lines', parsed } : { mode: 'document' };
   }
+  if (format === 'json') return text.startsWith('[') ? { mode: 'array' } : { mode: 'undecided', notJson: text };
   if (!opensDocument(text)) return { mode: 'lines' };
   if (text.startsWith('[')) return { mode: 'array' };
   return { mode: opensEventXml(text) ? 'xml' : 'document' };
@@ -144,6 +161,8 @@ function decide(line: string): Decision {
 interface Decision {
   mode: Mode;
   parsed?: { ok: true; value: unknown };
+  /** `--input-format json`, and the first line is not JSON: that line. */
+  notJson?: string;
 }
 
 /** Windows event XML (wevtutil, EVTX exports): streamed one `<Event>` element at a time. */
@@ -187,6 +206,8 @@ function opensDocument(text: string): boolean {
 class InputEvents {
   private index = 0;
   private elementNo = 0;
+  /** Lines read so far (blank lines before the first one included): error messages name the line. */
+  lineNo = 0;
   /** Plain-text logs: header lines (Zeek `#fields`, W3C `#Fields:`) shape the lines after them. */
   private readonly lineContext: LineContext = {};
   private readonly years: YearReference;
@@ -198,6 +219,7 @@ class InputEvents {
   constructor(
     readonly name: string,
     private readonly referenceTime: number | undefined,
+    private readonly format: TextInputFormat = 'auto',
   ) {
     this.years = { fallback: referenceTime };
   }
@@ -230,7 +252,8 @@ class InputEvents {
 
   /** One line of JSON Lines (an event, a request body, a collection such as a CloudTrail file, a JSON string) or of a plain-text log. */
   readonly line = (line: string, out: MatchableEvent[]): void => {
-    const text = line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
+    this.lineNo++;
+    const text = withoutCarriageReturn(line);
     const first = firstVisible(text);
     if (first === -1) return;
     const c = text.charCodeAt(first);
@@ -240,6 +263,7 @@ class InputEvents {
         this.objectEvents(parsed.value, out);
         return;
       }
+      if (this.format === 'json') throw this.notJson(parsed.error);
     }
     if (c === 34 /* " */) {
       // A JSON string line is one log line (JSON Lines of syslog or web access lines).
@@ -248,9 +272,21 @@ class InputEvents {
         this.logLine(parsed.value, out);
         return;
       }
+      if (this.format === 'json') throw this.notJson(parsed.ok ? 'not an object or a string' : parsed.error);
     }
+    if (this.format === 'json') throw this.notJson('not an object or a string');
     this.logLine(text, out);
   };
+
+  /** A line of a text log read as it is (`--input-format text`): no line is taken for JSON. */
+  readonly textLine = (line: string, out: MatchableEvent[]): void => {
+    this.lineNo++;
+    this.logLine(withoutCarriageReturn(line), out);
+  };
+
+  private notJson(reason: string): InputError {
+    return new InputError(`${this.name}: line ${this.lineNo}: not valid JSON (${reason}); --input-format json reads only JSON`);
+  }
 
   /** Hands the first line's JSON over, from the decision of the input's shape. */
   setFirstParsed(parsed: { ok: true; value: unknown } | undefined): void {
@@ -306,8 +342,15 @@ interface ShapeReader {
 class LineReader implements ShapeReader {
   /** Bytes of a line not yet ended, kept as parts so a very long line is copied once, not per chunk. */
   private partial: Buffer[] = [];
+  private readonly eventsOf: (line: string, out: MatchableEvent[]) => void;
 
-  constructor(private readonly events: InputEvents) {}
+  /** `text`: every line is a log line (`--input-format text`), none is parsed as JSON. */
+  constructor(
+    private readonly events: InputEvents,
+    text = false,
+  ) {
+    this.eventsOf = text ? events.textLine : events.line;
+  }
 
   push(buffer: Buffer): EventBatch | undefined {
     const last = buffer.lastIndexOf(10);
@@ -326,12 +369,12 @@ class LineReader implements ShapeReader {
     }
     if (last >= start) decodeLines(buffer, start, last, lines);
     if (last + 1 < buffer.length) this.partial.push(buffer.subarray(last + 1));
-    return this.events.batchOf(lines, this.events.line);
+    return this.events.batchOf(lines, this.eventsOf);
   }
 
   end(): EventBatch | undefined {
     if (this.partial.length === 0) return undefined;
-    return this.events.batchOf([Buffer.concat(this.partial).toString('utf8')], this.events.line);
+    return this.events.batchOf([Buffer.concat(this.partial).toString('utf8')], this.eventsOf);
   }
 }
 
@@ -371,7 +414,11 @@ class XmlReader implements ShapeReader {
   private tail = '';
   private found = false;
 
-  constructor(private readonly events: InputEvents) {}
+  /** `strict` (`--input-format xml`): text with no `<Event>` element is an error, not a plain-text log. */
+  constructor(
+    private readonly events: InputEvents,
+    private readonly strict = false,
+  ) {}
 
   push(bytes: Buffer): EventBatch | undefined {
     return this.events.batchOf(this.records(this.decoder.write(bytes)), this.events.logLine);
@@ -380,6 +427,7 @@ class XmlReader implements ShapeReader {
   end(): EventBatch | undefined {
     const batch = this.events.batchOf(this.records(this.decoder.end()), this.events.logLine);
     if (this.found) return batch;
+    if (this.strict) throw new InputError(`${this.events.name}: no Windows event XML (<Event> element) found; --input-format xml reads exports such as wevtutil qe /f:xml`);
     const events = this.events.document(this.pending.join(''));
     return events.length > 0 ? events : undefined;
   }
@@ -416,11 +464,11 @@ class DocumentReader implements ShapeReader {
   }
 }
 
-function readerFor(mode: Mode, events: InputEvents): ShapeReader {
+function readerFor(mode: Mode, events: InputEvents, format: TextInputFormat): ShapeReader {
   if (mode === 'array') return new ArrayReader(events);
-  if (mode === 'xml') return new XmlReader(events);
+  if (mode === 'xml') return new XmlReader(events, format === 'xml');
   if (mode === 'document') return new DocumentReader(events);
-  return new LineReader(events);
+  return new LineReader(events, mode === 'text');
 }
 
 /** The shape found, and the input's bytes from its first non-blank line on. */
@@ -443,7 +491,13 @@ class ShapeDetector {
   /** The input's first bytes, until there are enough to tell a binary file (an .evtx log) from text. */
   private sniffed = Buffer.alloc(0);
 
-  constructor(private readonly name: string) {}
+  /** Blank lines before the first line (line numbers in error messages count them). */
+  blankLines = 0;
+
+  constructor(
+    private readonly name: string,
+    private readonly format: TextInputFormat,
+  ) {}
 
   push(buffer: Buffer): Detected | undefined {
     this.sniff(buffer);
@@ -452,15 +506,34 @@ class ShapeDetector {
       const newline = buffer.indexOf(10, start);
       if (newline === -1) {
         if (start < buffer.length) this.parts.push(buffer.subarray(start));
-        const opened = opensUnendedLine(this.head());
-        return opened === 'array' || opened === 'xml' ? { mode: opened, bytes: this.take() } : undefined;
+        const opened = this.unended();
+        return opened === undefined ? undefined : { mode: opened, bytes: this.take() };
       }
       this.parts.push(buffer.subarray(start, newline));
       const line = this.take();
-      const decision = decide(line.toString('utf8'));
+      const decision = this.decide(line);
       start = newline + 1;
       if (decision.mode !== 'undecided') return { ...decision, bytes: Buffer.concat([line, NEWLINE, buffer.subarray(start)]) };
+      this.blankLines++;
     }
+  }
+
+  private decide(line: Buffer): Decision {
+    const decision = decide(line.toString('utf8'), this.format);
+    if (decision.notJson === undefined) return decision;
+    const shown = decision.notJson.length > 60 ? `${decision.notJson.slice(0, 59)}…` : decision.notJson;
+    throw new InputError(`${this.name}: line ${this.blankLines + 1}: not JSON ('${shown}'); --input-format json reads JSON Lines, a JSON array or a JSON document`);
+  }
+
+  /** The shape of an input whose first line has not ended yet, when it needs no line end (a one-line array or event XML). */
+  private unended(): Mode | undefined {
+    if (this.format === 'text') return undefined;
+    const head = this.head();
+    if (this.format === 'xml') return head.trim() === '' ? undefined : 'xml';
+    const opened = opensUnendedLine(head);
+    // JSON only: anything else is refused once the line has ended.
+    if (opened === 'xml' && this.format === 'json') return undefined;
+    return opened === 'array' || opened === 'xml' ? opened : undefined;
   }
 
   private sniff(buffer: Buffer): void {
@@ -473,7 +546,7 @@ class ShapeDetector {
   /** At the end of the input: the shape of a first line that never ended, if it is not blank. */
   end(): Detected | undefined {
     const bytes = this.take();
-    const decision = decide(bytes.toString('utf8'));
+    const decision = this.decide(bytes);
     return decision.mode === 'undecided' ? undefined : { ...decision, bytes };
   }
 
@@ -507,19 +580,21 @@ class ShapeDetector {
  * for the next. The shape is decided on the first non-blank line (ShapeDetector); every shape but a
  * multi-line JSON object is then streamed. Year-less syslog times are dated by the last fully dated line
  * before them, else by `referenceTime` (the input file's modification time): a line is no later than a
- * month after its reference; with neither, the time stays undefined.
+ * month after its reference; with neither, the time stays undefined. `format` other than `auto` says what the
+ * input is instead (INPUT_FORMATS).
  */
-export async function* readInputEvents(source: Readable, name: string, progress: InputProgress, referenceTime?: number): AsyncGenerator<EventBatch> {
-  const events = new InputEvents(name, referenceTime);
-  const detector = new ShapeDetector(name);
+export async function* readInputEvents(source: Readable, name: string, progress: InputProgress, referenceTime?: number, format: TextInputFormat = 'auto'): AsyncGenerator<EventBatch> {
+  const events = new InputEvents(name, referenceTime, format);
+  const detector = new ShapeDetector(name, format);
   let reader: ShapeReader | undefined;
   for await (const buffer of utf8Chunks(source, progress)) {
     let bytes = buffer;
     if (reader === undefined) {
       const decided = detector.push(buffer);
       if (decided === undefined) continue;
-      reader = readerFor(decided.mode, events);
+      reader = readerFor(decided.mode, events, format);
       events.setFirstParsed(decided.parsed);
+      events.lineNo = detector.blankLines;
       bytes = decided.bytes;
     }
     const batch = reader.push(bytes);
@@ -528,8 +603,9 @@ export async function* readInputEvents(source: Readable, name: string, progress:
   if (reader === undefined) {
     const decided = detector.end();
     if (decided === undefined) return;
-    reader = readerFor(decided.mode, events);
+    reader = readerFor(decided.mode, events, format);
     events.setFirstParsed(decided.parsed);
+    events.lineNo = detector.blankLines;
     const batch = reader.push(decided.bytes);
     if (batch !== undefined) yield batch;
   }
