@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../common/worker-entry';
 import { AnalysisTimeoutError } from '../engine/analyze';
 import type { AnalysisRequest, Findings } from '../engine/model';
 import type { AnalysisEngine, EngineSource } from './engine.provider';
@@ -27,31 +26,6 @@ export interface PoolLogger {
 export class EngineWorkerError extends Error {}
 
 /**
- * The compiled worker next to this file; when running from TypeScript sources (Jest, ts-node) the
- * worker transpiles them itself with ts-node, independent of the project's tsconfig.
- */
-function workerEntry(): { code: string; eval: boolean } {
-  const compiled = join(__dirname, 'engine.worker.js');
-  if (existsSync(compiled)) return { code: compiled, eval: false };
-  const options = {
-    transpileOnly: true,
-    skipProject: true,
-    compilerOptions: {
-      module: 'commonjs',
-      moduleResolution: 'node10',
-      ignoreDeprecations: '6.0',
-      target: 'es2022',
-      esModuleInterop: true,
-      resolveJsonModule: true,
-      experimentalDecorators: true,
-      emitDecoratorMetadata: true,
-    },
-  };
-  const source = join(__dirname, 'engine.worker.ts');
-  return { code: `require('ts-node').register(${JSON.stringify(options)}); require(${JSON.stringify(source)});`, eval: true };
-}
-
-/**
  * A fixed pool of engine workers with a FIFO queue. Every job is bounded by its deadline: still
  * queued then, it is dropped; still running, its worker is terminated and replaced. Either way the
  * caller gets AnalysisTimeoutError, and the server's event loop was never blocked by the engine.
@@ -61,7 +35,7 @@ export class WorkerPoolEngine implements AnalysisEngine {
   private readonly queue: PendingJob[] = [];
   private nextId = 1;
   private closed = false;
-  private readonly entry = workerEntry();
+  private readonly entry = workerEntry(__dirname, 'engine.worker');
 
   constructor(
     size: number,

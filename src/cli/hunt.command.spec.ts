@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { runHunt } from './hunt.command';
+import { type HuntOptions, runHunt } from './hunt.command';
 import type { CommandIO } from './hunt.io';
 
 const WHOAMI_RULE = `title: Whoami Execution
@@ -675,6 +675,42 @@ describe('lantern hunt', () => {
     expect(await runHunt([plain], { rules: [rules], ignoreLogsource: true }, loose.io)).toBe(0);
     expect(lines(loose.out())).toEqual([expect.objectContaining({ title: 'Whoami Execution', event_index: 0, timestamp: null })]);
   });
+
+  it('--threads hunts files side by side with the same output, summary and exit code as one thread', async () => {
+    const shifted = (k: number): Array<Record<string, unknown>> => EVENTS.map((e, i) => ({ ...e, timestamp: new Date(Date.parse('2024-03-01T10:00:00Z') + (k * 10 + i) * 60_000).toISOString() }));
+    const inputs = [
+      file('a.jsonl', shifted(0).map((e) => JSON.stringify(e)).join('\n')),
+      file('b.json', JSON.stringify(shifted(1), null, 2)),
+      file('c.jsonl', shifted(2).map((e) => JSON.stringify(e)).join('\n')),
+      file('d.jsonl', ''),
+      file('e.jsonl', shifted(3).map((e) => JSON.stringify(e)).join('\n')),
+    ];
+    const hunt = async (options: Partial<HuntOptions>, files = inputs): Promise<{ code: number; out: string; err: string }> => {
+      const { io, out, err } = capture();
+      const code = await runHunt(files, { rules: [rules], ...options }, io);
+      return { code, out: out(), err: err().replace(/ rules loaded in [\d.]+ s/, ' rules loaded').replace(/; [\d,]+ events\/s \([\d.]+ s\)/, '') };
+    };
+    for (const options of [{ format: 'jsonl', stats: true }, { format: 'csv', explain: true }, { format: 'table' }, { format: 'json', correlateAcrossFiles: true, stats: true }]) {
+      const one = await hunt(options);
+      const two = await hunt({ ...options, threads: '2' });
+      expect(one.code).toBe(0);
+      expect(two).toEqual(one);
+    }
+    const oneJsonl = await hunt({});
+    expect(oneJsonl.err).toMatch(/hunt: 16 events from 5 input\(s\); 3 rules loaded; 12 detections, 4 correlations/);
+    // A file that breaks off stops the hunt where one thread stops it: the hits before it, then the error.
+    const broken = [...inputs.slice(0, 2), file('broken.json', '[{"EventID": 1,'), ...inputs.slice(2)];
+    const oneBroken = await hunt({}, broken);
+    expect(oneBroken.code).toBe(1);
+    expect(oneBroken.err).toMatch(/broken\.json: not valid JSON/);
+    expect(await hunt({ threads: '3' }, broken)).toEqual(oneBroken);
+    expect((await hunt({ threads: 'auto' })).out).toBe(oneJsonl.out);
+    for (const threads of ['0', 'two', '1.5']) {
+      const bad = await hunt({ threads });
+      expect(bad.code).toBe(2);
+      expect(bad.err).toMatch(new RegExp(`--threads must be a whole number of 1 or more, or auto \\(got '${threads.replace('.', '\\.')}'\\)`));
+    }
+  }, 60_000);
 
   it('writes csv with a header, a json array, or a table', async () => {
     const input = file('events.jsonl', jsonl());

@@ -4,22 +4,24 @@
  * the same file, unless --correlate-across-files joins the events of every input (rotated logs)
  * and evaluates the correlations once, after the last one.
  */
-import { createReadStream, statSync } from 'node:fs';
-import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import type { RuleRef } from '../engine/model';
-import { knownLogsources, parseTimestamp } from '../engine/normalize';
-import type { MatchableEvent } from '../engine/normalize/normalize';
-import { type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
-import { correlationFieldNames, evaluateCorrelations, hiddenRuleKeys, isReported, readFields } from '../engine/sigma/correlation';
-import { readCsvEvents } from './hunt.csv';
-import { INPUT_FORMATS, type InputFormat, InputError, type InputProgress, readInputEvents } from './hunt.input';
-import { type EventOrigin, FORMATS, type HuntFormat, HuntWriter, LEVELS, correlationRecord, crossFileCorrelationRecord, detectionRecord, levelRank, matchRecord } from './hunt.output';
+import { parseTimestamp } from '../engine/normalize';
+import type { RuleLoadError, RuleSet } from '../engine/sigma';
+import { evaluateCorrelations } from '../engine/sigma/correlation';
+import { type Counters, type CrossFilePool, type HuntContext, type TimeWindow, describeError, huntFile, loadHuntRules, ruleRefs, shownAt, tally } from './hunt.file';
+import { INPUT_FORMATS, type InputFormat, InputError, type InputProgress } from './hunt.input';
+import { FORMATS, type HuntFormat, HuntWriter, LEVELS, crossFileCorrelationRecord, levelRank } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
+import { HuntPool, HuntWorkerError } from './hunt.parallel';
 import { expandInputs } from './hunt.paths';
 import { PlaceholderError, readPlaceholders } from './hunt.placeholders';
+import type { HuntWorkerSettings, WorkerRules } from './hunt.worker';
 import { registerRulesCommand } from './rules.command';
+
+export { loadHuntRules } from './hunt.file';
 
 export interface HuntOptions {
   rules: string[];
@@ -39,22 +41,10 @@ export interface HuntOptions {
   stats?: boolean;
   /** What the inputs are (INPUT_FORMATS); `auto` (default) tells each input's shape from its name and first line. */
   inputFormat?: string;
+  /** Worker threads hunting input files side by side: a number, or `auto` (one per CPU). Default 1. */
+  threads?: string;
 }
 
-interface Counters {
-  events: number;
-  detections: number;
-  correlations: number;
-  /** Events left out by --from/--to, and how many of those had no time at all. */
-  outside: number;
-  untimed: number;
-}
-
-/** --from/--to as epoch milliseconds, both inclusive. */
-interface TimeWindow {
-  from: number;
-  to: number;
-}
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
@@ -72,16 +62,6 @@ export function timeWindow(from: string | undefined, to: string | undefined): Ti
   return { from: start, to: end };
 }
 
-/** Errors from Node internals may come from another realm (Jest, vm): read them by shape. */
-function errorField(error: unknown, field: 'message' | 'code'): string | undefined {
-  if (typeof error !== 'object' || error === null || !(field in error)) return undefined;
-  const value = (error as Record<string, unknown>)[field];
-  return value === undefined ? undefined : String(value);
-}
-
-function describeError(error: unknown): string {
-  return errorField(error, 'message') ?? String(error);
-}
 
 /** Checks rule paths before any work starts, so a typo is a usage error and not a half-written output. */
 function checkRulePaths(rules: string[]): string | undefined {
@@ -93,14 +73,6 @@ function checkRulePaths(rules: string[]): string | undefined {
     }
   }
   return undefined;
-}
-
-function correlationKeys(ruleSet: RuleSet): Set<string> {
-  return new Set(ruleSet.correlationRules.flatMap((rule) => rule.rules));
-}
-
-function needsForCorrelation(rule: RuleRef, keys: Set<string>): boolean {
-  return keys.has(rule.id) || (rule.name !== undefined && keys.has(rule.name));
 }
 
 /** `1234567` -> `1,234,567` (as toLocaleString('en-US'), without loading ICU's locale data on the first call). */
@@ -135,125 +107,7 @@ class Progress {
   }
 }
 
-/**
- * Correlation inputs of every file (--correlate-across-files): each kept event is renumbered in one
- * sequence for the evaluation, and `origins[i]` says which file and event the number `i` stands for.
- */
-interface CrossFilePool {
-  inputs: Array<{ rule: RuleRef; event: SigmaEvent }>;
-  origins: EventOrigin[];
-}
 
-interface HuntContext {
-  ruleSet: RuleSet;
-  writer: HuntWriter;
-  minRank: number;
-  ignoreLogsource: boolean;
-  explain: boolean;
-  window: TimeWindow | undefined;
-  counters: Counters;
-  /** --stats: hits reported per rule. */
-  hitsByRule: Map<RuleRef, number> | undefined;
-  progress: Progress;
-  pool?: CrossFilePool;
-  inputFormat: InputFormat;
-}
-
-interface OpenedInput {
-  source: Readable;
-  input: InputProgress;
-  counted: InputProgress;
-  /** Dates year-less syslog lines: the file's modification time (a log is written up to then), or now for stdin. */
-  referenceTime: number;
-  close: () => void;
-}
-
-/** The input's bytes (gunzipped for `.gz`), and the progress counter that tracks the file's own bytes. */
-function openInput(file: string, io: CommandIO): OpenedInput {
-  if (file === '-') {
-    const input: InputProgress = { bytesRead: 0 };
-    return { source: io.stdin, input, counted: input, referenceTime: Date.now(), close: () => undefined };
-  }
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  const stat = statSync(file);
-  const input: InputProgress = { bytesRead: 0, totalBytes: stat.size };
-  const referenceTime = stat.mtimeMs;
-  if (!/\.gz$/i.test(file)) return { source: raw, input, counted: input, referenceTime, close: () => raw.destroy() };
-  const gunzip = createGunzip({ chunkSize: 1 << 20 });
-  raw.on('data', (chunk: string | Buffer) => {
-    input.bytesRead += chunk.length;
-  });
-  raw.on('error', (error) => gunzip.destroy(error));
-  return { source: raw.pipe(gunzip), input, counted: { bytesRead: 0 }, referenceTime, close: () => raw.destroy() };
-}
-
-/** CSV exports are known by their name: a CSV row looks like any log line. */
-const CSV_FILE = /\.csv(?:\.gz)?$/i;
-
-async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<void> {
-  const { source, input, counted, referenceTime, close } = openInput(file, io);
-  const { ruleSet, writer, minRank, counters } = ctx;
-  const keys = correlationKeys(ruleSet);
-  const hidden = hiddenRuleKeys(ruleSet.correlationRules);
-  const correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }> = ctx.pool?.inputs ?? [];
-  const origins = ctx.pool?.origins;
-  const shown = (rule: RuleRef): boolean => shownAt(rule, minRank);
-  const matchOptions = { ignoreLogsource: ctx.ignoreLogsource };
-  const keptFields = correlationFieldNames(ruleSet.correlationRules);
-  const window = ctx.window;
-  const visit = (event: MatchableEvent): void => {
-    counters.events++;
-    if (window !== undefined) {
-      const time = event.time;
-      if (time === undefined || time < window.from || time > window.to) {
-        counters.outside++;
-        if (time === undefined) counters.untimed++;
-        return;
-      }
-    }
-    // What correlations keep of the event: made once, shared by every rule that hits it.
-    let kept: SigmaEvent | undefined;
-    for (const matched of ruleSet.matchingRules(event, matchOptions)) {
-      const rule = matched.ref;
-      if (keys.size > 0 && needsForCorrelation(rule, keys)) correlationInputs.push({ rule, event: (kept ??= keptEvent(event, keptFields, file, origins)) });
-      if (!isReported(rule, hidden) || !shown(rule)) continue;
-      counters.detections++;
-      tally(ctx.hitsByRule, rule);
-      const record = detectionRecord(rule, event.index, event.time, file);
-      if (ctx.explain) record.match = matchRecord(ruleSet.explainRule(event, matched));
-      writer.record(record);
-    }
-    // A whole-document input (a request body, event XML) arrives as one batch: keep the display moving.
-    if ((counters.events & 1023) === 0) ctx.progress.update(file, counters.events, input);
-  };
-  try {
-    const format = ctx.inputFormat;
-    const csv = format === 'csv' || (format === 'auto' && CSV_FILE.test(file));
-    const batches = csv ? readCsvEvents(source, file, counted, referenceTime) : readInputEvents(source, file, counted, referenceTime, format);
-    for await (const batch of batches) {
-      batch.forEach(visit);
-      // Hits of each chunk go out before the next is read: a slow or endless input still shows them.
-      writer.flush();
-      ctx.progress.update(file, counters.events, input);
-    }
-  } catch (error) {
-    if (errorField(error, 'code')?.startsWith('Z_')) throw new InputError(`${file}: not a valid gzip file (${describeError(error)})`);
-    throw error;
-  } finally {
-    close();
-  }
-  if (ruleSet.correlationRules.length === 0 || ctx.pool) return;
-  for (const hit of evaluateCorrelations(ruleSet.correlationRules, correlationInputs)) {
-    if (!shown(hit.rule)) continue;
-    counters.correlations++;
-    tally(ctx.hitsByRule, hit.rule);
-    writer.record(correlationRecord(hit, file));
-  }
-}
-
-function tally(hitsByRule: Map<RuleRef, number> | undefined, rule: RuleRef): void {
-  if (hitsByRule !== undefined) hitsByRule.set(rule, (hitsByRule.get(rule) ?? 0) + 1);
-}
 
 /** --stats: the rules that fired, most hits first (for tuning out noisy rules). */
 export function statsLines(hitsByRule: Map<RuleRef, number>): string {
@@ -263,37 +117,19 @@ export function statsLines(hitsByRule: Map<RuleRef, number>): string {
   return `hits by rule (${grouped(rows.length)} rules fired):\n${lines.join('\n')}\n`;
 }
 
-/** Whether --min-level reports the rule's hits. */
-function shownAt(rule: RuleRef, minRank: number): boolean {
-  return levelRank(rule.level) >= minRank;
-}
 
 /** The correlations over the events of every file, once all are read (--correlate-across-files). */
-function correlateAcrossFiles(ctx: HuntContext, pool: CrossFilePool): void {
-  const { ruleSet, minRank, counters, writer } = ctx;
+function correlateAcrossFiles(ruleSet: RuleSet, pool: CrossFilePool, out: Pick<HuntContext, 'writer' | 'counters' | 'hitsByRule' | 'minRank'>): void {
   if (ruleSet.correlationRules.length === 0) return;
   for (const hit of evaluateCorrelations(ruleSet.correlationRules, pool.inputs)) {
-    if (!shownAt(hit.rule, minRank)) continue;
-    counters.correlations++;
-    tally(ctx.hitsByRule, hit.rule);
-    writer.record(crossFileCorrelationRecord(hit, pool.origins));
+    if (!shownAt(hit.rule, out.minRank)) continue;
+    out.counters.correlations++;
+    tally(out.hitsByRule, hit.rule);
+    out.writer.record(crossFileCorrelationRecord(hit, pool.origins));
   }
 }
 
-/** A hit's event as correlations keep it; across files, renumbered in the pool's one sequence. */
-function keptEvent(event: SigmaEvent, keptFields: string[], file: string, origins: EventOrigin[] | undefined): SigmaEvent {
-  const kept = slim(event, keptFields);
-  if (origins === undefined) return kept;
-  origins.push({ file, index: event.index });
-  return { ...kept, index: origins.length - 1 };
-}
-
-/** Keeps what correlations read (their fields, the time): a long hunt holds every referenced hit until the end. */
-function slim(event: SigmaEvent, keptFields: string[]): SigmaEvent {
-  return { index: event.index, fields: readFields(event.fields, keptFields), logsource: event.logsource, time: event.time };
-}
-
-function summary(counters: Counters, files: number, ruleSet: RuleSet, seconds: number, loadSeconds: number, windowed: boolean): string {
+function summary(counters: Counters, files: number, ruleSet: { size: number; errors: RuleLoadError[] }, seconds: number, loadSeconds: number, windowed: boolean): string {
   const n = grouped;
   const rate = Math.round(counters.events / Math.max(seconds, 0.001));
   const failed = ruleSet.errors.length;
@@ -309,8 +145,7 @@ function summary(counters: Counters, files: number, ruleSet: RuleSet, seconds: n
 const MAX_LISTED_LOAD_ERRORS = 20;
 
 /** One stderr line per rule that did not load (file, id, reason), the first MAX_LISTED_LOAD_ERRORS of them. */
-function loadErrorLines(ruleSet: RuleSet, rulePaths: string[]): string {
-  const errors = ruleSet.errors;
+function loadErrorLines(errors: RuleLoadError[], rulePaths: string[]): string {
   const listed = errors.slice(0, MAX_LISTED_LOAD_ERRORS).map((error) => {
     const id = error.ruleId ? ` [${error.ruleId}]` : '';
     return `lantern hunt: rule not loaded: ${error.file}${id}: ${error.reason.replace(/\s*\n\s*/g, ' ')}\n`;
@@ -320,10 +155,6 @@ function loadErrorLines(ruleSet: RuleSet, rulePaths: string[]): string {
   return listed.join('');
 }
 
-/** The rule set `lantern hunt` runs: routes for every logsource the normaliser assigns are compiled at load. */
-export function loadHuntRules(paths: string[], placeholders?: Record<string, string[]>): RuleSet {
-  return loadRuleSet(paths, { placeholders, logsources: knownLogsources() });
-}
 
 /**
  * Runs the hunt; resolves to the exit code (0 done, 1 input error, 2 usage error).
@@ -357,6 +188,11 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     io.stderr('lantern hunt: standard input (-) can be read only once\n');
     return USAGE_ERROR;
   }
+  const threads = threadCount(options.threads);
+  if (threads === undefined) {
+    io.stderr(`lantern hunt: --threads must be a whole number of 1 or more, or auto (got '${options.threads}')\n`);
+    return USAGE_ERROR;
+  }
   const pathError = checkRulePaths(options.rules);
   if (pathError) {
     io.stderr(`lantern hunt: ${pathError}\n`);
@@ -383,40 +219,87 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     return USAGE_ERROR;
   }
   const loadStart = io.now();
-  const ruleSet = preloaded ?? loadHuntRules(options.rules, placeholders);
-  // Listed at load, before any hit is read, so a long hunt shows at once which rules are missing.
-  if (ruleSet.errors.length > 0) io.stderr(loadErrorLines(ruleSet, options.rules));
-  const started = io.now();
-  const counters: Counters = { events: 0, detections: 0, correlations: 0, outside: 0, untimed: 0 };
-  const explain = options.explain === true;
-  const writer = new HuntWriter(format, io.stdout, explain);
-  const ctx: HuntContext = {
-    ruleSet,
-    writer,
+  // Threads share out whole files: one file, or standard input among the inputs, is hunted here.
+  const parallel = threads > 1 && inputs.files.length > 1 && !inputs.files.includes('-');
+  const settings: HuntWorkerSettings = {
+    huntWorker: true,
+    rules: options.rules,
+    placeholders,
     minRank,
     ignoreLogsource: options.ignoreLogsource === true,
-    explain,
+    explain: options.explain === true,
     window,
-    hitsByRule: options.stats ? new Map() : undefined,
-    counters,
-    progress: new Progress(io, started),
-    pool: options.correlateAcrossFiles ? { inputs: [], origins: [] } : undefined,
+    stats: options.stats === true,
+    crossFile: options.correlateAcrossFiles === true,
     inputFormat,
   };
+  // Started first: the workers load their rules while this thread loads its own, when it needs them.
+  const workers = parallel ? new HuntPool(Math.min(threads, inputs.files.length), settings) : undefined;
   try {
-    for (const file of inputs.files) await huntFile(file, io, ctx);
-    if (ctx.pool) correlateAcrossFiles(ctx, ctx.pool);
+    return await huntInputs(inputs.files, settings, { io, format, preloaded, workers, loadStart });
+  } finally {
+    workers?.close();
+  }
+}
+
+interface HuntRun {
+  io: CommandIO;
+  format: HuntFormat;
+  preloaded: RuleSet | undefined;
+  workers: HuntPool | undefined;
+  loadStart: number;
+}
+
+/** Loads the rules (here, in the workers, or both), hunts every input and writes the summary; resolves to the exit code. */
+async function huntInputs(files: string[], settings: HuntWorkerSettings, run: HuntRun): Promise<number> {
+  const { io, workers } = run;
+  const counters: Counters = { events: 0, detections: 0, correlations: 0, outside: 0, untimed: 0 };
+  const writer = new HuntWriter(run.format, io.stdout, settings.explain);
+  const progress = new Progress(io, io.now());
+  const hitsByRule = settings.stats ? new Map<RuleRef, number>() : undefined;
+  const pool: CrossFilePool | undefined = settings.crossFile ? { inputs: [], origins: [] } : undefined;
+  let started = run.loadStart;
+  let loaded: { size: number; errors: RuleLoadError[] } | undefined;
+  try {
+    // This thread needs the rules to hunt, or to correlate across files; otherwise it reports the workers' load.
+    const ruleSet = run.preloaded ?? (workers === undefined || pool !== undefined ? loadHuntRules(settings.rules, settings.placeholders) : undefined);
+    const fromWorkers = workers && (await workers.ready());
+    loaded = ruleSet ?? fromWorkers;
+    if (loaded === undefined) throw new Error('no rule set loaded');
+    if (ruleSet !== undefined && fromWorkers !== undefined && fromWorkers.size !== ruleSet.size) {
+      throw new HuntWorkerError(`the worker threads loaded ${fromWorkers.size} rules where this thread loaded ${ruleSet.size}: did the rule files change during the hunt?`);
+    }
+    // Listed at load, before any hit is read, so a long hunt shows at once which rules are missing.
+    if (loaded.errors.length > 0) io.stderr(loadErrorLines(loaded.errors, settings.rules));
+    started = io.now();
+    if (workers !== undefined) {
+      await workers.run(files, ruleSet ? ruleRefs(ruleSet) : (fromWorkers as WorkerRules).refs, { writer, counters, hitsByRule, pool, progress });
+    } else if (ruleSet !== undefined) {
+      const { minRank, ignoreLogsource, explain, window, inputFormat } = settings;
+      const ctx: HuntContext = { ruleSet, writer, minRank, ignoreLogsource, explain, window, counters, hitsByRule, progress, pool, inputFormat };
+      for (const file of files) await huntFile(file, io, ctx);
+    }
+    if (pool && ruleSet) correlateAcrossFiles(ruleSet, pool, { writer, counters, hitsByRule, minRank: settings.minRank });
   } catch (error) {
-    ctx.progress.clear();
+    progress.clear();
     writer.finish();
-    io.stderr(`lantern hunt: ${error instanceof InputError ? error.message : describeError(error)}\n`);
+    io.stderr(`lantern hunt: ${error instanceof InputError || error instanceof HuntWorkerError ? error.message : describeError(error)}\n`);
     return 1;
   }
-  ctx.progress.clear();
+  progress.clear();
   writer.finish();
-  io.stderr(summary(counters, inputs.files.length, ruleSet, (io.now() - started) / 1000, (started - loadStart) / 1000, window !== undefined));
-  if (ctx.hitsByRule !== undefined) io.stderr(statsLines(ctx.hitsByRule));
+  io.stderr(summary(counters, files.length, loaded, (io.now() - started) / 1000, (started - run.loadStart) / 1000, settings.window !== undefined));
+  if (hitsByRule !== undefined) io.stderr(statsLines(hitsByRule));
   return 0;
+}
+
+/** --threads: a whole number of 1 or more, or `auto` (one per CPU the process may use); undefined when invalid. */
+export function threadCount(value: string | undefined): number | undefined {
+  if (value === undefined) return 1;
+  const text = value.trim().toLowerCase();
+  if (text === 'auto') return availableParallelism();
+  if (!/^\d+$/.test(text) || Number(text) < 1) return undefined;
+  return Number(text);
 }
 
 function collect(value: string, previous: string[] | undefined): string[] {
@@ -440,6 +323,7 @@ export function registerDetectionCommands(program: Command): void {
     .option('--from <time>', 'only events at or after this time (ISO 8601; no zone = UTC)')
     .option('--to <time>', 'only events at or before this time (a date alone takes in the whole day)')
     .option('--stats', 'after the summary, list the rules that fired with their number of hits, most first (stderr)')
+    .option('--threads <n>', 'hunt up to n input files at once, each thread with its own copy of the rules (auto: one per CPU); the output is the same as with 1', '1')
     .exitOverride(usageExit)
     .action(async (files: string[], options: HuntOptions) => {
       process.exitCode = await runHunt(files, options, processIO());

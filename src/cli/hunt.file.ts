@@ -1,0 +1,214 @@
+/**
+ * Hunting one input file: its events read (hunt.input.ts, hunt.csv.ts), each matched against the rule set,
+ * detections handed to a record sink as found and, at the end of the file, the file's correlations. The
+ * command (hunt.command.ts) runs it for every input in turn, or hands inputs to worker threads
+ * (hunt.parallel.ts, hunt.worker.ts), which run the same function over their own copy of the rules.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import type { RuleRef } from '../engine/model';
+import { knownLogsources } from '../engine/normalize';
+import type { MatchableEvent } from '../engine/normalize/normalize';
+import { type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
+import { correlationFieldNames, evaluateCorrelations, hiddenRuleKeys, isReported, readFields } from '../engine/sigma/correlation';
+import { readCsvEvents } from './hunt.csv';
+import { type InputFormat, InputError, type InputProgress, readInputEvents } from './hunt.input';
+import type { CommandIO } from './hunt.io';
+import { type EventOrigin, type HuntRecord, correlationRecord, detectionRecord, levelRank, matchRecord } from './hunt.output';
+
+/** Where hits go: the output writer, or a worker's batch for the main thread. */
+export interface RecordSink {
+  record(record: HuntRecord): void;
+  /** Called after each chunk of input: hits so far go out before the next chunk is read. */
+  flush(): void;
+}
+
+/** The progress display (stderr, terminals only). */
+export interface ProgressSink {
+  update(file: string, events: number, input: InputProgress): void;
+}
+
+/** Every rule of a set in one sequence (detection rules, then correlation rules): positions name rules across threads. */
+export function ruleRefs(ruleSet: RuleSet): RuleRef[] {
+  return [...ruleSet.detectionRules.map((rule) => rule.ref), ...ruleSet.correlationRules.map((rule) => rule.ref)];
+}
+
+/** The rule set `lantern hunt` runs: routes for every logsource the normaliser assigns are compiled at load. */
+export function loadHuntRules(paths: string[], placeholders?: Record<string, string[]>): RuleSet {
+  return loadRuleSet(paths, { placeholders, logsources: knownLogsources() });
+}
+
+export interface Counters {
+  events: number;
+  detections: number;
+  correlations: number;
+  /** Events left out by --from/--to, and how many of those had no time at all. */
+  outside: number;
+  untimed: number;
+}
+
+/** --from/--to as epoch milliseconds, both inclusive. */
+export interface TimeWindow {
+  from: number;
+  to: number;
+}
+
+/** Errors from Node internals may come from another realm (Jest, vm): read them by shape. */
+function errorField(error: unknown, field: 'message' | 'code'): string | undefined {
+  if (typeof error !== 'object' || error === null || !(field in error)) return undefined;
+  const value = (error as Record<string, unknown>)[field];
+  return value === undefined ? undefined : String(value);
+}
+
+export function describeError(error: unknown): string {
+  return errorField(error, 'message') ?? String(error);
+}
+
+function correlationKeys(ruleSet: RuleSet): Set<string> {
+  return new Set(ruleSet.correlationRules.flatMap((rule) => rule.rules));
+}
+
+function needsForCorrelation(rule: RuleRef, keys: Set<string>): boolean {
+  return keys.has(rule.id) || (rule.name !== undefined && keys.has(rule.name));
+}
+
+
+/**
+ * Correlation inputs of every file (--correlate-across-files): each kept event is renumbered in one
+ * sequence for the evaluation, and `origins[i]` says which file and event the number `i` stands for.
+ */
+export interface CrossFilePool {
+  inputs: Array<{ rule: RuleRef; event: SigmaEvent }>;
+  origins: EventOrigin[];
+}
+
+export interface HuntContext {
+  ruleSet: RuleSet;
+  writer: RecordSink;
+  minRank: number;
+  ignoreLogsource: boolean;
+  explain: boolean;
+  window: TimeWindow | undefined;
+  counters: Counters;
+  /** --stats: hits reported per rule. */
+  hitsByRule: Map<RuleRef, number> | undefined;
+  progress: ProgressSink;
+  pool?: CrossFilePool;
+  inputFormat: InputFormat;
+}
+
+
+interface OpenedInput {
+  source: Readable;
+  input: InputProgress;
+  counted: InputProgress;
+  /** Dates year-less syslog lines: the file's modification time (a log is written up to then), or now for stdin. */
+  referenceTime: number;
+  close: () => void;
+}
+
+/** The input's bytes (gunzipped for `.gz`), and the progress counter that tracks the file's own bytes. */
+function openInput(file: string, io: CommandIO): OpenedInput {
+  if (file === '-') {
+    const input: InputProgress = { bytesRead: 0 };
+    return { source: io.stdin, input, counted: input, referenceTime: Date.now(), close: () => undefined };
+  }
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  const stat = statSync(file);
+  const input: InputProgress = { bytesRead: 0, totalBytes: stat.size };
+  const referenceTime = stat.mtimeMs;
+  if (!/\.gz$/i.test(file)) return { source: raw, input, counted: input, referenceTime, close: () => raw.destroy() };
+  const gunzip = createGunzip({ chunkSize: 1 << 20 });
+  raw.on('data', (chunk: string | Buffer) => {
+    input.bytesRead += chunk.length;
+  });
+  raw.on('error', (error) => gunzip.destroy(error));
+  return { source: raw.pipe(gunzip), input, counted: { bytesRead: 0 }, referenceTime, close: () => raw.destroy() };
+}
+
+/** CSV exports are known by their name: a CSV row looks like any log line. */
+const CSV_FILE = /\.csv(?:\.gz)?$/i;
+
+export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<void> {
+  const { source, input, counted, referenceTime, close } = openInput(file, io);
+  const { ruleSet, writer, minRank, counters } = ctx;
+  const keys = correlationKeys(ruleSet);
+  const hidden = hiddenRuleKeys(ruleSet.correlationRules);
+  const correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }> = ctx.pool?.inputs ?? [];
+  const origins = ctx.pool?.origins;
+  const shown = (rule: RuleRef): boolean => shownAt(rule, minRank);
+  const matchOptions = { ignoreLogsource: ctx.ignoreLogsource };
+  const keptFields = correlationFieldNames(ruleSet.correlationRules);
+  const window = ctx.window;
+  const visit = (event: MatchableEvent): void => {
+    counters.events++;
+    if (window !== undefined) {
+      const time = event.time;
+      if (time === undefined || time < window.from || time > window.to) {
+        counters.outside++;
+        if (time === undefined) counters.untimed++;
+        return;
+      }
+    }
+    // What correlations keep of the event: made once, shared by every rule that hits it.
+    let kept: SigmaEvent | undefined;
+    for (const matched of ruleSet.matchingRules(event, matchOptions)) {
+      const rule = matched.ref;
+      if (keys.size > 0 && needsForCorrelation(rule, keys)) correlationInputs.push({ rule, event: (kept ??= keptEvent(event, keptFields, file, origins)) });
+      if (!isReported(rule, hidden) || !shown(rule)) continue;
+      counters.detections++;
+      tally(ctx.hitsByRule, rule);
+      const record = detectionRecord(rule, event.index, event.time, file);
+      if (ctx.explain) record.match = matchRecord(ruleSet.explainRule(event, matched));
+      writer.record(record);
+    }
+    // A whole-document input (a request body, event XML) arrives as one batch: keep the display moving.
+    if ((counters.events & 1023) === 0) ctx.progress.update(file, counters.events, input);
+  };
+  try {
+    const format = ctx.inputFormat;
+    const csv = format === 'csv' || (format === 'auto' && CSV_FILE.test(file));
+    const batches = csv ? readCsvEvents(source, file, counted, referenceTime) : readInputEvents(source, file, counted, referenceTime, format);
+    for await (const batch of batches) {
+      batch.forEach(visit);
+      // Hits of each chunk go out before the next is read: a slow or endless input still shows them.
+      writer.flush();
+      ctx.progress.update(file, counters.events, input);
+    }
+  } catch (error) {
+    if (errorField(error, 'code')?.startsWith('Z_')) throw new InputError(`${file}: not a valid gzip file (${describeError(error)})`);
+    throw error;
+  } finally {
+    close();
+  }
+  if (ruleSet.correlationRules.length === 0 || ctx.pool) return;
+  for (const hit of evaluateCorrelations(ruleSet.correlationRules, correlationInputs)) {
+    if (!shown(hit.rule)) continue;
+    counters.correlations++;
+    tally(ctx.hitsByRule, hit.rule);
+    writer.record(correlationRecord(hit, file));
+  }
+}
+
+export function tally(hitsByRule: Map<RuleRef, number> | undefined, rule: RuleRef): void {
+  if (hitsByRule !== undefined) hitsByRule.set(rule, (hitsByRule.get(rule) ?? 0) + 1);
+}
+
+/** Whether --min-level reports the rule's hits. */
+export function shownAt(rule: RuleRef, minRank: number): boolean {
+  return levelRank(rule.level) >= minRank;
+}
+
+/** A hit's event as correlations keep it; across files, renumbered in the pool's one sequence. */
+function keptEvent(event: SigmaEvent, keptFields: string[], file: string, origins: EventOrigin[] | undefined): SigmaEvent {
+  const kept = slim(event, keptFields);
+  if (origins === undefined) return kept;
+  origins.push({ file, index: event.index });
+  return { ...kept, index: origins.length - 1 };
+}
+
+/** Keeps what correlations read (their fields, the time): a long hunt holds every referenced hit until the end. */
+function slim(event: SigmaEvent, keptFields: string[]): SigmaEvent {
+  return { index: event.index, fields: readFields(event.fields, keptFields), logsource: event.logsource, time: event.time };
+}

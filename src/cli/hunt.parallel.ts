@@ -1,0 +1,174 @@
+/**
+ * `lantern hunt --threads N`: input files hunted by N worker threads (hunt.worker.ts), each with its own copy
+ * of the rules, a file at a time. The output is what a single-threaded hunt writes, in the same order: a
+ * file's hits are written as they come while it is the earliest unfinished file, and held until then
+ * otherwise. Counters, --stats tallies and cross-file correlation inputs are merged in file order. An input
+ * error stops the hunt where a single-threaded hunt would stop: after every hit of the files before it and
+ * of the failing file up to the error.
+ */
+import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../common/worker-entry';
+import type { RuleRef } from '../engine/model';
+import type { HuntContext } from './hunt.file';
+import { InputError } from './hunt.input';
+import type { HuntRecord } from './hunt.output';
+import type { HuntJob, HuntWorkerReply, HuntWorkerSettings, WorkerRules } from './hunt.worker';
+
+type Done = Extract<HuntWorkerReply, { kind: 'done' }>;
+type FileReply = Exclude<HuntWorkerReply, { kind: 'ready' }>;
+
+/** What the main thread keeps of a parallel hunt's context: where hits and totals go. */
+export type ParallelContext = Pick<HuntContext, 'writer' | 'counters' | 'hitsByRule' | 'pool' | 'progress'>;
+
+/** What a file has sent that is not written yet. */
+interface Held {
+  records: HuntRecord[][];
+  done?: Done;
+  failed?: string;
+}
+
+export class HuntWorkerError extends Error {}
+
+/** Worker threads, started at once so that they load their rules while the main thread does its own part. */
+export class HuntPool {
+  private readonly workers: Worker[] = [];
+  private readonly loaded: Promise<WorkerRules>;
+  private onFileReply: ((worker: Worker, reply: FileReply) => void) | undefined;
+  private onFailure: ((error: Error) => void) | undefined;
+  private failure: Error | undefined;
+  private closed = false;
+
+  constructor(count: number, settings: HuntWorkerSettings) {
+    const entry = workerEntry(__dirname, 'hunt.worker');
+    let first: WorkerRules | undefined;
+    let resolveLoaded: (rules: WorkerRules) => void = () => undefined;
+    let rejectLoaded: (error: Error) => void = () => undefined;
+    this.loaded = new Promise<WorkerRules>((resolve, reject) => {
+      resolveLoaded = resolve;
+      rejectLoaded = reject;
+    });
+    // Nobody may be waiting yet: a failure before ready() is asked for must not go unhandled.
+    this.loaded.catch(() => undefined);
+    const fail = (error: Error): void => {
+      if (this.closed || this.failure !== undefined) return;
+      this.failure = error;
+      rejectLoaded(error);
+      this.onFailure?.(error);
+    };
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(entry.code, { eval: entry.eval, workerData: settings });
+      this.workers.push(worker);
+      worker.on('message', (reply: HuntWorkerReply) => {
+        if (reply.kind !== 'ready') {
+          this.onFileReply?.(worker, reply);
+          return;
+        }
+        if (first === undefined) {
+          first = reply.rules;
+          resolveLoaded(first);
+        } else if (reply.rules.size !== first.size) {
+          fail(new HuntWorkerError(`worker threads loaded different rule sets (${first.size} and ${reply.rules.size} rules): did the rule files change during the hunt?`));
+        }
+      });
+      worker.on('error', (error) => fail(new HuntWorkerError(`a hunt worker thread failed: ${error.message}`)));
+      worker.on('exit', (code) => fail(new HuntWorkerError(`a hunt worker thread exited (code ${code}) before the hunt was done`)));
+    }
+  }
+
+  /** The rule set as the first worker loaded it (its size, load errors and rules in order). */
+  ready(): Promise<WorkerRules> {
+    return this.loaded;
+  }
+
+  /** Hunts `files`; resolves when all are written, rejects with InputError as a single-threaded hunt would. */
+  run(files: string[], refs: RuleRef[], ctx: ParallelContext): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const held = new Map<number, Held>();
+      let nextToWrite = 0;
+      let nextToStart = 0;
+      let events = 0;
+      let settled = false;
+      const finish = (error?: Error): void => {
+        if (settled) return;
+        settled = true;
+        this.onFileReply = undefined;
+        this.onFailure = undefined;
+        if (error) reject(error);
+        else resolve();
+      };
+      const heldOf = (fileNo: number): Held => {
+        let h = held.get(fileNo);
+        if (h === undefined) held.set(fileNo, (h = { records: [] }));
+        return h;
+      };
+      const write = (records: HuntRecord[]): void => {
+        for (const record of records) ctx.writer.record(record);
+        ctx.writer.flush();
+      };
+      /** Writes what the earliest unfinished files have sent, in file order, as far as they are finished. */
+      const drain = (): void => {
+        for (;;) {
+          const h = held.get(nextToWrite);
+          if (h === undefined) return;
+          for (const records of h.records) write(records);
+          h.records = [];
+          if (h.failed !== undefined) return finish(new InputError(h.failed));
+          if (h.done === undefined) return;
+          merge(h.done, refs, ctx);
+          held.delete(nextToWrite);
+          nextToWrite++;
+          if (nextToWrite === files.length) return finish();
+        }
+      };
+      let stopped = false;
+      const startNext = (worker: Worker): void => {
+        // After a failure no later file is started: its hits would never be written.
+        if (stopped || nextToStart >= files.length) return;
+        const job: HuntJob = { fileNo: nextToStart, file: files[nextToStart] };
+        nextToStart++;
+        worker.postMessage(job);
+      };
+      this.onFileReply = (worker, reply) => {
+        if (reply.kind === 'records') {
+          events += reply.events;
+          ctx.progress.update(`${files.length} inputs`, events, { bytesRead: 0 });
+          heldOf(reply.fileNo).records.push(reply.records);
+        } else if (reply.kind === 'done') {
+          heldOf(reply.fileNo).done = reply;
+          startNext(worker);
+        } else {
+          heldOf(reply.fileNo).failed = reply.message;
+          stopped = true;
+        }
+        drain();
+      };
+      this.onFailure = finish;
+      if (this.failure !== undefined) return finish(this.failure);
+      if (files.length === 0) return finish();
+      for (const worker of this.workers) startNext(worker);
+    });
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const worker of this.workers) void worker.terminate();
+  }
+}
+
+/** A finished file's counters, tallies and correlation inputs, added to the hunt's in file order. */
+function merge(done: Done, refs: RuleRef[], ctx: ParallelContext): void {
+  const counters = ctx.counters;
+  counters.events += done.counters.events;
+  counters.detections += done.counters.detections;
+  counters.correlations += done.counters.correlations;
+  counters.outside += done.counters.outside;
+  counters.untimed += done.counters.untimed;
+  const hitsByRule = ctx.hitsByRule;
+  if (hitsByRule !== undefined) for (const [rule, count] of done.hits) hitsByRule.set(refs[rule], (hitsByRule.get(refs[rule]) ?? 0) + count);
+  const pool = ctx.pool;
+  if (pool === undefined || done.pool === undefined) return;
+  // The file's events are numbered within its own origins: renumbered after the files before it.
+  const offset = pool.origins.length;
+  for (const origin of done.pool.origins) pool.origins.push(origin);
+  for (const input of done.pool.inputs) pool.inputs.push({ rule: refs[input.rule], event: { ...input.event, index: input.event.index + offset } });
+}
