@@ -18,6 +18,18 @@ describe('hunt output', () => {
     expect(csv.split('\n')[1]).toBe('detection,r1,"Quote ""this"", then comma",high,"a,b.jsonl",7,2024-03-01T08:00:00.000Z,,,');
   });
 
+  it('keeps a table row and an explained CSV cell on one line when a matched value spans lines', () => {
+    const record = { ...detectionRecord(rule, 0, undefined, 'a.json'), match: { selections: ['selection'], fields: { TaskContent: '<Task>\r\n\t<Exec/>\r\n</Task>' } } };
+    let out = '';
+    const writer = new HuntWriter('table', (text) => {
+      out += text;
+    }, true);
+    writer.record(record);
+    writer.finish();
+    expect(out.trim().split('\n')).toHaveLength(2);
+    expect(out).toContain('TaskContent=<Task>\\r\\n\\t<Exec/>\\r\\n</Task>');
+  });
+
   it('writes the header even when there is no hit, and an empty JSON array', () => {
     expect(written('csv', [])).toBe('kind,rule_id,title,level,file,event_index,timestamp,correlation_type,group,event_indices\n');
     expect(written('json', [])).toBe('[]\n');

@@ -144,10 +144,15 @@ const MATCH_VALUE_MAX = 120;
 /** `[selection, selection_cli] Image=C:\...\x.exe CommandLine=...`: a one-line match explanation. */
 function matchText(match: MatchRecord): string {
   const values = Object.entries(match.fields).map(([k, v]) => {
-    const text = typeof v === 'string' ? v : JSON.stringify(v);
+    const text = oneLine(typeof v === 'string' ? v : JSON.stringify(v));
     return `${k}=${text.length > MATCH_VALUE_MAX ? `${text.slice(0, MATCH_VALUE_MAX - 1)}…` : text}`;
   });
   return [`[${match.selections.join(', ')}]`, ...values].join(' ');
+}
+
+/** Line breaks and tabs as their escapes: a multi-line value (task XML, a privilege list) keeps a row on one line. */
+function oneLine(text: string): string {
+  return text.replace(/[\r\n\t]/g, (c) => (c === '\r' ? '\\r' : c === '\n' ? '\\n' : '\\t'));
 }
 
 function pad(text: string, width: number): string {

@@ -96,6 +96,23 @@ describe('EventData read back from rendered Windows messages', () => {
     expect(member).toEqual({ SubjectUserName: 'admin', MemberSid: 'S-1-5-21-1-2-3-1105', MemberName: '-', TargetSid: 'S-1-5-32-544', TargetUserName: 'Administrators', TargetDomainName: 'Builtin' });
   });
 
+  it('reads values spread over several lines: privilege and access lists, a scheduled task\'s XML', () => {
+    const privileges: Record<string, unknown> = {};
+    labelledMessageFields('Special privileges assigned to new logon.\r\n\r\nSubject:\r\n\tSecurity ID:\t\tS-1-5-18\r\n\tAccount Name:\t\tSYSTEM\r\n\r\nPrivileges:\t\tSeAssignPrimaryTokenPrivilege\r\n\t\t\tSeTcbPrivilege\r\n\t\t\tSeDebugPrivilege', 4672, privileges);
+    expect(privileges).toEqual({ SubjectUserSid: 'S-1-5-18', SubjectUserName: 'SYSTEM', PrivilegeList: 'SeAssignPrimaryTokenPrivilege\r\n\t\t\tSeTcbPrivilege\r\n\t\t\tSeDebugPrivilege' });
+    const access: Record<string, unknown> = {};
+    labelledMessageFields(
+      'An attempt was made to access an object.\r\n\r\nObject:\r\n\tObject Name:\t\tC:\\secret.txt\r\n\r\nAccess Request Information:\r\n\tAccesses:\t\tREAD_CONTROL\r\n\t\t\t\tWriteData (or AddFile)\r\n\t\t\t\tSome Right Without A Code\r\n\t\t\t\t\r\n\tAccess Mask:\t\t0x20002',
+      4663,
+      access,
+    );
+    expect(access).toEqual({ ObjectName: 'C:\\secret.txt', AccessList: '%%1538\r\n\t\t\t%%4417\r\n\t\t\tREAD_CONTROL\r\n\t\t\tWriteData (or AddFile)\r\n\t\t\tSome Right Without A Code', AccessMask: '0x20002' });
+    const task: Record<string, unknown> = {};
+    const xml = ['<?xml version="1.0" encoding="UTF-16"?>', '<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">', '  <Actions Context="Author">', '    <Exec>', '      <Command>C:\\Users\\Public\\upd.exe</Command>', '    </Exec>', '  </Actions>', '</Task>'];
+    labelledMessageFields(`A scheduled task was created.\r\n\r\nTask Information:\r\n\tTask Name: \t\t\\Updater\r\n\tTask Content: \t\t${xml.join('\r\n')}\r\n\r\nOther Information:\r\n\tProcessCreationTime: \t\t844424930132069`, 4698, task);
+    expect(task).toEqual({ TaskName: '\\Updater', TaskContent: xml.join('\r\n') });
+  });
+
   it("reads Sysmon's Name: value lines as they are", () => {
     const fields: Record<string, unknown> = {};
     sysmonMessageFields('Process Create:\r\nRuleName: -\r\nImage: C:\\Windows\\System32\\whoami.exe\r\nCommandLine: whoami /all', fields);

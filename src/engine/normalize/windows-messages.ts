@@ -7,9 +7,13 @@
  *   `Process Information:`...), mapped here to the EventData names rules use (`TargetUserName`, `LogonType`,
  *   `IpAddress`, `NewProcessName`, `CommandLine`...). The same label means the subject or the target account
  *   depending on its section.
- * Values spread over several lines (privilege lists, task XML) are left out. Fields already present win.
+ * Values spread over several lines (privilege and access lists, a scheduled task's XML) are read whole, their
+ * lines joined as the EventData value holds them; an access list also gets the message-table codes of the
+ * access names Windows renders (`READ_CONTROL` -> `%%1538`), which rules use as often as the names. Fields
+ * already present win.
  */
 import { setIfMissing } from './paths';
+import { accessCodeOf } from './windows-values';
 
 /** Sections whose account labels name the subject (who acted). */
 const SUBJECT_SECTIONS = new Set(['Subject', 'Creator Subject']);
@@ -88,6 +92,24 @@ const LABELS: Readonly<Record<string, string>> = {
   'Additional Information': 'TargetInfo',
 };
 
+/**
+ * Labels whose value may go on over the lines below (more names, or the task's XML), and the field each makes.
+ * A list ends at a blank line or the next labelled line; a task's XML, whose lines may hold colons, only at a
+ * blank line.
+ */
+const MULTILINE: Readonly<Record<string, string>> = {
+  Privileges: 'PrivilegeList',
+  'Enabled Privileges': 'EnabledPrivilegeList',
+  'Disabled Privileges': 'DisabledPrivilegeList',
+  Accesses: 'AccessList',
+  'Task Content': 'TaskContent',
+  'Task New Content': 'TaskContentNew',
+};
+const XML_VALUES = new Set(['TaskContent', 'TaskContentNew']);
+
+/** The separator Windows puts between the items of a list in EventData (a line break and the message's indent). */
+const LIST_SEPARATOR = '\r\n\t\t\t';
+
 /** System 7045 names the service's fields as the Service Control Manager writes them. */
 const SERVICE_INSTALLED: Readonly<Record<string, string>> = {
   'Service Name': 'ServiceName',
@@ -114,8 +136,24 @@ export function sysmonMessageFields(message: string, into: Record<string, unknow
 /** A Security or System event's rendered message: labelled lines under section headers. */
 export function labelledMessageFields(message: string, eventId: number | undefined, into: Record<string, unknown>): void {
   let section = '';
+  /** The multi-line value being read: its field and its lines so far. */
+  let open: { name: string; lines: string[] } | undefined;
+  const close = (): void => {
+    if (open !== undefined) setIfMissing(into, open.name, multilineValue(open.name, open.lines));
+    open = undefined;
+  };
   for (const raw of message.split(/\r?\n/)) {
-    const m = LABELLED.exec(raw.trimEnd());
+    const line = raw.trimEnd();
+    const m = LABELLED.exec(line);
+    if (open !== undefined) {
+      const ends = line.trim() === '' || (m !== null && !XML_VALUES.has(open.name));
+      if (!ends) {
+        // List items lose the message's indent; XML keeps its own.
+        open.lines.push(XML_VALUES.has(open.name) ? line : line.trim());
+        continue;
+      }
+      close();
+    }
     if (!m) continue;
     const [, indent, label, value] = m;
     if (value === '') {
@@ -123,9 +161,23 @@ export function labelledMessageFields(message: string, eventId: number | undefin
       if (indent === '') section = label;
       continue;
     }
+    const multiline = MULTILINE[label];
+    if (multiline !== undefined) {
+      open = { name: multiline, lines: [value] };
+      continue;
+    }
     const name = fieldName(section, label, eventId);
     if (name !== undefined) setIfMissing(into, name, value);
   }
+  close();
+}
+
+/** A multi-line value as EventData holds it: list items on lines of their own (access names with their codes), XML as written. */
+function multilineValue(name: string, lines: string[]): string {
+  if (XML_VALUES.has(name)) return lines.join('\r\n');
+  if (name !== 'AccessList') return lines.join(LIST_SEPARATOR);
+  const codes = lines.map(accessCodeOf).filter((code): code is string => code !== undefined);
+  return [...codes, ...lines].join(LIST_SEPARATOR);
 }
 
 function fieldName(section: string, label: string, eventId: number | undefined): string | undefined {

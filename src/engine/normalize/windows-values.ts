@@ -45,6 +45,14 @@ const ACCESS_RIGHTS: Readonly<Record<string, string>> = {
   '4424': 'WriteAttributes',
 };
 
+/** Rendered access names back to their codes, for exports that keep only the rendered message. */
+const ACCESS_CODES = new Map(Object.entries(ACCESS_RIGHTS).map(([code, name]) => [name, `%%${code}`]));
+
+/** `READ_CONTROL` -> `%%1538`; undefined for a name outside the table. */
+export function accessCodeOf(name: string): string | undefined {
+  return ACCESS_CODES.get(name);
+}
+
 const ACCESS_FIELDS = ['AccessList', 'Accesses'];
 
 /** Access lists repeat across a log (a handful of distinct lists): each is rendered once. */
