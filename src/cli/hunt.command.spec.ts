@@ -690,7 +690,7 @@ describe('lantern hunt', () => {
       const code = await runHunt(files, { rules: [rules], ...options }, io);
       return { code, out: out(), err: err().replace(/ rules loaded in [\d.]+ s/, ' rules loaded').replace(/; [\d,]+ events\/s \([\d.]+ s\)/, '') };
     };
-    for (const options of [{ format: 'jsonl', stats: true }, { format: 'csv', explain: true }, { format: 'table' }, { format: 'json', correlateAcrossFiles: true, stats: true }]) {
+    for (const options of [{ format: 'jsonl', stats: true }, { format: 'csv', explain: true }, { format: 'table', excludeRule: ['net_user', 'typo'] }, { format: 'json', correlateAcrossFiles: true, stats: true }]) {
       const one = await hunt(options);
       const two = await hunt({ ...options, threads: '2' });
       expect(one.code).toBe(0);
@@ -711,6 +711,32 @@ describe('lantern hunt', () => {
       expect(bad.err).toMatch(new RegExp(`--threads must be a whole number of 1 or more, or auto \\(got '${threads.replace('.', '\\.')}'\\)`));
     }
   }, 60_000);
+
+  it('--status, --tags and --exclude-rule choose the rules that run; a chosen correlation keeps its rules running, unreported', async () => {
+    const input = file('events.jsonl', jsonl());
+    const hunt = async (options: Partial<HuntOptions>): Promise<{ code: number; titles: string[]; err: string }> => {
+      const { io, out, err } = capture();
+      const code = await runHunt([input], { rules: [rules], ...options }, io);
+      return { code, titles: (lines(out()) as Array<{ title: string }>).map((h) => h.title), err: err() };
+    };
+    const all = await hunt({});
+    expect(all.titles).toEqual(['Whoami Execution', 'Whoami Execution', 'Net User Enumeration', 'Repeated Discovery By One User']);
+    const discovery = await hunt({ tags: ['attack.t1087,ATTACK.T1033'] });
+    expect(discovery.titles).toEqual(['Whoami Execution', 'Whoami Execution', 'Net User Enumeration']);
+    expect(discovery.err).toMatch(/2 rules loaded in [\d.]+ s, 1 more left out by the rule selection; 3 detections/);
+    // An excluded rule never runs: the correlation on it cannot fire either.
+    const noWhoami = await hunt({ excludeRule: ['whoami_exec', 'typo_rule'] });
+    expect(noWhoami.titles).toEqual(['Net User Enumeration']);
+    expect(noWhoami.err).toMatch(/--exclude-rule typo_rule: no loaded rule has this id or name/);
+    writeFileSync(join(rules, 'recon.yml'), RECON_CORRELATION.replace('level: medium', 'level: medium\nstatus: stable'));
+    const stable = await hunt({ status: ['stable'] });
+    expect(stable.titles).toEqual(['Repeated Discovery By One User']);
+    // The stable correlation runs the whoami rule it counts, whose own hits stay unreported.
+    expect(stable.err).toMatch(/2 rules loaded in [\d.]+ s, 1 more left out by the rule selection; 0 detections, 1 correlations/);
+    const bad = await hunt({ status: ['stabel'] });
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/unknown --status 'stabel' \(choose among stable, test, experimental, deprecated, unsupported\)/);
+  });
 
   it('writes csv with a header, a json array, or a table', async () => {
     const input = file('events.jsonl', jsonl());

@@ -9,8 +9,8 @@ import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import type { RuleRef } from '../engine/model';
 import { parseTimestamp } from '../engine/normalize';
-import type { RuleLoadError, RuleSet } from '../engine/sigma';
-import { evaluateCorrelations } from '../engine/sigma/correlation';
+import { RULE_STATUSES, type RuleLoadError, type RuleSelection, type RuleSet } from '../engine/sigma';
+import { evaluateCorrelations, isReported } from '../engine/sigma/correlation';
 import { type Counters, type CrossFilePool, type HuntContext, type TimeWindow, describeError, huntFile, loadHuntRules, ruleRefs, shownAt, tally } from './hunt.file';
 import { INPUT_FORMATS, type InputFormat, InputError, type InputProgress } from './hunt.input';
 import { FORMATS, type HuntFormat, HuntWriter, LEVELS, crossFileCorrelationRecord, levelRank } from './hunt.output';
@@ -43,6 +43,12 @@ export interface HuntOptions {
   inputFormat?: string;
   /** Worker threads hunting input files side by side: a number, or `auto` (one per CPU). Default 1. */
   threads?: string;
+  /** Run only rules of these statuses (comma-separated, repeatable). */
+  status?: string[];
+  /** Run only rules with one of these tags, or a tag below one (comma-separated, repeatable). */
+  tags?: string[];
+  /** Leave out these rules (id or name; repeatable). */
+  excludeRule?: string[];
 }
 
 
@@ -121,23 +127,25 @@ export function statsLines(hitsByRule: Map<RuleRef, number>): string {
 /** The correlations over the events of every file, once all are read (--correlate-across-files). */
 function correlateAcrossFiles(ruleSet: RuleSet, pool: CrossFilePool, out: Pick<HuntContext, 'writer' | 'counters' | 'hitsByRule' | 'minRank'>): void {
   if (ruleSet.correlationRules.length === 0) return;
+  const hidden = ruleSet.hiddenKeys();
   for (const hit of evaluateCorrelations(ruleSet.correlationRules, pool.inputs)) {
-    if (!shownAt(hit.rule, out.minRank)) continue;
+    if (!shownAt(hit.rule, out.minRank) || !isReported(hit.rule, hidden)) continue;
     out.counters.correlations++;
     tally(out.hitsByRule, hit.rule);
     out.writer.record(crossFileCorrelationRecord(hit, pool.origins));
   }
 }
 
-function summary(counters: Counters, files: number, ruleSet: { size: number; errors: RuleLoadError[] }, seconds: number, loadSeconds: number, windowed: boolean): string {
+function summary(counters: Counters, files: number, ruleSet: LoadedRules, seconds: number, loadSeconds: number, windowed: boolean): string {
   const n = grouped;
   const rate = Math.round(counters.events / Math.max(seconds, 0.001));
   const failed = ruleSet.errors.length;
   const failedText = failed > 0 ? ` (${n(failed)} failed to load, listed above)` : '';
   const untimed = counters.untimed > 0 ? `, ${n(counters.untimed)} of them without a time` : '';
   const outsideText = windowed ? `; ${n(counters.outside)} outside --from/--to${untimed}` : '';
+  const leftOut = ruleSet.selection === undefined ? '' : `, ${n(ruleSet.selection.leftOut)} more left out by the rule selection`;
   return (
-    `hunt: ${n(counters.events)} events from ${n(files)} input(s)${outsideText}; ${n(ruleSet.size)} rules loaded in ${loadSeconds.toFixed(1)} s${failedText}; ` +
+    `hunt: ${n(counters.events)} events from ${n(files)} input(s)${outsideText}; ${n(ruleSet.size)} rules loaded in ${loadSeconds.toFixed(1)} s${failedText}${leftOut}; ` +
     `${n(counters.detections)} detections, ${n(counters.correlations)} correlations; ${n(rate)} events/s (${seconds.toFixed(1)} s)\n`
   );
 }
@@ -188,6 +196,11 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     io.stderr('lantern hunt: standard input (-) can be read only once\n');
     return USAGE_ERROR;
   }
+  const select = ruleSelection(options);
+  if ('error' in select) {
+    io.stderr(`lantern hunt: ${select.error}\n`);
+    return USAGE_ERROR;
+  }
   const threads = threadCount(options.threads);
   if (threads === undefined) {
     io.stderr(`lantern hunt: --threads must be a whole number of 1 or more, or auto (got '${options.threads}')\n`);
@@ -232,6 +245,7 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     stats: options.stats === true,
     crossFile: options.correlateAcrossFiles === true,
     inputFormat,
+    select: select.selection,
   };
   // Started first: the workers load their rules while this thread loads its own, when it needs them.
   const workers = parallel ? new HuntPool(Math.min(threads, inputs.files.length), settings) : undefined;
@@ -241,6 +255,9 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     workers?.close();
   }
 }
+
+/** What the summary says of the rules: as this thread or the first worker loaded them. */
+type LoadedRules = Pick<WorkerRules, 'size' | 'errors' | 'selection'>;
 
 interface HuntRun {
   io: CommandIO;
@@ -259,10 +276,10 @@ async function huntInputs(files: string[], settings: HuntWorkerSettings, run: Hu
   const hitsByRule = settings.stats ? new Map<RuleRef, number>() : undefined;
   const pool: CrossFilePool | undefined = settings.crossFile ? { inputs: [], origins: [] } : undefined;
   let started = run.loadStart;
-  let loaded: { size: number; errors: RuleLoadError[] } | undefined;
+  let loaded: LoadedRules | undefined;
   try {
     // This thread needs the rules to hunt, or to correlate across files; otherwise it reports the workers' load.
-    const ruleSet = run.preloaded ?? (workers === undefined || pool !== undefined ? loadHuntRules(settings.rules, settings.placeholders) : undefined);
+    const ruleSet = run.preloaded ?? (workers === undefined || pool !== undefined ? loadHuntRules(settings.rules, settings.placeholders, settings.select) : undefined);
     const fromWorkers = workers && (await workers.ready());
     loaded = ruleSet ?? fromWorkers;
     if (loaded === undefined) throw new Error('no rule set loaded');
@@ -271,6 +288,7 @@ async function huntInputs(files: string[], settings: HuntWorkerSettings, run: Hu
     }
     // Listed at load, before any hit is read, so a long hunt shows at once which rules are missing.
     if (loaded.errors.length > 0) io.stderr(loadErrorLines(loaded.errors, settings.rules));
+    for (const key of loaded.selection?.unknownExclusions ?? []) io.stderr(`lantern hunt: --exclude-rule ${key}: no loaded rule has this id or name\n`);
     started = io.now();
     if (workers !== undefined) {
       await workers.run(files, ruleSet ? ruleRefs(ruleSet) : (fromWorkers as WorkerRules).refs, { writer, counters, hitsByRule, pool, progress });
@@ -291,6 +309,25 @@ async function huntInputs(files: string[], settings: HuntWorkerSettings, run: Hu
   io.stderr(summary(counters, files.length, loaded, (io.now() - started) / 1000, (started - run.loadStart) / 1000, settings.window !== undefined));
   if (hitsByRule !== undefined) io.stderr(statsLines(hitsByRule));
   return 0;
+}
+
+/** Comma-separated values of a repeatable option, trimmed, empty ones dropped. */
+function listOf(values: string[] | undefined): string[] | undefined {
+  if (values === undefined) return undefined;
+  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+}
+
+/** --status, --tags and --exclude-rule as a rule selection (undefined: every rule runs). */
+export function ruleSelection(options: Pick<HuntOptions, 'status' | 'tags' | 'excludeRule'>): { selection: RuleSelection | undefined } | { error: string } {
+  const statuses = listOf(options.status)?.map((s) => s.toLowerCase());
+  const unknown = statuses?.find((s) => !(RULE_STATUSES as readonly string[]).includes(s));
+  if (unknown !== undefined) return { error: `unknown --status '${unknown}' (choose among ${RULE_STATUSES.join(', ')})` };
+  if (statuses !== undefined && statuses.length === 0) return { error: '--status needs at least one status' };
+  const tags = listOf(options.tags);
+  if (tags !== undefined && tags.length === 0) return { error: '--tags needs at least one tag' };
+  const exclude = listOf(options.excludeRule);
+  if (statuses === undefined && tags === undefined && exclude === undefined) return { selection: undefined };
+  return { selection: { statuses, tags, exclude } };
 }
 
 /** --threads: a whole number of 1 or more, or `auto` (one per CPU the process may use); undefined when invalid. */
@@ -323,6 +360,9 @@ export function registerDetectionCommands(program: Command): void {
     .option('--from <time>', 'only events at or after this time (ISO 8601; no zone = UTC)')
     .option('--to <time>', 'only events at or before this time (a date alone takes in the whole day)')
     .option('--stats', 'after the summary, list the rules that fired with their number of hits, most first (stderr)')
+    .option('--status <list>', `run only rules of these statuses (${RULE_STATUSES.join(', ')}; comma-separated, repeatable)`, collect)
+    .option('--tags <list>', 'run only rules with one of these tags or a tag below one (attack.t1059 takes in attack.t1059.001; comma-separated, repeatable)', collect)
+    .option('--exclude-rule <id>', 'leave out a rule, by id or name (repeatable): noisy rules found with --stats', collect)
     .option('--threads <n>', 'hunt up to n input files at once, each thread with its own copy of the rules (auto: one per CPU); the output is the same as with 1', '1')
     .exitOverride(usageExit)
     .action(async (files: string[], options: HuntOptions) => {

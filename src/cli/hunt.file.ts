@@ -10,8 +10,8 @@ import { createGunzip } from 'node:zlib';
 import type { RuleRef } from '../engine/model';
 import { knownLogsources } from '../engine/normalize';
 import type { MatchableEvent } from '../engine/normalize/normalize';
-import { type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
-import { correlationFieldNames, evaluateCorrelations, hiddenRuleKeys, isReported, readFields } from '../engine/sigma/correlation';
+import { type RuleSelection, type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
+import { correlationFieldNames, evaluateCorrelations, isReported, readFields } from '../engine/sigma/correlation';
 import { readCsvEvents } from './hunt.csv';
 import { type InputFormat, InputError, type InputProgress, readInputEvents } from './hunt.input';
 import type { CommandIO } from './hunt.io';
@@ -35,8 +35,8 @@ export function ruleRefs(ruleSet: RuleSet): RuleRef[] {
 }
 
 /** The rule set `lantern hunt` runs: routes for every logsource the normaliser assigns are compiled at load. */
-export function loadHuntRules(paths: string[], placeholders?: Record<string, string[]>): RuleSet {
-  return loadRuleSet(paths, { placeholders, logsources: knownLogsources() });
+export function loadHuntRules(paths: string[], placeholders?: Record<string, string[]>, select?: RuleSelection): RuleSet {
+  return loadRuleSet(paths, { placeholders, logsources: knownLogsources(), select });
 }
 
 export interface Counters {
@@ -134,7 +134,7 @@ export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): P
   const { source, input, counted, referenceTime, close } = openInput(file, io);
   const { ruleSet, writer, minRank, counters } = ctx;
   const keys = correlationKeys(ruleSet);
-  const hidden = hiddenRuleKeys(ruleSet.correlationRules);
+  const hidden = ruleSet.hiddenKeys();
   const correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }> = ctx.pool?.inputs ?? [];
   const origins = ctx.pool?.origins;
   const shown = (rule: RuleRef): boolean => shownAt(rule, minRank);
@@ -184,7 +184,7 @@ export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): P
   }
   if (ruleSet.correlationRules.length === 0 || ctx.pool) return;
   for (const hit of evaluateCorrelations(ruleSet.correlationRules, correlationInputs)) {
-    if (!shown(hit.rule)) continue;
+    if (!shown(hit.rule) || !isReported(hit.rule, hidden)) continue;
     counters.correlations++;
     tally(ctx.hitsByRule, hit.rule);
     writer.record(correlationRecord(hit, file));

@@ -7,7 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RuleRef } from '../engine/model';
-import type { RuleLoadError, RuleSet } from '../engine/sigma';
+import type { RuleLoadError, RuleSelection, RuleSet } from '../engine/sigma';
 import { type Counters, type CrossFilePool, type HuntContext, type RecordSink, type TimeWindow, describeError, huntFile, loadHuntRules, ruleRefs } from './hunt.file';
 import { InputError, type InputFormat } from './hunt.input';
 import type { CommandIO } from './hunt.io';
@@ -26,6 +26,7 @@ export interface HuntWorkerSettings {
   stats: boolean;
   crossFile: boolean;
   inputFormat: InputFormat;
+  select: RuleSelection | undefined;
 }
 
 export interface HuntJob {
@@ -45,6 +46,8 @@ export interface WorkerRules {
   errors: RuleLoadError[];
   /** Every rule in order (ruleRefs): hits and tallies name rules by position in it. */
   refs: RuleRef[];
+  /** What the rule selection left out, when one was made. */
+  selection: RuleSet['selection'];
 }
 
 export type HuntWorkerReply =
@@ -120,10 +123,10 @@ function isHuntWorkerData(data: unknown): data is HuntWorkerSettings {
 if (parentPort && isHuntWorkerData(workerData)) {
   const port = parentPort;
   const settings = workerData;
-  const ruleSet = loadHuntRules(settings.rules, settings.placeholders);
+  const ruleSet = loadHuntRules(settings.rules, settings.placeholders, settings.select);
   const positions = new Map(ruleRefs(ruleSet).map((ref, i) => [ref, i]));
   const post = (reply: HuntWorkerReply): void => port.postMessage(reply);
-  post({ kind: 'ready', rules: { size: ruleSet.size, errors: ruleSet.errors, refs: ruleRefs(ruleSet) } });
+  post({ kind: 'ready', rules: { size: ruleSet.size, errors: ruleSet.errors, refs: ruleRefs(ruleSet), selection: ruleSet.selection } });
   // One file at a time, in the order given.
   let queue = Promise.resolve();
   port.on('message', (job: HuntJob) => {

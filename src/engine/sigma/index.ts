@@ -25,3 +25,4 @@ export { logsourceCompatible, normalizeLogSource, CATEGORY_PARENT } from './logs
 export { MODIFIERS } from './modifiers';
 export { EventContext } from './fields';
 export type { CorrelationRule } from './correlation';
+export { RULE_STATUSES, type RuleSelection, selectRules } from './selection';

@@ -9,6 +9,7 @@ import { type CorrelationDoc, type LoadOptions, type LoadResult, loadRuleTexts, 
 import { logsourceCompatible, logsourceKey, normalizeLogSource } from './logsource';
 import { type MatcherCache, Prefilter } from './prefilter';
 import { type DetectionRule, type SigmaFilter, applyFilter, filterAppliesTo } from './rule';
+import { type RuleSelection, type SelectedRules, selectRules, selects } from './selection';
 import type { MatchOptions, RuleLoadError, SigmaEvent } from './types';
 
 export interface EvaluateOptions extends MatchOptions {
@@ -50,6 +51,10 @@ export class RuleSet {
   readonly warnings: RuleLoadError[];
   readonly files: string[];
   readonly prefilterEnabled: boolean;
+  /** Ids of rules that run only to feed a chosen correlation (a rule selection): their own hits are not reported. */
+  readonly unreported: ReadonlySet<string>;
+  /** What a rule selection left out, when one was made. */
+  readonly selection: Pick<SelectedRules, 'leftOut' | 'unknownExclusions'> | undefined;
   private readonly routes = new Map<string, Route>();
   private readonly routesByRaw = new Map<string, Route>();
   /** Frozen logsource objects (the normaliser interns them) by identity: no key built per event. */
@@ -65,7 +70,11 @@ export class RuleSet {
    * `logsources`: routes to compile now, prefilters and their literal matchers included (the
    * normaliser's knownLogsources()); any other logsource gets its route when an event first needs it.
    */
-  constructor(loaded: LoadResult, opts: { prefilter?: boolean; logsources?: Iterable<LogSource> } = {}) {
+  constructor(loaded: LoadResult, opts: { prefilter?: boolean; logsources?: Iterable<LogSource>; select?: RuleSelection } = {}) {
+    const selected = selects(opts.select) ? selectRules(loaded, opts.select) : undefined;
+    if (selected !== undefined) loaded = selected.loaded;
+    this.unreported = selected?.unreported ?? new Set();
+    this.selection = selected && { leftOut: selected.leftOut, unknownExclusions: selected.unknownExclusions };
     this.detectionRules = loaded.detectionRules;
     this.correlationRules = loaded.correlationRules;
     this.correlationDocs = loaded.correlationDocs;
@@ -118,9 +127,16 @@ export class RuleSet {
       for (const rule of this.matchEvent(event, opts)) hits.push({ rule, event });
     }
     const correlations = this.correlationRules.length > 0 ? evaluateCorrelations(this.correlationRules, hits, { includeHidden: opts.includeHidden }) : [];
-    const hidden = opts.includeHidden ? new Set<string>() : hiddenRuleKeys(this.correlationRules);
+    const hidden = opts.includeHidden ? new Set<string>() : this.hiddenKeys();
     const detections = hits.filter((h) => isReported(h.rule, hidden)).map((h) => ({ rule: h.rule, eventIndex: h.event.index }));
-    return { detections, correlations };
+    return { detections, correlations: this.unreported.size === 0 ? correlations : correlations.filter((c) => isReported(c.rule, hidden)) };
+  }
+
+  /** Rules whose own hits are not reported: consumed by a `generate: false` correlation, or run only for a chosen correlation. */
+  hiddenKeys(): Set<string> {
+    const hidden = hiddenRuleKeys(this.correlationRules);
+    for (const id of this.unreported) hidden.add(id);
+    return hidden;
   }
 
   /** Explain one rule (by id, name or ref) on one event; undefined for an unknown rule. */
@@ -274,8 +290,8 @@ function safeMatch(rule: DetectionRule, ctx: EventContext): boolean {
   }
 }
 
-export function loadRuleSet(paths: string[], options: LoadOptions & { logsources?: Iterable<LogSource> } = {}): RuleSet {
-  return new RuleSet(loadRules(paths, options), { prefilter: options.prefilter, logsources: options.logsources });
+export function loadRuleSet(paths: string[], options: LoadOptions & { logsources?: Iterable<LogSource>; select?: RuleSelection } = {}): RuleSet {
+  return new RuleSet(loadRules(paths, options), { prefilter: options.prefilter, logsources: options.logsources, select: options.select });
 }
 
 /** A rule set from YAML texts, each named by the file it stands for. */
