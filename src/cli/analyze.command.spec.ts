@@ -76,6 +76,11 @@ describe('lantern analyze', () => {
       expect(() => readInput(path.join(dir, 'export.txt'), 'json')).toThrow(/export\.txt: not JSON; --input-format json reads/);
       expect(readInput(write('body.txt', '{"events": {"logs": []}}'), 'JSON')).toBe('{"events": {"logs": []}}');
       expect(() => readInput(path.join(dir, 'export.txt'), 'xml')).toThrow(/export\.txt: no Windows event XML/);
+      expect(() => readInput(write('log.xml', '<EventLog>nothing here</EventLog>'), 'xml')).toThrow(/log\.xml: no Windows event XML/);
+      // JSON Lines of log lines as JSON strings, as hunt reads them; lines numbered as in the file.
+      expect(readInput(write('lines.jsonl', '"Oct 11 22:14:15 host sshd[1]: Failed password"\n\n"second"\n'), 'json')).toEqual({ events: { logs: ['Oct 11 22:14:15 host sshd[1]: Failed password', 'second'] } });
+      expect(() => readInput(write('lines2.jsonl', '"one"\n\n{"not": "a string"}\n'), 'json')).toThrow(/lines2\.jsonl: line 3: a JSON string was expected/);
+      expect(() => runAnalyze('\n\n{"a": 1}\n\nnot json\n', {}, {})).toThrow(/line 5 is not JSON/);
       expect(readInput(write('app.log', '[1] service started\n'), 'text')).toEqual({ events: { logs: '[1] service started' } });
       expect(() => readInput(path.join(dir, 'app.log'), 'yaml')).toThrow(/unknown --input-format 'yaml' \(choose auto, json, csv, xml, text\)/);
     } finally {

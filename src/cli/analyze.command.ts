@@ -14,7 +14,7 @@ import { analyze, buildAnalysisData, narrateDeterministic } from '../engine/anal
 import { intelDirFrom, loadIntel, type IntelIndex } from '../engine/intel';
 import { SCOPES, type AnalysisData, type AnalysisRequest, type Scope } from '../engine/model';
 import { loadRuleSet } from '../engine/sigma';
-import { isEventCollection } from '../engine/normalize/normalize';
+import { isEventCollection, xmlEvents } from '../engine/normalize/normalize';
 import { CSV_OPTIONS, withoutEmptyCells } from './hunt.csv';
 import { INPUT_FORMATS, type InputFormat, opensJson } from './hunt.input';
 import { binaryInputProblem, decodeText } from './hunt.text';
@@ -51,6 +51,12 @@ export class AnalyzeUsageError extends Error {}
  * is not JSON at all (syslog, web access or Zeek logs, Windows event XML) becomes `{events: {logs: text}}`,
  * read line by line (or `<Event>` by `<Event>`) as the API reads a string of logs.
  */
+/** Lines before the first non-blank one (trim() drops them; line numbers count them). */
+function leadingLines(text: string): number {
+  const lead = /^\s*/.exec(text)?.[0] ?? '';
+  return lead.split('\n').length - 1;
+}
+
 export function readAnalysisRequest(text: string): AnalysisRequest {
   const trimmed = text.trim();
   if (trimmed === '') throw new AnalyzeUsageError('input is empty');
@@ -60,13 +66,18 @@ export function readAnalysisRequest(text: string): AnalysisRequest {
   try {
     parsed = JSON.parse(trimmed);
   } catch {
-    parsed = trimmed.split(/\r?\n/).filter((l) => l.trim() !== '').map((line, n) => {
-      try {
-        return JSON.parse(line) as unknown;
-      } catch {
-        throw new AnalyzeUsageError(`line ${n + 1} is not JSON (expected a request body, a JSON array, JSON Lines or plain-text logs)`);
-      }
-    });
+    // Numbered as in the input (blank lines counted), then the blank ones dropped.
+    parsed = trimmed
+      .split(/\r?\n/)
+      .map((line, n) => ({ line, n }))
+      .filter(({ line }) => line.trim() !== '')
+      .map(({ line, n }) => {
+        try {
+          return JSON.parse(line) as unknown;
+        } catch {
+          throw new AnalyzeUsageError(`line ${n + 1 + leadingLines(text)} is not JSON (expected a request body, a JSON array, JSON Lines or plain-text logs)`);
+        }
+      });
   }
   if (Array.isArray(parsed)) return { events: { logs: parsed } };
   if (parsed && typeof parsed === 'object') {
@@ -149,13 +160,31 @@ export function readInput(file: string, inputFormat = 'auto'): string | Analysis
 function asFormat(text: string, format: 'json' | 'text' | 'xml', file: string): string | AnalysisRequest {
   const trimmed = text.trim();
   if (format === 'json') {
-    if (trimmed !== '' && !opensJson(trimmed)) throw new AnalyzeUsageError(`${file}: not JSON; --input-format json reads a request body, a JSON array or JSON Lines`);
-    return text;
+    if (trimmed === '' || opensJson(trimmed)) return text;
+    if (trimmed.startsWith('"')) return { events: { logs: jsonStringLines(text, file) } };
+    throw new AnalyzeUsageError(`${file}: not JSON; --input-format json reads a request body, a JSON array or JSON Lines`);
   }
-  if (format === 'xml' && !trimmed.includes('<Event')) throw new AnalyzeUsageError(`${file}: no Windows event XML (<Event> element) found; --input-format xml reads exports such as wevtutil qe /f:xml`);
+  if (format === 'xml' && xmlEvents(trimmed).length === 0) throw new AnalyzeUsageError(`${file}: no Windows event XML (<Event> element) found; --input-format xml reads exports such as wevtutil qe /f:xml`);
   if (trimmed === '') throw new AnalyzeUsageError('input is empty');
   // A log as text, whatever its lines look like (a syslog line may open with '[' or '{').
   return { events: { logs: trimmed } };
+}
+
+/** JSON Lines of JSON strings (log lines, as `lantern hunt` reads them): each line's string, numbered as in the file. */
+function jsonStringLines(text: string, file: string): string[] {
+  const out: string[] = [];
+  text.split(/\r?\n/).forEach((line, n) => {
+    if (line.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (error) {
+      throw new AnalyzeUsageError(`${file}: line ${n + 1}: not valid JSON (${(error as Error).message})`);
+    }
+    if (typeof value !== 'string') throw new AnalyzeUsageError(`${file}: line ${n + 1}: a JSON string was expected, as on the lines before`);
+    out.push(value);
+  });
+  return out;
 }
 
 /** One event a row, as `lantern hunt` reads a CSV export. */

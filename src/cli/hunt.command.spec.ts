@@ -447,6 +447,9 @@ describe('lantern hunt', () => {
     const notJson = capture();
     expect(await runHunt([file('export3.txt', csv)], { rules: [rules], inputFormat: 'json' }, notJson.io)).toBe(1);
     expect(notJson.err()).toMatch(/export3\.txt: line 1: not JSON \('timestamp,source,EventID/);
+    const brokenString = capture();
+    expect(await runHunt([file('quoted.jsonl', '\n"unterminated\nOct 11 22:14:15 host sshd[1]: Failed password\n')], { rules: [rules], inputFormat: 'json' }, brokenString.io)).toBe(1);
+    expect(brokenString.err()).toMatch(/quoted\.jsonl: line 2: not JSON \('"unterminated'\)/);
     // xml: an input with no <Event> is an error, not a log of one line.
     const notXml = capture();
     expect(await runHunt([file('export4.txt', csv)], { rules: [rules], inputFormat: 'xml' }, notXml.io)).toBe(1);

@@ -15,7 +15,7 @@ import { type Counters, type CrossFilePool, type HuntContext, type TimeWindow, d
 import { INPUT_FORMATS, type InputFormat, InputError, type InputProgress } from './hunt.input';
 import { FORMATS, type HuntFormat, HuntWriter, LEVELS, crossFileCorrelationRecord, levelRank } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
-import { HuntPool, HuntWorkerError } from './hunt.parallel';
+import { HuntPool, HuntWorkerError, sameRules } from './hunt.parallel';
 import { expandInputs } from './hunt.paths';
 import { PlaceholderError, readPlaceholders } from './hunt.placeholders';
 import type { HuntWorkerSettings, WorkerRules } from './hunt.worker';
@@ -93,8 +93,13 @@ class Progress {
 
   constructor(
     private readonly io: CommandIO,
-    private readonly started: number,
+    private started: number,
   ) {}
+
+  /** The hunt proper starts (after the rules have loaded): events/s counts from here. */
+  startAt(time: number): void {
+    this.started = time;
+  }
 
   update(file: string, events: number, input: InputProgress): void {
     if (!this.io.stderrIsTTY) return;
@@ -283,13 +288,14 @@ async function huntInputs(files: string[], settings: HuntWorkerSettings, run: Hu
     const fromWorkers = workers && (await workers.ready());
     loaded = ruleSet ?? fromWorkers;
     if (loaded === undefined) throw new Error('no rule set loaded');
-    if (ruleSet !== undefined && fromWorkers !== undefined && fromWorkers.size !== ruleSet.size) {
+    if (ruleSet !== undefined && fromWorkers !== undefined && !sameRules(ruleRefs(ruleSet), fromWorkers.refs)) {
       throw new HuntWorkerError(`the worker threads loaded ${fromWorkers.size} rules where this thread loaded ${ruleSet.size}: did the rule files change during the hunt?`);
     }
     // Listed at load, before any hit is read, so a long hunt shows at once which rules are missing.
     if (loaded.errors.length > 0) io.stderr(loadErrorLines(loaded.errors, settings.rules));
     for (const key of loaded.selection?.unknownExclusions ?? []) io.stderr(`lantern hunt: --exclude-rule ${key}: no loaded rule has this id or name\n`);
     started = io.now();
+    progress.startAt(started);
     if (workers !== undefined) {
       await workers.run(files, ruleSet ? ruleRefs(ruleSet) : (fromWorkers as WorkerRules).refs, { writer, counters, hitsByRule, pool, progress });
     } else if (ruleSet !== undefined) {

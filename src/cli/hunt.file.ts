@@ -114,8 +114,9 @@ function openInput(file: string, io: CommandIO): OpenedInput {
     const input: InputProgress = { bytesRead: 0 };
     return { source: io.stdin, input, counted: input, referenceTime: Date.now(), close: () => undefined };
   }
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
+  // Stat first: a file gone since the inputs were listed throws here, before a stream could fail unheard.
   const stat = statSync(file);
+  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   const input: InputProgress = { bytesRead: 0, totalBytes: stat.size };
   const referenceTime = stat.mtimeMs;
   if (!/\.gz$/i.test(file)) return { source: raw, input, counted: input, referenceTime, close: () => raw.destroy() };

@@ -149,7 +149,9 @@ function decide(line: string, format: TextInputFormat): Decision {
   }
   if (text.startsWith('"')) {
     const parsed = tryParse(text);
-    return parsed.ok && typeof parsed.value === 'string' ? { mode: 'lines', parsed } : { mode: 'document' };
+    if (parsed.ok && typeof parsed.value === 'string') return { mode: 'lines', parsed };
+    // A broken JSON string is no document either: with `json`, an error; else a log that opens with a quote.
+    return format === 'json' ? { mode: 'undecided', notJson: text } : { mode: 'document' };
   }
   if (format === 'json') return text.startsWith('[') ? { mode: 'array' } : { mode: 'undecided', notJson: text };
   if (!opensDocument(text)) return { mode: 'lines' };

@@ -66,10 +66,11 @@ export class HuntPool {
         if (first === undefined) {
           first = reply.rules;
           resolveLoaded(first);
-        } else if (reply.rules.size !== first.size) {
+        } else if (!sameRules(reply.rules.refs, first.refs)) {
           fail(new HuntWorkerError(`worker threads loaded different rule sets (${first.size} and ${reply.rules.size} rules): did the rule files change during the hunt?`));
         }
       });
+      worker.on('messageerror', (error) => fail(new HuntWorkerError(`a hunt worker thread sent a message that could not be read: ${error.message}`)));
       worker.on('error', (error) => fail(new HuntWorkerError(`a hunt worker thread failed: ${error.message}`)));
       worker.on('exit', (code) => fail(new HuntWorkerError(`a hunt worker thread exited (code ${code}) before the hunt was done`)));
     }
@@ -153,6 +154,11 @@ export class HuntPool {
     this.closed = true;
     for (const worker of this.workers) void worker.terminate();
   }
+}
+
+/** The same rules in the same order: positions name the same rule in both. */
+export function sameRules(a: readonly RuleRef[], b: readonly RuleRef[]): boolean {
+  return a.length === b.length && a.every((ref, i) => ref.id === b[i].id && ref.file === b[i].file);
 }
 
 /** A finished file's counters, tallies and correlation inputs, added to the hunt's in file order. */
