@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import { chunking } from './hunt.chunks';
 import { type HuntOptions, runHunt } from './hunt.command';
 import type { CommandIO } from './hunt.io';
 
@@ -714,6 +715,49 @@ describe('lantern hunt', () => {
       expect(bad.err).toMatch(new RegExp(`--threads must be a whole number of 1 or more, or auto \\(got '${threads.replace('.', '\\.')}'\\)`));
     }
   }, 60_000);
+
+  it('--threads cuts one JSON Lines input into chunks with the same output as one thread: indices, correlations, log lines dated across chunks', async () => {
+    writeFileSync(join(rules, 'sshd.yml'), SSHD_FAILED_RULE);
+    const lines: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const e = EVENTS[i % EVENTS.length];
+      lines.push(JSON.stringify({ ...e, User: `CORP\\user${i % 7}`, timestamp: new Date(Date.parse('2024-03-01T10:00:00Z') + i * 20_000).toISOString() }));
+      // Year-less syslog lines as JSON strings: dated by the last dated line before them, whichever chunk that was in.
+      if (i % 9 === 4) lines.push(JSON.stringify(i === 22 ? '2024-12-31T23:59:00Z host sshd[1]: Failed password for root from 10.0.0.1 port 22 ssh2' : 'Jan  1 00:00:0' + (i % 10) + ' host sshd[1]: Failed password for root from 10.0.0.1 port 22 ssh2'));
+      if (i % 13 === 0) lines.push('');
+    }
+    const input = file('big.jsonl', `${lines.join('\n')}\n`);
+    // Year-less lines before any dated one take the file's year.
+    utimesSync(input, new Date('2024-06-01T00:00:00Z'), new Date('2024-06-01T00:00:00Z'));
+    const saved = chunking.bytes;
+    chunking.bytes = 700;
+    try {
+      const hunt = async (options: Partial<HuntOptions>, files = [input]): Promise<{ code: number; out: string; err: string }> => {
+        const { io, out, err } = capture();
+        const code = await runHunt(files, { rules: [rules], ...options }, io);
+        return { code, out: out(), err: err().replace(/ rules loaded in [\d.]+ s/, ' rules loaded').replace(/; [\d,]+ events\/s \([\d.]+ s\)/, '') };
+      };
+      for (const options of [{ stats: true }, { format: 'csv', explain: true }, { correlateAcrossFiles: true }, { from: '2024-03-01T10:05:00Z', to: '2024-03-01T10:15:00Z' }]) {
+        const one = await hunt(options);
+        expect(one.code).toBe(0);
+        expect(await hunt({ ...options, threads: '3' })).toEqual(one);
+      }
+      const one = await hunt({});
+      const hits = lines.length > 0 ? (one.out.trim().split('\n').map((l) => JSON.parse(l)) as Array<{ title: string; timestamp: string | null; event_index?: number }>) : [];
+      expect(hits.filter((h) => h.title === 'Repeated Discovery By One User').length).toBeGreaterThan(0);
+      // The year-less lines after the New Year's Eve line are dated in the next year, as one thread dates them.
+      expect(hits.filter((h) => h.title === 'SSH Failed Password').map((h) => h.timestamp?.slice(0, 4))).toEqual(['2024', '2024', '2024', '2025', '2025', '2025', '2025']);
+      expect(Math.max(...hits.map((h) => h.event_index ?? 0))).toBeGreaterThan(50);
+      // A line that is not JSON in a later chunk stops the hunt after the hits before it, as with one thread.
+      const broken = file('broken.jsonl', `${lines.slice(0, 40).join('\n')}\nnot json\n${lines.slice(40).join('\n')}\n`);
+      const oneBroken = await hunt({ inputFormat: 'json' }, [broken]);
+      expect(oneBroken.code).toBe(1);
+      expect(oneBroken.err).toMatch(/broken\.jsonl: line 41: not valid JSON/);
+      expect(await hunt({ inputFormat: 'json', threads: '3' }, [broken])).toEqual(oneBroken);
+    } finally {
+      chunking.bytes = saved;
+    }
+  }, 90_000);
 
   it('--status, --tags and --exclude-rule choose the rules that run; a chosen correlation keeps its rules running, unreported', async () => {
     const input = file('events.jsonl', jsonl());

@@ -15,6 +15,7 @@ import { type Counters, type CrossFilePool, type HuntContext, type TimeWindow, d
 import { INPUT_FORMATS, type InputFormat, InputError, type InputProgress } from './hunt.input';
 import { FORMATS, type HuntFormat, HuntWriter, LEVELS, crossFileCorrelationRecord, levelRank } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
+import { huntInChunks } from './hunt.chunks';
 import { HuntPool, HuntWorkerError, sameRules } from './hunt.parallel';
 import { expandInputs } from './hunt.paths';
 import { PlaceholderError, readPlaceholders } from './hunt.placeholders';
@@ -238,7 +239,9 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
   }
   const loadStart = io.now();
   // Threads share out whole files: one file, or standard input among the inputs, is hunted here.
-  const parallel = threads > 1 && inputs.files.length > 1 && !inputs.files.includes('-');
+  // Threads share out whole files, or the chunks of one JSON Lines input; standard input is read here.
+  const inputFiles = inputs.files;
+  const parallel = threads > 1 && !inputFiles.includes('-') && (inputFiles.length > 1 || chunkable(inputFiles[0], inputFormat));
   const settings: HuntWorkerSettings = {
     huntWorker: true,
     rules: options.rules,
@@ -253,7 +256,7 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     select: select.selection,
   };
   // Started first: the workers load their rules while this thread loads its own, when it needs them.
-  const workers = parallel ? new HuntPool(Math.min(threads, inputs.files.length), settings) : undefined;
+  const workers = parallel ? new HuntPool(inputFiles.length === 1 ? threads : Math.min(threads, inputFiles.length), settings) : undefined;
   try {
     return await huntInputs(inputs.files, settings, { io, format, preloaded, workers, loadStart });
   } finally {
@@ -297,7 +300,11 @@ async function huntInputs(files: string[], settings: HuntWorkerSettings, run: Hu
     started = io.now();
     progress.startAt(started);
     if (workers !== undefined) {
-      await workers.run(files, ruleSet ? ruleRefs(ruleSet) : (fromWorkers as WorkerRules).refs, { writer, counters, hitsByRule, pool, progress });
+      const refs = ruleSet ? ruleRefs(ruleSet) : (fromWorkers as WorkerRules).refs;
+      const correlations = (ruleSet?.correlationRules.length ?? (fromWorkers as WorkerRules).correlations) > 0;
+      const out = { writer, counters, hitsByRule, pool, progress };
+      const chunked = files.length === 1 && (await huntInChunks(files[0], workers, refs, out, settings, correlations));
+      if (!chunked) await workers.run(files, refs, out);
     } else if (ruleSet !== undefined) {
       const { minRank, ignoreLogsource, explain, window, inputFormat } = settings;
       const ctx: HuntContext = { ruleSet, writer, minRank, ignoreLogsource, explain, window, counters, hitsByRule, progress, pool, inputFormat };
@@ -335,6 +342,13 @@ export function ruleSelection(options: Pick<HuntOptions, 'status' | 'tags' | 'ex
   if (statuses === undefined && tags === undefined && exclude === undefined) return { selection: undefined };
   return { selection: { statuses, tags, exclude } };
 }
+
+/** Whether one input can be shared out in chunks: JSON Lines, as far as its name and --input-format tell. */
+function chunkable(file: string, format: InputFormat): boolean {
+  return format === 'json' || (format === 'auto' && !CSV_NAME.test(file));
+}
+
+const CSV_NAME = /\.csv(?:\.gz)?$/i;
 
 /** --threads: a whole number of 1 or more, or `auto` (one per CPU the process may use); undefined when invalid. */
 export function threadCount(value: string | undefined): number | undefined {

@@ -55,7 +55,7 @@ export interface TimeWindow {
 }
 
 /** Errors from Node internals may come from another realm (Jest, vm): read them by shape. */
-function errorField(error: unknown, field: 'message' | 'code'): string | undefined {
+export function errorField(error: unknown, field: 'message' | 'code'): string | undefined {
   if (typeof error !== 'object' || error === null || !(field in error)) return undefined;
   const value = (error as Record<string, unknown>)[field];
   return value === undefined ? undefined : String(value);
@@ -109,8 +109,9 @@ interface OpenedInput {
 }
 
 /** The input's bytes (gunzipped for `.gz`), and the progress counter that tracks the file's own bytes. */
-function openInput(file: string, io: CommandIO): OpenedInput {
+export function openInput(file: string, io?: CommandIO): OpenedInput {
   if (file === '-') {
+    if (io === undefined) throw new Error('standard input is read only by the main thread');
     const input: InputProgress = { bytesRead: 0 };
     return { source: io.stdin, input, counted: input, referenceTime: Date.now(), close: () => undefined };
   }
@@ -131,18 +132,21 @@ function openInput(file: string, io: CommandIO): OpenedInput {
 /** CSV exports are known by their name: a CSV row looks like any log line. */
 const CSV_FILE = /\.csv(?:\.gz)?$/i;
 
-export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<void> {
-  const { source, input, counted, referenceTime, close } = openInput(file, io);
-  const { ruleSet, writer, minRank, counters } = ctx;
+/** What matching an event needs of a hunt's context (a file read here, or a chunk of one in a worker thread). */
+export type VisitContext = Pick<HuntContext, 'ruleSet' | 'writer' | 'minRank' | 'ignoreLogsource' | 'explain' | 'window' | 'counters' | 'hitsByRule'>;
+
+/**
+ * Matches one event after another: counts it, leaves out what --from/--to excludes, writes each reported
+ * detection and keeps what correlations need of each hit in `correlationInputs` (renumbered in `origins`
+ * across files).
+ */
+export function eventVisitor(ctx: VisitContext, file: string, correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }>, origins: EventOrigin[] | undefined): (event: MatchableEvent) => void {
+  const { ruleSet, writer, minRank, counters, window } = ctx;
   const keys = correlationKeys(ruleSet);
   const hidden = ruleSet.hiddenKeys();
-  const correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }> = ctx.pool?.inputs ?? [];
-  const origins = ctx.pool?.origins;
-  const shown = (rule: RuleRef): boolean => shownAt(rule, minRank);
   const matchOptions = { ignoreLogsource: ctx.ignoreLogsource };
   const keptFields = correlationFieldNames(ruleSet.correlationRules);
-  const window = ctx.window;
-  const visit = (event: MatchableEvent): void => {
+  return (event: MatchableEvent): void => {
     counters.events++;
     if (window !== undefined) {
       const time = event.time;
@@ -157,13 +161,36 @@ export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): P
     for (const matched of ruleSet.matchingRules(event, matchOptions)) {
       const rule = matched.ref;
       if (keys.size > 0 && needsForCorrelation(rule, keys)) correlationInputs.push({ rule, event: (kept ??= keptEvent(event, keptFields, file, origins)) });
-      if (!isReported(rule, hidden) || !shown(rule)) continue;
+      if (!isReported(rule, hidden) || !shownAt(rule, minRank)) continue;
       counters.detections++;
       tally(ctx.hitsByRule, rule);
       const record = detectionRecord(rule, event.index, event.time, file);
       if (ctx.explain) record.match = matchRecord(ruleSet.explainRule(event, matched));
       writer.record(record);
     }
+  };
+}
+
+/** The correlations of one file's hits, written after its detections. */
+export function correlateFile(ctx: VisitContext, file: string, correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }>): void {
+  const { ruleSet, writer, minRank, counters } = ctx;
+  if (ruleSet.correlationRules.length === 0) return;
+  const hidden = ruleSet.hiddenKeys();
+  for (const hit of evaluateCorrelations(ruleSet.correlationRules, correlationInputs)) {
+    if (!shownAt(hit.rule, minRank) || !isReported(hit.rule, hidden)) continue;
+    counters.correlations++;
+    tally(ctx.hitsByRule, hit.rule);
+    writer.record(correlationRecord(hit, file));
+  }
+}
+
+export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<void> {
+  const { source, input, counted, referenceTime, close } = openInput(file, io);
+  const { writer, counters } = ctx;
+  const correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }> = ctx.pool?.inputs ?? [];
+  const matchEvent = eventVisitor(ctx, file, correlationInputs, ctx.pool?.origins);
+  const visit = (event: MatchableEvent): void => {
+    matchEvent(event);
     // A whole-document input (a request body, event XML) arrives as one batch: keep the display moving.
     if ((counters.events & 1023) === 0) ctx.progress.update(file, counters.events, input);
   };
@@ -183,13 +210,7 @@ export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): P
   } finally {
     close();
   }
-  if (ruleSet.correlationRules.length === 0 || ctx.pool) return;
-  for (const hit of evaluateCorrelations(ruleSet.correlationRules, correlationInputs)) {
-    if (!shown(hit.rule) || !isReported(hit.rule, hidden)) continue;
-    counters.correlations++;
-    tally(ctx.hitsByRule, hit.rule);
-    writer.record(correlationRecord(hit, file));
-  }
+  if (!ctx.pool) correlateFile(ctx, file, correlationInputs);
 }
 
 export function tally(hitsByRule: Map<RuleRef, number> | undefined, rule: RuleRef): void {

@@ -211,8 +211,18 @@ class InputEvents {
   /** Lines read so far (blank lines before the first one included): error messages name the line. */
   lineNo = 0;
   /** Plain-text logs: header lines (Zeek `#fields`, W3C `#Fields:`) shape the lines after them. */
-  private readonly lineContext: LineContext = {};
+  private readonly lineContext: LineContext;
   private readonly years: YearReference;
+  /**
+   * What the lines read took from the state they started from (a chunk of a large input is read from a state
+   * that may turn out otherwise): `readsYears`, a log line with no full date of its own before any dated line;
+   * `readsContext`, a log line before any header line (Zeek `#fields`, W3C `#Fields:`).
+   */
+  readsYears = false;
+  readsContext = false;
+  /** A dated log line was read (the year reference is now its own), and the header fields read (now their own). */
+  datedHere = false;
+  readonly headersHere = new Set<keyof LineContext>();
   /** Reused by every batch: a batch is iterated in full before the next is made. */
   private readonly out: MatchableEvent[] = [];
   /** The first line's JSON, parsed once already to decide the input's shape (the first line is the first to come to `line`). */
@@ -222,8 +232,10 @@ class InputEvents {
     readonly name: string,
     private readonly referenceTime: number | undefined,
     private readonly format: TextInputFormat = 'auto',
+    state?: LineState,
   ) {
-    this.years = { fallback: referenceTime };
+    this.lineContext = state?.lineContext ?? {};
+    this.years = state?.years ?? { fallback: referenceTime };
   }
 
   /**
@@ -246,7 +258,15 @@ class InputEvents {
 
   /** One log line (plain text, a JSON string's text or an event XML element); blank and header lines make none. */
   readonly logLine = (text: string, out: MatchableEvent[]): void => {
+    const { w3cFields, zeekTsv } = this.lineContext;
+    const dated = this.years.lastDated;
     const event = normalizeLogLine(text, this.index, this.lineContext, this.years);
+    const header = this.lineContext.w3cFields !== w3cFields || this.lineContext.zeekTsv !== zeekTsv;
+    if (this.lineContext.w3cFields !== w3cFields) this.headersHere.add('w3cFields');
+    if (this.lineContext.zeekTsv !== zeekTsv) this.headersHere.add('zeekTsv');
+    if (!header && this.headersHere.size === 0) this.readsContext = true;
+    if (this.years.lastDated !== dated) this.datedHere = true;
+    else if (!this.datedHere) this.readsYears = true;
     if (event === undefined) return;
     this.index++;
     out.push(event);
@@ -574,6 +594,78 @@ class ShapeDetector {
     }
     return bytes;
   }
+}
+
+/** What reading a line of a log may depend on from the lines before it (and updates for the lines after). */
+export interface LineState {
+  lineContext: LineContext;
+  years: YearReference;
+}
+
+/** The state after a chunk read from some state: the parts its lines set are its own, the others those of `before`. */
+export function stateAfter(before: LineState, chunk: { state: LineState; setsYears: boolean; setsContext: Array<keyof LineContext> }): LineState {
+  const lineContext: LineContext = { ...before.lineContext };
+  for (const key of chunk.setsContext) (lineContext as Record<string, unknown>)[key] = chunk.state.lineContext[key];
+  return { lineContext, years: chunk.setsYears ? chunk.state.years : before.years };
+}
+
+/** The state at the start of an input (`referenceTime` dates year-less lines until a dated one comes). */
+export function initialLineState(referenceTime: number | undefined): LineState {
+  return { lineContext: {}, years: { fallback: referenceTime } };
+}
+
+/** Whether a JSON Lines input opens with a complete JSON object (the first non-blank line of `head`, which has ended). */
+export function opensJsonLines(head: string): boolean {
+  for (const raw of head.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line === '\ufeff') continue;
+    const text = line.charCodeAt(0) === 0xfeff ? line.slice(1) : line;
+    if (!text.startsWith('{')) return false;
+    const parsed = tryParse(text);
+    return parsed.ok && isRecord(parsed.value);
+  }
+  return false;
+}
+
+/** The events of a chunk of JSON Lines, whole lines only (a worker thread's share of a large input). */
+export interface ChunkEvents extends EventBatch {
+  /** After forEach: whether a log line took its year from the state the chunk started from. */
+  readonly readsYears: boolean;
+  /** After forEach: whether a log line was read under the header lines the chunk started with (or none). */
+  readonly readsContext: boolean;
+  /** After forEach: whether a dated line set the year reference, and which header fields header lines set. */
+  readonly setsYears: boolean;
+  readonly setsContext: Array<keyof LineContext>;
+  /** After forEach: `state` updated in place by the chunk's lines (only the parts they set are the chunk's own). */
+  readonly state: LineState;
+}
+
+/**
+ * The events of `bytes` (whole lines, the last one ended), read as the lines of JSON Lines are, numbered from 0,
+ * the lines numbered from `lineStart` (error messages), from `state` (the lines before it, as far as known).
+ */
+export function chunkEvents(bytes: Buffer, name: string, format: TextInputFormat, lineStart: number, state: LineState, referenceTime?: number): ChunkEvents {
+  const events = new InputEvents(name, referenceTime, format, state);
+  events.lineNo = lineStart;
+  const lines: string[] = [];
+  if (bytes.length > 0) decodeLines(bytes, 0, bytes[bytes.length - 1] === 10 ? bytes.length - 1 : bytes.length, lines);
+  const batch = events.batchOf(lines, events.line);
+  return {
+    forEach: (visit) => batch?.forEach(visit),
+    get readsYears() {
+      return events.readsYears;
+    },
+    get readsContext() {
+      return events.readsContext;
+    },
+    get setsYears() {
+      return events.datedHere;
+    },
+    get setsContext() {
+      return [...events.headersHere];
+    },
+    state,
+  };
 }
 
 /**

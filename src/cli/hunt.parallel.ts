@@ -9,13 +9,17 @@
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../common/worker-entry';
 import type { RuleRef } from '../engine/model';
-import type { HuntContext } from './hunt.file';
+import type { Counters, HuntContext } from './hunt.file';
 import { InputError } from './hunt.input';
 import type { HuntRecord } from './hunt.output';
-import type { HuntJob, HuntWorkerReply, HuntWorkerSettings, WorkerRules } from './hunt.worker';
+import type { ChunkJob, ChunkReply, CorrelateJob, CorrelateReply, FileJob, HuntWorkerReply, HuntWorkerSettings, WorkerRules } from './hunt.worker';
 
 type Done = Extract<HuntWorkerReply, { kind: 'done' }>;
-type FileReply = Exclude<HuntWorkerReply, { kind: 'ready' }>;
+type FileReply = Extract<HuntWorkerReply, { kind: 'records' | 'done' | 'failed' }>;
+type JobReply = ChunkReply | CorrelateReply;
+
+/** A job without its id (submit numbers it). */
+export type Submitted = Omit<ChunkJob, 'jobId'> | Omit<CorrelateJob, 'jobId'>;
 
 /** What the main thread keeps of a parallel hunt's context: where hits and totals go. */
 export type ParallelContext = Pick<HuntContext, 'writer' | 'counters' | 'hitsByRule' | 'pool' | 'progress'>;
@@ -37,6 +41,10 @@ export class HuntPool {
   private onFailure: ((error: Error) => void) | undefined;
   private failure: Error | undefined;
   private closed = false;
+  /** Jobs sent with submit, by id, and how many each worker has yet to answer. */
+  private readonly pending = new Map<number, { resolve: (reply: JobReply) => void; reject: (error: Error) => void; worker: Worker }>();
+  private readonly outstanding = new Map<Worker, number>();
+  private nextJobId = 1;
 
   constructor(count: number, settings: HuntWorkerSettings) {
     const entry = workerEntry(__dirname, 'hunt.worker');
@@ -54,11 +62,18 @@ export class HuntPool {
       this.failure = error;
       rejectLoaded(error);
       this.onFailure?.(error);
+      for (const job of this.pending.values()) job.reject(error);
+      this.pending.clear();
     };
     for (let i = 0; i < count; i++) {
       const worker = new Worker(entry.code, { eval: entry.eval, workerData: settings });
       this.workers.push(worker);
+      this.outstanding.set(worker, 0);
       worker.on('message', (reply: HuntWorkerReply) => {
+        if (reply.kind === 'chunk' || reply.kind === 'correlated') {
+          this.answered(worker, reply);
+          return;
+        }
         if (reply.kind !== 'ready') {
           this.onFileReply?.(worker, reply);
           return;
@@ -74,6 +89,33 @@ export class HuntPool {
       worker.on('error', (error) => fail(new HuntWorkerError(`a hunt worker thread failed: ${error.message}`)));
       worker.on('exit', (code) => fail(new HuntWorkerError(`a hunt worker thread exited (code ${code}) before the hunt was done`)));
     }
+  }
+
+  /** Sends a job to the worker with the fewest unanswered ones (`transfer`: buffers handed over, not copied); resolves with its reply. */
+  submit(job: Omit<ChunkJob, 'jobId'>, transfer?: ArrayBuffer[]): Promise<ChunkReply>;
+  submit(job: Omit<CorrelateJob, 'jobId'>): Promise<CorrelateReply>;
+  submit(job: Submitted, transfer: ArrayBuffer[] = []): Promise<JobReply> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    let worker = this.workers[0];
+    for (const w of this.workers) if ((this.outstanding.get(w) ?? 0) < (this.outstanding.get(worker) ?? 0)) worker = w;
+    const jobId = this.nextJobId++;
+    this.outstanding.set(worker, (this.outstanding.get(worker) ?? 0) + 1);
+    return new Promise<JobReply>((resolve, reject) => {
+      this.pending.set(jobId, { resolve, reject, worker });
+      worker.postMessage({ ...job, jobId }, transfer);
+    });
+  }
+
+  /** Workers, for sizing how many jobs to keep in flight. */
+  get size(): number {
+    return this.workers.length;
+  }
+
+  private answered(worker: Worker, reply: JobReply): void {
+    this.outstanding.set(worker, (this.outstanding.get(worker) ?? 1) - 1);
+    const job = this.pending.get(reply.jobId);
+    this.pending.delete(reply.jobId);
+    job?.resolve(reply);
   }
 
   /** The rule set as the first worker loaded it (its size, load errors and rules in order). */
@@ -125,7 +167,7 @@ export class HuntPool {
       const startNext = (worker: Worker): void => {
         // After a failure no later file is started: its hits would never be written.
         if (stopped || nextToStart >= files.length) return;
-        const job: HuntJob = { fileNo: nextToStart, file: files[nextToStart] };
+        const job: FileJob = { kind: 'file', fileNo: nextToStart, file: files[nextToStart] };
         nextToStart++;
         worker.postMessage(job);
       };
@@ -161,16 +203,21 @@ export function sameRules(a: readonly RuleRef[], b: readonly RuleRef[]): boolean
   return a.length === b.length && a.every((ref, i) => ref.id === b[i].id && ref.file === b[i].file);
 }
 
+/** Counters and --stats tallies (rules by position in `refs`) added to the hunt's. */
+export function merged(ctx: ParallelContext, refs: RuleRef[], counters: Counters, hits: Array<[number, number]>): void {
+  const total = ctx.counters;
+  total.events += counters.events;
+  total.detections += counters.detections;
+  total.correlations += counters.correlations;
+  total.outside += counters.outside;
+  total.untimed += counters.untimed;
+  const hitsByRule = ctx.hitsByRule;
+  if (hitsByRule !== undefined) for (const [rule, count] of hits) hitsByRule.set(refs[rule], (hitsByRule.get(refs[rule]) ?? 0) + count);
+}
+
 /** A finished file's counters, tallies and correlation inputs, added to the hunt's in file order. */
 function merge(done: Done, refs: RuleRef[], ctx: ParallelContext): void {
-  const counters = ctx.counters;
-  counters.events += done.counters.events;
-  counters.detections += done.counters.detections;
-  counters.correlations += done.counters.correlations;
-  counters.outside += done.counters.outside;
-  counters.untimed += done.counters.untimed;
-  const hitsByRule = ctx.hitsByRule;
-  if (hitsByRule !== undefined) for (const [rule, count] of done.hits) hitsByRule.set(refs[rule], (hitsByRule.get(refs[rule]) ?? 0) + count);
+  merged(ctx, refs, done.counters, done.hits);
   const pool = ctx.pool;
   if (pool === undefined || done.pool === undefined) return;
   // The file's events are numbered within its own origins: renumbered after the files before it.

@@ -7,9 +7,9 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RuleRef } from '../engine/model';
-import type { RuleLoadError, RuleSelection, RuleSet } from '../engine/sigma';
-import { type Counters, type CrossFilePool, type HuntContext, type RecordSink, type TimeWindow, describeError, huntFile, loadHuntRules, ruleRefs } from './hunt.file';
-import { InputError, type InputFormat } from './hunt.input';
+import type { RuleLoadError, RuleSelection, RuleSet, SigmaEvent } from '../engine/sigma';
+import { type Counters, type CrossFilePool, type HuntContext, type RecordSink, type TimeWindow, type VisitContext, correlateFile, describeError, eventVisitor, huntFile, loadHuntRules, ruleRefs } from './hunt.file';
+import { InputError, type InputFormat, type LineState, chunkEvents } from './hunt.input';
 import type { CommandIO } from './hunt.io';
 import type { EventOrigin, HuntRecord } from './hunt.output';
 
@@ -29,10 +29,34 @@ export interface HuntWorkerSettings {
   select: RuleSelection | undefined;
 }
 
-export interface HuntJob {
+/** A whole input file. */
+export interface FileJob {
+  kind: 'file';
   fileNo: number;
   file: string;
 }
+
+/** Whole lines of a large JSON Lines input (hunt.chunks.ts): events and line numbers counted from the chunk's start. */
+export interface ChunkJob {
+  kind: 'chunk';
+  jobId: number;
+  file: string;
+  bytes: Uint8Array;
+  lineStart: number;
+  /** The lines' state as known when the chunk was sent (the main thread sends it again when that was not the state). */
+  state: LineState;
+  referenceTime: number;
+}
+
+/** One file's correlation inputs, gathered from its chunks: its correlations are evaluated by a worker, which has the rules. */
+export interface CorrelateJob {
+  kind: 'correlate';
+  jobId: number;
+  file: string;
+  inputs: PooledInput[];
+}
+
+export type HuntJob = FileJob | ChunkJob | CorrelateJob;
 
 /** A correlation input of one file: its rule by position (ruleRefs), its event numbered within the file's origins. */
 export interface PooledInput {
@@ -48,13 +72,46 @@ export interface WorkerRules {
   refs: RuleRef[];
   /** What the rule selection left out, when one was made. */
   selection: RuleSet['selection'];
+  /** Correlation rules among them. */
+  correlations: number;
 }
 
 export type HuntWorkerReply =
   | { kind: 'ready'; rules: WorkerRules }
   | { kind: 'records'; fileNo: number; records: HuntRecord[]; events: number }
   | { kind: 'done'; fileNo: number; counters: Counters; hits: Array<[number, number]>; pool?: { inputs: PooledInput[]; origins: EventOrigin[] } }
-  | { kind: 'failed'; fileNo: number; message: string };
+  | { kind: 'failed'; fileNo: number; message: string }
+  | ChunkReply
+  | CorrelateReply;
+
+/** What a chunk made: its hits (event indices from the chunk's start), tallies, correlation inputs and the lines' state after it. */
+export interface ChunkReply {
+  kind: 'chunk';
+  jobId: number;
+  records: HuntRecord[];
+  counters: Counters;
+  hits: Array<[number, number]>;
+  /** Correlation inputs, events numbered from the chunk's start (or within `origins`, across files). */
+  inputs: PooledInput[];
+  origins?: EventOrigin[];
+  /** A line took its year, or its header, from the state the chunk started from: the chunk holds only if that part was right. */
+  readsYears: boolean;
+  readsContext: boolean;
+  /** Which parts of `state` the chunk's own lines set (the rest is the state it was sent with). */
+  setsYears: boolean;
+  setsContext: Array<keyof LineState['lineContext']>;
+  state: LineState;
+  /** An input error (`--input-format json`), after the hits of the lines before it. */
+  failed?: string;
+}
+
+export interface CorrelateReply {
+  kind: 'correlated';
+  jobId: number;
+  records: HuntRecord[];
+  counters: Counters;
+  hits: Array<[number, number]>;
+}
 
 /** Worker threads never read stdin (a hunt with `-` runs on the main thread) nor draw progress. */
 const NO_IO: CommandIO = {
@@ -73,7 +130,72 @@ function position(positions: Map<RuleRef, number>, rule: RuleRef): number {
   return at;
 }
 
-async function huntJob(job: HuntJob, ruleSet: RuleSet, positions: Map<RuleRef, number>, settings: HuntWorkerSettings, post: (reply: HuntWorkerReply) => void): Promise<void> {
+function zeroCounters(): Counters {
+  return { events: 0, detections: 0, correlations: 0, outside: 0, untimed: 0 };
+}
+
+/** A worker's rule set and how it names rules to the main thread. */
+interface Loaded {
+  ruleSet: RuleSet;
+  positions: Map<RuleRef, number>;
+  refs: RuleRef[];
+}
+
+/** A visit context whose records are collected for one reply. */
+function collecting(loaded: Loaded, settings: HuntWorkerSettings): { ctx: VisitContext; records: HuntRecord[]; hits: () => Array<[number, number]> } {
+  const records: HuntRecord[] = [];
+  const hitsByRule = settings.stats ? new Map<RuleRef, number>() : undefined;
+  const ctx: VisitContext = {
+    ruleSet: loaded.ruleSet,
+    writer: { record: (record) => records.push(record), flush: () => undefined },
+    minRank: settings.minRank,
+    ignoreLogsource: settings.ignoreLogsource,
+    explain: settings.explain,
+    window: settings.window,
+    counters: zeroCounters(),
+    hitsByRule,
+  };
+  const hits = (): Array<[number, number]> => [...(hitsByRule ?? [])].map(([rule, count]): [number, number] => [position(loaded.positions, rule), count]);
+  return { ctx, records, hits };
+}
+
+function huntChunk(job: ChunkJob, loaded: Loaded, settings: HuntWorkerSettings): ChunkReply {
+  const { ctx, records, hits } = collecting(loaded, settings);
+  const inputs: Array<{ rule: RuleRef; event: SigmaEvent }> = [];
+  const origins = settings.crossFile ? [] : undefined;
+  const visit = eventVisitor(ctx, job.file, inputs, origins);
+  const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
+  const events = chunkEvents(bytes, job.file, settings.inputFormat === 'json' ? 'json' : 'auto', job.lineStart, job.state, job.referenceTime);
+  let failed: string | undefined;
+  try {
+    events.forEach(visit);
+  } catch (error) {
+    failed = error instanceof InputError ? error.message : describeError(error);
+  }
+  return {
+    kind: 'chunk',
+    jobId: job.jobId,
+    records,
+    counters: ctx.counters,
+    hits: hits(),
+    inputs: inputs.map((input) => ({ rule: position(loaded.positions, input.rule), event: input.event })),
+    origins,
+    readsYears: events.readsYears,
+    readsContext: events.readsContext,
+    setsYears: events.setsYears,
+    setsContext: events.setsContext,
+    state: events.state,
+    failed,
+  };
+}
+
+function correlate(job: CorrelateJob, loaded: Loaded, settings: HuntWorkerSettings): CorrelateReply {
+  const { ctx, records, hits } = collecting(loaded, settings);
+  correlateFile(ctx, job.file, job.inputs.map((input) => ({ rule: loaded.refs[input.rule], event: input.event })));
+  return { kind: 'correlated', jobId: job.jobId, records, counters: ctx.counters, hits: hits() };
+}
+
+async function huntJob(job: FileJob, ruleSet: RuleSet, positions: Map<RuleRef, number>, settings: HuntWorkerSettings, post: (reply: HuntWorkerReply) => void): Promise<void> {
   const counters: Counters = { events: 0, detections: 0, correlations: 0, outside: 0, untimed: 0 };
   const hitsByRule = settings.stats ? new Map<RuleRef, number>() : undefined;
   const pool: CrossFilePool | undefined = settings.crossFile ? { inputs: [], origins: [] } : undefined;
@@ -124,12 +246,17 @@ if (parentPort && isHuntWorkerData(workerData)) {
   const port = parentPort;
   const settings = workerData;
   const ruleSet = loadHuntRules(settings.rules, settings.placeholders, settings.select);
-  const positions = new Map(ruleRefs(ruleSet).map((ref, i) => [ref, i]));
+  const refs = ruleRefs(ruleSet);
+  const loaded: Loaded = { ruleSet, refs, positions: new Map(refs.map((ref, i) => [ref, i])) };
   const post = (reply: HuntWorkerReply): void => port.postMessage(reply);
-  post({ kind: 'ready', rules: { size: ruleSet.size, errors: ruleSet.errors, refs: ruleRefs(ruleSet), selection: ruleSet.selection } });
-  // One file at a time, in the order given.
+  post({ kind: 'ready', rules: { size: ruleSet.size, errors: ruleSet.errors, refs, selection: ruleSet.selection, correlations: ruleSet.correlationRules.length } });
+  // One job at a time, in the order given.
   let queue = Promise.resolve();
   port.on('message', (job: HuntJob) => {
-    queue = queue.then(() => huntJob(job, ruleSet, positions, settings, post));
+    queue = queue.then(async () => {
+      if (job.kind === 'file') await huntJob(job, ruleSet, loaded.positions, settings, post);
+      else if (job.kind === 'chunk') post(huntChunk(job, loaded, settings));
+      else post(correlate(job, loaded, settings));
+    });
   });
 }
