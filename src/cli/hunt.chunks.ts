@@ -9,6 +9,7 @@
  * before it (a header in force, the last dated line for a year-less time). A chunk is sent with the lines' state
  * as known then; a chunk that read that state is hunted again when the state turned out otherwise.
  */
+import { StringDecoder } from 'node:string_decoder';
 import type { RuleRef } from '../engine/model';
 import { type HuntPool, type ParallelContext, merged } from './hunt.parallel';
 import { describeError, errorField, openInput } from './hunt.file';
@@ -22,12 +23,12 @@ import type { ChunkReply, HuntWorkerSettings, PooledInput } from './hunt.worker'
  * An object, so tests can cut small inputs into many chunks.
  */
 export const chunking = { bytes: 1 << 21 };
-/** Chunks in flight per worker (read ahead, bounded: memory stays a few chunks whatever the input's size). */
+/** Chunks in flight per worker (read ahead, bounded: memory stays about 2 x AHEAD chunks a worker whatever the input's size). */
 const AHEAD = 3;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 interface InFlight {
-  bytes: Uint8Array;
+  parts: Buffer[];
   lineStart: number;
   /** The state the chunk was sent with (compared with the state it should have had). */
   sent: LineState;
@@ -40,31 +41,101 @@ function holds(reply: ChunkReply, sent: LineState, actual: LineState): boolean {
   return !reply.readsContext || JSON.stringify(sent.lineContext) === JSON.stringify(actual.lineContext);
 }
 
-/** Whole lines of the input, about chunking.bytes at a time (the last chunk may lack its line end), the byte order mark left out. */
-async function* lineChunks(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  let pending: Buffer = Buffer.alloc(0);
+/**
+ * Whole lines of the input, about chunking.bytes at a time, as the read buffers they lie in (the last chunk may
+ * lack its line end), the byte order mark left out. Parts, not one buffer: the copy each chunk is sent as is
+ * then the only one made.
+ */
+async function* lineChunks(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer[]> {
+  let parts: Buffer[] = [];
   let first = true;
-  for await (let buffer of source) {
-    if (first && buffer.length > 0) {
-      first = false;
-      if (buffer.subarray(0, 3).equals(BOM)) buffer = buffer.subarray(3);
+  try {
+    for await (let buffer of source) {
+      if (first && buffer.length > 0) {
+        first = false;
+        if (buffer.subarray(0, 3).equals(BOM)) buffer = buffer.subarray(3);
+      }
+      parts.push(buffer);
+      for (let cut = lineEndAfter(parts, chunking.bytes - 1); cut !== undefined; cut = lineEndAfter(parts, chunking.bytes - 1)) {
+        yield partsTo(parts, cut);
+        parts = partsAfter(parts, cut);
+      }
     }
-    pending = pending.length === 0 ? buffer : Buffer.concat([pending, buffer]);
-    while (pending.length >= chunking.bytes) {
-      // The first line end past the chunk's size; a line longer than the rest of the buffer waits for more.
-      const end = pending.indexOf(10, chunking.bytes - 1);
-      if (end === -1) break;
-      yield pending.subarray(0, end + 1);
-      pending = pending.subarray(end + 1);
-    }
+  } catch (error) {
+    // The input broke off (a truncated .gz): its whole lines are hunted first, as one thread hunts them.
+    const last = lastLineEnd(parts);
+    if (last !== undefined) yield partsTo(parts, last);
+    throw error;
   }
-  if (pending.length > 0) yield pending;
+  if (parts.some((p) => p.length > 0)) yield parts;
 }
 
-function lineEnds(bytes: Uint8Array): number {
+function partsTo(parts: Buffer[], cut: { part: number; at: number }): Buffer[] {
+  return [...parts.slice(0, cut.part), parts[cut.part].subarray(0, cut.at + 1)];
+}
+
+function partsAfter(parts: Buffer[], cut: { part: number; at: number }): Buffer[] {
+  return [parts[cut.part].subarray(cut.at + 1), ...parts.slice(cut.part + 1)].filter((p) => p.length > 0);
+}
+
+/** The last line end of the parts together. */
+function lastLineEnd(parts: Buffer[]): { part: number; at: number } | undefined {
+  for (let i = parts.length - 1; i >= 0; i--) {
+    const at = parts[i].lastIndexOf(10);
+    if (at !== -1) return { part: i, at };
+  }
+  return undefined;
+}
+
+/** The first line end at or after byte `from` of the parts together: which part, and where in it. */
+function lineEndAfter(parts: Buffer[], from: number): { part: number; at: number } | undefined {
+  let start = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i];
+    if (start + p.length > from) {
+      const at = p.indexOf(10, Math.max(0, from - start));
+      if (at !== -1) return { part: i, at };
+    }
+    start += p.length;
+  }
+  return undefined;
+}
+
+/** The parts as one buffer of its own (sent to a worker, which owns it then). */
+function joined(parts: Buffer[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+function lineEnds(parts: Buffer[]): number {
   let count = 0;
-  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) count++;
+  for (const p of parts) for (let i = p.indexOf(10); i !== -1; i = p.indexOf(10, i + 1)) count++;
   return count;
+}
+
+/** Whether an input opens as JSON Lines (its first non-blank line a JSON object), read up to that line's end (1 MiB at most). */
+export async function opensAsJsonLines(file: string): Promise<boolean> {
+  let opened: ReturnType<typeof openInput> | undefined;
+  const decoder = new StringDecoder('utf8');
+  let head = '';
+  try {
+    opened = openInput(file);
+    for await (const buffer of utf8Chunks(opened.source, opened.counted)) {
+      head += decoder.write(buffer);
+      if (/\S[^\n]*\n/.test(head) || head.length >= 1 << 20) break;
+    }
+  } catch {
+    // Unreadable here: the hunt on one thread says why.
+    return false;
+  } finally {
+    opened?.close();
+  }
+  return opensJsonLines(head);
 }
 
 /**
@@ -72,29 +143,33 @@ function lineEnds(bytes: Uint8Array): number {
  * open as JSON Lines (the caller hands it to one worker whole).
  */
 export async function huntInChunks(file: string, pool: HuntPool, refs: RuleRef[], ctx: ParallelContext, settings: HuntWorkerSettings, correlations: boolean): Promise<boolean> {
-  const { source, counted, referenceTime, close } = openInput(file);
+  const { source, input, counted, referenceTime, close } = openInput(file);
   let state: LineState = initialLineState(referenceTime);
   const inFlight: InFlight[] = [];
   const fileInputs: PooledInput[] = [];
   let offset = 0;
   let lineStart = 0;
   let decided = false;
+  let accepted = 0;
+  let redone = 0;
 
-  const send = (bytes: Uint8Array): void => {
-    // The worker gets a copy of its own, handed over whole; `bytes` stays here until the chunk is taken back.
-    const copy = Uint8Array.prototype.slice.call(bytes) as Uint8Array;
-    const reply = pool.submit({ kind: 'chunk', file, bytes: copy, lineStart, state, referenceTime }, [copy.buffer as ArrayBuffer]);
+  const send = (parts: Buffer[], bytes: Uint8Array): void => {
+    // The worker gets the copy, handed over whole; the parts stay here until the chunk is taken back.
+    const reply = pool.submit({ kind: 'chunk', file, bytes, lineStart, state, referenceTime }, [bytes.buffer as ArrayBuffer]);
     // Awaited in order below; a rejection met first elsewhere must not go unhandled meanwhile.
     reply.catch(() => undefined);
-    inFlight.push({ bytes, lineStart, sent: state, reply });
-    lineStart += lineEnds(bytes);
+    inFlight.push({ parts, lineStart, sent: state, reply });
+    lineStart += lineEnds(parts);
   };
 
   /** The oldest chunk's hits, written; hunted again first when it read a state that turned out otherwise. */
   const accept = async (chunk: InFlight): Promise<void> => {
     let reply = await chunk.reply;
+    accepted++;
     if (!holds(reply, chunk.sent, state)) {
-      reply = await pool.submit({ kind: 'chunk', file, bytes: chunk.bytes, lineStart: chunk.lineStart, state, referenceTime });
+      redone++;
+      const bytes = joined(chunk.parts);
+      reply = await pool.submit({ kind: 'chunk', file, bytes, lineStart: chunk.lineStart, state, referenceTime }, [bytes.buffer as ArrayBuffer]);
     }
     for (const record of reply.records) {
       (record as DetectionRecord).event_index += offset;
@@ -105,25 +180,40 @@ export async function huntInChunks(file: string, pool: HuntPool, refs: RuleRef[]
     keepInputs(reply, offset, ctx, refs, fileInputs, file);
     offset += reply.counters.events;
     state = stateAfter(state, reply);
-    ctx.progress.update(file, ctx.counters.events, counted);
+    ctx.progress.update(file, ctx.counters.events, input);
     if (reply.failed !== undefined) throw new InputError(reply.failed);
   };
 
+  let readError: unknown;
   try {
-    for await (const chunk of lineChunks(utf8Chunks(source, counted))) {
+    const chunks = lineChunks(utf8Chunks(source, counted))[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<Buffer[]>;
+      try {
+        next = await chunks.next();
+      } catch (error) {
+        // The chunks read before it are hunted and written first.
+        readError = error;
+        break;
+      }
+      if (next.done) break;
+      const bytes = joined(next.value);
       if (!decided) {
-        if (!opensJsonLines(chunk.toString('utf8', 0, Math.min(chunk.length, 1 << 20)))) return false;
+        if (!opensJsonLines(Buffer.from(bytes.buffer, 0, Math.min(bytes.length, 1 << 20)).toString('utf8'))) return false;
         decided = true;
       }
-      send(chunk);
-      while (inFlight.length >= AHEAD * pool.size) await accept(inFlight.shift() as InFlight);
+      send(next.value, bytes);
+      // Speculation that keeps failing (log lines dated across chunks) gives way to one chunk at a time.
+      const ahead = redone >= 3 && redone * 4 >= accepted ? 1 : AHEAD * pool.size;
+      while (inFlight.length >= ahead) await accept(inFlight.shift() as InFlight);
     }
     while (inFlight.length > 0) await accept(inFlight.shift() as InFlight);
-  } catch (error) {
-    if (errorField(error, 'code')?.startsWith('Z_')) throw new InputError(`${file}: not a valid gzip file (${describeError(error)})`);
-    throw error;
   } finally {
     close();
+  }
+  if (readError !== undefined) {
+    if (errorField(readError, 'code')?.startsWith('Z_')) throw new InputError(`${file}: not a valid gzip file (${describeError(readError)})`);
+    throw readError;
   }
   if (correlations && ctx.pool === undefined && fileInputs.length > 0) {
     const reply = await pool.submit({ kind: 'correlate', file, inputs: fileInputs });

@@ -718,8 +718,17 @@ describe('lantern hunt', () => {
 
   it('--threads cuts one JSON Lines input into chunks with the same output as one thread: indices, correlations, log lines dated across chunks', async () => {
     writeFileSync(join(rules, 'sshd.yml'), SSHD_FAILED_RULE);
+    writeFileSync(
+      join(rules, 'zeek.yml'),
+      `title: Zeek DNS TXT Query\nid: 0c1f1a8e-1111-4111-8111-00000000000a\nlevel: low\nlogsource: {product: zeek, service: dns}\ndetection:\n  selection:\n    qtype_name: TXT\n  condition: selection\n`,
+    );
+    // Zeek TSV as JSON strings: its header lines in one chunk, its rows read under them in the next ones.
+    const zeek = ['#separator \\x09', '#path\tdns', '#fields\tts\tuid\tid.orig_h\tquery\tqtype_name'];
+    const zeekRow = (k: number): string => `1709287${200 + k}.000000\tC${k}\t10.0.0.5\tx${k}.example.com\t${k % 2 === 0 ? 'TXT' : 'A'}`;
     const lines: string[] = [];
     for (let i = 0; i < 60; i++) {
+      if (i === 35) lines.push(...zeek.map((h) => JSON.stringify(h)));
+      if (i > 35 && i < 45) lines.push(JSON.stringify(zeekRow(i)));
       const e = EVENTS[i % EVENTS.length];
       lines.push(JSON.stringify({ ...e, User: `CORP\\user${i % 7}`, timestamp: new Date(Date.parse('2024-03-01T10:00:00Z') + i * 20_000).toISOString() }));
       // Year-less syslog lines as JSON strings: dated by the last dated line before them, whichever chunk that was in.
@@ -745,8 +754,9 @@ describe('lantern hunt', () => {
       const one = await hunt({});
       const hits = lines.length > 0 ? (one.out.trim().split('\n').map((l) => JSON.parse(l)) as Array<{ title: string; timestamp: string | null; event_index?: number }>) : [];
       expect(hits.filter((h) => h.title === 'Repeated Discovery By One User').length).toBeGreaterThan(0);
-      // The year-less lines after the New Year's Eve line are dated in the next year, as one thread dates them.
-      expect(hits.filter((h) => h.title === 'SSH Failed Password').map((h) => h.timestamp?.slice(0, 4))).toEqual(['2024', '2024', '2024', '2025', '2025', '2025', '2025']);
+      // A year-less line is dated by the last dated line before it, whichever chunk that was in: the file's year
+      // at first, the next year after the New Year's Eve line, 2024 again after the Zeek rows (dated March 2024).
+      expect(hits.filter((h) => h.title === 'SSH Failed Password').map((h) => h.timestamp?.slice(0, 4))).toEqual(['2024', '2024', '2024', '2025', '2024', '2024', '2024']);
       expect(Math.max(...hits.map((h) => h.event_index ?? 0))).toBeGreaterThan(50);
       // A line that is not JSON in a later chunk stops the hunt after the hits before it, as with one thread.
       const broken = file('broken.jsonl', `${lines.slice(0, 40).join('\n')}\nnot json\n${lines.slice(40).join('\n')}\n`);
@@ -754,6 +764,14 @@ describe('lantern hunt', () => {
       expect(oneBroken.code).toBe(1);
       expect(oneBroken.err).toMatch(/broken\.jsonl: line 41: not valid JSON/);
       expect(await hunt({ inputFormat: 'json', threads: '3' }, [broken])).toEqual(oneBroken);
+      expect(hits.filter((h) => h.title === 'Zeek DNS TXT Query')).toHaveLength(5);
+      // An input that breaks off (a truncated .gz): the hits of its whole lines, then the error, as with one thread.
+      const gz = gzipSync(`${lines.join('\n')}\n`.repeat(4));
+      const truncated = file('cut.jsonl.gz', gz.subarray(0, Math.floor(gz.length * 0.7)));
+      const oneCut = await hunt({}, [truncated]);
+      expect(oneCut.code).toBe(1);
+      expect(oneCut.out.length).toBeGreaterThan(0);
+      expect(await hunt({ threads: '3' }, [truncated])).toEqual(oneCut);
     } finally {
       chunking.bytes = saved;
     }

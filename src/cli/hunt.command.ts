@@ -15,7 +15,7 @@ import { type Counters, type CrossFilePool, type HuntContext, type TimeWindow, d
 import { INPUT_FORMATS, type InputFormat, InputError, type InputProgress } from './hunt.input';
 import { FORMATS, type HuntFormat, HuntWriter, LEVELS, crossFileCorrelationRecord, levelRank } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
-import { huntInChunks } from './hunt.chunks';
+import { huntInChunks, opensAsJsonLines } from './hunt.chunks';
 import { HuntPool, HuntWorkerError, sameRules } from './hunt.parallel';
 import { expandInputs } from './hunt.paths';
 import { PlaceholderError, readPlaceholders } from './hunt.placeholders';
@@ -241,7 +241,8 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
   // Threads share out whole files: one file, or standard input among the inputs, is hunted here.
   // Threads share out whole files, or the chunks of one JSON Lines input; standard input is read here.
   const inputFiles = inputs.files;
-  const parallel = threads > 1 && !inputFiles.includes('-') && (inputFiles.length > 1 || chunkable(inputFiles[0], inputFormat));
+  const oneInChunks = threads > 1 && inputFiles.length === 1 && inputFiles[0] !== '-' && chunkable(inputFiles[0], inputFormat) && (await opensAsJsonLines(inputFiles[0]));
+  const parallel = threads > 1 && !inputFiles.includes('-') && (inputFiles.length > 1 || oneInChunks);
   const settings: HuntWorkerSettings = {
     huntWorker: true,
     rules: options.rules,
@@ -343,7 +344,7 @@ export function ruleSelection(options: Pick<HuntOptions, 'status' | 'tags' | 'ex
   return { selection: { statuses, tags, exclude } };
 }
 
-/** Whether one input can be shared out in chunks: JSON Lines, as far as its name and --input-format tell. */
+/** Whether one input may be shared out in chunks: JSON Lines, as far as its name and --input-format tell (its first line tells the rest). */
 function chunkable(file: string, format: InputFormat): boolean {
   return format === 'json' || (format === 'auto' && !CSV_NAME.test(file));
 }

@@ -215,19 +215,18 @@ class InputEvents {
   private readonly years: YearReference;
   /**
    * What the lines read took from the state they started from (a chunk of a large input is read from a state
-   * that may turn out otherwise): `readsYears`, a log line with no full date of its own before any dated line;
-   * `readsContext`, a log line before any header line (Zeek `#fields`, W3C `#Fields:`).
+   * that may turn out otherwise). `readsContext`: a log line was read at all (header lines change the context
+   * in place, so any log line may have read or changed it). `readsYears`: a log line was dated by the year
+   * reference (a year-less time) before any fully dated line of the chunk. `datedHere`: a fully dated line set
+   * the year reference.
    */
-  readsYears = false;
   readsContext = false;
-  /** A dated log line was read (the year reference is now its own), and the header fields read (now their own). */
+  readsYears = false;
   datedHere = false;
-  readonly headersHere = new Set<keyof LineContext>();
   /** Reused by every batch: a batch is iterated in full before the next is made. */
   private readonly out: MatchableEvent[] = [];
   /** The first line's JSON, parsed once already to decide the input's shape (the first line is the first to come to `line`). */
   private firstParsed: { ok: true; value: unknown } | undefined;
-
   constructor(
     readonly name: string,
     private readonly referenceTime: number | undefined,
@@ -258,15 +257,12 @@ class InputEvents {
 
   /** One log line (plain text, a JSON string's text or an event XML element); blank and header lines make none. */
   readonly logLine = (text: string, out: MatchableEvent[]): void => {
-    const { w3cFields, zeekTsv } = this.lineContext;
+    this.readsContext = true;
     const dated = this.years.lastDated;
     const event = normalizeLogLine(text, this.index, this.lineContext, this.years);
-    const header = this.lineContext.w3cFields !== w3cFields || this.lineContext.zeekTsv !== zeekTsv;
-    if (this.lineContext.w3cFields !== w3cFields) this.headersHere.add('w3cFields');
-    if (this.lineContext.zeekTsv !== zeekTsv) this.headersHere.add('zeekTsv');
-    if (!header && this.headersHere.size === 0) this.readsContext = true;
+    // A time that did not set the reference came from it (a line with no time at all needs none).
     if (this.years.lastDated !== dated) this.datedHere = true;
-    else if (!this.datedHere) this.readsYears = true;
+    else if (!this.datedHere && event?.time !== undefined) this.readsYears = true;
     if (event === undefined) return;
     this.index++;
     out.push(event);
@@ -602,11 +598,16 @@ export interface LineState {
   years: YearReference;
 }
 
-/** The state after a chunk read from some state: the parts its lines set are its own, the others those of `before`. */
-export function stateAfter(before: LineState, chunk: { state: LineState; setsYears: boolean; setsContext: Array<keyof LineContext> }): LineState {
-  const lineContext: LineContext = { ...before.lineContext };
-  for (const key of chunk.setsContext) (lineContext as Record<string, unknown>)[key] = chunk.state.lineContext[key];
-  return { lineContext, years: chunk.setsYears ? chunk.state.years : before.years };
+/**
+ * The state after a chunk, given the state before it (the right one) and what the chunk made of the state it was
+ * read from (the same one where it read the state, which holds() checks): the header context is the chunk's when
+ * it read a log line, the year reference when it dated or was dated by one.
+ */
+export function stateAfter(before: LineState, chunk: { state: LineState; readsContext: boolean; readsYears: boolean; setsYears: boolean }): LineState {
+  return {
+    lineContext: chunk.readsContext ? chunk.state.lineContext : before.lineContext,
+    years: chunk.readsYears || chunk.setsYears ? chunk.state.years : before.years,
+  };
 }
 
 /** The state at the start of an input (`referenceTime` dates year-less lines until a dated one comes). */
@@ -631,11 +632,10 @@ export function opensJsonLines(head: string): boolean {
 export interface ChunkEvents extends EventBatch {
   /** After forEach: whether a log line took its year from the state the chunk started from. */
   readonly readsYears: boolean;
-  /** After forEach: whether a log line was read under the header lines the chunk started with (or none). */
+  /** After forEach: whether a log line was read at all (it read, and may have changed, the header context). */
   readonly readsContext: boolean;
-  /** After forEach: whether a dated line set the year reference, and which header fields header lines set. */
+  /** After forEach: whether a fully dated line set the year reference. */
   readonly setsYears: boolean;
-  readonly setsContext: Array<keyof LineContext>;
   /** After forEach: `state` updated in place by the chunk's lines (only the parts they set are the chunk's own). */
   readonly state: LineState;
 }
@@ -660,9 +660,6 @@ export function chunkEvents(bytes: Buffer, name: string, format: TextInputFormat
     },
     get setsYears() {
       return events.datedHere;
-    },
-    get setsContext() {
-      return [...events.headersHere];
     },
     state,
   };

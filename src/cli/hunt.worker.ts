@@ -97,9 +97,8 @@ export interface ChunkReply {
   /** A line took its year, or its header, from the state the chunk started from: the chunk holds only if that part was right. */
   readsYears: boolean;
   readsContext: boolean;
-  /** Which parts of `state` the chunk's own lines set (the rest is the state it was sent with). */
+  /** A fully dated line of the chunk set the year reference. */
   setsYears: boolean;
-  setsContext: Array<keyof LineState['lineContext']>;
   state: LineState;
   /** An input error (`--input-format json`), after the hits of the lines before it. */
   failed?: string;
@@ -170,7 +169,9 @@ function huntChunk(job: ChunkJob, loaded: Loaded, settings: HuntWorkerSettings):
   try {
     events.forEach(visit);
   } catch (error) {
-    failed = error instanceof InputError ? error.message : describeError(error);
+    // Only an input error ends a chunk early; anything else is a fault of the worker (HuntWorkerError).
+    if (!(error instanceof InputError)) throw error;
+    failed = error.message;
   }
   return {
     kind: 'chunk',
@@ -183,7 +184,6 @@ function huntChunk(job: ChunkJob, loaded: Loaded, settings: HuntWorkerSettings):
     readsYears: events.readsYears,
     readsContext: events.readsContext,
     setsYears: events.setsYears,
-    setsContext: events.setsContext,
     state: events.state,
     failed,
   };
