@@ -384,7 +384,7 @@ export function registerDetectionCommands(program: Command): void {
     .option('--status <list>', `run only rules of these statuses (${RULE_STATUSES.join(', ')}; comma-separated, repeatable)`, collect)
     .option('--tags <list>', 'run only rules with one of these tags or a tag below one (attack.t1059 takes in attack.t1059.001; comma-separated, repeatable)', collect)
     .option('--exclude-rule <id>', 'leave out a rule, by id or name (repeatable): noisy rules found with --stats', collect)
-    .option('--threads <n>', 'hunt up to n input files at once, each thread with its own copy of the rules (auto: one per CPU); the output is the same as with 1', '1')
+    .option('--threads <n>', 'worker threads, each with its own copy of the rules (auto: one per CPU): several inputs hunted side by side, or one JSON Lines input in chunks; the output is the same as with 1', '1')
     .exitOverride(usageExit)
     .action(async (files: string[], options: HuntOptions) => {
       process.exitCode = await runHunt(files, options, processIO());
