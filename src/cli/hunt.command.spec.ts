@@ -798,6 +798,8 @@ describe('lantern hunt', () => {
     expect(stable.titles).toEqual(['Repeated Discovery By One User']);
     // The stable correlation runs the whoami rule it counts, whose own hits stay unreported.
     expect(stable.err).toMatch(/2 rules loaded in [\d.]+ s, 1 more left out by the rule selection; 0 detections, 1 correlations/);
+    const none = await hunt({ tags: ['attack.t1033 attack.t1087'] });
+    expect(none.err).toMatch(/leave no rule to run \(tags and statuses are separated by commas\)/);
     const bad = await hunt({ status: ['stabel'] });
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/unknown --status 'stabel' \(choose among stable, test, experimental, deprecated, unsupported\)/);

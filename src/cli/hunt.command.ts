@@ -298,6 +298,7 @@ async function huntInputs(files: string[], settings: HuntWorkerSettings, run: Hu
     // Listed at load, before any hit is read, so a long hunt shows at once which rules are missing.
     if (loaded.errors.length > 0) io.stderr(loadErrorLines(loaded.errors, settings.rules));
     for (const key of loaded.selection?.unknownExclusions ?? []) io.stderr(`lantern hunt: --exclude-rule ${key}: no loaded rule has this id or name\n`);
+    if (loaded.selection !== undefined && loaded.size === 0) io.stderr('lantern hunt: --status/--tags/--exclude-rule leave no rule to run (tags and statuses are separated by commas)\n');
     started = io.now();
     progress.startAt(started);
     if (workers !== undefined) {

@@ -111,6 +111,21 @@ describe('EventData read back from rendered Windows messages', () => {
     const xml = ['<?xml version="1.0" encoding="UTF-16"?>', '<Task version="1.2" xmlns="http://schemas.microsoft.com/windows/2004/02/mit/task">', '  <Actions Context="Author">', '    <Exec>', '      <Command>C:\\Users\\Public\\upd.exe</Command>', '    </Exec>', '  </Actions>', '</Task>'];
     labelledMessageFields(`A scheduled task was created.\r\n\r\nTask Information:\r\n\tTask Name: \t\t\\Updater\r\n\tTask Content: \t\t${xml.join('\r\n')}\r\n\r\nOther Information:\r\n\tProcessCreationTime: \t\t844424930132069`, 4698, task);
     expect(task).toEqual({ TaskName: '\\Updater', TaskContent: xml.join('\r\n') });
+    // A blank line inside the XML (a description's paragraphs) does not end it: the closing tag does.
+    const described = [...xml.slice(0, 2), '  <RegistrationInfo>', '    <Description>Keeps it current.', '', 'See vendor docs.</Description>', '  </RegistrationInfo>', ...xml.slice(2)];
+    const task2: Record<string, unknown> = {};
+    labelledMessageFields(`A scheduled task was created.\r\n\r\nTask Information:\r\n\tTask Content: \t\t${described.join('\r\n')}\r\n\r\nOther Information:\r\n\tProcessCreationTime: \t\t1`, 4698, task2);
+    expect(task2).toEqual({ TaskContent: described.join('\r\n') });
+  });
+
+  it('reads a list that starts on the line below its label (4703 token rights adjusted)', () => {
+    const fields: Record<string, unknown> = {};
+    labelledMessageFields(
+      'A token right was adjusted.\r\n\r\nEnabled Privileges:\r\n\t\t\tSeSecurityPrivilege\r\n\t\t\tSeBackupPrivilege\r\n\r\nDisabled Privileges:\r\n\t\t\t-\r\n\r\nProcess Information:\r\n\tProcess ID:\t\t0x1f4\r\n\tProcess Name:\t\tC:\\Windows\\System32\\svchost.exe',
+      4703,
+      fields,
+    );
+    expect(fields).toEqual({ EnabledPrivilegeList: 'SeSecurityPrivilege\r\n\t\t\tSeBackupPrivilege', DisabledPrivilegeList: '-', ProcessId: '0x1f4', ProcessName: 'C:\\Windows\\System32\\svchost.exe' });
   });
 
   it("reads Sysmon's Name: value lines as they are", () => {

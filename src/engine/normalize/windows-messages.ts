@@ -139,37 +139,62 @@ export function labelledMessageFields(message: string, eventId: number | undefin
   /** The multi-line value being read: its field and its lines so far. */
   let open: { name: string; lines: string[] } | undefined;
   const close = (): void => {
-    if (open !== undefined) setIfMissing(into, open.name, multilineValue(open.name, open.lines));
+    if (open !== undefined) {
+      const lines = trimBlank(open.lines);
+      if (lines.length > 0) setIfMissing(into, open.name, multilineValue(open.name, lines));
+    }
     open = undefined;
   };
   for (const raw of message.split(/\r?\n/)) {
     const line = raw.trimEnd();
     const m = LABELLED.exec(line);
     if (open !== undefined) {
-      const ends = line.trim() === '' || (m !== null && !XML_VALUES.has(open.name));
-      if (!ends) {
+      if (!endsValue(open, line, m)) {
         // List items lose the message's indent; XML keeps its own.
         open.lines.push(XML_VALUES.has(open.name) ? line : line.trim());
+        if (XML_VALUES.has(open.name) && XML_END.test(line)) close();
         continue;
       }
       close();
     }
     if (!m) continue;
     const [, indent, label, value] = m;
+    const multiline = MULTILINE[label];
+    if (multiline !== undefined) {
+      // The value may start on the label's line or on the lines below it (4703's privilege lists).
+      open = { name: multiline, lines: value === '' ? [] : [value] };
+      continue;
+    }
     if (value === '') {
       // A header (unindented), or a label whose value continues on the lines below: neither is a field.
       if (indent === '') section = label;
-      continue;
-    }
-    const multiline = MULTILINE[label];
-    if (multiline !== undefined) {
-      open = { name: multiline, lines: [value] };
       continue;
     }
     const name = fieldName(section, label, eventId);
     if (name !== undefined) setIfMissing(into, name, value);
   }
   close();
+}
+
+/** The line closing a task's XML. */
+const XML_END = /<\/Task>\s*$/;
+
+/**
+ * Whether `line` is past a multi-line value: a list ends at a blank line or the next labelled line; a task's XML
+ * (which may hold blank lines and colons) at a section header, an unindented label alone on its line.
+ */
+function endsValue(open: { name: string }, line: string, m: RegExpExecArray | null): boolean {
+  if (XML_VALUES.has(open.name)) return m !== null && m[1] === '' && m[3] === '';
+  return line.trim() === '' || m !== null;
+}
+
+/** The lines without blank ones at either end. */
+function trimBlank(lines: string[]): string[] {
+  let start = 0;
+  let end = lines.length;
+  while (start < end && lines[start].trim() === '') start++;
+  while (end > start && lines[end - 1].trim() === '') end--;
+  return lines.slice(start, end);
 }
 
 /** A multi-line value as EventData holds it: list items on lines of their own (access names with their codes), XML as written. */

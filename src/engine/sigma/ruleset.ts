@@ -51,7 +51,10 @@ export class RuleSet {
   readonly warnings: RuleLoadError[];
   readonly files: string[];
   readonly prefilterEnabled: boolean;
-  /** Ids of rules that run only to feed a chosen correlation (a rule selection): their own hits are not reported. */
+  /**
+   * With a rule selection: ids of rules that run only to feed a chosen correlation, and the rules `generate: false`
+   * correlations of the whole set consume (ids or names). Their own hits are not reported.
+   */
   readonly unreported: ReadonlySet<string>;
   /** What a rule selection left out, when one was made. */
   readonly selection: Pick<SelectedRules, 'leftOut' | 'unknownExclusions'> | undefined;
@@ -72,8 +75,10 @@ export class RuleSet {
    */
   constructor(loaded: LoadResult, opts: { prefilter?: boolean; logsources?: Iterable<LogSource>; select?: RuleSelection } = {}) {
     const selected = selects(opts.select) ? selectRules(loaded, opts.select) : undefined;
+    // What `generate: false` correlations hide stays hidden when a selection leaves those correlations out:
+    // narrowing the rules never brings back hits a full run keeps quiet.
+    this.unreported = selected === undefined ? new Set() : new Set([...selected.unreported, ...hiddenRuleKeys(loaded.correlationRules)]);
     if (selected !== undefined) loaded = selected.loaded;
-    this.unreported = selected?.unreported ?? new Set();
     this.selection = selected && { leftOut: selected.leftOut, unknownExclusions: selected.unknownExclusions };
     this.detectionRules = loaded.detectionRules;
     this.correlationRules = loaded.correlationRules;

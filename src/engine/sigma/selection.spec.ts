@@ -73,6 +73,15 @@ describe('rule selection', () => {
     expect(titles(ruleSet({ tags: ['attack.discovery', 'attack.t1059'] }))).toEqual({ detections: ['Rule 1', 'Rule 3'], correlations: ['Dumps Then Shell'] });
   });
 
+  it("keeps quiet what a generate: false correlation hides, even when the selection leaves that correlation out", () => {
+    const quiet = RULES.map((text) => text.replace('  generate: true\n', '  generate: false\n'));
+    const load = (select?: RuleSelection): RuleSet => new RuleSet(loadRuleTexts(quiet.map((text, i) => ({ file: `q${i}.yml`, text }))), { select });
+    // Rules 2 and 3 feed correlations with generate: false: their own hits are never reported.
+    expect(titles(load()).detections).toEqual(['Rule 1']);
+    expect(titles(load({ statuses: ['experimental'] })).detections).toEqual([]);
+    expect(titles(load({ tags: ['attack.t1003.001', 'attack.t1033'] })).detections).toEqual(['Rule 1']);
+  });
+
   it('never runs an excluded rule, even one a chosen correlation references; names exclusions that match nothing', () => {
     const rs = ruleSet({ exclude: ['rule_3', '00000000-0000-4000-8000-000000000001', 'no_such_rule'] });
     expect(rs.detectionRules.map((r) => r.ref.title)).toEqual(['Rule 2']);
