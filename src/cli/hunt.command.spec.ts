@@ -777,6 +777,53 @@ describe('lantern hunt', () => {
     }
   }, 90_000);
 
+  it('--threads in chunks gives the one-thread output on mixed inputs: log lines, Zeek and W3C headers, collections (seeded)', async () => {
+    writeFileSync(join(rules, 'kw.yml'), "title: kw\nid: 0c1f1a8e-1111-4111-8111-000000000104\nlevel: high\nlogsource: {product: linux}\ndetection:\n  keywords: ['evil']\n  condition: keywords\n");
+    writeFileSync(join(rules, 'q.yml'), 'title: q\nid: 0c1f1a8e-1111-4111-8111-000000000105\nlevel: high\nlogsource: {product: zeek}\ndetection:\n  sel:\n    query|contains: evil\n  condition: sel\n');
+    writeFileSync(join(rules, 'w.yml'), 'title: w\nid: 0c1f1a8e-1111-4111-8111-000000000106\nlevel: high\nlogsource: {category: webserver}\ndetection:\n  sel:\n    cs-uri-stem|contains: evil\n  condition: sel\n');
+    let seed = 7;
+    const rnd = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const line = (i: number): string => {
+      const k = rnd();
+      if (k < 0.3) return JSON.stringify({ EventID: 1, Image: `C:\\evil${i}.exe`, CommandLine: `evil ${i}`, timestamp: `2024-12-31T23:5${i % 10}:00Z` });
+      if (k < 0.45) return JSON.stringify(`${rnd() < 0.5 ? 'Dec' : 'Jan'} ${1 + (i % 3)} 0${i % 10}:00:00 host sshd[1]: evil ${i}`);
+      if (k < 0.5) return JSON.stringify(`${2023 + Math.floor(rnd() * 3)}-12-31T23:59:00Z host sshd[1]: evil dated ${i}`);
+      if (k < 0.55) return `Jan 2 03:00:0${i % 10} host sshd[1]: evil plain ${i}`;
+      if (k < 0.58) return '#Fields: cs-method cs-uri-stem c-ip';
+      if (k < 0.6) return '#separator \\x09';
+      if (k < 0.62) return '#fields\tts\tuid\tquery';
+      if (k < 0.64) return '#path\tdns';
+      if (k < 0.7) return `1709287200.0\tC${i}\tevil${i}.com`;
+      if (k < 0.76) return `GET /evil${i} 10.0.0.${i % 250}`;
+      if (k < 0.8) return '';
+      if (k < 0.85) return JSON.stringify({ Records: [{ eventName: `evil${i}`, eventTime: '2024-01-01T00:00:00Z', eventSource: 's3.amazonaws.com' }] });
+      return JSON.stringify({ EventID: 4688, NewProcessName: `C:\\x${i}.exe`, '@timestamp': '2024-06-01T00:00:00Z' });
+    };
+    const saved = chunking.bytes;
+    try {
+      for (let c = 0; c < 4; c++) {
+        const lines = [JSON.stringify({ EventID: 1, Image: 'x.exe' })];
+        for (let i = 0; i < 60; i++) lines.push(line(i));
+        const input = file(`mixed${c}.jsonl`, `${lines.join(c % 2 === 0 ? '\n' : '\r\n')}\n`);
+        utimesSync(input, new Date('2024-06-01T00:00:00Z'), new Date('2024-06-01T00:00:00Z'));
+        const run = async (threads: string, bytes: number): Promise<{ code: number; out: string; err: string }> => {
+          chunking.bytes = bytes;
+          const { io, out, err } = capture();
+          const code = await runHunt([input], { rules: [rules], ignoreLogsource: true, stats: true, threads }, io);
+          return { code, out: out(), err: err().replace(/ rules loaded in [\d.]+ s/, '').replace(/; [\d,]+ events\/s \([\d.]+ s\)/, '') };
+        };
+        const one = await run('1', saved);
+        expect(one.out).not.toBe('');
+        expect(await run('3', 120 + c * 90)).toEqual(one);
+      }
+    } finally {
+      chunking.bytes = saved;
+    }
+  }, 120_000);
+
   it('--status, --tags and --exclude-rule choose the rules that run; a chosen correlation keeps its rules running, unreported', async () => {
     const input = file('events.jsonl', jsonl());
     const hunt = async (options: Partial<HuntOptions>): Promise<{ code: number; titles: string[]; err: string }> => {
