@@ -1,10 +1,10 @@
 import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { chunking } from './hunt.chunks';
-import { type HuntOptions, runHunt } from './hunt.command';
+import { type HuntOptions, runHunt, threadCount } from './hunt.command';
 import type { CommandIO } from './hunt.io';
 
 const WHOAMI_RULE = `title: Whoami Execution
@@ -678,6 +678,15 @@ describe('lantern hunt', () => {
     const loose = capture();
     expect(await runHunt([plain], { rules: [rules], ignoreLogsource: true }, loose.io)).toBe(0);
     expect(lines(loose.out())).toEqual([expect.objectContaining({ title: 'Whoami Execution', event_index: 0, timestamp: null })]);
+  });
+
+  it('reads --threads as a whole number of 1 or more, or auto: one per CPU as far as free memory allows', () => {
+    expect(threadCount(undefined)).toBe(1);
+    expect(threadCount(' 4 ')).toBe(4);
+    const auto = threadCount('AUTO') as number;
+    expect(auto).toBeGreaterThanOrEqual(1);
+    expect(auto).toBeLessThanOrEqual(availableParallelism());
+    for (const bad of ['0', '-2', '1.5', 'two', '']) expect(threadCount(bad)).toBeUndefined();
   });
 
   it('--threads hunts files side by side with the same output, summary and exit code as one thread', async () => {

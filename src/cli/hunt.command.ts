@@ -5,7 +5,7 @@
  * and evaluates the correlations once, after the last one.
  */
 import { statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, freemem } from 'node:os';
 import type { Command } from 'commander';
 import type { RuleRef } from '../engine/model';
 import { parseTimestamp } from '../engine/normalize';
@@ -352,11 +352,15 @@ function chunkable(file: string, format: InputFormat): boolean {
 
 const CSV_NAME = /\.csv(?:\.gz)?$/i;
 
-/** --threads: a whole number of 1 or more, or `auto` (one per CPU the process may use); undefined when invalid. */
+/** Free memory `--threads auto` counts per thread: a copy of the full SigmaHQ corpus and room to hunt. */
+const AUTO_THREAD_MEMORY = 512 * 1024 * 1024;
+
+/** --threads: a whole number of 1 or more, or `auto` (one per CPU, as free memory allows); undefined when invalid. */
 export function threadCount(value: string | undefined): number | undefined {
   if (value === undefined) return 1;
   const text = value.trim().toLowerCase();
-  if (text === 'auto') return availableParallelism();
+  // One per CPU, as far as free memory holds a copy of the rules each (the SigmaHQ corpus takes about 250 MB).
+  if (text === 'auto') return Math.max(1, Math.min(availableParallelism(), Math.floor(freemem() / AUTO_THREAD_MEMORY)));
   if (!/^\d+$/.test(text) || Number(text) < 1) return undefined;
   return Number(text);
 }
