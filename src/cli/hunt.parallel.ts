@@ -33,6 +33,12 @@ interface Held {
 
 export class HuntWorkerError extends Error {}
 
+/**
+ * Hits held for files that cannot be written yet (a slow first file, fast later ones) past which no further file
+ * is started: memory stays bounded by the files already under way.
+ */
+const MAX_HELD_RECORDS = 200_000;
+
 /** Worker threads, started at once so that they load their rules while the main thread does its own part. */
 export class HuntPool {
   private readonly workers: Worker[] = [];
@@ -153,7 +159,10 @@ export class HuntPool {
         for (;;) {
           const h = held.get(nextToWrite);
           if (h === undefined) return;
-          for (const records of h.records) write(records);
+          for (const records of h.records) {
+            write(records);
+            heldRecords -= records.length;
+          }
           h.records = [];
           if (h.failed !== undefined) return finish(new InputError(h.failed));
           if (h.done === undefined) return;
@@ -164,31 +173,37 @@ export class HuntPool {
         }
       };
       let stopped = false;
-      const startNext = (worker: Worker): void => {
+      /** Hits held for files that cannot be written yet; idle workers wait while they are many. */
+      let heldRecords = 0;
+      const idle: Worker[] = [...this.workers];
+      const startIdle = (): void => {
         // After a failure no later file is started: its hits would never be written.
-        if (stopped || nextToStart >= files.length) return;
-        const job: FileJob = { kind: 'file', fileNo: nextToStart, file: files[nextToStart] };
-        nextToStart++;
-        worker.postMessage(job);
+        while (!stopped && nextToStart < files.length && idle.length > 0 && heldRecords < MAX_HELD_RECORDS) {
+          const job: FileJob = { kind: 'file', fileNo: nextToStart, file: files[nextToStart] };
+          nextToStart++;
+          (idle.pop() as Worker).postMessage(job);
+        }
       };
       this.onFileReply = (worker, reply) => {
         if (reply.kind === 'records') {
           events += reply.events;
           ctx.progress.update(`${files.length} inputs`, events, { bytesRead: 0 });
+          heldRecords += reply.records.length;
           heldOf(reply.fileNo).records.push(reply.records);
         } else if (reply.kind === 'done') {
           heldOf(reply.fileNo).done = reply;
-          startNext(worker);
+          idle.push(worker);
         } else {
           heldOf(reply.fileNo).failed = reply.message;
           stopped = true;
         }
         drain();
+        startIdle();
       };
       this.onFailure = finish;
       if (this.failure !== undefined) return finish(this.failure);
       if (files.length === 0) return finish();
-      for (const worker of this.workers) startNext(worker);
+      startIdle();
     });
   }
 
