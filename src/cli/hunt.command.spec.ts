@@ -833,6 +833,28 @@ describe('lantern hunt', () => {
     }
   }, 120_000);
 
+  it('--sort time writes a timeline over every input: oldest first, correlations by their first event, untimed last', async () => {
+    const at = (minutes: number): string => new Date(Date.parse('2024-03-01T10:00:00Z') + minutes * 60_000).toISOString();
+    const whoami = (minutes: number | undefined, user: string): string => JSON.stringify({ ...EVENTS[0], User: user, timestamp: minutes === undefined ? undefined : at(minutes) });
+    const later = file('later.jsonl', [whoami(30, 'CORP\\bob'), whoami(31, 'CORP\\bob'), whoami(undefined, 'CORP\\carol')].join('\n'));
+    const earlier = file('earlier.jsonl', [whoami(5, 'CORP\\alice'), whoami(6, 'CORP\\alice'), whoami(45, 'CORP\\dave')].join('\n'));
+    const hunt = async (options: Partial<HuntOptions>): Promise<Array<{ title: string; timestamp?: string | null; first_time?: string | null; file: string }>> => {
+      const { io, out } = capture();
+      expect(await runHunt([later, earlier], { rules: [rules], ...options }, io)).toBe(0);
+      return lines(out()) as Array<{ title: string; timestamp?: string | null; first_time?: string | null; file: string }>;
+    };
+    const asFound = await hunt({});
+    expect(asFound.map((h) => ('first_time' in h ? h.first_time : h.timestamp))).toEqual([at(30), at(31), null, at(30), at(5), at(6), at(45), at(5)]);
+    const timeline = await hunt({ sort: 'time' });
+    expect(timeline.map((h) => ('first_time' in h ? h.first_time : h.timestamp))).toEqual([at(5), at(5), at(6), at(30), at(30), at(31), at(45), null]);
+    // Equal times keep their order: the detection, then the correlation it began.
+    expect(timeline.slice(0, 2).map((h) => h.title)).toEqual(['Whoami Execution', 'Repeated Discovery By One User']);
+    expect(await hunt({ sort: 'time', threads: '2' })).toEqual(timeline);
+    const { io, err } = capture();
+    expect(await runHunt([later], { rules: [rules], sort: 'random' }, io)).toBe(2);
+    expect(err()).toMatch(/unknown --sort 'random' \(choose input or time\)/);
+  }, 60_000);
+
   it('--status, --tags and --exclude-rule choose the rules that run; a chosen correlation keeps its rules running, unreported', async () => {
     const input = file('events.jsonl', jsonl());
     const hunt = async (options: Partial<HuntOptions>): Promise<{ code: number; titles: string[]; err: string }> => {

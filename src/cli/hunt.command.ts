@@ -13,7 +13,7 @@ import { RULE_STATUSES, type RuleLoadError, type RuleSelection, type RuleSet } f
 import { evaluateCorrelations, isReported } from '../engine/sigma/correlation';
 import { type Counters, type CrossFilePool, type HuntContext, type TimeWindow, describeError, huntFile, loadHuntRules, ruleRefs, shownAt, tally } from './hunt.file';
 import { INPUT_FORMATS, type InputFormat, InputError, type InputProgress } from './hunt.input';
-import { FORMATS, type HuntFormat, HuntWriter, LEVELS, crossFileCorrelationRecord, levelRank } from './hunt.output';
+import { FORMATS, type HuntFormat, HuntWriter, LEVELS, type RecordOutput, TimeSortedWriter, crossFileCorrelationRecord, levelRank } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
 import { huntInChunks, opensAsJsonLines } from './hunt.chunks';
 import { HuntPool, HuntWorkerError, sameRules } from './hunt.parallel';
@@ -44,6 +44,8 @@ export interface HuntOptions {
   inputFormat?: string;
   /** Worker threads hunting input files side by side: a number, or `auto` (one per CPU). Default 1. */
   threads?: string;
+  /** Output order: `input` (as found, streamed; default) or `time` (held, then oldest first). */
+  sort?: string;
   /** Run only rules of these statuses (comma-separated, repeatable). */
   status?: string[];
   /** Run only rules with one of these tags, or a tag below one (comma-separated, repeatable). */
@@ -207,6 +209,11 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     io.stderr(`lantern hunt: ${select.error}\n`);
     return USAGE_ERROR;
   }
+  const sort = (options.sort ?? 'input').toLowerCase();
+  if (sort !== 'input' && sort !== 'time') {
+    io.stderr(`lantern hunt: unknown --sort '${options.sort}' (choose input or time)\n`);
+    return USAGE_ERROR;
+  }
   const threads = threadCount(options.threads);
   if (threads === undefined) {
     io.stderr(`lantern hunt: --threads must be a whole number of 1 or more, or auto (got '${options.threads}')\n`);
@@ -259,7 +266,7 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
   // Started first: the workers load their rules while this thread loads its own, when it needs them.
   const workers = parallel ? new HuntPool(inputFiles.length === 1 ? threads : Math.min(threads, inputFiles.length), settings) : undefined;
   try {
-    return await huntInputs(inputs.files, settings, { io, format, preloaded, workers, loadStart });
+    return await huntInputs(inputs.files, settings, { io, format, preloaded, workers, loadStart, byTime: sort === 'time' });
   } finally {
     workers?.close();
   }
@@ -270,6 +277,8 @@ type LoadedRules = Pick<WorkerRules, 'size' | 'errors' | 'selection'>;
 
 interface HuntRun {
   io: CommandIO;
+  /** --sort time: records held and written oldest first at the end. */
+  byTime: boolean;
   format: HuntFormat;
   preloaded: RuleSet | undefined;
   workers: HuntPool | undefined;
@@ -280,7 +289,8 @@ interface HuntRun {
 async function huntInputs(files: string[], settings: HuntWorkerSettings, run: HuntRun): Promise<number> {
   const { io, workers } = run;
   const counters: Counters = { events: 0, detections: 0, correlations: 0, outside: 0, untimed: 0 };
-  const writer = new HuntWriter(run.format, io.stdout, settings.explain);
+  const written = new HuntWriter(run.format, io.stdout, settings.explain);
+  const writer: RecordOutput = run.byTime ? new TimeSortedWriter(written) : written;
   const progress = new Progress(io, io.now());
   const hitsByRule = settings.stats ? new Map<RuleRef, number>() : undefined;
   const pool: CrossFilePool | undefined = settings.crossFile ? { inputs: [], origins: [] } : undefined;
@@ -389,6 +399,7 @@ export function registerDetectionCommands(program: Command): void {
     .option('--status <list>', `run only rules of these statuses (${RULE_STATUSES.join(', ')}; comma-separated, repeatable)`, collect)
     .option('--tags <list>', 'run only rules with one of these tags or a tag below one (attack.t1059 takes in attack.t1059.001; comma-separated, repeatable)', collect)
     .option('--exclude-rule <id>', 'leave out a rule, by id or name (repeatable): noisy rules found with --stats', collect)
+    .option('--sort <order>', 'output order: input (as found, streamed) or time (a timeline: held until the end, oldest first)', 'input')
     .option('--threads <n>', 'worker threads, each with its own copy of the rules (auto: one per CPU): several inputs hunted side by side, or one JSON Lines input in chunks; the output is the same as with 1', '1')
     .exitOverride(usageExit)
     .action(async (files: string[], options: HuntOptions) => {

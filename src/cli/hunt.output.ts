@@ -171,7 +171,7 @@ const FLUSH_AT = 1 << 16;
  * hunt calls after every chunk of input. json is one array, written element by element: the same bytes as
  * `JSON.stringify(records, null, 2)`, without holding the records.
  */
-export class HuntWriter {
+export class HuntWriter implements RecordOutput {
   private started = false;
   private count = 0;
   private pending = '';
@@ -226,5 +226,47 @@ export class HuntWriter {
       ? `${record.correlation_type} ${groupText(record.group)} events ${record.file === null ? originList(record.events ?? []) : `${indexList(record.event_indices)} in ${record.file}`}`
       : `${record.file}#${record.event_index}${record.match ? `  ${matchText(record.match)}` : ''}`;
     return `${pad(time ?? '-', 24)}  ${pad(record.level, 13)}  ${pad(record.title, 60)}  ${evidence}`;
+  }
+}
+
+/** Where the hunt's records go: written as they come (HuntWriter), or held and written by time (TimeSortedWriter). */
+export interface RecordOutput {
+  record(record: HuntRecord): void;
+  flush(): void;
+  finish(): void;
+}
+
+/** A record's time (a detection's event, a correlation's first event) in epoch ms; undefined when it has none. */
+function recordTime(record: HuntRecord): number | undefined {
+  const text = 'type' in record ? record.first_time : record.timestamp;
+  if (text === null) return undefined;
+  const time = Date.parse(text);
+  return Number.isNaN(time) ? undefined : time;
+}
+
+/**
+ * `--sort time`: every record held until the end, then written oldest first (records of the same time, and the
+ * untimed ones after all others, in the order they came). A timeline over several files, at the cost of holding
+ * the hits and writing nothing until the hunt is done.
+ */
+export class TimeSortedWriter implements RecordOutput {
+  private readonly held: Array<{ record: HuntRecord; time: number }> = [];
+
+  constructor(private readonly out: RecordOutput) {}
+
+  record(record: HuntRecord): void {
+    this.held.push({ record, time: recordTime(record) ?? Number.POSITIVE_INFINITY });
+  }
+
+  flush(): void {
+    // Nothing is written before the end.
+  }
+
+  finish(): void {
+    // Array#sort is stable: equal times keep their order.
+    this.held.sort((a, b) => (a.time === b.time ? 0 : a.time < b.time ? -1 : 1));
+    for (const { record } of this.held) this.out.record(record);
+    this.held.length = 0;
+    this.out.finish();
   }
 }
