@@ -16,7 +16,7 @@ import { describeError, errorField, openInput } from './hunt.file';
 import { InputError, type LineState, initialLineState, opensJsonLines, stateAfter } from './hunt.input';
 import type { DetectionRecord } from './hunt.output';
 import { utf8Chunks } from './hunt.text';
-import type { ChunkReply, HuntWorkerSettings, PooledInput } from './hunt.worker';
+import type { ChunkReply, PooledInput } from './hunt.worker';
 
 /**
  * Bytes per chunk: large enough that a message per chunk costs nothing, small enough to keep every worker busy.
@@ -142,7 +142,7 @@ export async function opensAsJsonLines(file: string): Promise<boolean> {
  * Hunts `file` in chunks over the pool's workers; resolves false, having read nothing out, when the input does not
  * open as JSON Lines (the caller hands it to one worker whole).
  */
-export async function huntInChunks(file: string, pool: HuntPool, refs: RuleRef[], ctx: ParallelContext, settings: HuntWorkerSettings, correlations: boolean): Promise<boolean> {
+export async function huntInChunks(file: string, pool: HuntPool, refs: RuleRef[], ctx: ParallelContext, correlations: boolean): Promise<boolean> {
   const { source, input, counted, referenceTime, close } = openInput(file);
   let state: LineState = initialLineState(referenceTime);
   const inFlight: InFlight[] = [];

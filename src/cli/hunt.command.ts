@@ -315,7 +315,7 @@ async function huntInputs(files: string[], settings: HuntWorkerSettings, run: Hu
       const refs = ruleSet ? ruleRefs(ruleSet) : (fromWorkers as WorkerRules).refs;
       const correlations = (ruleSet?.correlationRules.length ?? (fromWorkers as WorkerRules).correlations) > 0;
       const out = { writer, counters, hitsByRule, pool, progress };
-      const chunked = files.length === 1 && (await huntInChunks(files[0], workers, refs, out, settings, correlations));
+      const chunked = files.length === 1 && (await huntInChunks(files[0], workers, refs, out, correlations));
       if (!chunked) await workers.run(files, refs, out);
     } else if (ruleSet !== undefined) {
       const { minRank, ignoreLogsource, explain, window, inputFormat } = settings;
