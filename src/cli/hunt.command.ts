@@ -11,7 +11,7 @@ import type { RuleRef } from '../engine/model';
 import { parseTimestamp } from '../engine/normalize';
 import { RULE_STATUSES, type RuleLoadError, type RuleSelection, type RuleSet } from '../engine/sigma';
 import { evaluateCorrelations, isReported } from '../engine/sigma/correlation';
-import { type Counters, type CrossFilePool, type HuntContext, type TimeWindow, describeError, huntFile, loadHuntRules, ruleRefs, shownAt, tally } from './hunt.file';
+import { type Counters, type CrossFilePool, type HuntContext, type TimeWindow, describeError, huntFile, loadHuntRules, ruleRefs, shownAt, tally, zeroCounters } from './hunt.file';
 import { INPUT_FORMATS, type InputFormat, InputError, type InputProgress } from './hunt.input';
 import { FORMATS, type HuntFormat, HuntWriter, LEVELS, type RecordOutput, TimeSortedWriter, crossFileCorrelationRecord, levelRank } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
@@ -288,7 +288,7 @@ interface HuntRun {
 /** Loads the rules (here, in the workers, or both), hunts every input and writes the summary; resolves to the exit code. */
 async function huntInputs(files: string[], settings: HuntWorkerSettings, run: HuntRun): Promise<number> {
   const { io, workers } = run;
-  const counters: Counters = { events: 0, detections: 0, correlations: 0, outside: 0, untimed: 0 };
+  const counters = zeroCounters();
   const written = new HuntWriter(run.format, io.stdout, settings.explain);
   const writer: RecordOutput = run.byTime ? new TimeSortedWriter(written) : written;
   const progress = new Progress(io, io.now());

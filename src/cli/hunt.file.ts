@@ -49,6 +49,11 @@ export interface Counters {
 }
 
 /** --from/--to as epoch milliseconds, both inclusive. */
+/** Counters of a hunt (or of one file or chunk of it, added up by the main thread). */
+export function zeroCounters(): Counters {
+  return { events: 0, detections: 0, correlations: 0, outside: 0, untimed: 0 };
+}
+
 export interface TimeWindow {
   from: number;
   to: number;
@@ -73,7 +78,6 @@ function needsForCorrelation(rule: RuleRef, keys: Set<string>): boolean {
   return keys.has(rule.id) || (rule.name !== undefined && keys.has(rule.name));
 }
 
-
 /**
  * Correlation inputs of every file (--correlate-across-files): each kept event is renumbered in one
  * sequence for the evaluation, and `origins[i]` says which file and event the number `i` stands for.
@@ -97,7 +101,6 @@ export interface HuntContext {
   pool?: CrossFilePool;
   inputFormat: InputFormat;
 }
-
 
 interface OpenedInput {
   source: Readable;

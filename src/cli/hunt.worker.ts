@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RuleRef } from '../engine/model';
 import type { RuleLoadError, RuleSelection, RuleSet, SigmaEvent } from '../engine/sigma';
-import { type Counters, type CrossFilePool, type HuntContext, type RecordSink, type TimeWindow, type VisitContext, correlateFile, describeError, eventVisitor, huntFile, loadHuntRules, ruleRefs } from './hunt.file';
+import { type Counters, type CrossFilePool, type HuntContext, type RecordSink, type TimeWindow, type VisitContext, correlateFile, describeError, eventVisitor, huntFile, loadHuntRules, ruleRefs, zeroCounters } from './hunt.file';
 import { InputError, type InputFormat, type LineState, chunkEvents } from './hunt.input';
 import type { CommandIO } from './hunt.io';
 import type { EventOrigin, HuntRecord } from './hunt.output';
@@ -129,10 +129,6 @@ function position(positions: Map<RuleRef, number>, rule: RuleRef): number {
   return at;
 }
 
-function zeroCounters(): Counters {
-  return { events: 0, detections: 0, correlations: 0, outside: 0, untimed: 0 };
-}
-
 /** A worker's rule set and how it names rules to the main thread. */
 interface Loaded {
   ruleSet: RuleSet;
@@ -196,7 +192,7 @@ function correlate(job: CorrelateJob, loaded: Loaded, settings: HuntWorkerSettin
 }
 
 async function huntJob(job: FileJob, ruleSet: RuleSet, positions: Map<RuleRef, number>, settings: HuntWorkerSettings, post: (reply: HuntWorkerReply) => void): Promise<void> {
-  const counters: Counters = { events: 0, detections: 0, correlations: 0, outside: 0, untimed: 0 };
+  const counters = zeroCounters();
   const hitsByRule = settings.stats ? new Map<RuleRef, number>() : undefined;
   const pool: CrossFilePool | undefined = settings.crossFile ? { inputs: [], origins: [] } : undefined;
   let batch: HuntRecord[] = [];
