@@ -5,6 +5,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { chunking } from './hunt.chunks';
 import { type HuntOptions, runHunt, threadCount } from './hunt.command';
+import { documentLimits } from './hunt.input';
 import type { CommandIO } from './hunt.io';
 
 const WHOAMI_RULE = `title: Whoami Execution
@@ -330,6 +331,54 @@ describe('lantern hunt', () => {
       expect(await runHunt([input], { rules: [rules] }, io)).toBe(0);
       expect(lines(out()).map((hit) => (hit as { event_index: number }).event_index)).toEqual([1, 3]);
       expect(err()).toMatch(/hunt: 4 events from 1 input/);
+    }
+  });
+
+  it('reads paging exports as collections, and streams a large collection document element by element', async () => {
+    writeFileSync(
+      join(rules, 'cloudtrail.yml'),
+      `title: CloudTrail Stopped\nid: 0c1f1a8e-1111-4111-8111-00000000000c\nlevel: high\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  selection:\n    eventSource: cloudtrail.amazonaws.com\n    eventName: StopLogging\n  condition: selection\n`,
+    );
+    const record = (name: string, i: number): Record<string, unknown> => ({ eventVersion: '1.08', eventTime: `2024-03-01T10:00:0${i}Z`, eventSource: name === 'StopLogging' ? 'cloudtrail.amazonaws.com' : 'iam.amazonaws.com', eventName: name, awsRegion: 'us-east-1', userIdentity: { type: 'IAMUser', userName: 'alice' } });
+    const records = ['ListUsers', 'StopLogging', 'GetUser', 'StopLogging'].map(record);
+    const hunt = async (input: string): Promise<{ code: number; indices: number[]; err: string }> => {
+      const { io, out, err } = capture();
+      const code = await runHunt([input], { rules: [rules] }, io);
+      return { code, indices: lines(out()).map((hit) => (hit as { event_index: number }).event_index), err: err() };
+    };
+    const exports = {
+      lookup: JSON.stringify({ Events: records, NextToken: 'eyJ0b2tlbiI6ImEifQ==' }, null, 2),
+      graph: JSON.stringify({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#auditLogs', value: records, '@odata.nextLink': 'https://graph.microsoft.com/v1.0/next' }, null, 2),
+      split: JSON.stringify({ Records: records.slice(0, 2), Extra: records.slice(2) }, null, 4),
+    };
+    const saved = documentLimits.streamPast;
+    try {
+      for (const streamPast of [saved, 64]) {
+        documentLimits.streamPast = streamPast;
+        for (const [name, text] of Object.entries(exports)) {
+          const result = await hunt(file(`${name}.json`, text));
+          expect({ name, streamPast, ...result }).toEqual({ name, streamPast, code: 0, indices: [1, 3], err: expect.stringMatching(/hunt: 4 events from 1 input/) });
+        }
+        // gzipped, and cut anywhere by the stream
+        expect((await hunt(file('lookup.json.gz', gzipSync(exports.lookup)))).indices).toEqual([1, 3]);
+      }
+      // Past the limit, a document that turns out not to be a collection after its first events: an input error after their hits.
+      documentLimits.streamPast = 64;
+      const owned = Buffer.from(`${JSON.stringify({ Records: records }, null, 2).slice(0, -2)},\n  "owner": "alice"\n}\n`);
+      const piped = capture(Readable.from(inPieces(owned, 100)));
+      expect(await runHunt(['-'], { rules: [rules] }, piped.io)).toBe(1);
+      expect(lines(piped.out()).map((hit) => (hit as { event_index: number }).event_index)).toEqual([1, 3]);
+      expect(piped.err()).toMatch(/-: read as a collection of events \(a JSON document over 64 bytes\), but "owner" is not an array of events/);
+      // The same document in one piece is known whole before the limit matters: one event, as any small document.
+      expect(await hunt(file('owned.json', owned))).toEqual({ code: 0, indices: [], err: expect.stringMatching(/hunt: 1 events from 1 input/) });
+      // Not a collection from the start: read whole, one event, as below the limit.
+      const single = await hunt(file('single.json', JSON.stringify({ eventName: 'StopLogging', eventSource: 'cloudtrail.amazonaws.com', eventVersion: '1.08', padding: 'x'.repeat(200), resources: [{ ARN: 'arn:aws:s3:::b' }] }, null, 2)));
+      expect(single).toEqual({ code: 0, indices: [0], err: expect.stringMatching(/hunt: 1 events from 1 input/) });
+      const broken = await hunt(file('broken.json', exports.lookup.replace('"ListUsers"', '"ListUsers",,')));
+      expect(broken.code).toBe(1);
+      expect(broken.err).toMatch(/broken\.json: not valid JSON/);
+    } finally {
+      documentLimits.streamPast = saved;
     }
   });
 

@@ -13,6 +13,7 @@ import { type MatchableEvent, type YearReference, normalizeForMatching, normaliz
 import { isEventCollection, splitRecords, xmlEvents } from '../engine/normalize/normalize';
 import type { LineContext } from '../engine/normalize/types';
 import { JsonArrayError, JsonArraySplitter } from './hunt.json-array';
+import { JsonDocumentSplitter } from './hunt.json-document';
 import { binaryInputProblem, utf8Chunks } from './hunt.text';
 
 export interface InputProgress {
@@ -466,20 +467,100 @@ class XmlReader implements ShapeReader {
   }
 }
 
-/** A JSON object spread over several lines (such as an analysis request body): read whole. */
+/**
+ * A document held whole past this many bytes is streamed instead when it is a collection of events so far
+ * (hunt.json-document.ts): a whole document needs several times its size in memory, and V8 cannot hold a
+ * string past 512 MiB. Smaller documents are read whole, whatever their shape. Lowered by tests.
+ */
+export const documentLimits = { streamPast: 64 << 20 };
+
+/**
+ * A JSON object spread over several lines (an analysis request body, a CloudTrail log file, a pretty-printed
+ * event): read whole while it is small; once past documentLimits.streamPast, an object of event arrays is
+ * streamed element by element (its other values must be paging values: anything else ends the hunt with an
+ * input error, as it could no longer be read as one event).
+ */
 class DocumentReader implements ShapeReader {
-  private readonly parts: Buffer[] = [];
+  private parts: Buffer[] = [];
+  private size = 0;
+  private readonly splitter = new JsonDocumentSplitter();
+  /** Elements split while the document is held, handed over if it turns out to be streamed. */
+  private elements: Buffer[] = [];
+  /** The structure broke while held: JSON.parse of the whole document reports it. */
+  private broken = false;
+  private streaming = false;
+  /** What ends a streamed document that turned out not to be a collection, once the elements before it are hunted. */
+  private refused: InputError | undefined;
 
   constructor(private readonly events: InputEvents) {}
 
-  push(bytes: Buffer): undefined {
+  push(bytes: Buffer): EventBatch | undefined {
+    if (this.streaming) return this.events.batchOf(this.split(bytes), this.events.element);
     this.parts.push(bytes);
-    return undefined;
+    this.size += bytes.length;
+    if (!this.broken) {
+      try {
+        for (const element of this.splitter.push(bytes)) this.elements.push(element);
+      } catch (error) {
+        if (!(error instanceof JsonArrayError)) throw error;
+        this.broken = true;
+        this.elements = [];
+      }
+    }
+    if (this.broken || this.size <= documentLimits.streamPast || !this.splitter.collection) return undefined;
+    this.streaming = true;
+    this.parts = [];
+    const held = this.elements;
+    this.elements = [];
+    return this.events.batchOf(held, this.events.element);
   }
 
-  end(): EventBatch {
-    return this.events.document(Buffer.concat(this.parts).toString('utf8'));
+  end(): EventBatch | undefined {
+    if (this.streaming) {
+      if (this.refused !== undefined) throw this.refused;
+      this.structure(() => this.splitter.end());
+      return undefined;
+    }
+    this.elements = [];
+    return this.events.document(this.whole());
   }
+
+  /** The elements of `bytes`; those before a value no collection holds, then an input error at the next step. */
+  private split(bytes: Buffer): Buffer[] {
+    if (this.refused !== undefined) throw this.refused;
+    const elements = this.structure(() => this.splitter.push(bytes));
+    const why = this.splitter.notCollection;
+    if (why === undefined) return elements;
+    this.refused = new InputError(`${this.events.name}: read as a collection of events (a JSON document over ${megabytes(documentLimits.streamPast)}), but ${why}`);
+    return elements.slice(0, this.splitter.elementsBefore);
+  }
+
+  private whole(): string {
+    const bytes = Buffer.concat(this.parts);
+    this.parts = [];
+    try {
+      return bytes.toString('utf8');
+    } catch (error) {
+      // Past V8's longest string: say what the input is and what reads it.
+      if (error instanceof Error && /string longer than/i.test(error.message)) {
+        throw new InputError(`${this.events.name}: a JSON document of ${megabytes(bytes.length)} that is not a collection of events (an object of event arrays) is too large to read whole; write it as JSON Lines, for example with jq -c`);
+      }
+      throw error;
+    }
+  }
+
+  private structure<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (error) {
+      if (error instanceof JsonArrayError) throw new InputError(`${this.events.name}: not valid JSON (${error.message})`);
+      throw error;
+    }
+  }
+}
+
+function megabytes(bytes: number): string {
+  return bytes < 1 << 20 ? `${bytes} bytes` : `${Math.round(bytes / (1 << 20))} MiB`;
 }
 
 function readerFor(mode: Mode, events: InputEvents, format: TextInputFormat): ShapeReader {

@@ -35,13 +35,32 @@ export class JsonArraySplitter {
   private escaped = false;
   /** The current element's bytes from earlier chunks. */
   private parts: Buffer[] = [];
+  /**
+   * Bytes of the last chunk pushed that belong to the array: all of them, unless an `embedded` array closed
+   * within the chunk (the bytes after its `]` are the enclosing document's).
+   */
+  consumed = 0;
+
+  /** `embedded`: an array inside a larger document, which stops at its closing bracket instead of refusing what follows. */
+  constructor(private readonly embedded = false) {}
+
+  /** Whether the array has been closed. */
+  get closed(): boolean {
+    return this.phase === 'closed';
+  }
 
   /** The elements completed in `chunk`, in order; throws JsonArrayError where the array's structure breaks. */
   push(chunk: Buffer): Buffer[] {
     const out: Buffer[] = [];
     const n = chunk.length;
     let start = this.phase === 'inValue' ? 0 : -1;
+    this.consumed = n;
     for (let i = 0; i < n; i++) {
+      if (this.embedded && this.phase === 'closed') {
+        this.consumed = i;
+        this.offset += i;
+        return out;
+      }
       const c = chunk[i];
       if (this.phase === 'inValue') {
         const end = this.scanValue(chunk, i);

@@ -275,7 +275,7 @@ class Collector {
       return;
     }
     if (isContainer(value)) {
-      for (const [k, v] of Object.entries(value)) this.addCollection(v, `${ref}.${k}`);
+      for (const [k, v] of Object.entries(value)) if (!isPagingValue(k, v)) this.addCollection(v, `${ref}.${k}`);
       return;
     }
     if (value !== undefined && value !== null) this.addValue(value, ref, ctx);
@@ -291,17 +291,31 @@ function wholeJson(text: string): unknown[] | RawObject | undefined {
   return Array.isArray(parsed) || isObject(parsed) ? parsed : undefined;
 }
 
-/** An object whose every value is an array of events (e.g. `{ "Records": [...] }`) is a folder, not an event. */
+/** An object whose every value is an array of events (e.g. `{ "Records": [...] }`), paging values aside, is a folder, not an event. */
 function isContainer(v: unknown): v is RawObject {
   if (!isObject(v)) return false;
-  const values = Object.values(v);
-  return values.length > 0 && values.every((x) => Array.isArray(x));
+  const entries = Object.entries(v).filter(([k, x]) => !isPagingValue(k, x));
+  return entries.length > 0 && entries.every(([, x]) => Array.isArray(x));
+}
+
+function isPagingValue(key: string, value: unknown): boolean {
+  return COLLECTION_METADATA_KEYS.has(key) && isScalar(value);
 }
 
 /** The hits of a search response (`{"hits": {"hits": [...]}}`). */
 function searchHits(v: unknown): unknown[] | undefined {
   const hits = isObject(v) && isObject(v.hits) ? v.hits.hits : undefined;
   return Array.isArray(hits) ? hits : undefined;
+}
+
+/**
+ * Paging values that exports keep beside their arrays of events: `aws cloudtrail lookup-events`
+ * (`NextToken`), Microsoft Graph (`@odata.*`) and Azure REST lists (`nextLink`).
+ */
+export const COLLECTION_METADATA_KEYS: ReadonlySet<string> = new Set(['NextToken', 'nextToken', 'nextLink', '@odata.context', '@odata.nextLink', '@odata.deltaLink', '@odata.count']);
+
+function isScalar(v: unknown): boolean {
+  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 }
 
 /**
@@ -315,6 +329,7 @@ export function isEventCollection(v: unknown): v is RawObject {
   let any = false;
   for (const k in v) {
     const items = v[k];
+    if (isPagingValue(k, items)) continue;
     if (!Array.isArray(items) || !items.every(isObject)) return searchHits(v) !== undefined;
     any = true;
   }

@@ -1,0 +1,250 @@
+/**
+ * Splits a JSON document that is an object of event arrays (a CloudTrail log file's `{"Records": [...]}`, an
+ * `aws cloudtrail lookup-events` or Microsoft Graph export with its paging token), fed as byte chunks cut
+ * anywhere, into the bytes of its arrays' elements, in document order. The hunt reads a document whole while
+ * it is small, and streams it with this once it grows past what it is willing to hold (hunt.input.ts).
+ *
+ * Only the top-level object's structure is checked here (braces, keys, colons, commas); each array is
+ * split by JsonArraySplitter and each element parsed on its own by the caller. Every other top-level value is
+ * skipped over, and noted: the document is a collection only while every one of its values is an array of
+ * objects, or a paging value (isEventCollection, which decides for documents read whole).
+ */
+import { JsonArrayError, JsonArraySplitter } from './hunt.json-array';
+import { COLLECTION_METADATA_KEYS } from '../engine/normalize/normalize';
+
+type Phase = 'open' | 'first' | 'key' | 'inKey' | 'colon' | 'value' | 'array' | 'other' | 'next' | 'closed';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+
+function isBlank(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+export class JsonDocumentSplitter {
+  private phase: Phase = 'open';
+  private offset = 0;
+  /** The key being read (its bytes, across chunks) and the last one read. */
+  private keyParts: Buffer[] = [];
+  private key = '';
+  private array: JsonArraySplitter | undefined;
+  /** Scanning a value that is not an array: nesting, and string state. */
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** Where the array being split began (its `[`), for error positions. */
+  private arrayStart = 0;
+  /** Why the document is not a collection of events, once a value says so. */
+  notCollection: string | undefined;
+  /** How many of the elements the push that found notCollection returned came before the value that did. */
+  elementsBefore = 0;
+  private sawArray = false;
+  /** The elements of the push under way. */
+  private out: Buffer[] = [];
+
+  /** Whether everything read so far is what a collection of events holds (at least one array begun). */
+  get collection(): boolean {
+    return this.notCollection === undefined && this.sawArray;
+  }
+
+  /** The elements completed in `chunk`, in order; throws JsonArrayError where the document's structure breaks. */
+  push(chunk: Buffer): Buffer[] {
+    const out: Buffer[] = [];
+    this.out = out;
+    const n = chunk.length;
+    let i = 0;
+    while (i < n) {
+      if (this.phase === 'array') {
+        i = this.inArray(chunk, i, out);
+        continue;
+      }
+      if (this.phase === 'inKey') {
+        i = this.inKey(chunk, i);
+        continue;
+      }
+      if (this.phase === 'other') {
+        i = this.skipValue(chunk, i);
+        continue;
+      }
+      const c = chunk[i];
+      if (isBlank(c)) {
+        i++;
+        continue;
+      }
+      if (this.phase === 'value' && c === OPEN_BRACKET) {
+        // The array splitter reads the array from its own `[`.
+        this.array = new JsonArraySplitter(true);
+        this.arrayStart = this.offset + i;
+        this.sawArray = true;
+        this.phase = 'array';
+        continue;
+      }
+      this.structural(c, i);
+      i++;
+    }
+    this.offset += n;
+    return out;
+  }
+
+  /** Throws unless the document was closed. */
+  end(): void {
+    if (this.phase === 'closed') return;
+    if (this.phase === 'open') throw new JsonArrayError('no JSON object found');
+    throw new JsonArrayError(`the document is not closed: the input ends after ${this.offset} bytes`);
+  }
+
+  /** One structural byte of the top-level object (`c` at `i`, not blank). */
+  private structural(c: number, i: number): void {
+    switch (this.phase) {
+      case 'open':
+        if (c !== OPEN_BRACE) throw this.error('expected { to open the document', i);
+        this.phase = 'first';
+        return;
+      case 'first':
+      case 'key':
+        if (c === CLOSE_BRACE && this.phase === 'first') {
+          this.phase = 'closed';
+          return;
+        }
+        if (c !== QUOTE) throw this.error(`expected a key, found ${describe(c)}`, i);
+        this.phase = 'inKey';
+        return;
+      case 'colon':
+        if (c !== COLON) throw this.error(`expected : after the key "${this.key}", found ${describe(c)}`, i);
+        this.phase = 'value';
+        return;
+      case 'value':
+        this.startValue(c, i);
+        return;
+      case 'next':
+        if (c === COMMA) this.phase = 'key';
+        else if (c === CLOSE_BRACE) this.phase = 'closed';
+        else throw this.error(`expected , or } after the value of "${this.key}", found ${describe(c)}`, i);
+        return;
+      case 'closed':
+        throw this.error(`unexpected ${describe(c)} after the closing }`, i);
+      default:
+        return;
+    }
+  }
+
+  /** A value that is not an array: skipped over (skipValue from the byte after `c`). */
+  private startValue(c: number, i: number): void {
+    if (c === COMMA || c === CLOSE_BRACE || c === CLOSE_BRACKET || c === COLON) throw this.error(`unexpected ${describe(c)} where the value of "${this.key}" should be`, i);
+    this.phase = 'other';
+    this.depth = c === OPEN_BRACE ? 1 : 0;
+    this.inString = c === QUOTE;
+    this.escaped = false;
+    if (c === OPEN_BRACE || !COLLECTION_METADATA_KEYS.has(this.key)) this.refuse(`"${this.key}" is not an array of events`);
+  }
+
+  /** Array bytes from `i`, up to its closing bracket when it is in this chunk; returns where to go on. */
+  private inArray(chunk: Buffer, i: number, out: Buffer[]): number {
+    const array = this.array as JsonArraySplitter;
+    let elements: Buffer[];
+    try {
+      elements = array.push(i === 0 ? chunk : chunk.subarray(i));
+    } catch (error) {
+      if (!(error instanceof JsonArrayError)) throw error;
+      // The array splitter counts bytes from the array's `[`: positions are the document's.
+      const message = error.message.replace(/\(byte (\d+)\)$/, (_, b: string) => `(byte ${this.arrayStart + Number(b)})`);
+      throw new JsonArrayError(`in "${this.key}": ${message}`);
+    }
+    for (const element of elements) {
+      if (element[firstVisible(element)] !== OPEN_BRACE) this.refuse(`"${this.key}" holds a value that is not an event object`);
+      out.push(element);
+    }
+    if (!array.closed) return chunk.length;
+    this.array = undefined;
+    this.phase = 'next';
+    return i + array.consumed;
+  }
+
+  private inKey(chunk: Buffer, i: number): number {
+    const n = chunk.length;
+    const start = i;
+    while (i < n) {
+      const c = chunk[i];
+      if (this.escaped) this.escaped = false;
+      else if (c === BACKSLASH) this.escaped = true;
+      else if (c === QUOTE) {
+        this.keyParts.push(chunk.subarray(start, i));
+        this.key = keyOf(Buffer.concat(this.keyParts));
+        this.keyParts = [];
+        this.phase = 'colon';
+        return i + 1;
+      }
+      i++;
+    }
+    this.keyParts.push(chunk.subarray(start));
+    return n;
+  }
+
+  /** A value other than an array, skipped: to the byte after it (a bare value ends before the byte that ends it). */
+  private skipValue(chunk: Buffer, i: number): number {
+    const n = chunk.length;
+    while (i < n) {
+      const c = chunk[i];
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === BACKSLASH) this.escaped = true;
+        else if (c === QUOTE) {
+          this.inString = false;
+          if (this.depth === 0) return this.valueDone(i + 1);
+        }
+        i++;
+        continue;
+      }
+      if (c === QUOTE) this.inString = true;
+      else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
+      else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        if (this.depth === 0) return this.valueDone(i);
+        if (--this.depth === 0) return this.valueDone(i + 1);
+      } else if (this.depth === 0 && (c === COMMA || isBlank(c))) return this.valueDone(i);
+      i++;
+    }
+    return n;
+  }
+
+  private refuse(why: string): void {
+    if (this.notCollection !== undefined) return;
+    this.notCollection = why;
+    this.elementsBefore = this.out.length;
+  }
+
+  private valueDone(at: number): number {
+    this.phase = 'next';
+    return at;
+  }
+
+  private error(message: string, i: number): JsonArrayError {
+    return new JsonArrayError(`${message} (byte ${this.offset + i})`);
+  }
+}
+
+/** A key's text (JSON escapes read as JSON reads them; a broken key is left to JSON.parse to report). */
+function keyOf(bytes: Buffer): string {
+  const raw = bytes.toString('utf8');
+  if (!raw.includes('\\')) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return raw;
+  }
+}
+
+function firstVisible(bytes: Buffer): number {
+  let i = 0;
+  while (i < bytes.length && isBlank(bytes[i])) i++;
+  return i;
+}
+
+function describe(c: number): string {
+  return c >= 0x21 && c < 0x7f ? String.fromCharCode(c) : `byte 0x${c.toString(16).padStart(2, '0')}`;
+}
