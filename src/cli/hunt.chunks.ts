@@ -182,6 +182,9 @@ export async function huntInChunks(file: string, pool: HuntPool, refs: RuleRef[]
     state = stateAfter(state, reply);
     ctx.progress.update(file, ctx.counters.events, input);
     if (reply.failed !== undefined) throw new InputError(reply.failed);
+    // No further chunk is sent while the output's reader lags (the chunks in flight are all that is held).
+    const drained = ctx.writer.drained?.();
+    if (drained !== undefined) await drained;
   };
 
   let readError: unknown;

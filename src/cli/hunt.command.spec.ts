@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { chunking } from './hunt.chunks';
 import { type HuntOptions, runHunt, threadCount } from './hunt.command';
 import { documentLimits } from './hunt.input';
+import { holding } from './hunt.parallel';
 import type { CommandIO } from './hunt.io';
 
 const WHOAMI_RULE = `title: Whoami Execution
@@ -771,6 +772,85 @@ describe('lantern hunt', () => {
       const bad = await hunt({ threads });
       expect(bad.code).toBe(2);
       expect(bad.err).toMatch(new RegExp(`--threads must be a whole number of 1 or more, or auto \\(got '${threads.replace('.', '\\.')}'\\)`));
+    }
+  }, 60_000);
+
+  /** JSON Lines of about `mib` MiB: every `every`-th event runs whoami (a hit), the others notepad. */
+  function sized(name: string, mib: number, every: number): { path: string; hits: number } {
+    const lines: string[] = [];
+    let size = 0;
+    let hits = 0;
+    for (let i = 0; size < mib * (1 << 20); i++) {
+      const hit = i % every === 0;
+      if (hit) hits++;
+      const line = JSON.stringify({ ...sysmon(i, 'CORP\\alice', hit ? 'C:\\Windows\\System32\\whoami.exe' : 'C:\\Windows\\notepad.exe', hit ? 'whoami /all' : 'notepad'), padding: 'x'.repeat(120) });
+      lines.push(line);
+      size += line.length + 1;
+    }
+    return { path: file(name, `${lines.join('\n')}\n`), hits };
+  }
+
+  it('waits for a slow reader of its output instead of holding the hits: no further input is read meanwhile', async () => {
+    const input = sized('many.jsonl', 3, 1);
+    const free = capture();
+    expect(await runHunt([input.path], { rules: [rules] }, free.io)).toBe(0);
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let blocked = true;
+    let waits = 0;
+    const slow = capture();
+    slow.io.stdoutDrained = () => {
+      if (!blocked) return undefined;
+      waits++;
+      return gate;
+    };
+    const done = runHunt([input.path], { rules: [rules] }, slow.io);
+    for (let i = 0; i < 200 && slow.out() === ''; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const shown = lines(slow.out()).length;
+    // One chunk of input read (1 MiB), its hits written; then nothing until the reader has taken them.
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(input.hits / 2);
+    expect(waits).toBe(1);
+    blocked = false;
+    release();
+    expect(await done).toBe(0);
+    expect(slow.out()).toBe(free.out());
+  });
+
+  it('--threads: workers hunting later files wait while many hits are held, and every worker waits for a slow reader; output unchanged', async () => {
+    // The first file takes longest; the second is all hits, read in several chunks.
+    const inputs = [sized('slow.jsonl', 10, 50), sized('noisy.jsonl', 4, 1), sized('last.jsonl', 1, 1)];
+    const files = inputs.map((i) => i.path);
+    const one = capture();
+    expect(await runHunt(files, { rules: [rules] }, one.io)).toBe(0);
+    const saved = holding.max;
+    holding.max = 10;
+    holding.peak = 0;
+    try {
+      const two = capture();
+      expect(await runHunt(files, { rules: [rules], threads: '2' }, two.io)).toBe(0);
+      expect(two.out()).toBe(one.out());
+      // At most a read chunk's hits (1 MiB of input) beyond the bound: never a whole later file's.
+      expect(holding.peak).toBeLessThan(inputs[1].hits * 0.75);
+      // A reader that lags at every other write: the same output, and no worker left waiting.
+      const lagging = capture();
+      let calls = 0;
+      lagging.io.stdoutDrained = () => (++calls % 2 === 0 ? new Promise<void>((resolve) => setTimeout(resolve, 2)) : undefined);
+      expect(await runHunt(files, { rules: [rules], threads: '3' }, lagging.io)).toBe(0);
+      expect(lagging.out()).toBe(one.out());
+      expect(calls).toBeGreaterThan(3);
+      // One input in chunks: no further chunk is sent while the reader lags; the same output as one thread.
+      const single = capture();
+      expect(await runHunt([inputs[1].path], { rules: [rules] }, single.io)).toBe(0);
+      const chunked = capture();
+      chunked.io.stdoutDrained = lagging.io.stdoutDrained;
+      expect(await runHunt([inputs[1].path], { rules: [rules], threads: '2' }, chunked.io)).toBe(0);
+      expect(chunked.out()).toBe(single.out());
+    } finally {
+      holding.max = saved;
     }
   }, 60_000);
 

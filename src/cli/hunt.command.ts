@@ -289,7 +289,7 @@ interface HuntRun {
 async function huntInputs(files: string[], settings: HuntWorkerSettings, run: HuntRun): Promise<number> {
   const { io, workers } = run;
   const counters = zeroCounters();
-  const written = new HuntWriter(run.format, io.stdout, settings.explain);
+  const written = new HuntWriter(run.format, io.stdout, settings.explain, io.stdoutDrained);
   const writer: RecordOutput = run.byTime ? new TimeSortedWriter(written) : written;
   const progress = new Progress(io, io.now());
   const hitsByRule = settings.stats ? new Map<RuleRef, number>() : undefined;

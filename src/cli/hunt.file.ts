@@ -22,6 +22,8 @@ export interface RecordSink {
   record(record: HuntRecord): void;
   /** Called after each chunk of input: hits so far go out before the next chunk is read. */
   flush(): void;
+  /** After flush: a promise while the output can take no more; no further input is read until it settles. */
+  drained?(): Promise<void> | undefined;
 }
 
 /** The progress display (stderr, terminals only). */
@@ -206,6 +208,9 @@ export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): P
       // Hits of each chunk go out before the next is read: a slow or endless input still shows them.
       writer.flush();
       ctx.progress.update(file, counters.events, input);
+      // A slow reader of the output holds the hunt back, rather than the hits piling up in memory.
+      const drained = writer.drained?.();
+      if (drained !== undefined) await drained;
     }
   } catch (error) {
     if (errorField(error, 'code')?.startsWith('Z_')) throw new InputError(`${file}: not a valid gzip file (${describeError(error)})`);

@@ -8,6 +8,11 @@ export interface CommandIO {
   /** Progress display only on an interactive terminal. */
   stderrIsTTY: boolean;
   now: () => number;
+  /**
+   * While standard output holds more than its reader has taken (a pipe into a slower command), a promise that
+   * settles once it has passed that on; undefined when it can take more. Absent: writes never wait.
+   */
+  stdoutDrained?: () => Promise<void> | undefined;
 }
 
 export const USAGE_ERROR = 2;
@@ -32,5 +37,7 @@ export function processIO(): CommandIO {
     stdin: process.stdin,
     stderrIsTTY: process.stderr.isTTY === true,
     now: () => performance.now(),
+    // A pipe's writes queue in memory when its reader is slower: the hunt waits instead of holding its whole output.
+    stdoutDrained: () => (process.stdout.writableNeedDrain ? new Promise<void>((resolve) => process.stdout.once('drain', resolve)) : undefined),
   };
 }

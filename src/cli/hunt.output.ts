@@ -177,11 +177,17 @@ export class HuntWriter implements RecordOutput {
   private pending = '';
 
   /** `explain`: detections carry a match record (a CSV column and table text of their own). */
+  /** `waitFor`: the output's own backpressure (CommandIO.stdoutDrained). */
   constructor(
     private readonly format: HuntFormat,
     private readonly write: (text: string) => void,
     private readonly explain = false,
+    private readonly waitFor?: () => Promise<void> | undefined,
   ) {}
+
+  drained(): Promise<void> | undefined {
+    return this.waitFor?.();
+  }
 
   record(record: HuntRecord): void {
     if (!this.started) this.header();
@@ -234,6 +240,8 @@ export interface RecordOutput {
   record(record: HuntRecord): void;
   flush(): void;
   finish(): void;
+  /** After flush: a promise while the output can take no more (RecordSink.drained). */
+  drained(): Promise<void> | undefined;
 }
 
 /** A record's time (a detection's event, a correlation's first event) in epoch ms; undefined when it has none. */
@@ -260,6 +268,10 @@ export class TimeSortedWriter implements RecordOutput {
 
   flush(): void {
     // Nothing is written before the end.
+  }
+
+  drained(): undefined {
+    return undefined;
   }
 
   finish(): void {

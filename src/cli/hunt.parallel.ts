@@ -8,6 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../common/worker-entry';
+import { TURN, signal, turnControl } from './hunt.turn';
 import type { RuleRef } from '../engine/model';
 import type { Counters, HuntContext } from './hunt.file';
 import { InputError } from './hunt.input';
@@ -35,9 +36,12 @@ export class HuntWorkerError extends Error {}
 
 /**
  * Hits held for files that cannot be written yet (a slow first file, fast later ones) past which no further file
- * is started: memory stays bounded by the files already under way.
+ * is started and the workers hunting later files wait: memory stays bounded whatever the files hold.
  */
 const MAX_HELD_RECORDS = 200_000;
+
+/** The held-hit bound (lowered by tests), and the most hits held at once by any hunt so far (read by tests). */
+export const holding = { max: MAX_HELD_RECORDS, peak: 0 };
 
 /** Worker threads, started at once so that they load their rules while the main thread does its own part. */
 export class HuntPool {
@@ -51,8 +55,12 @@ export class HuntPool {
   private readonly pending = new Map<number, { resolve: (reply: JobReply) => void; reject: (error: Error) => void; worker: Worker }>();
   private readonly outstanding = new Map<Worker, number>();
   private nextJobId = 1;
+  private readonly control = turnControl();
+  private readonly maxHeld = holding.max;
 
   constructor(count: number, settings: HuntWorkerSettings) {
+    const maxHeld = this.maxHeld;
+    const shared: HuntWorkerSettings = { ...settings, turn: { control: this.control.buffer as SharedArrayBuffer, maxHeld } };
     const entry = workerEntry(__dirname, 'hunt.worker');
     let first: WorkerRules | undefined;
     let resolveLoaded: (rules: WorkerRules) => void = () => undefined;
@@ -72,7 +80,7 @@ export class HuntPool {
       this.pending.clear();
     };
     for (let i = 0; i < count; i++) {
-      const worker = new Worker(entry.code, { eval: entry.eval, workerData: settings });
+      const worker = new Worker(entry.code, { eval: entry.eval, workerData: shared });
       this.workers.push(worker);
       this.outstanding.set(worker, 0);
       worker.on('message', (reply: HuntWorkerReply) => {
@@ -150,9 +158,24 @@ export class HuntPool {
         if (h === undefined) held.set(fileNo, (h = { records: [] }));
         return h;
       };
+      const control = this.control;
+      Atomics.store(control, TURN.NextToWrite, 0);
+      Atomics.store(control, TURN.Held, 0);
+      Atomics.store(control, TURN.OutputBlocked, 0);
+      let awaitingOutput = false;
       const write = (records: HuntRecord[]): void => {
         for (const record of records) ctx.writer.record(record);
         ctx.writer.flush();
+        Atomics.sub(control, TURN.Held, records.length);
+        const drained = awaitingOutput ? undefined : ctx.writer.drained?.();
+        if (drained === undefined) return;
+        awaitingOutput = true;
+        Atomics.store(control, TURN.OutputBlocked, 1);
+        void drained.then(() => {
+          awaitingOutput = false;
+          Atomics.store(control, TURN.OutputBlocked, 0);
+          signal(control);
+        });
       };
       /** Writes what the earliest unfinished files have sent, in file order, as far as they are finished. */
       const drain = (): void => {
@@ -169,6 +192,7 @@ export class HuntPool {
           merge(h.done, refs, ctx);
           held.delete(nextToWrite);
           nextToWrite++;
+          Atomics.store(control, TURN.NextToWrite, nextToWrite);
           if (nextToWrite === files.length) return finish();
         }
       };
@@ -178,7 +202,7 @@ export class HuntPool {
       const idle: Worker[] = [...this.workers];
       const startIdle = (): void => {
         // After a failure no later file is started: its hits would never be written.
-        while (!stopped && nextToStart < files.length && idle.length > 0 && heldRecords < MAX_HELD_RECORDS) {
+        while (!stopped && nextToStart < files.length && idle.length > 0 && heldRecords < this.maxHeld) {
           const job: FileJob = { kind: 'file', fileNo: nextToStart, file: files[nextToStart] };
           nextToStart++;
           (idle.pop() as Worker).postMessage(job);
@@ -189,6 +213,7 @@ export class HuntPool {
           events += reply.events;
           ctx.progress.update(`${files.length} inputs`, events, { bytesRead: 0 });
           heldRecords += reply.records.length;
+          holding.peak = Math.max(holding.peak, heldRecords);
           heldOf(reply.fileNo).records.push(reply.records);
         } else if (reply.kind === 'done') {
           heldOf(reply.fileNo).done = reply;
@@ -198,6 +223,7 @@ export class HuntPool {
           stopped = true;
         }
         drain();
+        signal(control);
         startIdle();
       };
       this.onFailure = finish;

@@ -11,6 +11,7 @@ import type { RuleLoadError, RuleSelection, RuleSet, SigmaEvent } from '../engin
 import { type Counters, type CrossFilePool, type HuntContext, type RecordSink, type TimeWindow, type VisitContext, correlateFile, describeError, eventVisitor, huntFile, loadHuntRules, ruleRefs, zeroCounters } from './hunt.file';
 import { InputError, type InputFormat, type LineState, chunkEvents } from './hunt.input';
 import type { CommandIO } from './hunt.io';
+import { TURN, waitTurn } from './hunt.turn';
 import type { EventOrigin, HuntRecord } from './hunt.output';
 
 /** What every file of a hunt shares (the command's options). */
@@ -27,6 +28,8 @@ export interface HuntWorkerSettings {
   crossFile: boolean;
   inputFormat: InputFormat;
   select: RuleSelection | undefined;
+  /** Shared with the main thread (HuntPool): when a worker may read further. */
+  turn?: { control: SharedArrayBuffer; maxHeld: number };
 }
 
 /** A whole input file. */
@@ -197,15 +200,23 @@ async function huntJob(job: FileJob, ruleSet: RuleSet, positions: Map<RuleRef, n
   const pool: CrossFilePool | undefined = settings.crossFile ? { inputs: [], origins: [] } : undefined;
   let batch: HuntRecord[] = [];
   let reported = 0;
+  const turn = settings.turn;
+  const control = turn && new Int32Array(turn.control);
   const sink: RecordSink = {
     record: (record) => {
       batch.push(record);
     },
     flush: () => {
       if (batch.length === 0 && counters.events === reported) return;
+      if (control !== undefined) Atomics.add(control, TURN.Held, batch.length);
       post({ kind: 'records', fileNo: job.fileNo, records: batch, events: counters.events - reported });
       batch = [];
       reported = counters.events;
+    },
+    // Blocks this thread (nothing else runs in it meanwhile) until the main thread says it may go on.
+    drained: () => {
+      if (control !== undefined && turn !== undefined) waitTurn(control, job.fileNo, turn.maxHeld);
+      return undefined;
     },
   };
   const ctx: HuntContext = {
