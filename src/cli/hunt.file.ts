@@ -214,11 +214,17 @@ export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): P
     }
   } catch (error) {
     if (errorField(error, 'code')?.startsWith('Z_')) throw new InputError(`${file}: not a valid gzip file (${describeError(error)})`);
+    if (tooLongForText(error)) throw new InputError(`${file}: a line of more than 512 MiB cannot be read as text (V8's longest string); write its events one a line, for example with jq -c '.Records[]'`);
     throw error;
   } finally {
     close();
   }
   if (!ctx.pool) correlateFile(ctx, file, correlationInputs);
+}
+
+/** V8's error for a string past its longest (about 512 MiB): a one-line input of that size. */
+export function tooLongForText(error: unknown): boolean {
+  return error instanceof Error && /string longer than/i.test(error.message);
 }
 
 export function tally(hitsByRule: Map<RuleRef, number> | undefined, rule: RuleRef): void {
