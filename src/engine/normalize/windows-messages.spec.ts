@@ -1,5 +1,6 @@
 import { normalizeEvent } from './normalize';
 import { labelledMessageFields, sysmonMessageFields } from './windows-messages';
+import { renderAccessList } from './windows-values';
 
 const PROCESS_CREATED = [
   'A new process has been created.',
@@ -116,6 +117,19 @@ describe('EventData read back from rendered Windows messages', () => {
     const task2: Record<string, unknown> = {};
     labelledMessageFields(`A scheduled task was created.\r\n\r\nTask Information:\r\n\tTask Content: \t\t${described.join('\r\n')}\r\n\r\nOther Information:\r\n\tProcessCreationTime: \t\t1`, 4698, task2);
     expect(task2).toEqual({ TaskContent: described.join('\r\n') });
+  });
+
+  it('gives process access rights their codes, as SigmaHQ\'s LSASS rules look for them (4656, message only)', () => {
+    const fields: Record<string, unknown> = {};
+    labelledMessageFields(
+      'A handle to an object was requested.\r\n\r\nSubject:\r\n\tAccount Name:\t\tadmin\r\n\r\nObject:\r\n\tObject Server:\t\tSecurity\r\n\tObject Type:\t\tProcess\r\n\tObject Name:\t\t\\Device\\HarddiskVolume3\\Windows\\System32\\lsass.exe\r\n\r\nProcess Information:\r\n\tProcess ID:\t\t0x1a2c\r\n\tProcess Name:\t\tC:\\Users\\x\\dump.exe\r\n\r\nAccess Request Information:\r\n\tAccesses:\t\tRead from process memory\r\n\t\t\t\tQuery process information\r\n\t\t\t\t\r\n\tAccess Mask:\t\t0x1410',
+      4656,
+      fields,
+    );
+    expect(fields).toMatchObject({ ObjectType: 'Process', ProcessName: 'C:\\Users\\x\\dump.exe', AccessMask: '0x1410' });
+    expect(String(fields.AccessList).split(/\s*\r\n\t*/)).toEqual(['%%4484', '%%4490', 'Read from process memory', 'Query process information']);
+    // And the other way: an export with the codes gets the names, as Windows renders them.
+    expect(renderAccessList('%%4484\r\n\t\t\t\t')).toBe('%%4484 Read from process memory');
   });
 
   it('reads a list that starts on the line below its label (4703 token rights adjusted)', () => {

@@ -26,7 +26,11 @@ export function unpadHex(value: string): string {
   return `0x${value.slice(2).replace(/^0+/, '') || '0'}`;
 }
 
-/** Generic access rights (msobjs.dll) as the Security log renders them for file, pipe and share objects. */
+/**
+ * Access rights (msobjs.dll) as the Security log renders them: the generic ones, those of file, pipe and share
+ * objects, and those of process objects (`%%4484` is what SigmaHQ's LSASS-access rules look for). Each code has
+ * its own text; the process table's unused and undefined bits are left out (their texts are shared).
+ */
 const ACCESS_RIGHTS: Readonly<Record<string, string>> = {
   '1537': 'DELETE',
   '1538': 'READ_CONTROL',
@@ -43,6 +47,17 @@ const ACCESS_RIGHTS: Readonly<Record<string, string>> = {
   '4422': 'DeleteChild',
   '4423': 'ReadAttributes',
   '4424': 'WriteAttributes',
+  '4480': 'Force process termination',
+  '4481': 'Create new thread in process',
+  '4483': 'Perform virtual memory operation',
+  '4484': 'Read from process memory',
+  '4485': 'Write to process memory',
+  '4486': 'Duplicate handle into or out of process',
+  '4487': 'Create a subprocess of process',
+  '4488': 'Set process quotas',
+  '4489': 'Set process information',
+  '4490': 'Query process information',
+  '4491': 'Set process termination port',
 };
 
 /** Rendered access names back to their codes, for exports that keep only the rendered message. */
