@@ -351,6 +351,7 @@ describe('lantern hunt', () => {
       lookup: JSON.stringify({ Events: records, NextToken: 'eyJ0b2tlbiI6ImEifQ==' }, null, 2),
       graph: JSON.stringify({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#auditLogs', value: records, '@odata.nextLink': 'https://graph.microsoft.com/v1.0/next' }, null, 2),
       split: JSON.stringify({ Records: records.slice(0, 2), Extra: records.slice(2) }, null, 4),
+      request: JSON.stringify({ context: { case: 'IR-1' }, events: records, scope: 'aws' }, null, 2),
     };
     const saved = documentLimits.streamPast;
     try {
@@ -363,6 +364,19 @@ describe('lantern hunt', () => {
         // gzipped, and cut anywhere by the stream
         expect((await hunt(file('lookup.json.gz', gzipSync(exports.lookup)))).indices).toEqual([1, 3]);
       }
+      // Year-less log lines inside a collection are dated alike, streamed or read whole: by the file's year here.
+      writeFileSync(join(rules, 'sshd.yml'), SSHD_FAILED_RULE);
+      const yearless = file('yearless.json', JSON.stringify({ Records: [1, 2, 3].map((i) => ({ message: `Mar  ${i} 10:00:00 host sshd[1]: Failed password for root from 10.0.0.1 port 22 ssh2` })) }, null, 2));
+      utimesSync(yearless, new Date('2023-06-01T00:00:00Z'), new Date('2023-06-01T00:00:00Z'));
+      const dated: string[] = [];
+      for (const streamPast of [saved, 64]) {
+        documentLimits.streamPast = streamPast;
+        const { io, out } = capture();
+        expect(await runHunt([yearless], { rules: [rules], from: '2023-01-01', to: '2023-12-31' }, io)).toBe(0);
+        dated.push(out());
+      }
+      expect(lines(dated[0])).toHaveLength(3);
+      expect(dated[1]).toBe(dated[0]);
       // Past the limit, a document that turns out not to be a collection after its first events: an input error after their hits.
       documentLimits.streamPast = 64;
       const owned = Buffer.from(`${JSON.stringify({ Records: records }, null, 2).slice(0, -2)},\n  "owner": "alice"\n}\n`);

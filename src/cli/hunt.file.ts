@@ -214,7 +214,7 @@ export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): P
     }
   } catch (error) {
     if (errorField(error, 'code')?.startsWith('Z_')) throw new InputError(`${file}: not a valid gzip file (${describeError(error)})`);
-    if (tooLongForText(error)) throw new InputError(`${file}: a line of more than 512 MiB cannot be read as text (V8's longest string); write its events one a line, for example with jq -c '.Records[]'`);
+    if (tooLongForText(error)) throw tooLongInput(file);
     throw error;
   } finally {
     close();
@@ -225,6 +225,10 @@ export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): P
 /** V8's error for a string past its longest (about 512 MiB): a one-line input of that size. */
 export function tooLongForText(error: unknown): boolean {
   return error instanceof Error && /string longer than/i.test(error.message);
+}
+
+export function tooLongInput(file: string): InputError {
+  return new InputError(`${file}: a line of more than 512 MiB cannot be read as text (V8's longest string); write its events one a line, for example with jq -c '.Records[]'`);
 }
 
 export function tally(hitsByRule: Map<RuleRef, number> | undefined, rule: RuleRef): void {

@@ -4,7 +4,7 @@
  * (`{"events": {...}}`) or Windows event XML. All are streamed (line by line, element by element, one
  * `<Event>` at a time) except a JSON object spread over several lines, which is one document, parsed whole.
  */
-import { isAscii } from 'node:buffer';
+import { constants, isAscii } from 'node:buffer';
 import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import type { CanonicalEvent } from '../engine/model';
@@ -59,10 +59,13 @@ function requestEvents(body: { events: Record<string, unknown> | unknown[] }): R
   return Array.isArray(body.events) ? { events: body.events } : body.events;
 }
 
-/** The events an object holds: a request body's, or a collection's (a CloudTrail file, a search response); undefined for one event. */
-function heldEvents(value: unknown): CanonicalEvent[] | undefined {
-  if (isRequestBody(value)) return normalizeRequestEvents(requestEvents(value)).events;
-  if (isEventCollection(value)) return normalizeRequestEvents({ events: value }).events;
+/**
+ * The events an object holds: a request body's, or a collection's (a CloudTrail file, a search response); undefined
+ * for one event. Year-less times take the year of the batch's dated events, else that of `referenceTime`.
+ */
+function heldEvents(value: unknown, referenceTime: number | undefined): CanonicalEvent[] | undefined {
+  if (isRequestBody(value)) return normalizeRequestEvents(requestEvents(value), { referenceTime }).events;
+  if (isEventCollection(value)) return normalizeRequestEvents({ events: value }, { referenceTime }).events;
   return undefined;
 }
 
@@ -75,7 +78,7 @@ function normalizeDocument(text: string, name: string, referenceTime: number | u
   if (trimmed === '') return [];
   if (trimmed[0] === '{') {
     const parsed = tryParse(trimmed);
-    if (parsed.ok) return heldEvents(parsed.value) ?? normalizeRequestEvents({ events: [parsed.value] }).events;
+    if (parsed.ok) return heldEvents(parsed.value, referenceTime) ?? normalizeRequestEvents({ events: [parsed.value] }, { referenceTime }).events;
     // Its first line was not a complete JSON object either (that would be JSON Lines): a broken document.
     throw new InputError(`${name}: not valid JSON (${parsed.error})`);
   }
@@ -340,7 +343,7 @@ class InputEvents {
   }
 
   private objectEvents(value: unknown, out: MatchableEvent[]): void {
-    const held = heldEvents(value);
+    const held = heldEvents(value, this.referenceTime);
     if (held === undefined) {
       out.push(normalizeForMatching(value, this.index++, this.referenceTime));
       return;
@@ -507,7 +510,12 @@ class DocumentReader implements ShapeReader {
         this.elements = [];
       }
     }
-    if (this.broken || this.size <= documentLimits.streamPast || !this.splitter.collection) return undefined;
+    if (this.size <= documentLimits.streamPast) return undefined;
+    if (this.broken || !this.splitter.collection) {
+      // Read whole at the end: fail now when it cannot be (every UTF-16 unit takes 3 bytes at most).
+      if (this.size > 3 * constants.MAX_STRING_LENGTH) throw this.tooLarge(this.size);
+      return undefined;
+    }
     this.streaming = true;
     this.parts = [];
     const held = this.elements;
@@ -542,11 +550,13 @@ class DocumentReader implements ShapeReader {
       return bytes.toString('utf8');
     } catch (error) {
       // Past V8's longest string: say what the input is and what reads it.
-      if (error instanceof Error && /string longer than/i.test(error.message)) {
-        throw new InputError(`${this.events.name}: a JSON document of ${megabytes(bytes.length)} that is not a collection of events (an object of event arrays) is too large to read whole; write it as JSON Lines, for example with jq -c`);
-      }
+      if (error instanceof Error && /string longer than/i.test(error.message)) throw this.tooLarge(bytes.length);
       throw error;
     }
+  }
+
+  private tooLarge(size: number): InputError {
+    return new InputError(`${this.events.name}: a JSON document of ${megabytes(size)} that is not a collection of events (an object of event arrays) is too large to read whole; write it as JSON Lines, for example with jq -c`);
   }
 
   private structure<T>(step: () => T): T {

@@ -35,9 +35,21 @@ const COLLECTIONS = [
   '{"a": [{"k": 1}], "b": [{"k": 2}, {"k": 3}], "nextLink": null}',
   '{"Records": [{"k": "ünïcødé € 𝄞"}], "Extra": [{"k": "\\u00e9"}]}',
   '{"R\\u0065cords": [{"k": 1}], "Next\\u0054oken": "t"}',
+  '{"Records": [{"k": 1}], "events": [{"k": 2}]}',
+];
+
+/** Analysis request bodies whose `events` is an array: its elements are the events, objects or log lines. */
+const REQUESTS = [
+  '{"events": [{"EventID": 1}, "Mar  1 10:00:00 web1 sshd[10]: Failed password", {"b": "]"}], "context": {"note": "x", "n": [1, 2]}, "scope": "all"}',
+  '{"context": {"tenant": "a"}, "events": []}',
 ];
 
 const NOT_COLLECTIONS: Array<[string, RegExp]> = [
+  ['{"Records": [{"a": 1}], "Records": []}', /the key "Records" appears twice/],
+  ['{"events": {"auth": [{"a": 1}]}}', /"events" is not an array of events/],
+  ['{"events": [{"a": 1}], "scope": [{"b": 2}]}', /"scope" is an array/],
+  ['{"events": ["a line"], "owner": "x"}', /"events" holds a value that is not an event object/],
+  [`{"Records": [{"a": 1}], "nextToken": "${'t'.repeat(1 << 20)}"}`, /the value of "nextToken" is over 1048576 bytes/],
   ['{"Records": [{"a": 1}], "owner": "alice"}', /"owner" is not an array of events/],
   ['{"took": 3, "hits": {"hits": [{"_source": {}}]}}', /"took"/],
   ['{"Records": [{"a": 1}, "a log line"]}', /"Records" holds a value that is not an event object/],
@@ -45,12 +57,17 @@ const NOT_COLLECTIONS: Array<[string, RegExp]> = [
   ['{"NextToken": {"nested": true}, "Records": [{"a": 1}]}', /"NextToken" is not an array/],
 ];
 
-const INVALID = ['', '{', '{"a": [1,]}', '{"a" [1]}', '{"a": [1]', '{"a": [1]} x', '{"a": [1],}', '{,"a": [1]}', '{"a": }', '{"a": [1] "b": [2]}'];
+const INVALID = ['{"Records": [], "nextToken": -}', '{"nextToken": \\-1}', '{"E\\vents": [1]}', '{"Records": [], "nextToken": 12"x"}', '{"NextToken": tru}', '{"a\u0001b": []}', '', '{', '{"a": [1,]}', '{"a" [1]}', '{"a": [1]', '{"a": [1]} x', '{"a": [1],}', '{,"a": [1]}', '{"a": }', '{"a": [1] "b": [2]}'];
 
 describe('JsonDocumentSplitter', () => {
   it.each(COLLECTIONS)('gives the elements of every top-level array of a collection, however the bytes are cut: %j', (text) => {
     const expected = arrayElements(text);
     for (const size of SIZES) expect(split(text, size)).toEqual({ elements: expected, collection: expected.length > 0 || text.includes('[') });
+  });
+
+  it.each(REQUESTS)('gives the events of a request body, log lines included: %j', (text) => {
+    const expected = (JSON.parse(text) as { events: unknown[] }).events;
+    for (const size of SIZES) expect(split(text, size)).toEqual({ elements: expected, collection: true });
   });
 
   it.each(NOT_COLLECTIONS)('says why %j is not a collection of events', (text, why) => {

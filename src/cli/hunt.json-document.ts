@@ -4,13 +4,22 @@
  * anywhere, into the bytes of its arrays' elements, in document order. The hunt reads a document whole while
  * it is small, and streams it with this once it grows past what it is willing to hold (hunt.input.ts).
  *
- * Only the top-level object's structure is checked here (braces, keys, colons, commas); each array is
- * split by JsonArraySplitter and each element parsed on its own by the caller. Every other top-level value is
- * skipped over, and noted: the document is a collection only while every one of its values is an array of
- * objects, or a paging value (isEventCollection, which decides for documents read whole).
+ * The top-level object's structure is checked here (braces, keys, colons, commas; keys and the values
+ * that are not arrays are parsed on their own); each array is split by JsonArraySplitter and each element
+ * parsed on its own by the caller. The document is streamed only while it has one of the two shapes the hunt
+ * reads as several events when it reads a document whole (hunt.input.ts):
+ * - a collection (isEventCollection): every value an array of objects, or a paging value;
+ * - an analysis request body whose `events` is an array (isRequestBody): no other keys than `events`,
+ *   `context` and `scope`; its events may be objects or log lines.
  */
 import { JsonArrayError, JsonArraySplitter } from './hunt.json-array';
 import { COLLECTION_METADATA_KEYS } from '../engine/normalize/normalize';
+
+/** Values other than arrays are paging tokens or a request's context: longer ones make the document neither shape. */
+const SKIPPED_MAX = 1 << 20;
+
+/** Keys of an analysis request body (the API document). */
+const REQUEST_KEYS = new Set(['events', 'context', 'scope']);
 
 type Phase = 'open' | 'first' | 'key' | 'inKey' | 'colon' | 'value' | 'array' | 'other' | 'next' | 'closed';
 
@@ -40,8 +49,15 @@ export class JsonDocumentSplitter {
   private escaped = false;
   /** Where the array being split began (its `[`), for error positions. */
   private arrayStart = 0;
-  /** Why the document is not a collection of events, once a value says so. */
+  /** Why the document is not a collection of events, once a value says so (it has neither shape above). */
   notCollection: string | undefined;
+  /** Why it is not each shape (notCollection is set once both are). */
+  private notEventArrays: string | undefined;
+  private notRequest: string | undefined;
+  private readonly keys = new Set<string>();
+  /** A skipped value's bytes, parsed once it ends (undefined past SKIPPED_MAX: too large to be either shape's). */
+  private skipped: Buffer[] | undefined = [];
+  private skippedSize = 0;
   /** How many of the elements the push that found notCollection returned came before the value that did. */
   elementsBefore = 0;
   private sawArray = false;
@@ -83,6 +99,8 @@ export class JsonDocumentSplitter {
         this.arrayStart = this.offset + i;
         this.sawArray = true;
         this.phase = 'array';
+        // A request's own arrays are not events, a collection's are: which it is shows only at its end.
+        if (this.key === 'context' || this.key === 'scope') this.refuse(`"${this.key}" is an array`);
         continue;
       }
       this.structural(c, i);
@@ -141,7 +159,10 @@ export class JsonDocumentSplitter {
     this.depth = c === OPEN_BRACE ? 1 : 0;
     this.inString = c === QUOTE;
     this.escaped = false;
-    if (c === OPEN_BRACE || !COLLECTION_METADATA_KEYS.has(this.key)) this.refuse(`"${this.key}" is not an array of events`);
+    this.skipped = [Buffer.from([c])];
+    this.skippedSize = 1;
+    if (c === OPEN_BRACE || !COLLECTION_METADATA_KEYS.has(this.key)) this.refuseEventArrays(`"${this.key}" is not an array of events`);
+    if (this.key === 'events') this.refuseRequest('its "events" is not an array');
   }
 
   /** Array bytes from `i`, up to its closing bracket when it is in this chunk; returns where to go on. */
@@ -157,7 +178,7 @@ export class JsonDocumentSplitter {
       throw new JsonArrayError(`in "${this.key}": ${message}`);
     }
     for (const element of elements) {
-      if (element[firstVisible(element)] !== OPEN_BRACE) this.refuse(`"${this.key}" holds a value that is not an event object`);
+      if (element[firstVisible(element)] !== OPEN_BRACE) this.refuseEventArrays(`"${this.key}" holds a value that is not an event object`);
       out.push(element);
     }
     if (!array.closed) return chunk.length;
@@ -175,9 +196,12 @@ export class JsonDocumentSplitter {
       else if (c === BACKSLASH) this.escaped = true;
       else if (c === QUOTE) {
         this.keyParts.push(chunk.subarray(start, i));
-        this.key = keyOf(Buffer.concat(this.keyParts));
+        this.key = this.keyOf(Buffer.concat(this.keyParts), i);
         this.keyParts = [];
         this.phase = 'colon';
+        if (this.keys.has(this.key)) this.refuse(`the key "${this.key}" appears twice`);
+        this.keys.add(this.key);
+        if (!REQUEST_KEYS.has(this.key)) this.refuseRequest(`"${this.key}" is not a key of an analysis request`);
         return i + 1;
       }
       i++;
@@ -188,6 +212,14 @@ export class JsonDocumentSplitter {
 
   /** A value other than an array, skipped: to the byte after it (a bare value ends before the byte that ends it). */
   private skipValue(chunk: Buffer, i: number): number {
+    const from = i;
+    const end = this.skipTo(chunk, i);
+    this.keep(chunk.subarray(from, end));
+    if (this.phase === 'next') this.checkSkipped(end);
+    return end;
+  }
+
+  private skipTo(chunk: Buffer, i: number): number {
     const n = chunk.length;
     while (i < n) {
       const c = chunk[i];
@@ -212,9 +244,50 @@ export class JsonDocumentSplitter {
     return n;
   }
 
+  /** Keeps a skipped value's bytes for checkSkipped, up to SKIPPED_MAX. */
+  private keep(bytes: Buffer): void {
+    if (this.skipped === undefined || bytes.length === 0) return;
+    this.skippedSize += bytes.length;
+    if (this.skippedSize <= SKIPPED_MAX) {
+      this.skipped.push(bytes);
+      return;
+    }
+    this.skipped = undefined;
+    this.refuse(`the value of "${this.key}" is over ${SKIPPED_MAX} bytes`);
+  }
+
+  /** A skipped value, ended: valid JSON, as JSON.parse of the whole document would require. */
+  private checkSkipped(at: number): void {
+    const bytes = this.skipped;
+    this.skipped = undefined;
+    if (bytes === undefined) return;
+    try {
+      JSON.parse(Buffer.concat(bytes).toString('utf8'));
+    } catch (error) {
+      throw this.error(`the value of "${this.key}" is not valid JSON (${error instanceof Error ? error.message : String(error)})`, at);
+    }
+  }
+
+  private refuseEventArrays(why: string): void {
+    this.notEventArrays ??= why;
+    this.settle();
+  }
+
+  private refuseRequest(why: string): void {
+    this.notRequest ??= why;
+    this.settle();
+  }
+
   private refuse(why: string): void {
-    if (this.notCollection !== undefined) return;
-    this.notCollection = why;
+    this.notEventArrays ??= why;
+    this.notRequest ??= why;
+    this.settle();
+  }
+
+  /** Neither shape: the document is not streamed (or, streamed already, stops after the elements before). */
+  private settle(): void {
+    if (this.notCollection !== undefined || this.notEventArrays === undefined || this.notRequest === undefined) return;
+    this.notCollection = this.notEventArrays;
     this.elementsBefore = this.out.length;
   }
 
@@ -223,21 +296,21 @@ export class JsonDocumentSplitter {
     return at;
   }
 
+  /** A key's text, its JSON escapes read as JSON.parse reads them (`i`: where it ends in the chunk, for errors). */
+  private keyOf(bytes: Buffer, i: number): string {
+    const raw = bytes.toString('utf8');
+    try {
+      return JSON.parse(`"${raw}"`) as string;
+    } catch (error) {
+      throw this.error(`a key is not a valid JSON string (${error instanceof Error ? error.message : String(error)})`, i);
+    }
+  }
+
   private error(message: string, i: number): JsonArrayError {
     return new JsonArrayError(`${message} (byte ${this.offset + i})`);
   }
 }
 
-/** A key's text (JSON escapes read as JSON reads them; a broken key is left to JSON.parse to report). */
-function keyOf(bytes: Buffer): string {
-  const raw = bytes.toString('utf8');
-  if (!raw.includes('\\')) return raw;
-  try {
-    return JSON.parse(`"${raw}"`) as string;
-  } catch {
-    return raw;
-  }
-}
 
 function firstVisible(bytes: Buffer): number {
   let i = 0;

@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RuleRef } from '../engine/model';
 import type { RuleLoadError, RuleSelection, RuleSet, SigmaEvent } from '../engine/sigma';
-import { type Counters, type CrossFilePool, type HuntContext, type RecordSink, type TimeWindow, type VisitContext, correlateFile, describeError, eventVisitor, huntFile, loadHuntRules, ruleRefs, zeroCounters } from './hunt.file';
+import { type Counters, type CrossFilePool, type HuntContext, type RecordSink, type TimeWindow, type VisitContext, correlateFile, describeError, eventVisitor, huntFile, loadHuntRules, ruleRefs, tooLongForText, tooLongInput, zeroCounters } from './hunt.file';
 import { InputError, type InputFormat, type LineState, chunkEvents } from './hunt.input';
 import type { CommandIO } from './hunt.io';
 import { TURN, waitTurn } from './hunt.turn';
@@ -169,8 +169,9 @@ function huntChunk(job: ChunkJob, loaded: Loaded, settings: HuntWorkerSettings):
     events.forEach(visit);
   } catch (error) {
     // Only an input error ends a chunk early; anything else is a fault of the worker (HuntWorkerError).
-    if (!(error instanceof InputError)) throw error;
-    failed = error.message;
+    if (tooLongForText(error)) failed = tooLongInput(job.file).message;
+    else if (!(error instanceof InputError)) throw error;
+    else failed = error.message;
   }
   return {
     kind: 'chunk',

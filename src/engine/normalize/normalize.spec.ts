@@ -57,6 +57,18 @@ describe('normalizeRequestEvents', () => {
     expect(r.events.map((e) => e.ref)).toEqual(['cloudtrail.Records[0]', 'cloudtrail.Records[1]']);
   });
 
+  it('walks exports that keep a paging value beside their events (lookup-events, Microsoft Graph), and no other scalar', () => {
+    const r = normalizeRequestEvents({
+      lookup: { Events: [{ EventName: 'ConsoleLogin' }, { EventName: 'StopLogging' }], NextToken: 'abc' },
+      graph: { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#auditLogs/signIns', value: [{ id: '1' }], '@odata.nextLink': 'https://x' },
+      empty: { '@odata.count': 0, value: [] },
+    });
+    expect(r.events.map((e) => e.ref)).toEqual(['lookup.Events[0]', 'lookup.Events[1]', 'graph.value[0]']);
+    // An event with a list of objects among its fields stays one event; so does a paging key holding an object.
+    const one = normalizeRequestEvents({ trail: [{ eventName: 'PutObject', resources: [{ ARN: 'arn:aws:s3:::b' }], NextToken: 'x' }], odd: { NextToken: { a: 1 }, value: [{ id: '2' }] } });
+    expect(one.events.map((e) => e.ref)).toEqual(['trail[0]', 'odd']);
+  });
+
   it('walks an Elasticsearch search response and unwraps hits and Splunk results', () => {
     const r = normalizeRequestEvents({
       es: { took: 3, hits: { total: { value: 1 }, hits: [{ _index: 'logs', _id: '1', _source: { EventID: 4625, Channel: 'Security', TargetUserName: 'x' } }] } },
