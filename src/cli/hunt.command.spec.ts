@@ -428,6 +428,33 @@ describe('lantern hunt', () => {
     expect(rows).toContainEqual(expect.stringMatching(/,\[selection\] CommandLine=net user \/domain$/));
   });
 
+  it('--with-event puts each detection\'s event in it, as the rules saw it: JSON, a CSV column, the same with threads', async () => {
+    const xml = `<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><EventID>4688</EventID><Channel>Security</Channel><Computer>dc1</Computer></System><EventData><Data Name="NewProcessName">C:\\Windows\\System32\\whoami.exe</Data><Data Name="CommandLine">whoami /all</Data></EventData></Event>`;
+    const inputs = [file('events.jsonl', jsonl()), file('security.xml', xml)];
+    const plain = capture();
+    expect(await runHunt(inputs, { rules: [rules] }, plain.io)).toBe(0);
+    expect(lines(plain.out())).not.toContainEqual(expect.objectContaining({ event: expect.anything() }));
+    const withEvent = capture();
+    expect(await runHunt(inputs, { rules: [rules], withEvent: true }, withEvent.io)).toBe(0);
+    const hits = lines(withEvent.out()) as Array<{ title: string; file: string; event_index: number; type?: string; event?: Record<string, unknown> }>;
+    const detections = hits.filter((h) => h.type === undefined);
+    expect(detections.length).toBeGreaterThan(2);
+    // Each event is the one at its index, whole; correlations carry none.
+    for (const hit of detections.filter((h) => h.file.endsWith('.jsonl'))) expect(hit.event).toMatchObject(EVENTS[hit.event_index]);
+    expect(hits.filter((h) => h.type === 'correlation').every((h) => h.event === undefined)).toBe(true);
+    // An XML event: its EventData and System fields under the names rules use (4688's NewProcessName also as Image).
+    expect(detections.find((h) => h.file.endsWith('.xml'))?.event).toMatchObject({ EventID: 4688, Channel: 'Security', Computer: 'dc1', CommandLine: 'whoami /all', Image: 'C:\\Windows\\System32\\whoami.exe' });
+    const csv = capture();
+    expect(await runHunt(inputs, { rules: [rules], withEvent: true, explain: true, format: 'csv' }, csv.io)).toBe(0);
+    const [header, ...rows] = csv.out().trim().split('\n');
+    expect(header).toMatch(/,match,event$/);
+    const firstEvent = /,"(\{.*\})"$/.exec(rows[0])?.[1].replace(/""/g, '"');
+    expect(JSON.parse(firstEvent ?? 'null')).toMatchObject(EVENTS[0]);
+    const threaded = capture();
+    expect(await runHunt(inputs, { rules: [rules], withEvent: true, threads: '2' }, threaded.io)).toBe(0);
+    expect(threaded.out()).toBe(withEvent.out());
+  });
+
   it('finds every shape after a byte order mark and blank lines, however the input is cut', async () => {
     writeFileSync(join(rules, 'sshd.yml'), SSHD_FAILED_RULE);
     const xmlEvent = (user: string): string =>

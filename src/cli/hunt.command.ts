@@ -34,6 +34,8 @@ export interface HuntOptions {
   correlateAcrossFiles?: boolean;
   /** Each detection also says which selections matched and the event's values of the fields the rule reads. */
   explain?: boolean;
+  /** Each detection also carries its event's fields, as the rules saw them. */
+  withEvent?: boolean;
   /** Only events at or after this time (ISO 8601; a time without a zone is UTC). */
   from?: string;
   /** Only events at or before this time; a date alone takes in the whole day. */
@@ -257,6 +259,7 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     minRank,
     ignoreLogsource: options.ignoreLogsource === true,
     explain: options.explain === true,
+    withEvent: options.withEvent === true,
     window,
     stats: options.stats === true,
     crossFile: options.correlateAcrossFiles === true,
@@ -289,7 +292,7 @@ interface HuntRun {
 async function huntInputs(files: string[], settings: HuntWorkerSettings, run: HuntRun): Promise<number> {
   const { io, workers } = run;
   const counters = zeroCounters();
-  const written = new HuntWriter(run.format, io.stdout, settings.explain, io.stdoutDrained);
+  const written = new HuntWriter(run.format, io.stdout, { explain: settings.explain, withEvent: settings.withEvent }, io.stdoutDrained);
   const writer: RecordOutput = run.byTime ? new TimeSortedWriter(written) : written;
   const progress = new Progress(io, io.now());
   const hitsByRule = settings.stats ? new Map<RuleRef, number>() : undefined;
@@ -318,8 +321,8 @@ async function huntInputs(files: string[], settings: HuntWorkerSettings, run: Hu
       const chunked = files.length === 1 && (await huntInChunks(files[0], workers, refs, out, correlations));
       if (!chunked) await workers.run(files, refs, out);
     } else if (ruleSet !== undefined) {
-      const { minRank, ignoreLogsource, explain, window, inputFormat } = settings;
-      const ctx: HuntContext = { ruleSet, writer, minRank, ignoreLogsource, explain, window, counters, hitsByRule, progress, pool, inputFormat };
+      const { minRank, ignoreLogsource, explain, withEvent, window, inputFormat } = settings;
+      const ctx: HuntContext = { ruleSet, writer, minRank, ignoreLogsource, explain, withEvent, window, counters, hitsByRule, progress, pool, inputFormat };
       for (const file of files) await huntFile(file, io, ctx);
     }
     if (pool && ruleSet) correlateAcrossFiles(ruleSet, pool, { writer, counters, hitsByRule, minRank: settings.minRank });
@@ -393,6 +396,7 @@ export function registerDetectionCommands(program: Command): void {
     .option('--min-level <level>', `report only hits at or above: ${LEVELS.join(', ')}`)
     .option('--correlate-across-files', 'correlation rules join the events of all input files (rotated logs), evaluated after the last file')
     .option('--explain', "each detection also gives the selections that matched and the event's values of the fields the rule reads")
+    .option('--with-event', "each detection also carries its event's fields as the rules saw them (JSON: \"event\"; CSV: an event column)")
     .option('--from <time>', 'only events at or after this time (ISO 8601; no zone = UTC)')
     .option('--to <time>', 'only events at or before this time (a date alone takes in the whole day)')
     .option('--stats', 'after the summary, list the rules that fired with their number of hits, most first (stderr)')

@@ -95,6 +95,8 @@ export interface HuntContext {
   minRank: number;
   ignoreLogsource: boolean;
   explain: boolean;
+  /** --with-event: detections carry their event's fields. */
+  withEvent: boolean;
   window: TimeWindow | undefined;
   counters: Counters;
   /** --stats: hits reported per rule. */
@@ -138,7 +140,7 @@ export function openInput(file: string, io?: CommandIO): OpenedInput {
 const CSV_FILE = /\.csv(?:\.gz)?$/i;
 
 /** What matching an event needs of a hunt's context (a file read here, or a chunk of one in a worker thread). */
-export type VisitContext = Pick<HuntContext, 'ruleSet' | 'writer' | 'minRank' | 'ignoreLogsource' | 'explain' | 'window' | 'counters' | 'hitsByRule'>;
+export type VisitContext = Pick<HuntContext, 'ruleSet' | 'writer' | 'minRank' | 'ignoreLogsource' | 'explain' | 'withEvent' | 'window' | 'counters' | 'hitsByRule'>;
 
 /**
  * Matches one event after another: counts it, leaves out what --from/--to excludes, writes each reported
@@ -171,6 +173,7 @@ export function eventVisitor(ctx: VisitContext, file: string, correlationInputs:
       tally(ctx.hitsByRule, rule);
       const record = detectionRecord(rule, event.index, event.time, file);
       if (ctx.explain) record.match = matchRecord(ruleSet.explainRule(event, matched));
+      if (ctx.withEvent) record.event = event.fields;
       writer.record(record);
     }
   };

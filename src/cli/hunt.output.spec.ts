@@ -23,7 +23,7 @@ describe('hunt output', () => {
     let out = '';
     const writer = new HuntWriter('table', (text) => {
       out += text;
-    }, true);
+    }, { explain: true });
     writer.record(record);
     writer.finish();
     expect(out.trim().split('\n')).toHaveLength(2);

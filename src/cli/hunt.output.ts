@@ -22,6 +22,8 @@ export interface DetectionRecord {
   file: string;
   /** --explain only (additive to the documented shape): why the rule matched the event. */
   match?: MatchRecord;
+  /** --with-event only: the event's fields as the rules saw them (the normaliser's field view, aliases included). */
+  event?: Record<string, unknown>;
 }
 
 /** The search identifiers of the rule that matched on their own, and the event's values of the fields the rule reads. */
@@ -176,14 +178,22 @@ export class HuntWriter implements RecordOutput {
   private count = 0;
   private pending = '';
 
-  /** `explain`: detections carry a match record (a CSV column and table text of their own). */
-  /** `waitFor`: the output's own backpressure (CommandIO.stdoutDrained). */
+  private readonly explain: boolean;
+  private readonly withEvent: boolean;
+
+  /**
+   * `explain`: detections carry a match record (a CSV column and table text of their own); `withEvent`: their
+   * event (a CSV column; the table leaves it out). `waitFor`: the output's own backpressure (CommandIO.stdoutDrained).
+   */
   constructor(
     private readonly format: HuntFormat,
     private readonly write: (text: string) => void,
-    private readonly explain = false,
+    columns: { explain?: boolean; withEvent?: boolean } = {},
     private readonly waitFor?: () => Promise<void> | undefined,
-  ) {}
+  ) {
+    this.explain = columns.explain === true;
+    this.withEvent = columns.withEvent === true;
+  }
 
   drained(): Promise<void> | undefined {
     return this.waitFor?.();
@@ -213,7 +223,7 @@ export class HuntWriter implements RecordOutput {
 
   private header(): void {
     this.started = true;
-    if (this.format === 'csv') this.pending += `${CSV_HEADER}${this.explain ? ',match' : ''}\n`;
+    if (this.format === 'csv') this.pending += `${CSV_HEADER}${this.explain ? ',match' : ''}${this.withEvent ? ',event' : ''}\n`;
     if (this.format === 'table') this.pending += `${TABLE_HEADER}\n`;
   }
 
@@ -225,6 +235,7 @@ export class HuntWriter implements RecordOutput {
         ? ['correlation', record.rule_id, record.title, record.level, record.file ?? '', '', record.first_time ?? '', record.correlation_type, groupText(record.group), eventsText(record)]
         : ['detection', record.rule_id, record.title, record.level, record.file, String(record.event_index), record.timestamp ?? '', '', '', ''];
       if (this.explain) cells.push(!correlation && record.match ? matchText(record.match) : '');
+      if (this.withEvent) cells.push(!correlation && record.event ? JSON.stringify(record.event) : '');
       return cells.map(csvCell).join(',');
     }
     const time = correlation ? record.first_time : record.timestamp;

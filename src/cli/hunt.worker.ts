@@ -23,6 +23,7 @@ export interface HuntWorkerSettings {
   minRank: number;
   ignoreLogsource: boolean;
   explain: boolean;
+  withEvent: boolean;
   window: TimeWindow | undefined;
   stats: boolean;
   crossFile: boolean;
@@ -149,6 +150,7 @@ function collecting(loaded: Loaded, settings: HuntWorkerSettings): { ctx: VisitC
     minRank: settings.minRank,
     ignoreLogsource: settings.ignoreLogsource,
     explain: settings.explain,
+    withEvent: settings.withEvent,
     window: settings.window,
     counters: zeroCounters(),
     hitsByRule,
@@ -226,6 +228,7 @@ async function huntJob(job: FileJob, ruleSet: RuleSet, positions: Map<RuleRef, n
     minRank: settings.minRank,
     ignoreLogsource: settings.ignoreLogsource,
     explain: settings.explain,
+    withEvent: settings.withEvent,
     window: settings.window,
     counters,
     hitsByRule,
