@@ -397,6 +397,45 @@ describe('lantern hunt', () => {
     }
   });
 
+  it('reads pretty-printed objects one after another (jq\'s output), a one-line collection and long JSON Lines past the limit', async () => {
+    const pretty = (events: unknown[]): string => events.map((e) => JSON.stringify(e, null, 2)).join('\n');
+    const hunt = async (input: string | Buffer, pieces = 0): Promise<{ code: number; out: string; err: string }> => {
+      const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input);
+      const { io, out, err } = capture(Readable.from(pieces > 0 ? inPieces(bytes, pieces) : [bytes]));
+      const code = await runHunt(['-'], { rules: [rules] }, io);
+      return { code, out: out(), err: err().replace(/ rules loaded in [\d.]+ s/, '').replace(/; [\d,]+ events\/s \([\d.]+ s\)/, '') };
+    };
+    const asLines = await hunt(EVENTS.map((e) => JSON.stringify(e)).join('\n'));
+    expect(asLines.code).toBe(0);
+    // jq '.[]' writes each object pretty-printed: the same events, indices and hits as JSON Lines, however cut.
+    for (const pieces of [0, 1, 7, 100]) expect(await hunt(pretty(EVENTS), pieces)).toEqual(asLines);
+    // A collection among them gives its events in place; a later object that breaks off or is followed by text is an error.
+    const mixed = `${pretty(EVENTS.slice(0, 1))}\n${JSON.stringify({ Records: EVENTS.slice(1, 3) }, null, 2)}\n\n${pretty(EVENTS.slice(3))}\n`;
+    expect((await hunt(mixed, 5)).out).toBe(asLines.out);
+    const cut = await hunt(`${pretty(EVENTS.slice(0, 3))}\n{\n  "EventID": 1,\n`);
+    expect(cut.code).toBe(1);
+    expect(cut.err).toMatch(/-: not valid JSON \(the object after byte \d+/);
+    expect(cut.out).toBe(asLines.out.split('\n').filter((l) => /"event_index":[012],/.test(l)).map((l) => `${l}\n`).join(''));
+    const trailing = await hunt(`${pretty(EVENTS)}\nnot json\n`);
+    expect(trailing.code).toBe(1);
+    expect(trailing.err).toMatch(/-: not valid JSON \(unexpected "n" after the JSON object that ends at byte \d+\)/);
+    const saved = documentLimits.streamPast;
+    try {
+      documentLimits.streamPast = 300;
+      // A first line of JSON longer than the limit: read as documents, not held as one line.
+      const longFirst = [JSON.stringify({ Records: EVENTS.slice(0, 2) }), ...EVENTS.slice(2).map((e) => JSON.stringify(e))].join('\n');
+      expect(Buffer.byteLength(longFirst.split('\n')[0])).toBeGreaterThan(300);
+      expect(await hunt(longFirst, 64)).toEqual(asLines);
+      // A one-line collection past the limit is streamed: what breaks the collection rule after it is an error after the hits before.
+      const owned = await hunt(`${JSON.stringify({ Records: EVENTS }).slice(0, -1)},"owner":"alice"}\n`, 64);
+      expect(owned.code).toBe(1);
+      expect(owned.out).toBe(asLines.out.split('\n').filter((l) => !l.includes('"type":"correlation"')).join('\n'));
+      expect(owned.err).toMatch(/"owner" is not an array of events/);
+    } finally {
+      documentLimits.streamPast = saved;
+    }
+  });
+
   it('--explain says which selections matched and gives the values of the fields the rule reads, in every format', async () => {
     writeFileSync(
       join(rules, 'net-filtered.yml'),

@@ -73,7 +73,7 @@ function heldEvents(value: unknown, referenceTime: number | undefined): Canonica
  * A whole document: a request body, collection or single event object spread over several lines, or plain
  * lines (year-less times dated by `referenceTime`). JSON arrays and event XML never get here: they stream.
  */
-function normalizeDocument(text: string, name: string, referenceTime: number | undefined): MatchableEvent[] {
+function normalizeDocument(text: string, name: string, referenceTime: number | undefined): CanonicalEvent[] {
   const trimmed = text.trim();
   if (trimmed === '') return [];
   if (trimmed[0] === '{') {
@@ -337,9 +337,9 @@ class InputEvents {
     out.push(normalizeForMatching(parsed.value, this.index++, this.referenceTime));
   };
 
-  /** A whole document (year-less times dated by the input's reference time). */
+  /** A whole document (year-less times dated by the input's reference time), its events numbered after those before it. */
   document(text: string): MatchableEvent[] {
-    return normalizeDocument(text, this.name, this.referenceTime);
+    return normalizeDocument(text, this.name, this.referenceTime).map((event) => matchable(event, this.index++));
   }
 
   private objectEvents(value: unknown, out: MatchableEvent[]): void {
@@ -478,27 +478,61 @@ class XmlReader implements ShapeReader {
 export const documentLimits = { streamPast: 64 << 20 };
 
 /**
- * A JSON object spread over several lines (an analysis request body, a CloudTrail log file, a pretty-printed
- * event): read whole while it is small; once past documentLimits.streamPast, an object of event arrays is
- * streamed element by element (its other values must be paging values: anything else ends the hunt with an
- * input error, as it could no longer be read as one event).
+ * JSON objects spread over several lines, one after another (one analysis request body or CloudTrail file, or
+ * the pretty-printed objects jq writes): each read whole while it is small; once past
+ * documentLimits.streamPast, an object of event arrays (or a request whose `events` is an array) is streamed
+ * element by element (its other values must be paging values or a request's: anything else ends the hunt
+ * with an input error, as it could no longer be read as one event). Text that does not open with `{` is read
+ * whole, as plain lines.
  */
 class DocumentReader implements ShapeReader {
+  /** The document under way: its bytes while held, how many, and what its splitter made of them. */
   private parts: Buffer[] = [];
   private size = 0;
-  private readonly splitter = new JsonDocumentSplitter();
+  private splitter = new JsonDocumentSplitter();
   /** Elements split while the document is held, handed over if it turns out to be streamed. */
   private elements: Buffer[] = [];
-  /** The structure broke while held: JSON.parse of the whole document reports it. */
+  /** The structure broke while held: JSON.parse of the document (or, for the first, reading it as lines) says how. */
   private broken = false;
   private streaming = false;
   /** What ends a streamed document that turned out not to be a collection, once the elements before it are hunted. */
   private refused: InputError | undefined;
+  /** Documents read so far (a later one must be JSON too), and bytes before the one under way (error positions). */
+  private documents = 0;
+  private before = 0;
 
   constructor(private readonly events: InputEvents) {}
 
   push(bytes: Buffer): EventBatch | undefined {
-    if (this.streaming) return this.events.batchOf(this.split(bytes), this.events.element);
+    if (this.refused !== undefined) throw this.refused;
+    const batches: EventBatch[] = [];
+    let rest: Buffer | undefined = bytes;
+    while (rest !== undefined && rest.length > 0) {
+      rest = this.pushPart(rest, batches);
+    }
+    return joinBatches(batches);
+  }
+
+  end(): EventBatch | undefined {
+    if (this.refused !== undefined) throw this.refused;
+    return this.finishDocument(true);
+  }
+
+  /** Feeds the document under way; returns the bytes after it when it closed in `bytes`. */
+  private pushPart(bytes: Buffer, batches: EventBatch[]): Buffer | undefined {
+    if (this.size === 0 && !this.streaming) {
+      // Blanks between documents belong to none.
+      const first = firstNonBlank(bytes);
+      if (first === -1) return undefined;
+      if (this.documents > 0 && bytes[first] !== 0x7b) throw new InputError(`${this.events.name}: not valid JSON (unexpected ${JSON.stringify(String.fromCharCode(bytes[first]))} after the JSON object that ends at byte ${this.before})`);
+      bytes = bytes.subarray(first);
+      this.before += first;
+    }
+    if (this.streaming) {
+      const elements = this.split(bytes);
+      batches.push(...nonEmpty(this.events.batchOf(elements, this.events.element)));
+      return this.afterClose(bytes, batches);
+    }
     this.parts.push(bytes);
     this.size += bytes.length;
     if (!this.broken) {
@@ -510,9 +544,10 @@ class DocumentReader implements ShapeReader {
         this.elements = [];
       }
     }
+    if (!this.broken && this.splitter.closed) return this.afterClose(bytes, batches);
     if (this.size <= documentLimits.streamPast) return undefined;
     if (this.broken || !this.splitter.collection) {
-      // Read whole at the end: fail now when it cannot be (every UTF-16 unit takes 3 bytes at most).
+      // Read whole at its end: fail now when it cannot be (every UTF-16 unit takes 3 bytes at most).
       if (this.size > 3 * constants.MAX_STRING_LENGTH) throw this.tooLarge(this.size);
       return undefined;
     }
@@ -520,22 +555,63 @@ class DocumentReader implements ShapeReader {
     this.parts = [];
     const held = this.elements;
     this.elements = [];
-    return this.events.batchOf(held, this.events.element);
+    batches.push(...nonEmpty(this.events.batchOf(held, this.events.element)));
+    return undefined;
   }
 
-  end(): EventBatch | undefined {
+  /** When the document closed within `bytes`: its events, and the bytes after it for the next document. */
+  private afterClose(bytes: Buffer, batches: EventBatch[]): Buffer | undefined {
+    // A refused collection's error comes at the next step, once the events before it are hunted.
+    if (!this.splitter.closed || this.refused !== undefined) return undefined;
+    const consumed = this.splitter.consumed;
+    if (!this.streaming) {
+      // The held parts end with `bytes`: keep only what belongs to this document.
+      this.parts[this.parts.length - 1] = bytes.subarray(0, consumed);
+      this.size -= bytes.length - consumed;
+    }
+    batches.push(...nonEmpty(this.finishDocument(false)));
+    return bytes.subarray(consumed);
+  }
+
+  /** The events of the document under way, which ends here; a fresh splitter for the next. */
+  private finishDocument(atEnd: boolean): EventBatch | undefined {
     if (this.streaming) {
-      if (this.refused !== undefined) throw this.refused;
       this.structure(() => this.splitter.end());
+      this.reset();
       return undefined;
     }
+    if (this.size === 0) return undefined;
+    const whole = this.whole();
     this.elements = [];
-    return this.events.document(this.whole());
+    // A later document that breaks off, or follows with what is not JSON, is an error like the first one's.
+    const events = this.documents > 0 && atEnd && !this.splitter.closed ? this.brokenLater(whole) : this.events.document(whole);
+    this.reset();
+    return events.length > 0 ? events : undefined;
+  }
+
+  private brokenLater(text: string): never {
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      throw new InputError(`${this.events.name}: not valid JSON (the object after byte ${this.before}: ${error instanceof Error ? error.message : String(error)})`);
+    }
+    throw new InputError(`${this.events.name}: not valid JSON (the object after byte ${this.before} does not end)`);
+  }
+
+  private reset(): void {
+    this.before += this.size;
+    this.documents++;
+    this.parts = [];
+    this.size = 0;
+    this.splitter = new JsonDocumentSplitter();
+    this.elements = [];
+    this.broken = false;
+    this.streaming = false;
+    this.refused = undefined;
   }
 
   /** The elements of `bytes`; those before a value no collection holds, then an input error at the next step. */
   private split(bytes: Buffer): Buffer[] {
-    if (this.refused !== undefined) throw this.refused;
     const elements = this.structure(() => this.splitter.push(bytes));
     const why = this.splitter.notCollection;
     if (why === undefined) return elements;
@@ -569,6 +645,28 @@ class DocumentReader implements ShapeReader {
   }
 }
 
+function firstNonBlank(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
+  }
+  return -1;
+}
+
+function nonEmpty(batch: EventBatch | undefined): EventBatch[] {
+  return batch === undefined ? [] : [batch];
+}
+
+/** Batches visited one after the other, as one. */
+function joinBatches(batches: EventBatch[]): EventBatch | undefined {
+  if (batches.length <= 1) return batches[0];
+  return {
+    forEach(visit: (event: MatchableEvent) => void): void {
+      for (const batch of batches) batch.forEach(visit);
+    },
+  };
+}
+
 function megabytes(bytes: number): string {
   return bytes < 1 << 20 ? `${bytes} bytes` : `${Math.round(bytes / (1 << 20))} MiB`;
 }
@@ -596,6 +694,7 @@ const NEWLINE = Buffer.from('\n');
 class ShapeDetector {
   /** Bytes of the first line not yet ended, kept as parts (a one-line document can be long). */
   private parts: Buffer[] = [];
+  private partsSize = 0;
   private atStart = true;
   /** The input's first bytes, until there are enough to tell a binary file (an .evtx log) from text. */
   private sniffed = Buffer.alloc(0);
@@ -614,7 +713,10 @@ class ShapeDetector {
     for (;;) {
       const newline = buffer.indexOf(10, start);
       if (newline === -1) {
-        if (start < buffer.length) this.parts.push(buffer.subarray(start));
+        if (start < buffer.length) {
+          this.parts.push(buffer.subarray(start));
+          this.partsSize += buffer.length - start;
+        }
         const opened = this.unended();
         return opened === undefined ? undefined : { mode: opened, bytes: this.take() };
       }
@@ -639,6 +741,9 @@ class ShapeDetector {
     if (this.format === 'text') return undefined;
     const head = this.head();
     if (this.format === 'xml') return head.trim() === '' ? undefined : 'xml';
+    // A first line of JSON that goes on past what a document is read whole for: a one-line collection (a CloudTrail
+    // file as AWS writes it) streamed, or the first of JSON Lines, read as the documents they are (DocumentReader).
+    if (head.trimStart().startsWith('{') && this.partsSize > documentLimits.streamPast) return 'document';
     const opened = opensUnendedLine(head);
     // JSON only: anything else is refused once the line has ended.
     if (opened === 'xml' && this.format === 'json') return undefined;
@@ -675,6 +780,7 @@ class ShapeDetector {
   private take(): Buffer {
     let bytes = Buffer.concat(this.parts);
     this.parts = [];
+    this.partsSize = 0;
     if (this.atStart && bytes.length > 0) {
       this.atStart = false;
       if (bytes.subarray(0, 3).equals(BOM)) bytes = bytes.subarray(3);

@@ -8,7 +8,14 @@ function split(text: string, size: number): { elements: unknown[]; collection: b
   const elements: unknown[] = [];
   try {
     for (let at = 0; at < bytes.length; at += size) {
-      for (const element of splitter.push(bytes.subarray(at, at + size))) elements.push(JSON.parse(element.toString('utf8')));
+      const chunk = bytes.subarray(at, at + size);
+      // After the document, only blanks (a stream's next document is the reader's business).
+      if (splitter.closed) {
+        if (chunk.toString().trim() !== '') throw new JsonArrayError('content after the closing }');
+        continue;
+      }
+      for (const element of splitter.push(chunk)) elements.push(JSON.parse(element.toString('utf8')));
+      if (splitter.closed && chunk.subarray(splitter.consumed).toString().trim() !== '') throw new JsonArrayError('content after the closing }');
     }
     splitter.end();
   } catch (error) {

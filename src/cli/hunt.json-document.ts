@@ -63,6 +63,13 @@ export class JsonDocumentSplitter {
   private sawArray = false;
   /** The elements of the push under way. */
   private out: Buffer[] = [];
+  /** Bytes of the last chunk pushed that belong to the document: all of them, unless it closed within the chunk. */
+  consumed = 0;
+
+  /** Whether the document's closing `}` has been read (push reads nothing after it). */
+  get closed(): boolean {
+    return this.phase === 'closed';
+  }
 
   /** Whether everything read so far is what a collection of events holds (at least one array begun). */
   get collection(): boolean {
@@ -105,7 +112,14 @@ export class JsonDocumentSplitter {
       }
       this.structural(c, i);
       i++;
+      if (this.phase === 'closed') {
+        // What follows is the caller's (the next document of a stream, such as jq's output).
+        this.consumed = i;
+        this.offset += i;
+        return out;
+      }
     }
+    this.consumed = n;
     this.offset += n;
     return out;
   }
