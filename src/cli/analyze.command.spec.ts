@@ -22,6 +22,10 @@ describe('lantern analyze', () => {
     expect(readAnalysisRequest('[{"a":1},{"a":2}]')).toEqual({ events: { logs: [{ a: 1 }, { a: 2 }] } });
     expect(readAnalysisRequest('{"a":1}\n{"a":2}\n')).toEqual({ events: { logs: [{ a: 1 }, { a: 2 }] } });
     expect(() => readAnalysisRequest('{"a":1}\nnot json\n')).toThrow(/line 2 is not JSON/);
+    // jq's output: pretty-printed objects one after another (braces and quotes inside strings do not cut them).
+    expect(readAnalysisRequest('{\n  "a": "}{\\"",\n  "b": [1, {"c": 2}]\n}\n{\n  "a": 2\n}\n')).toEqual({ events: { logs: [{ a: '}{"', b: [1, { c: 2 }] }, { a: 2 }] } });
+    expect(() => readAnalysisRequest('{\n  "a": 1\n}\n{\n  "a": \n')).toThrow(/the JSON object at line 4 does not end/);
+    expect(() => readAnalysisRequest('{\n  "a": 1\n}\n{\n  "a": ]\n}')).toThrow(/the JSON object at line 4 is not valid JSON/);
     // One event whose fields are lists stays one event; a CloudTrail file is its Records.
     expect(readAnalysisRequest('{"tags":["a","b"]}')).toEqual({ events: { logs: [{ tags: ['a', 'b'] }] } });
     expect(readAnalysisRequest('{"Records":[{"a":1}]}')).toEqual({ events: { logs: { Records: [{ a: 1 }] } } });

@@ -57,6 +57,53 @@ function leadingLines(text: string): number {
   return lead.split('\n').length - 1;
 }
 
+/**
+ * JSON objects written one after another across lines, each parsed on its own; undefined unless the first is an
+ * object spread over lines followed by another (JSON Lines are read line by line, with line numbers in errors).
+ * Once such a first object is read, a later one that is not valid JSON is an error naming its line.
+ */
+function objectsOneAfterAnother(text: string): unknown[] | undefined {
+  const objects: unknown[] = [];
+  let start = -1;
+  let depth = 0;
+  let inString = false;
+  let multiline = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \\ */) i++;
+      else if (c === 34 /* " */) inString = false;
+      continue;
+    }
+    if (start === -1) {
+      if (c === 32 || c === 9 || c === 10 || c === 13) continue;
+      if (c !== 123 /* { */) return undefined;
+      start = i;
+    }
+    if (c === 34) inString = true;
+    else if (c === 10) multiline = true;
+    else if (c === 123 || c === 91) depth++;
+    else if ((c === 125 || c === 93) && --depth === 0) {
+      try {
+        objects.push(JSON.parse(text.slice(start, i + 1)) as unknown);
+      } catch (error) {
+        if (objects.length === 0 || !multiline) return undefined;
+        throw new AnalyzeUsageError(`the JSON object at line ${lineAt(text, start)} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+      }
+      start = -1;
+    }
+  }
+  if (!multiline || objects.length === 0 || (objects.length === 1 && start === -1)) return undefined;
+  if (start !== -1) throw new AnalyzeUsageError(`the JSON object at line ${lineAt(text, start)} does not end`);
+  return objects;
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
 export function readAnalysisRequest(text: string): AnalysisRequest {
   const trimmed = text.trim();
   if (trimmed === '') throw new AnalyzeUsageError('input is empty');
@@ -66,6 +113,9 @@ export function readAnalysisRequest(text: string): AnalysisRequest {
   try {
     parsed = JSON.parse(trimmed);
   } catch {
+    // Pretty-printed objects one after another (what jq writes without -c), else JSON Lines.
+    const objects = objectsOneAfterAnother(trimmed);
+    if (objects !== undefined) return { events: { logs: objects } };
     // Numbered as in the input (blank lines counted), then the blank ones dropped.
     parsed = trimmed
       .split(/\r?\n/)
