@@ -915,6 +915,14 @@ describe('lantern hunt', () => {
       expect(two.out()).toBe(one.out());
       // At most a read chunk's hits (1 MiB of input) beyond the bound: never a whole later file's.
       expect(holding.peak).toBeLessThan(inputs[1].hits * 0.75);
+      // Hits that carry their event are held ten times fewer (here: one): the same output as one thread.
+      const oneWith = capture();
+      expect(await runHunt(files, { rules: [rules], withEvent: true }, oneWith.io)).toBe(0);
+      const twoWith = capture();
+      holding.peak = 0;
+      expect(await runHunt(files, { rules: [rules], threads: '2', withEvent: true }, twoWith.io)).toBe(0);
+      expect(twoWith.out()).toBe(oneWith.out());
+      expect(holding.peak).toBeLessThan(inputs[1].hits * 0.75);
       // A reader that lags at every other write: the same output, and no worker left waiting.
       const lagging = capture();
       let calls = 0;

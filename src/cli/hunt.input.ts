@@ -495,6 +495,10 @@ class DocumentReader implements ShapeReader {
   /** The structure broke while held: JSON.parse of the document (or, for the first, reading it as lines) says how. */
   private broken = false;
   private streaming = false;
+  /** Every byte held so far is ASCII (one UTF-16 unit a byte: the longest string is that many bytes). */
+  private ascii = true;
+  /** Why the splitter found the document broken (JSON.parse says it again, once the document is whole). */
+  private brokenBecause: string | undefined;
   /** What ends a streamed document that turned out not to be a collection, once the elements before it are hunted. */
   private refused: InputError | undefined;
   /** Documents read so far (a later one must be JSON too), and bytes before the one under way (error positions). */
@@ -535,20 +539,24 @@ class DocumentReader implements ShapeReader {
     }
     this.parts.push(bytes);
     this.size += bytes.length;
+    if (this.ascii && !isAscii(bytes)) this.ascii = false;
     if (!this.broken) {
       try {
         for (const element of this.splitter.push(bytes)) this.elements.push(element);
       } catch (error) {
         if (!(error instanceof JsonArrayError)) throw error;
         this.broken = true;
+        this.brokenBecause = error.message;
         this.elements = [];
       }
     }
     if (!this.broken && this.splitter.closed) return this.afterClose(bytes, batches);
     if (this.size <= documentLimits.streamPast) return undefined;
+    // A large JSON object that breaks: no need to hold the rest to say so.
+    if (this.broken && this.parts[0][0] === 0x7b) throw new InputError(`${this.events.name}: not valid JSON (${this.brokenBecause ?? 'broken'})`);
     if (this.broken || !this.splitter.collection) {
-      // Read whole at its end: fail now when it cannot be (every UTF-16 unit takes 3 bytes at most).
-      if (this.size > 3 * constants.MAX_STRING_LENGTH) throw this.tooLarge(this.size);
+      // Read whole at its end: fail now when it cannot be (a UTF-16 unit takes 1 byte of ASCII, at most 3 bytes).
+      if (this.size > (this.ascii ? 1 : 3) * constants.MAX_STRING_LENGTH) throw this.tooLarge(this.size);
       return undefined;
     }
     this.streaming = true;
@@ -606,6 +614,8 @@ class DocumentReader implements ShapeReader {
     this.splitter = new JsonDocumentSplitter();
     this.elements = [];
     this.broken = false;
+    this.brokenBecause = undefined;
+    this.ascii = true;
     this.streaming = false;
     this.refused = undefined;
   }

@@ -53,9 +53,9 @@ const REQUESTS = [
 
 const NOT_COLLECTIONS: Array<[string, RegExp]> = [
   ['{"Records": [{"a": 1}], "Records": []}', /the key "Records" appears twice/],
-  ['{"events": {"auth": [{"a": 1}]}}', /"events" is not an array of events/],
+  ['{"events": {"auth": [{"a": 1}]}}', /"events" is not an array/],
   ['{"events": [{"a": 1}], "scope": [{"b": 2}]}', /"scope" is an array/],
-  ['{"events": ["a line"], "owner": "x"}', /"events" holds a value that is not an event object/],
+  ['{"events": ["a line"], "owner": "x"}', /"owner" is not a key of an analysis request/],
   [`{"Records": [{"a": 1}], "nextToken": "${'t'.repeat(1 << 20)}"}`, /the value of "nextToken" is over 1048576 bytes/],
   ['{"Records": [{"a": 1}], "owner": "alice"}', /"owner" is not an array of events/],
   ['{"took": 3, "hits": {"hits": [{"_source": {}}]}}', /"took"/],

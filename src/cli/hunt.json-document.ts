@@ -284,24 +284,27 @@ export class JsonDocumentSplitter {
 
   private refuseEventArrays(why: string): void {
     this.notEventArrays ??= why;
-    this.settle();
+    this.settle(why);
   }
 
   private refuseRequest(why: string): void {
     this.notRequest ??= why;
-    this.settle();
+    this.settle(why);
   }
 
   private refuse(why: string): void {
     this.notEventArrays ??= why;
     this.notRequest ??= why;
-    this.settle();
+    this.settle(why);
   }
 
-  /** Neither shape: the document is not streamed (or, streamed already, stops after the elements before). */
-  private settle(): void {
+  /**
+   * Neither shape: the document is not streamed (or, streamed already, stops after the elements before). The
+   * reason given is the one that ended the last shape still possible.
+   */
+  private settle(why: string): void {
     if (this.notCollection !== undefined || this.notEventArrays === undefined || this.notRequest === undefined) return;
-    this.notCollection = this.notEventArrays;
+    this.notCollection = why;
     this.elementsBefore = this.out.length;
   }
 

@@ -56,10 +56,12 @@ export class HuntPool {
   private readonly outstanding = new Map<Worker, number>();
   private nextJobId = 1;
   private readonly control = turnControl();
-  private readonly maxHeld = holding.max;
+  private readonly maxHeld: number;
 
   constructor(count: number, settings: HuntWorkerSettings) {
-    const maxHeld = this.maxHeld;
+    // A hit that carries its event (--with-event) weighs as much as ten without.
+    const maxHeld = settings.withEvent ? Math.max(1, Math.floor(holding.max / 10)) : holding.max;
+    this.maxHeld = maxHeld;
     const shared: HuntWorkerSettings = { ...settings, turn: { control: this.control.buffer as SharedArrayBuffer, maxHeld } };
     const entry = workerEntry(__dirname, 'hunt.worker');
     let first: WorkerRules | undefined;
