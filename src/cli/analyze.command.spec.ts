@@ -24,7 +24,7 @@ describe('lantern analyze', () => {
     expect(() => readAnalysisRequest('{"a":1}\nnot json\n')).toThrow(/line 2 is not JSON/);
     // jq's output: pretty-printed objects one after another (braces and quotes inside strings do not cut them).
     expect(readAnalysisRequest('{\n  "a": "}{\\"",\n  "b": [1, {"c": 2}]\n}\n{\n  "a": 2\n}\n')).toEqual({ events: { logs: [{ a: '}{"', b: [1, { c: 2 }] }, { a: 2 }] } });
-    expect(() => readAnalysisRequest('{\n  "a": 1\n}\n{\n  "a": \n')).toThrow(/the JSON object at line 4 does not end/);
+    expect(() => readAnalysisRequest('\n\n{\n  "a": 1\n}\n{\n  "a": \n')).toThrow(/the JSON object at line 6 does not end/);
     expect(() => readAnalysisRequest('{\n  "a": 1\n}\n{\n  "a": ]\n}')).toThrow(/the JSON object at line 4 is not valid JSON/);
     // One event whose fields are lists stays one event; a CloudTrail file is its Records.
     expect(readAnalysisRequest('{"tags":["a","b"]}')).toEqual({ events: { logs: [{ tags: ['a', 'b'] }] } });

@@ -62,7 +62,7 @@ function leadingLines(text: string): number {
  * object spread over lines followed by another (JSON Lines are read line by line, with line numbers in errors).
  * Once such a first object is read, a later one that is not valid JSON is an error naming its line.
  */
-function objectsOneAfterAnother(text: string): unknown[] | undefined {
+function objectsOneAfterAnother(text: string, linesBefore: number): unknown[] | undefined {
   const objects: unknown[] = [];
   let start = -1;
   let depth = 0;
@@ -84,17 +84,19 @@ function objectsOneAfterAnother(text: string): unknown[] | undefined {
     else if (c === 10) multiline = true;
     else if (c === 123 || c === 91) depth++;
     else if ((c === 125 || c === 93) && --depth === 0) {
+      // A first object on one line: JSON Lines, read line by line (not scanned to the end here first).
+      if (objects.length === 0 && !multiline) return undefined;
       try {
         objects.push(JSON.parse(text.slice(start, i + 1)) as unknown);
       } catch (error) {
-        if (objects.length === 0 || !multiline) return undefined;
-        throw new AnalyzeUsageError(`the JSON object at line ${lineAt(text, start)} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+        if (objects.length === 0) return undefined;
+        throw new AnalyzeUsageError(`the JSON object at line ${linesBefore + lineAt(text, start)} is not valid JSON (${error instanceof Error ? error.message : String(error)})`);
       }
       start = -1;
     }
   }
   if (!multiline || objects.length === 0 || (objects.length === 1 && start === -1)) return undefined;
-  if (start !== -1) throw new AnalyzeUsageError(`the JSON object at line ${lineAt(text, start)} does not end`);
+  if (start !== -1) throw new AnalyzeUsageError(`the JSON object at line ${linesBefore + lineAt(text, start)} does not end`);
   return objects;
 }
 
@@ -114,7 +116,7 @@ export function readAnalysisRequest(text: string): AnalysisRequest {
     parsed = JSON.parse(trimmed);
   } catch {
     // Pretty-printed objects one after another (what jq writes without -c), else JSON Lines.
-    const objects = objectsOneAfterAnother(trimmed);
+    const objects = objectsOneAfterAnother(trimmed, leadingLines(text));
     if (objects !== undefined) return { events: { logs: objects } };
     // Numbered as in the input (blank lines counted), then the blank ones dropped.
     parsed = trimmed

@@ -416,12 +416,19 @@ describe('lantern hunt', () => {
     expect(cut.code).toBe(1);
     expect(cut.err).toMatch(/-: not valid JSON \(the object after byte \d+/);
     expect(cut.out).toBe(asLines.out.split('\n').filter((l) => /"event_index":[012],/.test(l)).map((l) => `${l}\n`).join(''));
-    const trailing = await hunt(`${pretty(EVENTS)}\nnot json\n`);
-    expect(trailing.code).toBe(1);
-    expect(trailing.err).toMatch(/-: not valid JSON \(unexpected "n" after the JSON object that ends at byte \d+\)/);
+    const detectionsOnly = asLines.out.split('\n').filter((l) => !l.includes('"type":"correlation"')).join('\n');
+    for (const pieces of [0, 9]) {
+      // The hits of the objects before what is not JSON come first, however the input is cut.
+      const trailing = await hunt(`${pretty(EVENTS)}\nnot json\n`, pieces);
+      expect(trailing.code).toBe(1);
+      expect(trailing.err).toMatch(/-: not valid JSON \(unexpected "n" after the JSON object that ends at byte \d+\)/);
+      expect(trailing.out).toBe(detectionsOnly);
+    }
     const saved = documentLimits.streamPast;
     try {
       documentLimits.streamPast = 300;
+      // A collection streamed between small objects: events numbered in input order, however cut.
+      for (const pieces of [0, 5, 64, 150, 400]) expect((await hunt(mixed, pieces)).out).toBe(asLines.out);
       // A first line of JSON longer than the limit: read as documents, not held as one line.
       const longFirst = [JSON.stringify({ Records: EVENTS.slice(0, 2) }), ...EVENTS.slice(2).map((e) => JSON.stringify(e))].join('\n');
       expect(Buffer.byteLength(longFirst.split('\n')[0])).toBeGreaterThan(300);

@@ -342,6 +342,20 @@ class InputEvents {
     return normalizeDocument(text, this.name, this.referenceTime).map((event) => matchable(event, this.index++));
   }
 
+  /**
+   * A whole document read now (its errors thrown now), its events numbered as they are visited: after the events of
+   * batches made before it and visited first (a streamed collection's elements are numbered as visited too).
+   */
+  documentBatch(text: string): EventBatch | undefined {
+    const events = normalizeDocument(text, this.name, this.referenceTime);
+    if (events.length === 0) return undefined;
+    return {
+      forEach: (visit: (event: MatchableEvent) => void): void => {
+        for (const event of events) visit(matchable(event, this.index++));
+      },
+    };
+  }
+
   private objectEvents(value: unknown, out: MatchableEvent[]): void {
     const held = heldEvents(value, this.referenceTime);
     if (held === undefined) {
@@ -511,8 +525,12 @@ class DocumentReader implements ShapeReader {
     if (this.refused !== undefined) throw this.refused;
     const batches: EventBatch[] = [];
     let rest: Buffer | undefined = bytes;
-    while (rest !== undefined && rest.length > 0) {
-      rest = this.pushPart(rest, batches);
+    try {
+      while (rest !== undefined && rest.length > 0) rest = this.pushPart(rest, batches);
+    } catch (error) {
+      // The events of the documents before the error are hunted first; the error comes at the next step.
+      if (!(error instanceof InputError) || batches.length === 0) throw error;
+      this.refused = error;
     }
     return joinBatches(batches);
   }
@@ -527,13 +545,17 @@ class DocumentReader implements ShapeReader {
     if (this.size === 0 && !this.streaming) {
       // Blanks between documents belong to none.
       const first = firstNonBlank(bytes);
-      if (first === -1) return undefined;
+      if (first === -1) {
+        this.before += bytes.length;
+        return undefined;
+      }
       if (this.documents > 0 && bytes[first] !== 0x7b) throw new InputError(`${this.events.name}: not valid JSON (unexpected ${JSON.stringify(String.fromCharCode(bytes[first]))} after the JSON object that ends at byte ${this.before})`);
       bytes = bytes.subarray(first);
       this.before += first;
     }
     if (this.streaming) {
       const elements = this.split(bytes);
+      this.size += this.splitter.closed ? this.splitter.consumed : bytes.length;
       batches.push(...nonEmpty(this.events.batchOf(elements, this.events.element)));
       return this.afterClose(bytes, batches);
     }
@@ -592,9 +614,9 @@ class DocumentReader implements ShapeReader {
     const whole = this.whole();
     this.elements = [];
     // A later document that breaks off, or follows with what is not JSON, is an error like the first one's.
-    const events = this.documents > 0 && atEnd && !this.splitter.closed ? this.brokenLater(whole) : this.events.document(whole);
+    const events = this.documents > 0 && atEnd && !this.splitter.closed ? this.brokenLater(whole) : this.events.documentBatch(whole);
     this.reset();
-    return events.length > 0 ? events : undefined;
+    return events;
   }
 
   private brokenLater(text: string): never {
