@@ -122,6 +122,21 @@ describe('rule tests runner', () => {
     expect(ids).toEqual(['a8418a5a-5fc4-46b5-b23b-6c73beb19d41', 'b180ead8-d58f-40b2-ae54-c8940995b9b6']);
   });
 
+  it('says why a test event came out wrong: the logsource, or the selections that matched and the values read', () => {
+    write(
+      'whoami.yml',
+      "title: Whoami\nid: 0c1f1a8e-1111-4111-8111-0000000000aa\nlevel: low\nlogsource: {product: windows, category: process_creation}\ndetection:\n  selection:\n    Image|endswith: '\\whoami.exe'\n  user:\n    User|contains: admin\n  condition: selection and not user\n",
+    );
+    const sysmon = (id: number, image: string): Record<string, unknown> => ({ EventID: id, Channel: 'Microsoft-Windows-Sysmon/Operational', Image: image });
+    write('whoami.tests.json', { positive: [sysmon(1, 'C:\\x\\notwhoami.exe'), sysmon(7, 'C:\\x\\whoami.exe')], negative: [sysmon(1, 'C:\\x\\whoami.exe')] });
+    const [result] = runRuleTests(dir).results;
+    expect(result.problems).toEqual([
+      'positive[0] did not match: {"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\\\x\\\\notwhoami.exe"}\n      selections that matched: none; values: Image="C:\\\\x\\\\notwhoami.exe"; absent: User',
+      'positive[1] did not match: {"EventID":7,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\\\x\\\\whoami.exe"}\n      the event\'s logsource (product: windows, category: image_load, service: sysmon) is not one the rule runs on (product: windows, category: process_creation)',
+      'negative[0] matched: {"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\\\x\\\\whoami.exe"}\n      selections that matched: selection; values: Image="C:\\\\x\\\\whoami.exe"; absent: User',
+    ]);
+  });
+
   it('accepts line-format test events as strings', () => {
     write(
       'web_sqli.yml',

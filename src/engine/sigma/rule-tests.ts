@@ -80,15 +80,52 @@ function describeEvent(raw: unknown): string {
 
 function testDetection(ruleSet: RuleSet, ids: Set<string>, cases: TestCases): string[] {
   const problems: string[] = [];
-  const matches = (raw: unknown): boolean =>
-    normalizeBatch([raw]).some((event) => ruleSet.matchEvent(event).some((rule) => isRuleOf(rule, ids)));
+  const matches = (events: CanonicalEvent[]): boolean => events.some((event) => ruleSet.matchEvent(event).some((rule) => isRuleOf(rule, ids)));
   cases.positive.forEach((raw, i) => {
-    if (!matches(raw)) problems.push(`positive[${i}] did not match: ${describeEvent(raw)}`);
+    const events = normalizeBatch([raw]);
+    if (!matches(events)) problems.push(`positive[${i}] did not match: ${describeEvent(raw)}${whyLines(ruleSet, ids, events)}`);
   });
   cases.negative.forEach((raw, i) => {
-    if (matches(raw)) problems.push(`negative[${i}] matched: ${describeEvent(raw)}`);
+    const events = normalizeBatch([raw]);
+    if (matches(events)) problems.push(`negative[${i}] matched: ${describeEvent(raw)}${whyLines(ruleSet, ids, events)}`);
   });
   return problems;
+}
+
+/**
+ * Why a test event came out as it did, for each rule under test (one line each, indented under the problem):
+ * a logsource the rule does not run on, else the selections that matched and the values of the fields the rule
+ * reads (the absent ones named), as the normaliser presented them.
+ */
+function whyLines(ruleSet: RuleSet, ids: Set<string>, events: CanonicalEvent[]): string {
+  const lines: string[] = [];
+  for (const event of events) {
+    for (const rule of ruleSet.detectionRules) {
+      if (!ids.has(rule.ref.id)) continue;
+      const why = ruleSet.explainRule(event, rule);
+      if (!why.logsourceCompatible) {
+        lines.push(`the event's logsource (${logsourceText(normalizeLogSource(event.logsource))}) is not one the rule runs on (${logsourceText(rule.route)})`);
+        continue;
+      }
+      const absent = rule.fieldNames.filter((name) => !(name in why.fields));
+      const values = Object.entries(why.fields).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
+      const parts = [`selections that matched: ${why.selections.length > 0 ? why.selections.join(', ') : 'none'}`];
+      if (values.length > 0) parts.push(`values: ${values.join(' ')}`);
+      if (absent.length > 0) parts.push(`absent: ${absent.join(', ')}`);
+      if (why.filters.length > 0) parts.push(`filters applied: ${why.filters.join(', ')}`);
+      lines.push(parts.join('; '));
+    }
+  }
+  return lines.map((line) => `\n      ${shortLine(line)}`).join('');
+}
+
+function logsourceText(ls: { product?: string; category?: string; service?: string }): string {
+  const parts = (['product', 'category', 'service'] as const).filter((k) => ls[k] !== undefined).map((k) => `${k}: ${ls[k]}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+function shortLine(text: string): string {
+  return text.length > 400 ? `${text.slice(0, 397)}...` : text;
 }
 
 /** Correlation hits of the whole pack over one batch (hidden inner correlations included). */
