@@ -12,7 +12,7 @@ import { normalizeRequestEvents } from '../engine/normalize';
 import { type MatchableEvent, type YearReference, normalizeForMatching, normalizeLogLine } from '../engine/normalize/normalize';
 import { isEventCollection, splitRecords, xmlEvents } from '../engine/normalize/normalize';
 import type { LineContext } from '../engine/normalize/types';
-import { JsonArrayError, JsonArraySplitter } from './hunt.json-array';
+import { JsonArrayError, JsonArraySplitter, firstNonBlank } from './hunt.json-array';
 import { JsonDocumentSplitter } from './hunt.json-document';
 import { binaryInputProblem, utf8Chunks } from './hunt.text';
 
@@ -430,12 +430,7 @@ class ArrayReader implements ShapeReader {
   }
 
   private structure<T>(step: () => T): T {
-    try {
-      return step();
-    } catch (error) {
-      if (error instanceof JsonArrayError) throw new InputError(`${this.events.name}: not valid JSON (${error.message})`);
-      throw error;
-    }
+    return jsonStructure(this.events.name, step);
   }
 }
 
@@ -668,22 +663,10 @@ class DocumentReader implements ShapeReader {
   }
 
   private structure<T>(step: () => T): T {
-    try {
-      return step();
-    } catch (error) {
-      if (error instanceof JsonArrayError) throw new InputError(`${this.events.name}: not valid JSON (${error.message})`);
-      throw error;
-    }
+    return jsonStructure(this.events.name, step);
   }
 }
 
-function firstNonBlank(bytes: Buffer): number {
-  for (let i = 0; i < bytes.length; i++) {
-    const c = bytes[i];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return i;
-  }
-  return -1;
-}
 
 function nonEmpty(batch: EventBatch | undefined): EventBatch[] {
   return batch === undefined ? [] : [batch];
@@ -697,6 +680,16 @@ function joinBatches(batches: EventBatch[]): EventBatch | undefined {
       for (const batch of batches) batch.forEach(visit);
     },
   };
+}
+
+/** A splitter's step, its structure errors as input errors naming the input. */
+function jsonStructure<T>(name: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    if (error instanceof JsonArrayError) throw new InputError(`${name}: not valid JSON (${error.message})`);
+    throw error;
+  }
 }
 
 function megabytes(bytes: number): string {

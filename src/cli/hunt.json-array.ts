@@ -13,16 +13,25 @@ export class JsonArrayError extends Error {}
 
 type Phase = 'open' | 'first' | 'value' | 'inValue' | 'next' | 'closed';
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
+/** JSON's structural bytes (shared with hunt.json-document.ts). */
+export const QUOTE = 0x22;
+export const BACKSLASH = 0x5c;
+export const COMMA = 0x2c;
+export const COLON = 0x3a;
+export const OPEN_BRACKET = 0x5b;
+export const CLOSE_BRACKET = 0x5d;
+export const OPEN_BRACE = 0x7b;
+export const CLOSE_BRACE = 0x7d;
 
-function isBlank(c: number): boolean {
+/** JSON's whitespace. */
+export function isBlank(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** Index of the first byte that is not JSON whitespace, -1 for none. */
+export function firstNonBlank(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; i++) if (!isBlank(bytes[i])) return i;
+  return -1;
 }
 
 export class JsonArraySplitter {
@@ -164,6 +173,6 @@ export class JsonArraySplitter {
   }
 }
 
-function describe(c: number): string {
+export function describe(c: number): string {
   return c >= 0x21 && c < 0x7f ? String.fromCharCode(c) : `byte 0x${c.toString(16).padStart(2, '0')}`;
 }

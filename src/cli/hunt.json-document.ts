@@ -12,7 +12,7 @@
  * - an analysis request body whose `events` is an array (isRequestBody): no other keys than `events`,
  *   `context` and `scope`; its events may be objects or log lines.
  */
-import { JsonArrayError, JsonArraySplitter } from './hunt.json-array';
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, JsonArrayError, JsonArraySplitter, OPEN_BRACE, OPEN_BRACKET, QUOTE, describe, firstNonBlank, isBlank } from './hunt.json-array';
 import { COLLECTION_METADATA_KEYS } from '../engine/normalize/normalize';
 
 /** Values other than arrays are paging tokens or a request's context: longer ones make the document neither shape. */
@@ -23,18 +23,6 @@ const REQUEST_KEYS = new Set(['events', 'context', 'scope']);
 
 type Phase = 'open' | 'first' | 'key' | 'inKey' | 'colon' | 'value' | 'array' | 'other' | 'next' | 'closed';
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-
-function isBlank(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
 
 export class JsonDocumentSplitter {
   private phase: Phase = 'open';
@@ -192,7 +180,7 @@ export class JsonDocumentSplitter {
       throw new JsonArrayError(`in "${this.key}": ${message}`);
     }
     for (const element of elements) {
-      if (element[firstVisible(element)] !== OPEN_BRACE) this.refuseEventArrays(`"${this.key}" holds a value that is not an event object`);
+      if (element[firstNonBlank(element)] !== OPEN_BRACE) this.refuseEventArrays(`"${this.key}" holds a value that is not an event object`);
       out.push(element);
     }
     if (!array.closed) return chunk.length;
@@ -326,15 +314,4 @@ export class JsonDocumentSplitter {
   private error(message: string, i: number): JsonArrayError {
     return new JsonArrayError(`${message} (byte ${this.offset + i})`);
   }
-}
-
-
-function firstVisible(bytes: Buffer): number {
-  let i = 0;
-  while (i < bytes.length && isBlank(bytes[i])) i++;
-  return i;
-}
-
-function describe(c: number): string {
-  return c >= 0x21 && c < 0x7f ? String.fromCharCode(c) : `byte 0x${c.toString(16).padStart(2, '0')}`;
 }
