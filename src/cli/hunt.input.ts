@@ -508,8 +508,11 @@ class DocumentReader implements ShapeReader {
   private ascii = true;
   /** Why the splitter found the document broken (JSON.parse says it again, once the document is whole). */
   private brokenBecause: string | undefined;
-  /** What ends a streamed document that turned out not to be a collection, once the elements before it are hunted. */
-  private refused: InputError | undefined;
+  /**
+   * An input error held back until the events before it are hunted: a streamed document that turned out not to be
+   * a collection, or what broke after earlier documents of the same push. Thrown at the next step.
+   */
+  private pending: InputError | undefined;
   /** Documents read so far (a later one must be JSON too), and bytes before the one under way (error positions). */
   private documents = 0;
   private before = 0;
@@ -517,7 +520,7 @@ class DocumentReader implements ShapeReader {
   constructor(private readonly events: InputEvents) {}
 
   push(bytes: Buffer): EventBatch | undefined {
-    if (this.refused !== undefined) throw this.refused;
+    if (this.pending !== undefined) throw this.pending;
     const batches: EventBatch[] = [];
     let rest: Buffer | undefined = bytes;
     try {
@@ -525,13 +528,13 @@ class DocumentReader implements ShapeReader {
     } catch (error) {
       // The events of the documents before the error are hunted first; the error comes at the next step.
       if (!(error instanceof InputError) || batches.length === 0) throw error;
-      this.refused = error;
+      this.pending = error;
     }
     return joinBatches(batches);
   }
 
   end(): EventBatch | undefined {
-    if (this.refused !== undefined) throw this.refused;
+    if (this.pending !== undefined) throw this.pending;
     return this.finishDocument(true);
   }
 
@@ -587,7 +590,7 @@ class DocumentReader implements ShapeReader {
   /** When the document closed within `bytes`: its events, and the bytes after it for the next document. */
   private afterClose(bytes: Buffer, batches: EventBatch[]): Buffer | undefined {
     // A refused collection's error comes at the next step, once the events before it are hunted.
-    if (!this.splitter.closed || this.refused !== undefined) return undefined;
+    if (!this.splitter.closed || this.pending !== undefined) return undefined;
     const consumed = this.splitter.consumed;
     if (!this.streaming) {
       // The held parts end with `bytes`: keep only what belongs to this document.
@@ -634,7 +637,7 @@ class DocumentReader implements ShapeReader {
     this.brokenBecause = undefined;
     this.ascii = true;
     this.streaming = false;
-    this.refused = undefined;
+    this.pending = undefined;
   }
 
   /** The elements of `bytes`; those before a value no collection holds, then an input error at the next step. */
@@ -642,7 +645,7 @@ class DocumentReader implements ShapeReader {
     const elements = this.structure(() => this.splitter.push(bytes));
     const why = this.splitter.notCollection;
     if (why === undefined) return elements;
-    this.refused = new InputError(`${this.events.name}: read as a collection of events (a JSON document over ${megabytes(documentLimits.streamPast)}), but ${why}`);
+    this.pending = new InputError(`${this.events.name}: read as a collection of events (a JSON document over ${megabytes(documentLimits.streamPast)}), but ${why}`);
     return elements.slice(0, this.splitter.elementsBefore);
   }
 
@@ -666,7 +669,6 @@ class DocumentReader implements ShapeReader {
     return jsonStructure(this.events.name, step);
   }
 }
-
 
 function nonEmpty(batch: EventBatch | undefined): EventBatch[] {
   return batch === undefined ? [] : [batch];
