@@ -223,6 +223,7 @@ export async function huntInChunks(file: string, pool: HuntPool, refs: RuleRef[]
     for (const record of reply.records) ctx.writer.record(record);
     ctx.writer.flush();
     merged(ctx, refs, reply.counters, reply.hits);
+    ctx.load?.clear();
   }
   return true;
 }
@@ -230,6 +231,7 @@ export async function huntInChunks(file: string, pool: HuntPool, refs: RuleRef[]
 /** A chunk's correlation inputs, renumbered for the file (or, across files, in the pool's one sequence). */
 function keepInputs(reply: ChunkReply, offset: number, ctx: ParallelContext, refs: RuleRef[], fileInputs: PooledInput[], file: string): void {
   const pool = ctx.pool;
+  for (const input of reply.inputs) ctx.load?.add(refs[input.rule], pool === undefined ? file : 'all inputs');
   if (pool === undefined) {
     for (const input of reply.inputs) fileInputs.push({ rule: input.rule, event: { ...input.event, index: input.event.index + offset } });
     return;

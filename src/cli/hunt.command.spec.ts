@@ -6,6 +6,7 @@ import { gzipSync } from 'node:zlib';
 import { chunking } from './hunt.chunks';
 import { type HuntOptions, runHunt, threadCount } from './hunt.command';
 import { documentLimits } from './hunt.input';
+import { correlationLoad } from './hunt.file';
 import { holding } from './hunt.parallel';
 import type { CommandIO } from './hunt.io';
 
@@ -876,6 +877,38 @@ describe('lantern hunt', () => {
     }
     return { path: file(name, `${lines.join('\n')}\n`), hits };
   }
+
+  it('warns on stderr as hits kept for correlation rules pile up, naming the rule that keeps most, on any number of threads', async () => {
+    const many = (name: string, count: number): string =>
+      file(name, Array.from({ length: count }, (_, i) => JSON.stringify(sysmon(i, 'CORP\\alice', i % 4 === 3 ? 'C:\\Windows\\System32\\net.exe' : 'C:\\Windows\\System32\\whoami.exe', 'whoami'))).join('\n'));
+    const inputs = [many('a.jsonl', 20), many('b.jsonl', 8)];
+    const saved = correlationLoad.warnAt;
+    correlationLoad.warnAt = 4;
+    try {
+      const warnings = async (options: Partial<HuntOptions>, files = inputs): Promise<string[]> => {
+        const { io, err } = capture();
+        expect(await runHunt(files, { rules: [rules], ...options }, io)).toBe(0);
+        return err().split('\n').filter((line) => line.includes('kept so far'));
+      };
+      // 15 whoami hits in a.jsonl kept for the correlation: told at 4 and 8; b.jsonl's 6 at 4 (each file's are let go after it).
+      const one = await warnings({});
+      expect(one).toEqual([
+        expect.stringMatching(/^lantern hunt: .*a\.jsonl: 4 hits kept so far for correlation rules \(about 0 MB, twice that while correlations are evaluated\); most from "Whoami Execution" \(4\): --exclude-rule 0c1f1a8e-1111-4111-8111-000000000001 leaves it out$/),
+        expect.stringMatching(/a\.jsonl: 8 hits kept so far/),
+        expect.stringMatching(/b\.jsonl: 4 hits kept so far/),
+      ]);
+      // Workers hunt files side by side: their warnings come as they go, in any order.
+      expect((await warnings({ threads: '2' })).sort()).toEqual([...one].sort());
+      // One file in chunks: counted where the chunks' hits are gathered.
+      expect(await warnings({ threads: '2' }, [inputs[0]])).toEqual(one.slice(0, 2));
+      // Across files the hits of every file are held to the end: counted as one.
+      const across = await warnings({ correlateAcrossFiles: true });
+      expect(across).toEqual([expect.stringMatching(/all inputs: 4 hits/), expect.stringMatching(/all inputs: 8 hits/), expect.stringMatching(/all inputs: 16 hits/)]);
+      expect(await warnings({ correlateAcrossFiles: true, threads: '2' })).toEqual(across);
+    } finally {
+      correlationLoad.warnAt = saved;
+    }
+  }, 60_000);
 
   it('waits for a slow reader of its output instead of holding the hits: no further input is read meanwhile', async () => {
     const input = sized('many.jsonl', 3, 1);

@@ -11,7 +11,7 @@ import type { RuleRef } from '../engine/model';
 import { parseTimestamp } from '../engine/normalize';
 import { RULE_STATUSES, type RuleLoadError, type RuleSelection, type RuleSet } from '../engine/sigma';
 import { evaluateCorrelations, isReported } from '../engine/sigma/correlation';
-import { type Counters, type CrossFilePool, type HuntContext, type TimeWindow, describeError, huntFile, loadHuntRules, ruleRefs, shownAt, tally, zeroCounters } from './hunt.file';
+import { CorrelationLoad, type Counters, type CrossFilePool, type HuntContext, type TimeWindow, correlationLoad, describeError, huntFile, loadHuntRules, ruleRefs, shownAt, tally, zeroCounters } from './hunt.file';
 import { INPUT_FORMATS, type InputFormat, InputError, type InputProgress } from './hunt.input';
 import { FORMATS, type HuntFormat, HuntWriter, LEVELS, type RecordOutput, TimeSortedWriter, crossFileCorrelationRecord, levelRank } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
@@ -120,6 +120,11 @@ class Progress {
   clear(): void {
     if (this.shown) this.io.stderr('\r\x1b[K');
     this.shown = false;
+  }
+
+  note(text: string): void {
+    this.clear();
+    this.io.stderr(text);
   }
 }
 
@@ -265,6 +270,7 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     crossFile: options.correlateAcrossFiles === true,
     inputFormat,
     select: select.selection,
+    loadWarnAt: correlationLoad.warnAt,
   };
   // Started first: the workers load their rules while this thread loads its own, when it needs them.
   const workers = parallel ? new HuntPool(inputFiles.length === 1 ? threads : Math.min(threads, inputFiles.length), settings) : undefined;
@@ -317,12 +323,13 @@ async function huntInputs(files: string[], settings: HuntWorkerSettings, run: Hu
     if (workers !== undefined) {
       const refs = ruleSet ? ruleRefs(ruleSet) : (fromWorkers as WorkerRules).refs;
       const correlations = (ruleSet?.correlationRules.length ?? (fromWorkers as WorkerRules).correlations) > 0;
-      const out = { writer, counters, hitsByRule, pool, progress };
+      const out = { writer, counters, hitsByRule, pool, progress, load: new CorrelationLoad((text) => progress.note(text)) };
       const chunked = files.length === 1 && (await huntInChunks(files[0], workers, refs, out, correlations));
       if (!chunked) await workers.run(files, refs, out);
     } else if (ruleSet !== undefined) {
       const { minRank, ignoreLogsource, explain, withEvent, window, inputFormat } = settings;
-      const ctx: HuntContext = { ruleSet, writer, minRank, ignoreLogsource, explain, withEvent, window, counters, hitsByRule, progress, pool, inputFormat };
+      const load = new CorrelationLoad((text) => progress.note(text));
+      const ctx: HuntContext = { ruleSet, writer, minRank, ignoreLogsource, explain, withEvent, window, counters, hitsByRule, progress, pool, inputFormat, load };
       for (const file of files) await huntFile(file, io, ctx);
     }
     if (pool && ruleSet) correlateAcrossFiles(ruleSet, pool, { writer, counters, hitsByRule, minRank: settings.minRank });

@@ -29,6 +29,46 @@ export interface RecordSink {
 /** The progress display (stderr, terminals only). */
 export interface ProgressSink {
   update(file: string, events: number, input: InputProgress): void;
+  /** A line for the user on stderr (the progress display cleared first). */
+  note(text: string): void;
+}
+
+/** Hits kept for correlation rules past which the user is told, then at every doubling. */
+export const correlationLoad = { warnAt: 1_000_000 };
+
+/**
+ * Counts the hits kept for correlation rules (held until the file's correlations are evaluated, or the hunt's with
+ * --correlate-across-files) and says so on stderr past correlationLoad.warnAt and at every doubling after: memory
+ * grows with them, and the user can leave a noisy base rule out before it runs short.
+ */
+export class CorrelationLoad {
+  private kept = 0;
+  private next = correlationLoad.warnAt;
+  private readonly byRule = new Map<string, { title: string; count: number }>();
+
+  constructor(private readonly note: (text: string) => void) {}
+
+  add(rule: Pick<RuleRef, 'id' | 'title'>, where: string): void {
+    const counted = this.byRule.get(rule.id);
+    if (counted === undefined) this.byRule.set(rule.id, { title: rule.title, count: 1 });
+    else counted.count++;
+    if (++this.kept < this.next) return;
+    this.next *= 2;
+    let most = { id: rule.id, title: rule.title, count: 0 };
+    for (const [id, { title, count }] of this.byRule) if (count > most.count) most = { id, title, count };
+    // About 0.25 KB a kept hit, twice that while correlations are evaluated (bench/README.md, session 7).
+    const megabytes = Math.round((this.kept * 250) / 1e6);
+    this.note(
+      `lantern hunt: ${where}: ${this.kept.toLocaleString('en-US')} hits kept so far for correlation rules (about ${megabytes} MB, twice that while correlations are evaluated); most from "${most.title}" (${most.count.toLocaleString('en-US')}): --exclude-rule ${most.id} leaves it out\n`,
+    );
+  }
+
+  /** The kept hits were let go (a file's correlations evaluated). */
+  clear(): void {
+    this.kept = 0;
+    this.next = correlationLoad.warnAt;
+    this.byRule.clear();
+  }
 }
 
 /** Every rule of a set in one sequence (detection rules, then correlation rules): positions name rules across threads. */
@@ -104,6 +144,8 @@ export interface HuntContext {
   progress: ProgressSink;
   pool?: CrossFilePool;
   inputFormat: InputFormat;
+  /** Hits kept for correlation rules, counted to warn the user (HuntContext of one thread or one worker). */
+  load?: CorrelationLoad;
 }
 
 interface OpenedInput {
@@ -147,7 +189,13 @@ export type VisitContext = Pick<HuntContext, 'ruleSet' | 'writer' | 'minRank' | 
  * detection and keeps what correlations need of each hit in `correlationInputs` (renumbered in `origins`
  * across files).
  */
-export function eventVisitor(ctx: VisitContext, file: string, correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }>, origins: EventOrigin[] | undefined): (event: MatchableEvent) => void {
+export function eventVisitor(
+  ctx: VisitContext,
+  file: string,
+  correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }>,
+  origins: EventOrigin[] | undefined,
+  load?: CorrelationLoad,
+): (event: MatchableEvent) => void {
   const { ruleSet, writer, minRank, counters, window } = ctx;
   const keys = correlationKeys(ruleSet);
   const hidden = ruleSet.hiddenKeys();
@@ -167,7 +215,10 @@ export function eventVisitor(ctx: VisitContext, file: string, correlationInputs:
     let kept: SigmaEvent | undefined;
     for (const matched of ruleSet.matchingRules(event, matchOptions)) {
       const rule = matched.ref;
-      if (keys.size > 0 && needsForCorrelation(rule, keys)) correlationInputs.push({ rule, event: (kept ??= keptEvent(event, keptFields, file, origins)) });
+      if (keys.size > 0 && needsForCorrelation(rule, keys)) {
+        correlationInputs.push({ rule, event: (kept ??= keptEvent(event, keptFields, file, origins)) });
+        load?.add(rule, origins === undefined ? file : 'all inputs');
+      }
       if (!isReported(rule, hidden) || !shownAt(rule, minRank)) continue;
       counters.detections++;
       tally(ctx.hitsByRule, rule);
@@ -196,7 +247,7 @@ export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): P
   const { source, input, counted, referenceTime, close } = openInput(file, io);
   const { writer, counters } = ctx;
   const correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }> = ctx.pool?.inputs ?? [];
-  const matchEvent = eventVisitor(ctx, file, correlationInputs, ctx.pool?.origins);
+  const matchEvent = eventVisitor(ctx, file, correlationInputs, ctx.pool?.origins, ctx.load);
   const visit = (event: MatchableEvent): void => {
     matchEvent(event);
     // A whole-document input (a request body, event XML) arrives as one batch: keep the display moving.
@@ -222,7 +273,9 @@ export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): P
   } finally {
     close();
   }
-  if (!ctx.pool) correlateFile(ctx, file, correlationInputs);
+  if (ctx.pool) return;
+  correlateFile(ctx, file, correlationInputs);
+  ctx.load?.clear();
 }
 
 /** V8's error for a string past its longest (about 512 MiB): a one-line input of that size. */

@@ -16,14 +16,14 @@ import type { HuntRecord } from './hunt.output';
 import type { ChunkJob, ChunkReply, CorrelateJob, CorrelateReply, FileJob, HuntWorkerReply, HuntWorkerSettings, WorkerRules } from './hunt.worker';
 
 type Done = Extract<HuntWorkerReply, { kind: 'done' }>;
-type FileReply = Extract<HuntWorkerReply, { kind: 'records' | 'done' | 'failed' }>;
+type FileReply = Extract<HuntWorkerReply, { kind: 'records' | 'done' | 'failed' | 'note' }>;
 type JobReply = ChunkReply | CorrelateReply;
 
 /** A job without its id (submit numbers it). */
 export type Submitted = Omit<ChunkJob, 'jobId'> | Omit<CorrelateJob, 'jobId'>;
 
 /** What the main thread keeps of a parallel hunt's context: where hits and totals go. */
-export type ParallelContext = Pick<HuntContext, 'writer' | 'counters' | 'hitsByRule' | 'pool' | 'progress'>;
+export type ParallelContext = Pick<HuntContext, 'writer' | 'counters' | 'hitsByRule' | 'pool' | 'progress' | 'load'>;
 
 /** What a file has sent that is not written yet. */
 interface Held {
@@ -211,6 +211,10 @@ export class HuntPool {
         }
       };
       this.onFileReply = (worker, reply) => {
+        if (reply.kind === 'note') {
+          ctx.progress.note(reply.text);
+          return;
+        }
         if (reply.kind === 'records') {
           events += reply.events;
           ctx.progress.update(`${files.length} inputs`, events, { bytesRead: 0 });
@@ -266,5 +270,8 @@ function merge(done: Done, refs: RuleRef[], ctx: ParallelContext): void {
   // The file's events are numbered within its own origins: renumbered after the files before it.
   const offset = pool.origins.length;
   for (const origin of done.pool.origins) pool.origins.push(origin);
-  for (const input of done.pool.inputs) pool.inputs.push({ rule: refs[input.rule], event: { ...input.event, index: input.event.index + offset } });
+  for (const input of done.pool.inputs) {
+    pool.inputs.push({ rule: refs[input.rule], event: { ...input.event, index: input.event.index + offset } });
+    ctx.load?.add(refs[input.rule], 'all inputs');
+  }
 }

@@ -8,7 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RuleRef } from '../engine/model';
 import type { RuleLoadError, RuleSelection, RuleSet, SigmaEvent } from '../engine/sigma';
-import { type Counters, type CrossFilePool, type HuntContext, type RecordSink, type TimeWindow, type VisitContext, correlateFile, describeError, eventVisitor, huntFile, loadHuntRules, ruleRefs, tooLongForText, tooLongInput, zeroCounters } from './hunt.file';
+import { CorrelationLoad, type Counters, type CrossFilePool, correlationLoad, type HuntContext, type RecordSink, type TimeWindow, type VisitContext, correlateFile, describeError, eventVisitor, huntFile, loadHuntRules, ruleRefs, tooLongForText, tooLongInput, zeroCounters } from './hunt.file';
 import { InputError, type InputFormat, type LineState, chunkEvents } from './hunt.input';
 import type { CommandIO } from './hunt.io';
 import { TURN, waitTurn } from './hunt.turn';
@@ -31,6 +31,8 @@ export interface HuntWorkerSettings {
   select: RuleSelection | undefined;
   /** Shared with the main thread (HuntPool): when a worker may read further. */
   turn?: { control: SharedArrayBuffer; maxHeld: number };
+  /** correlationLoad.warnAt of the main thread, so that workers warn alike. */
+  loadWarnAt?: number;
 }
 
 /** A whole input file. */
@@ -85,6 +87,8 @@ export type HuntWorkerReply =
   | { kind: 'records'; fileNo: number; records: HuntRecord[]; events: number }
   | { kind: 'done'; fileNo: number; counters: Counters; hits: Array<[number, number]>; pool?: { inputs: PooledInput[]; origins: EventOrigin[] } }
   | { kind: 'failed'; fileNo: number; message: string }
+  /** A line for the user (stderr), such as the correlation load warning. */
+  | { kind: 'note'; text: string }
   | ChunkReply
   | CorrelateReply;
 
@@ -232,7 +236,9 @@ async function huntJob(job: FileJob, ruleSet: RuleSet, positions: Map<RuleRef, n
     window: settings.window,
     counters,
     hitsByRule,
-    progress: { update: () => undefined },
+    progress: { update: () => undefined, note: (text) => post({ kind: 'note', text }) },
+    // Across files, the main thread holds (and counts) the kept hits of every file.
+    load: settings.crossFile ? undefined : new CorrelationLoad((text) => post({ kind: 'note', text })),
     pool,
     inputFormat: settings.inputFormat,
   };
@@ -256,6 +262,7 @@ function isHuntWorkerData(data: unknown): data is HuntWorkerSettings {
 if (parentPort && isHuntWorkerData(workerData)) {
   const port = parentPort;
   const settings = workerData;
+  if (settings.loadWarnAt !== undefined) correlationLoad.warnAt = settings.loadWarnAt;
   const ruleSet = loadHuntRules(settings.rules, settings.placeholders, settings.select);
   const refs = ruleRefs(ruleSet);
   const loaded: Loaded = { ruleSet, refs, positions: new Map(refs.map((ref, i) => [ref, i])) };
