@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Input shapes benchmark: the same events hunted as JSON Lines, gzipped JSON Lines, a JSON array on one line
- * and a pretty-printed JSON array, with the full public SigmaHQ corpus, on one core. Every shape is streamed,
+ * Input shapes benchmark: the same events hunted as JSON Lines, gzipped JSON Lines, a JSON array on one line,
+ * a pretty-printed JSON array and a pretty-printed request body (a document streamed past 64 MiB), with the full
+ * public SigmaHQ corpus, on one core. Every shape is streamed,
  * so peak memory should stay near the loaded rules' whatever the shape, and every shape must give the same hits.
  *
  *   npx tsc -p tsconfig.build.json && taskset -c 0 node bench/input-bench.js [--events 100000]
@@ -36,11 +37,19 @@ function writeShapes(jsonl, dir) {
   fs.closeSync(fd);
   const gz = path.join(dir, 'events.jsonl.gz');
   fs.writeFileSync(gz, zlib.gzipSync(fs.readFileSync(jsonl)));
+  // A request body whose events are an array, pretty-printed: a document past 64 MiB, streamed element by element.
+  const body = path.join(dir, 'events-request.json');
+  const bodyFd = fs.openSync(body, 'w');
+  fs.writeSync(bodyFd, '{\n  "context": {"note": "input-bench"},\n  "events": [\n');
+  lines.forEach((line, i) => fs.writeSync(bodyFd, `${JSON.stringify(JSON.parse(line), null, 2).replace(/^/gm, '    ')}${i < lines.length - 1 ? ',' : ''}\n`));
+  fs.writeSync(bodyFd, '  ]\n}\n');
+  fs.closeSync(bodyFd);
   return [
     ['JSON Lines', jsonl],
     ['JSON Lines, gzipped', gz],
     ['JSON array, one line', oneLine],
     ['JSON array, pretty-printed', pretty],
+    ['request body {"events": [...]}, pretty-printed', body],
   ];
 }
 

@@ -13,7 +13,7 @@ const BENCHES = {
   hunt: { file: 'hunt-bench.js', args: ['--runs', '3'], about: 'Sigma hunt: full SigmaHQ corpus over >= 200,000 events, one core, median of 3 runs' },
   load: { file: 'load-bench.js', about: 'Sigma rule load: full SigmaHQ corpus, cold, first run and warm YAML cache, CPU and wall' },
   threads: { file: 'threads-bench.js', about: 'Hunt with --threads: a folder of input files, full SigmaHQ corpus, 1 thread against one per CPU, same output' },
-  inputs: { file: 'input-bench.js', about: 'Hunt input shapes: JSON Lines, gzipped, one-line and pretty-printed JSON arrays; time, peak memory, same hits' },
+  inputs: { file: 'input-bench.js', about: 'Hunt input shapes: JSON Lines, gzipped, one-line and pretty-printed JSON arrays, a pretty-printed request body streamed past 64 MiB; time, peak memory, same hits' },
   analysis: { file: 'analysis-bench.js', about: 'Analysis engine: 10,000 and 100,000 events in one request' },
   http: { file: 'http-bench.js', about: 'HTTP API: autocannon on the API document example, SQLite, deterministic narrator' },
 };
