@@ -59,7 +59,8 @@ function hunt(folder, threads, outFile) {
 function main() {
   const count = Number(arg('--events', '400000'));
   const files = Number(arg('--files', '8'));
-  const threads = Number(arg('--threads', String(Math.min(os.availableParallelism(), files))));
+  // One per CPU: files shared out, or one file's chunks.
+  const threads = Number(arg('--threads', String(os.availableParallelism())));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lantern-threads-bench-'));
   try {
     const jsonl = path.join(dir, 'events.jsonl');
