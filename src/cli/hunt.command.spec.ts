@@ -349,7 +349,15 @@ describe('lantern hunt', () => {
       return { code, indices: lines(out()).map((hit) => (hit as { event_index: number }).event_index), err: err() };
     };
     const exports = {
-      lookup: JSON.stringify({ Events: records, NextToken: 'eyJ0b2tlbiI6ImEifQ==' }, null, 2),
+      // As `aws cloudtrail lookup-events` writes it: a summary of each record, the record itself as JSON text.
+      lookup: JSON.stringify(
+        {
+          Events: records.map((r, i) => ({ EventId: `id-${i}`, EventName: r.eventName, ReadOnly: 'false', EventTime: r.eventTime, EventSource: r.eventSource, Username: 'alice', Resources: [], CloudTrailEvent: JSON.stringify(r) })),
+          NextToken: 'eyJ0b2tlbiI6ImEifQ==',
+        },
+        null,
+        2,
+      ),
       graph: JSON.stringify({ '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#auditLogs', value: records, '@odata.nextLink': 'https://graph.microsoft.com/v1.0/next' }, null, 2),
       split: JSON.stringify({ Records: records.slice(0, 2), Extra: records.slice(2) }, null, 4),
       request: JSON.stringify({ context: { case: 'IR-1' }, events: records, scope: 'aws' }, null, 2),

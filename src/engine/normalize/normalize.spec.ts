@@ -64,6 +64,12 @@ describe('normalizeRequestEvents', () => {
       empty: { '@odata.count': 0, value: [] },
     });
     expect(r.events.map((e) => e.ref)).toEqual(['lookup.Events[0]', 'lookup.Events[1]', 'graph.value[0]']);
+    // A lookup-events entry is read as the CloudTrail record it holds as text.
+    const record = { eventVersion: '1.08', eventTime: '2024-03-01T10:00:00Z', eventSource: 'cloudtrail.amazonaws.com', eventName: 'StopLogging', userIdentity: { type: 'IAMUser', userName: 'alice' }, sourceIPAddress: '203.0.113.5' };
+    const [entry] = normalizeRequestEvents({ lookup: { Events: [{ EventId: '1', EventName: 'StopLogging', EventSource: 'cloudtrail.amazonaws.com', CloudTrailEvent: JSON.stringify(record) }] } }).events;
+    expect(entry).toMatchObject({ format: 'cloudtrail', logsource: { product: 'aws', service: 'cloudtrail' }, time: Date.parse('2024-03-01T10:00:00Z') });
+    expect(entry.fields).toMatchObject({ eventName: 'StopLogging', sourceIPAddress: '203.0.113.5' });
+    expect(normalizeForMatching({ EventName: 'X', CloudTrailEvent: JSON.stringify(record) }, 0).fields).toMatchObject({ eventName: 'StopLogging' });
     // An event with a list of objects among its fields stays one event; so does a paging key holding an object.
     const one = normalizeRequestEvents({ trail: [{ eventName: 'PutObject', resources: [{ ARN: 'arn:aws:s3:::b' }], NextToken: 'x' }], odd: { NextToken: { a: 1 }, value: [{ id: '2' }] } });
     expect(one.events.map((e) => e.ref)).toEqual(['trail[0]', 'odd']);

@@ -36,13 +36,23 @@ function normalizeLine(line: string, ctx: LineContext): NormalizedParts {
   return normalizeUnknownLine(line);
 }
 
-/** Elasticsearch hits carry the document under `_source`, Splunk exports under `result`. */
+/**
+ * Elasticsearch hits carry the document under `_source`, Splunk exports under `result`, and `aws cloudtrail
+ * lookup-events` the CloudTrail record as JSON text under `CloudTrailEvent` (its other fields are a summary of it).
+ */
 function unwrap(raw: RawObject): RawObject {
   const src = raw._source;
   if (isObject(src) && (raw._index !== undefined || raw._id !== undefined)) return src;
   const result = raw.result;
   if (isObject(result) && (raw.preview !== undefined || raw.lastrow !== undefined)) return result;
+  if (typeof raw.CloudTrailEvent === 'string') return cloudTrailRecord(raw.CloudTrailEvent) ?? raw;
   return raw;
+}
+
+/** The record a lookup-events entry holds as text; undefined unless it is one (an object naming its event source). */
+function cloudTrailRecord(text: string): RawObject | undefined {
+  const record = tryJson(text);
+  return isObject(record) && typeof record.eventSource === 'string' ? record : undefined;
 }
 
 function safeParts(raw: unknown, ctx: LineContext): NormalizedParts {
