@@ -70,6 +70,11 @@ describe('normalizeRequestEvents', () => {
     expect(entry).toMatchObject({ format: 'cloudtrail', logsource: { product: 'aws', service: 'cloudtrail' }, time: Date.parse('2024-03-01T10:00:00Z') });
     expect(entry.fields).toMatchObject({ eventName: 'StopLogging', sourceIPAddress: '203.0.113.5' });
     expect(normalizeForMatching({ EventName: 'X', CloudTrailEvent: JSON.stringify(record) }, 0).fields).toMatchObject({ eventName: 'StopLogging' });
+    // A unified audit log row (Purview's CSV export) is read as its AuditData record.
+    const audit = { CreationTime: '2024-03-01T10:00:00', Id: 'a1', Operation: 'New-InboxRule', RecordType: 1, UserId: 'bob@contoso.com', Workload: 'Exchange', ClientIP: '203.0.113.9:50000' };
+    const [row] = normalizeRequestEvents({ csv: [{ RecordId: 'a1', CreationDate: '2024-03-01T10:00:00.0000000Z', RecordType: 'ExchangeAdmin', Operation: 'New-InboxRule', UserId: 'bob@contoso.com', AuditData: JSON.stringify(audit) }] }).events;
+    expect(row).toMatchObject({ format: 'm365', logsource: { product: 'm365' } });
+    expect(row.fields).toMatchObject({ Workload: 'Exchange', Operation: 'New-InboxRule' });
     // An event with a list of objects among its fields stays one event; so does a paging key holding an object.
     const one = normalizeRequestEvents({ trail: [{ eventName: 'PutObject', resources: [{ ARN: 'arn:aws:s3:::b' }], NextToken: 'x' }], odd: { NextToken: { a: 1 }, value: [{ id: '2' }] } });
     expect(one.events.map((e) => e.ref)).toEqual(['trail[0]', 'odd']);

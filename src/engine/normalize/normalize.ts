@@ -37,22 +37,24 @@ function normalizeLine(line: string, ctx: LineContext): NormalizedParts {
 }
 
 /**
- * Elasticsearch hits carry the document under `_source`, Splunk exports under `result`, and `aws cloudtrail
- * lookup-events` the CloudTrail record as JSON text under `CloudTrailEvent` (its other fields are a summary of it).
+ * Elasticsearch hits carry the document under `_source`, Splunk exports under `result`; two exports carry the
+ * record as JSON text beside a summary of it: `aws cloudtrail lookup-events` under `CloudTrailEvent`, the Microsoft
+ * 365 unified audit log (the Purview CSV export, `Search-UnifiedAuditLog`) under `AuditData`.
  */
 function unwrap(raw: RawObject): RawObject {
   const src = raw._source;
   if (isObject(src) && (raw._index !== undefined || raw._id !== undefined)) return src;
   const result = raw.result;
   if (isObject(result) && (raw.preview !== undefined || raw.lastrow !== undefined)) return result;
-  if (typeof raw.CloudTrailEvent === 'string') return cloudTrailRecord(raw.CloudTrailEvent) ?? raw;
+  if (typeof raw.CloudTrailEvent === 'string') return embeddedRecord(raw.CloudTrailEvent, 'eventSource') ?? raw;
+  if (typeof raw.AuditData === 'string') return embeddedRecord(raw.AuditData, 'Operation') ?? raw;
   return raw;
 }
 
-/** The record a lookup-events entry holds as text; undefined unless it is one (an object naming its event source). */
-function cloudTrailRecord(text: string): RawObject | undefined {
+/** The record held as JSON text; undefined unless it is an object with a `named` string (the record's own mark). */
+function embeddedRecord(text: string, named: string): RawObject | undefined {
   const record = tryJson(text);
-  return isObject(record) && typeof record.eventSource === 'string' ? record : undefined;
+  return isObject(record) && typeof record[named] === 'string' ? record : undefined;
 }
 
 function safeParts(raw: unknown, ctx: LineContext): NormalizedParts {
