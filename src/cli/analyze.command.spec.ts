@@ -68,6 +68,7 @@ describe('lantern analyze', () => {
       ];
       expect(readInput(write('events.csv', csv))).toEqual({ events: { logs: rows } });
       expect(readInput(write('events.csv.gz', gzipSync(csv)))).toEqual({ events: { logs: rows } });
+      expect(readInput(write('typed.csv', `#TYPE System.Diagnostics.Eventing.Reader.EventLogRecord\r\n${csv}`))).toEqual({ events: { logs: rows } });
       expect(readInput(write('u16.csv', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(csv, 'utf16le')])))).toEqual({ events: { logs: rows } });
       expect(runAnalyze(readInput(path.join(dir, 'events.csv')), {}, {}).meta.formats).toEqual({ windows: 2 });
       expect(readInput(write('body.json.gz', gzipSync('{"events": {"logs": []}}')))).toBe('{"events": {"logs": []}}');

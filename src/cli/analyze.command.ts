@@ -15,7 +15,7 @@ import { intelDirFrom, loadIntel, type IntelIndex } from '../engine/intel';
 import { SCOPES, type AnalysisData, type AnalysisRequest, type Scope } from '../engine/model';
 import { loadRuleSet } from '../engine/sigma';
 import { isEventCollection, xmlEvents } from '../engine/normalize/normalize';
-import { CSV_OPTIONS, withoutEmptyCells } from './hunt.csv';
+import { csvOptionsFor, withoutEmptyCells } from './hunt.csv';
 import { INPUT_FORMATS, type InputFormat, opensJson } from './hunt.input';
 import { binaryInputProblem, decodeText } from './hunt.text';
 
@@ -241,7 +241,7 @@ function jsonStringLines(text: string, file: string): string[] {
 
 /** One event a row, as `lantern hunt` reads a CSV export. */
 function csvEvents(text: string): Array<Record<string, string>> {
-  return (parseCsvSync(text, CSV_OPTIONS) as Array<Record<string, string>>).map(withoutEmptyCells);
+  return (parseCsvSync(text, csvOptionsFor(text.slice(0, 16))) as Array<Record<string, string>>).map(withoutEmptyCells);
 }
 
 export function registerAnalyzeCommand(program: Command): void {

@@ -554,6 +554,14 @@ describe('lantern hunt', () => {
       expect(hits.find((h) => h.title === 'Net User Enumeration')?.event_index).toBe(3);
       expect(err()).toMatch(/hunt: 4 events from 1 input/);
     }
+    // Windows PowerShell 5's Export-Csv writes a #TYPE line above the header: left out, on a file and on stdin cut small.
+    const typed = Buffer.from(`\ufeff#TYPE System.Management.Automation.PSCustomObject\r\n${csv.slice(1)}`);
+    for (const [input, stdin] of [[file('typed.csv', typed), undefined], ['-', Readable.from(inPieces(typed, 3))]] as const) {
+      const { io, out, err } = capture(stdin);
+      expect(await runHunt([input], { rules: [rules], inputFormat: input === '-' ? 'csv' : 'auto' }, io)).toBe(0);
+      expect(err()).toMatch(/hunt: 4 events from 1 input/);
+      expect((lines(out()) as Array<{ title: string; event_index?: number }>).filter((h) => h.title === 'Whoami Execution').map((h) => h.event_index)).toEqual([0, 2]);
+    }
     const broken = capture();
     expect(await runHunt([file('broken.csv', 'a,b\n1,"x"y\n')], { rules: [rules] }, broken.io)).toBe(1);
     expect(broken.err()).toMatch(/broken\.csv: not valid CSV \(Invalid Closing Quote/);
