@@ -15,6 +15,16 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp('2022-05-11T18:10:22.003485000Z')).toBe(Date.UTC(2022, 4, 11, 18, 10, 22, 3));
   });
 
+  it('reads en-US times with AM/PM (PowerShell\'s TimeCreated in Export-Csv) as UTC, and no day-first or 24-hour slash date', () => {
+    expect(parseTimestamp('3/1/2024 10:00:00 AM')).toBe(Date.UTC(2024, 2, 1, 10, 0, 0));
+    expect(parseTimestamp('12/31/2023 11:59:59 PM')).toBe(Date.UTC(2023, 11, 31, 23, 59, 59));
+    expect(parseTimestamp('3/1/2024 12:05:00 AM')).toBe(Date.UTC(2024, 2, 1, 0, 5, 0));
+    expect(parseTimestamp('3/1/2024 12:05 PM')).toBe(Date.UTC(2024, 2, 1, 12, 5, 0));
+    expect(parseTimestamp('3/1/2024, 1:05:09 pm')).toBe(Date.UTC(2024, 2, 1, 13, 5, 9));
+    // Ambiguous (day-first in en-GB) or impossible: not a time.
+    for (const s of ['01/03/2024 10:00:00', '13/1/2024 10:00:00 AM', '2/30/2024 10:00:00 AM', '3/1/2024 13:00:00 PM', '3/1/2024 0:10:00 AM']) expect(parseTimestamp(s)).toBeUndefined();
+  });
+
   it('reads Sysmon UtcTime (space separated, no zone) as UTC', () => {
     expect(parseTimestamp('2020-12-19 12:49:32.278')).toBe(Date.UTC(2020, 11, 19, 12, 49, 32, 278));
   });
