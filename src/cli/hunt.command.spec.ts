@@ -510,6 +510,21 @@ describe('lantern hunt', () => {
     expect(threaded.out()).toBe(withEvent.out());
   });
 
+  it('reads wevtutil\'s text export (/f:text) a record at a time, however it is cut', async () => {
+    const record = (n: number, e: Record<string, unknown>): string =>
+      [`Event[${n}]:`, '  Log Name: Microsoft-Windows-Sysmon/Operational', '  Source: Microsoft-Windows-Sysmon', `  Date: ${String(e.timestamp)}`, '  Event ID: 1', '  Computer: ws1', '  Description: ', 'Process Create:', `Image: ${String(e.Image)}`, `CommandLine: ${String(e.CommandLine)}`, `User: ${String(e.User)}`, ''].join('\r\n');
+    const text = Buffer.from(`\ufeff${EVENTS.map((e, i) => record(i, e)).join('\r\n')}`);
+    const asLines = capture();
+    expect(await runHunt([file('events.jsonl', jsonl())], { rules: [rules] }, asLines.io)).toBe(0);
+    const detections = (out: string): unknown[] => (lines(out) as Array<{ title: string; event_index?: number; timestamp?: string }>).map((h) => [h.title, h.event_index, h.timestamp]);
+    for (const pieces of [0, 1, 13, 200]) {
+      const { io, out, err } = capture(Readable.from(pieces > 0 ? inPieces(text, pieces) : [text]));
+      expect(await runHunt(['-'], { rules: [rules] }, io)).toBe(0);
+      expect(err()).toMatch(/hunt: 4 events from 1 input/);
+      expect(detections(out())).toEqual(detections(asLines.out()));
+    }
+  });
+
   it('finds every shape after a byte order mark and blank lines, however the input is cut', async () => {
     writeFileSync(join(rules, 'sshd.yml'), SSHD_FAILED_RULE);
     const xmlEvent = (user: string): string =>

@@ -11,6 +11,7 @@ import type { CanonicalEvent } from '../engine/model';
 import { normalizeRequestEvents } from '../engine/normalize';
 import { type MatchableEvent, type YearReference, normalizeForMatching, normalizeLogLine } from '../engine/normalize/normalize';
 import { isEventCollection, splitRecords, xmlEvents } from '../engine/normalize/normalize';
+import { splitWevtutilText } from '../engine/normalize/formats/wevtutil-text';
 import type { LineContext } from '../engine/normalize/types';
 import { JsonArraySplitter } from './hunt.json-array';
 import { DocumentReader, documentLimits } from './hunt.document-reader';
@@ -87,7 +88,7 @@ function normalizeDocument(text: string, name: string, referenceTime: number | u
   return normalizeRequestEvents({ lines: text }, { referenceTime }).events;
 }
 
-type Mode = 'undecided' | 'lines' | 'text' | 'array' | 'xml' | 'document';
+type Mode = 'undecided' | 'lines' | 'text' | 'array' | 'xml' | 'document' | 'records';
 
 /**
  * What the user says an input is (`--input-format`): `auto` tells it from the file name (CSV) and the first
@@ -149,6 +150,8 @@ function decide(line: string, format: TextInputFormat): Decision {
   const text = line.trim();
   if (text === '') return { mode: 'undecided' };
   if (format === 'xml' || format === 'text') return { mode: format === 'xml' ? 'xml' : 'text' };
+  // wevtutil's text export: records of several lines, each from its `Event[N]:` line.
+  if (format === 'auto' && /^Event\[\d+\]:$/.test(text)) return { mode: 'records' };
   if (text.startsWith('{')) {
     const parsed = tryParse(text);
     return parsed.ok ? { mode: 'lines', parsed } : { mode: 'document' };
@@ -436,6 +439,30 @@ class ArrayReader implements ShapeReader {
   }
 }
 
+/** wevtutil's text export (`/f:text`): a record from each `Event[N]:` line to the next, read as one log line. */
+class WevtutilReader implements ShapeReader {
+  private readonly decoder = new StringDecoder('utf8');
+  /** The record under way (the last one begun). */
+  private pending = '';
+
+  constructor(private readonly events: InputEvents) {}
+
+  push(bytes: Buffer): EventBatch | undefined {
+    return this.events.batchOf(this.records(this.decoder.write(bytes), false), this.events.logLine);
+  }
+
+  end(): EventBatch | undefined {
+    return this.events.batchOf(this.records(this.decoder.end(), true), this.events.logLine);
+  }
+
+  /** The records `text` completes (all of them at the end); a record header cut by a chunk boundary waits for the rest. */
+  private records(text: string, atEnd: boolean): string[] {
+    const records = splitWevtutilText(this.pending + text);
+    this.pending = atEnd ? '' : (records.pop() ?? '');
+    return records;
+  }
+}
+
 const EVENT_END = '</Event>';
 
 /** Windows event XML: every `<Event>` element once its closing tag has arrived; text with no event at all is read whole, as a document. */
@@ -485,6 +512,7 @@ function readerFor(mode: Mode, events: InputEvents, format: TextInputFormat): Sh
   if (mode === 'array') return new ArrayReader(events);
   if (mode === 'xml') return new XmlReader(events, format === 'xml');
   if (mode === 'document') return new DocumentReader(events);
+  if (mode === 'records') return new WevtutilReader(events);
   return new LineReader(events, mode === 'text');
 }
 

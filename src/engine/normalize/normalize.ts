@@ -2,6 +2,7 @@ import type { CanonicalEvent, EventEntities, LogSource } from '../model';
 import { windowsFormat, windowsMatchView, windowsTime } from './formats/windows';
 import { normalizeUnknownLine, normalizeUnknownObject, normalizeUnknownValue } from './formats/unknown';
 import { isObject, tryJson } from './paths';
+import { isWevtutilText, splitWevtutilText } from './formats/wevtutil-text';
 import { LINE_FORMATS, normalizeObject } from './registry';
 import { resolveYearless } from './time';
 import type { LineContext, NormalizedParts, NormalizeOptions, RawObject } from './types';
@@ -245,6 +246,7 @@ export function splitRecords(s: string): string[] {
     const events = xmlEvents(t);
     if (events.length > 0) return events;
   }
+  if (isWevtutilText(t)) return splitWevtutilText(t);
   return s.split(/\r?\n/);
 }
 

@@ -16,6 +16,7 @@ import { syslogLineFormat } from './formats/syslog';
 import { syslogObjectFormat } from './formats/syslog-object';
 import { auditdLineFormat } from './formats/auditd';
 import { accessLogLineFormat, w3cLineFormat, webObjectFormat } from './formats/web';
+import { wevtutilTextFormat } from './formats/wevtutil-text';
 import { windowsXmlLineFormat } from './formats/windows-xml';
 import { windowsFormat } from './formats/windows';
 import { zeekFormat, zeekTsvFormat } from './formats/zeek';
@@ -47,6 +48,7 @@ export const OBJECT_FORMATS: readonly ObjectFormat[] = [
 
 /** Line formats, most specific first (header-driven and tagged formats before free-form syslog). */
 export const LINE_FORMATS: readonly LineFormat[] = [
+  wevtutilTextFormat,
   zeekTsvFormat,
   w3cLineFormat,
   auditdLineFormat,
