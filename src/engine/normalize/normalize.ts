@@ -43,12 +43,19 @@ function normalizeLine(line: string, ctx: LineContext): NormalizedParts {
  * 365 unified audit log (the Purview CSV export, `Search-UnifiedAuditLog`) under `AuditData`.
  */
 function unwrap(raw: RawObject): RawObject {
+  const hit = unwrapHit(raw);
+  if (hit !== raw) return hit;
+  if (typeof raw.CloudTrailEvent === 'string') return embeddedRecord(raw.CloudTrailEvent, 'eventSource') ?? raw;
+  if (typeof raw.AuditData === 'string') return embeddedRecord(raw.AuditData, 'Operation') ?? raw;
+  return raw;
+}
+
+/** A search hit's document (Elasticsearch, Splunk); the only wrappers a Windows record comes in. */
+function unwrapHit(raw: RawObject): RawObject {
   const src = raw._source;
   if (isObject(src) && (raw._index !== undefined || raw._id !== undefined)) return src;
   const result = raw.result;
   if (isObject(result) && (raw.preview !== undefined || raw.lastrow !== undefined)) return result;
-  if (typeof raw.CloudTrailEvent === 'string') return embeddedRecord(raw.CloudTrailEvent, 'eventSource') ?? raw;
-  if (typeof raw.AuditData === 'string') return embeddedRecord(raw.AuditData, 'Operation') ?? raw;
   return raw;
 }
 
@@ -184,7 +191,7 @@ function yearlessAt(parts: NormalizedParts, referenceTime: number | undefined): 
  */
 function windowsForMatching(raw: RawObject, index: number): MatchableEvent | undefined {
   try {
-    const obj = unwrap(raw);
+    const obj = unwrapHit(raw);
     if (!windowsFormat.detect(obj)) return undefined;
     // The hunt parsed `raw` for this event alone: it is completed in place.
     const { fields, logsource } = windowsMatchView(obj);
