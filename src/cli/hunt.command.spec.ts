@@ -5,7 +5,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { chunking } from './hunt.chunks';
 import { type HuntOptions, runHunt, threadCount } from './hunt.command';
-import { documentLimits } from './hunt.input';
+import { documentLimits, wevtutilLimits } from './hunt.input';
 import { correlationLoad } from './hunt.file';
 import { holding } from './hunt.parallel';
 import type { CommandIO } from './hunt.io';
@@ -522,6 +522,24 @@ describe('lantern hunt', () => {
       expect(await runHunt(['-'], { rules: [rules] }, io)).toBe(0);
       expect(err()).toMatch(/hunt: 4 events from 1 input/);
       expect(detections(out())).toEqual(detections(asLines.out()));
+    }
+    // A command line holding an `Event[N]:` line of another number: still one record, its later fields kept.
+    const forged = Buffer.from(EVENTS.map((e, i) => record(i, i === 1 ? { ...e, CommandLine: 'notepad\r\nEvent[3]:\r\n  Log Name: x' } : e)).join('\r\n'));
+    for (const pieces of [0, 5]) {
+      const { io, out, err } = capture(Readable.from(pieces > 0 ? inPieces(forged, pieces) : [forged]));
+      expect(await runHunt(['-'], { rules: [rules] }, io)).toBe(0);
+      expect(err()).toMatch(/hunt: 4 events from 1 input/);
+      expect(detections(out())).toEqual(detections(asLines.out()));
+    }
+    // No next record for a long way: not an export after all.
+    const saved = wevtutilLimits.recordMax;
+    wevtutilLimits.recordMax = 300;
+    try {
+      const { io, err } = capture(Readable.from(inPieces(Buffer.from(`${record(0, EVENTS[0])}${'x'.repeat(400)}\r\n`), 64)));
+      expect(await runHunt(['-'], { rules: [rules] }, io)).toBe(1);
+      expect(err()).toMatch(/-: a wevtutil text record of more than 300 characters \(no next Event\[N\]: line\): not a wevtutil export/);
+    } finally {
+      wevtutilLimits.recordMax = saved;
     }
   });
 

@@ -11,7 +11,7 @@ import type { CanonicalEvent } from '../engine/model';
 import { normalizeRequestEvents } from '../engine/normalize';
 import { type MatchableEvent, type YearReference, normalizeForMatching, normalizeLogLine } from '../engine/normalize/normalize';
 import { isEventCollection, splitRecords, xmlEvents } from '../engine/normalize/normalize';
-import { splitWevtutilText } from '../engine/normalize/formats/wevtutil-text';
+import { cutWevtutilText } from '../engine/normalize/formats/wevtutil-text';
 import type { LineContext } from '../engine/normalize/types';
 import { JsonArraySplitter } from './hunt.json-array';
 import { DocumentReader, documentLimits } from './hunt.document-reader';
@@ -439,11 +439,20 @@ class ArrayReader implements ShapeReader {
   }
 }
 
-/** wevtutil's text export (`/f:text`): a record from each `Event[N]:` line to the next, read as one log line. */
+/** A wevtutil text record held past this many characters is not one (no record is near it): an input error. Lowered by tests. */
+export const wevtutilLimits = { recordMax: 16 << 20 };
+
+function megabytesOf(characters: number): string {
+  return characters < 1 << 20 ? `${characters} characters` : `${characters >> 20} MiB`;
+}
+
+/** wevtutil's text export (`/f:text`): a record from each `Event[N]:` line to the next (wevtutil-text.ts), read as one log line. */
 class WevtutilReader implements ShapeReader {
   private readonly decoder = new StringDecoder('utf8');
-  /** The record under way (the last one begun). */
-  private pending = '';
+  /** The record under way (the last one begun), in the pieces it came in. */
+  private pending: string[] = [];
+  /** The number the next record's header must have. */
+  private next: number | undefined;
 
   constructor(private readonly events: InputEvents) {}
 
@@ -455,10 +464,36 @@ class WevtutilReader implements ShapeReader {
     return this.events.batchOf(this.records(this.decoder.end(), true), this.events.logLine);
   }
 
-  /** The records `text` completes (all of them at the end); a record header cut by a chunk boundary waits for the rest. */
+  /**
+   * The records `text` completes (all of them at the end). Only the new text, and the end of the held one where a
+   * header cut by a chunk boundary began, is searched for the next header: a long record is not searched again.
+   */
   private records(text: string, atEnd: boolean): string[] {
-    const records = splitWevtutilText(this.pending + text);
-    this.pending = atEnd ? '' : (records.pop() ?? '');
+    const held = this.pending.join('');
+    if (this.next === undefined) {
+      // The input opens with its first record's header: the next record is numbered one more.
+      const first = /^Event\[(\d+)\]:/.exec(held + text);
+      if (first === null && !atEnd && held.length + text.length < 64) {
+        this.pending = [held + text];
+        return [];
+      }
+      this.next = Number(first?.[1] ?? -1) + 1;
+    }
+    // A header (`\r\nEvent[123456789]:\r\n  Log Name:`) is under 64 characters: search from that far back.
+    const from = Math.max(0, held.length - 64);
+    const tail = held.slice(from) + text;
+    const cut = cutWevtutilText(tail, this.next);
+    this.next = cut.next;
+    const records = cut.records;
+    if (records.length > 0) records[0] = held.slice(0, from) + records[0];
+    const open = cut.records.length > 0 || cut.open > 0 ? tail.slice(cut.open) : held + text;
+    if (atEnd) {
+      this.pending = [];
+      if (open.trim() !== '') records.push(open);
+      return records;
+    }
+    if (open.length > wevtutilLimits.recordMax) throw new InputError(`${this.events.name}: a wevtutil text record of more than ${megabytesOf(wevtutilLimits.recordMax)} (no next Event[N]: line): not a wevtutil export`);
+    this.pending = [open];
     return records;
   }
 }

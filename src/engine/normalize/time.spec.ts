@@ -20,9 +20,11 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp('12/31/2023 11:59:59 PM')).toBe(Date.UTC(2023, 11, 31, 23, 59, 59));
     expect(parseTimestamp('3/1/2024 12:05:00 AM')).toBe(Date.UTC(2024, 2, 1, 0, 5, 0));
     expect(parseTimestamp('3/1/2024 12:05 PM')).toBe(Date.UTC(2024, 2, 1, 12, 5, 0));
-    expect(parseTimestamp('3/1/2024, 1:05:09 pm')).toBe(Date.UTC(2024, 2, 1, 13, 5, 9));
-    // Ambiguous (day-first in en-GB) or impossible: not a time.
-    for (const s of ['01/03/2024 10:00:00', '13/1/2024 10:00:00 AM', '2/30/2024 10:00:00 AM', '3/1/2024 13:00:00 PM', '3/1/2024 0:10:00 AM']) expect(parseTimestamp(s)).toBeUndefined();
+    expect(parseTimestamp('3/1/2024, 1:05:09 PM')).toBe(Date.UTC(2024, 2, 1, 13, 5, 9));
+    expect(parseTimestamp('2/29/2024 11:00:00\u202fPM')).toBe(Date.UTC(2024, 1, 29, 23, 0, 0));
+    // Day-first (en-GB 24-hour, en-AU padded with am/pm, en-IN with am/pm) or impossible: not a time.
+    for (const s of ['01/03/2024 10:00:00', '01/03/2024, 10:00:00 am', '1/3/2024, 10:00:00 am', '13/1/2024 10:00:00 AM', '2/30/2024 10:00:00 AM', '3/1/2024 13:00:00 PM', '3/1/2024 0:10:00 AM', '3/1/0024 10:00:00 AM'])
+      expect(parseTimestamp(s)).toBeUndefined();
   });
 
   it('reads Sysmon UtcTime (space separated, no zone) as UTC', () => {

@@ -10,8 +10,10 @@ const ISO_RE =
 const APACHE_RE = /^\[?(\d{1,2})\/([A-Za-z]{3})\/(\d{4}):(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?\s*([+-]\d{4})?\]?$/;
 const SYSLOG_RE = /^([A-Za-z]{3})\s+(\d{1,2})\s+(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$/;
 const NUMERIC_RE = /^\d{9,19}(?:\.\d+)?$/;
-// en-US as PowerShell and Excel write it (`3/1/2024 10:00:00 AM`): the AM/PM tells month-first from day-first.
-const US_RE = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),? (\d{1,2}):(\d{2})(?::(\d{2}))?\s?([AaPp][Mm])$/;
+// en-US as PowerShell and Excel write it (`3/1/2024 10:00:00 AM`): month, day and hour unpadded, AM/PM in capitals.
+// Day-first locales that also write a 12-hour clock pad or write `am`/`pm` (en-AU `01/03/2024, 10:00:00 am`, en-IN
+// `1/3/2024, 10:00:00 am`): not read.
+const US_RE = /^([1-9]|1[0-2])\/([1-9]|[12]\d|3[01])\/(\d{4}),? ([1-9]|1[0-2]):(\d{2})(?::(\d{2}))?[ \u202f]?(AM|PM)$/;
 const EXPLICIT_ZONE_RE = /(?:\b(?:GMT|UTC)\b|[+-]\d{4}\b|Z$)/;
 
 /** Epoch milliseconds of a timestamp value, or undefined when it is not a usable time. */
@@ -130,15 +132,18 @@ export function resolveYearless(t: YearlessTime, year: number, referenceTime?: n
   return time;
 }
 
-/** `3/1/2024 10:00:00 AM` (month first, 12-hour clock); no zone, so UTC like any other time without one. */
+/**
+ * `3/1/2024 10:00:00 AM` (month first, 12-hour clock); no zone, so UTC like any other time without one. PowerShell
+ * writes TimeCreated in the exporting host's own time: such times are off by that host's offset from UTC.
+ */
 export function parseUsTime(s: string): number | undefined {
   const m = US_RE.exec(s);
   if (!m) return undefined;
   const [month, day, year, hour12, minute] = [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4]), Number(m[5])];
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour12 < 1 || hour12 > 12 || minute > 59) return undefined;
+  if (year < 1970 || minute > 59) return undefined;
   const second = m[6] === undefined ? 0 : Number(m[6]);
   if (second > 59) return undefined;
-  const hour = (hour12 % 12) + (m[7].toLowerCase() === 'pm' ? 12 : 0);
+  const hour = (hour12 % 12) + (m[7] === 'PM' ? 12 : 0);
   const t = Date.UTC(year, month - 1, day, hour, minute, second);
   // 2/30 and the like roll over in Date.UTC: refused instead.
   return new Date(t).getUTCDate() === day ? t : undefined;

@@ -57,6 +57,16 @@ describe('wevtutil text records', () => {
     expect(parseWevtutilText('Event[0]:\r\n  Log Name: Security\r\n')).toBeUndefined();
   });
 
+  it('cuts only at the next record\'s number: an Event[N]: line inside a message does not end the record', () => {
+    const forged = WEVTUTIL_TEXT.replace('CommandLine: net user /domain', 'CommandLine: powershell -c "#\r\nEvent[7]:\r\n  Log Name: Security\r\n"');
+    const records = splitWevtutilText(`${forged}\r\nEvent[2]:\r\n  Log Name: System\r\n  Event ID: 7045\r\n  Description: \r\nx\r\n`);
+    expect(records).toHaveLength(3);
+    expect(records[1]).toContain('User: CORP\\alice');
+    expect(normalizeRequestEvents({ logs: forged }).events[1].fields).toMatchObject({ Image: 'C:\\Windows\\System32\\net.exe', User: 'CORP\\alice' });
+    // Exports one after another start again at 0.
+    expect(splitWevtutilText(`${WEVTUTIL_TEXT}\r\n${WEVTUTIL_TEXT}`)).toHaveLength(4);
+  });
+
   it('gives the analysis the events with the fields rules read, from the message', () => {
     const { events } = normalizeRequestEvents({ logs: WEVTUTIL_TEXT });
     expect(events).toHaveLength(2);

@@ -27,17 +27,44 @@ const HEADER_NAMES: Readonly<Record<string, string>> = {
   Computer: 'MachineName',
 };
 
-const RECORD_START = /^Event\[\d+\]:\r?\n/;
+/** A record's first lines: `Event[N]:`, then an indented header line. */
+const RECORD_START = /^Event\[(\d+)\]:\r?\n[ \t]+[A-Za-z][A-Za-z ]*:/;
+/** Where a record may start inside an export: at a line `Event[N]:` followed by an indented header line. */
+const NEXT_RECORD = /\r?\n(?=Event\[(\d+)\]:\r?\n[ \t]+[A-Za-z][A-Za-z ]*:)/g;
 const HEADER_LINE = /^\s+([A-Za-z][A-Za-z ]*?):[ \t]?(.*)$/;
 
-/** Whether text opens with a wevtutil text record (`Event[N]:` on a line of its own). */
+/** Whether text opens with a wevtutil text record (`Event[N]:` on a line of its own, then a header line). */
 export function isWevtutilText(text: string): boolean {
   return RECORD_START.test(text);
 }
 
-/** The records of a wevtutil text export, each from its `Event[N]:` line. */
+/**
+ * Cuts an export into records. A record starts at `Event[N]:` only where N follows the previous record's number
+ * (or is 0: exports one after another): the message of a record is text anyone could have written (a command
+ * line, a script block), and a line of it reading `Event[9]:` must not cut the record and hide its later fields.
+ * `next`: the number the first record after `text`'s first must have. Returns the complete records and where the
+ * last one (still open) starts.
+ */
+export function cutWevtutilText(text: string, next: number): { records: string[]; open: number; next: number } {
+  const records: string[] = [];
+  let start = 0;
+  NEXT_RECORD.lastIndex = 0;
+  for (let m = NEXT_RECORD.exec(text); m !== null; m = NEXT_RECORD.exec(text)) {
+    const n = Number(m[1]);
+    if (n !== next && n !== 0) continue;
+    if (text.slice(start, m.index).trim() !== '') records.push(text.slice(start, m.index));
+    start = m.index + m[0].length;
+    next = n + 1;
+  }
+  return { records, open: start, next };
+}
+
+/** The records of a whole wevtutil text export. */
 export function splitWevtutilText(text: string): string[] {
-  return text.split(/\r?\n(?=Event\[\d+\]:\r?\n)/).filter((record) => record.trim() !== '');
+  const first = RECORD_START.exec(text);
+  const { records, open } = cutWevtutilText(text, first ? Number(first[1]) + 1 : 0);
+  const last = text.slice(open);
+  return last.trim() === '' ? records : [...records, last];
 }
 
 /** One record as a Get-WinEvent-like object; undefined when it has no event id. */
