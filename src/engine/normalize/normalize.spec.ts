@@ -57,6 +57,11 @@ describe('normalizeRequestEvents', () => {
     expect(r.events.map((e) => e.ref)).toEqual(['cloudtrail.Records[0]', 'cloudtrail.Records[1]']);
   });
 
+  it('walks a collection among events (JSON Lines of CloudTrail files), and keeps an event with lists as one', () => {
+    const r = normalizeRequestEvents({ logs: [{ Records: [{ eventName: 'A', eventSource: 's3.amazonaws.com' }, { eventName: 'B', eventSource: 's3.amazonaws.com' }] }, { EventID: 1 }, { tags: ['a'], name: 'x' }] });
+    expect(r.events.map((e) => e.ref)).toEqual(['logs[0].Records[0]', 'logs[0].Records[1]', 'logs[1]', 'logs[2]']);
+  });
+
   it('walks exports that keep a paging value beside their events (lookup-events, Microsoft Graph), and no other scalar', () => {
     const r = normalizeRequestEvents({
       lookup: { Events: [{ EventName: 'ConsoleLogin' }, { EventName: 'StopLogging' }], NextToken: 'abc' },

@@ -275,6 +275,11 @@ class Collector {
       this.addLines(value, ref, ctx, value.includes('\n'));
       return;
     }
+    // A collection among events (JSON Lines of CloudTrail files, a search response): its events, as hunt reads it.
+    if (isEventCollection(value)) {
+      this.addCollection(value, ref);
+      return;
+    }
     this.pending.push({ parts: safeParts(value, ctx), raw: value, ref });
   }
 
