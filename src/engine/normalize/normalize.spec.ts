@@ -57,6 +57,26 @@ describe('normalizeRequestEvents', () => {
     expect(r.events.map((e) => e.ref)).toEqual(['cloudtrail.Records[0]', 'cloudtrail.Records[1]']);
   });
 
+  it('reads a Log Analytics (Sentinel) query response a row at a time, keyed by its column names', () => {
+    const response = {
+      tables: [
+        {
+          name: 'PrimaryResult',
+          columns: [{ name: 'TimeGenerated', type: 'datetime' }, { name: 'EventID', type: 'int' }, { name: 'Channel', type: 'string' }, { name: 'Computer', type: 'string' }, { name: 'NewProcessName', type: 'string' }, { name: 'CommandLine', type: 'string' }, { name: 'ParentProcessName', type: 'string' }],
+          rows: [
+            ['2024-03-01T10:00:00Z', 4688, 'Security', 'ws1', 'C:\\Windows\\System32\\whoami.exe', 'whoami /all', null],
+            ['2024-03-01T10:00:05Z', 4688, 'Security', 'ws1', 'C:\\Windows\\System32\\net.exe', 'net user /domain', ''],
+          ],
+        },
+      ],
+    };
+    const { events } = normalizeRequestEvents({ sentinel: response });
+    expect(events.map((e) => e.ref)).toEqual(['sentinel.tables[0].rows[0]', 'sentinel.tables[0].rows[1]']);
+    expect(events[0]).toMatchObject({ logsource: { product: 'windows', service: 'security', category: 'process_creation' }, time: Date.parse('2024-03-01T10:00:00Z') });
+    expect(events[0].fields).toMatchObject({ CommandLine: 'whoami /all', NewProcessName: 'C:\\Windows\\System32\\whoami.exe' });
+    expect(events[1].fields.ParentProcessName).toBeUndefined();
+  });
+
   it('walks a collection among events (JSON Lines of CloudTrail files), and keeps an event with lists as one', () => {
     const r = normalizeRequestEvents({ logs: [{ Records: [{ eventName: 'A', eventSource: 's3.amazonaws.com' }, { eventName: 'B', eventSource: 's3.amazonaws.com' }] }, { EventID: 1 }, { tags: ['a'], name: 'x' }] });
     expect(r.events.map((e) => e.ref)).toEqual(['logs[0].Records[0]', 'logs[0].Records[1]', 'logs[1]', 'logs[2]']);

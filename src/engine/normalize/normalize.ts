@@ -280,6 +280,11 @@ class Collector {
       this.addCollection(value, ref);
       return;
     }
+    const rows = tableRows(value);
+    if (rows !== undefined) {
+      rows.forEach((row, i) => this.addValue(row, `${ref}.rows[${i}]`, ctx));
+      return;
+    }
     this.pending.push({ parts: safeParts(value, ctx), raw: value, ref });
   }
 
@@ -306,6 +311,31 @@ class Collector {
     }
     if (value !== undefined && value !== null) this.addValue(value, ref, ctx);
   }
+}
+
+/**
+ * The rows of a table as the Log Analytics (Microsoft Sentinel) query API returns it, `{"name", "columns": [{"name",
+ * "type"}], "rows": [[...]]}`, each as an object keyed by the column names (null and empty cells left out, as absent
+ * fields); undefined for anything else.
+ */
+function tableRows(v: unknown): RawObject[] | undefined {
+  if (!isObject(v) || !Array.isArray(v.columns) || !Array.isArray(v.rows)) return undefined;
+  const names: string[] = [];
+  for (const column of v.columns) {
+    if (!isObject(column) || typeof column.name !== 'string') return undefined;
+    names.push(column.name);
+  }
+  const rows: RawObject[] = [];
+  for (const row of v.rows) {
+    if (!Array.isArray(row)) return undefined;
+    const out: RawObject = {};
+    names.forEach((name, i) => {
+      const cell: unknown = row[i];
+      if (cell !== null && cell !== undefined && cell !== '') out[name] = cell;
+    });
+    rows.push(out);
+  }
+  return rows;
 }
 
 /** A string holding one JSON document (an array of events, or a pretty-printed object); JSON Lines are not one. */
