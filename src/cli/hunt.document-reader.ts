@@ -2,7 +2,7 @@
 import { constants, isAscii } from 'node:buffer';
 import type { MatchableEvent } from '../engine/normalize/normalize';
 import type { EventBatch, InputEvents, ShapeReader } from './hunt.input';
-import { InputError, jsonStructure } from './hunt.input-error';
+import { InputError, jsonStructure, sizeText, tooLongForText } from './hunt.input-error';
 import { JsonArrayError, firstNonBlank } from './hunt.json-array';
 import { JsonDocumentSplitter } from './hunt.json-document';
 
@@ -172,7 +172,7 @@ export class DocumentReader implements ShapeReader {
     const elements = this.structure(() => this.splitter.push(bytes));
     const why = this.splitter.notCollection;
     if (why === undefined) return elements;
-    this.pending = new InputError(`${this.events.name}: read as a collection of events (a JSON document over ${megabytes(documentLimits.streamPast)}), but ${why}`);
+    this.pending = new InputError(`${this.events.name}: read as a collection of events (a JSON document over ${sizeText(documentLimits.streamPast, 'bytes')}), but ${why}`);
     return elements.slice(0, this.splitter.elementsBefore);
   }
 
@@ -183,13 +183,13 @@ export class DocumentReader implements ShapeReader {
       return bytes.toString('utf8');
     } catch (error) {
       // Past V8's longest string: say what the input is and what reads it.
-      if (error instanceof Error && /string longer than/i.test(error.message)) throw this.tooLarge(bytes.length);
+      if (tooLongForText(error)) throw this.tooLarge(bytes.length);
       throw error;
     }
   }
 
   private tooLarge(size: number): InputError {
-    return new InputError(`${this.events.name}: a JSON document of ${megabytes(size)} that is not a collection of events (an object of event arrays) is too large to read whole; write it as JSON Lines, for example with jq -c`);
+    return new InputError(`${this.events.name}: a JSON document of ${sizeText(size, 'bytes')} that is not a collection of events (an object of event arrays) is too large to read whole; write it as JSON Lines, for example with jq -c`);
   }
 
   private structure<T>(step: () => T): T {
@@ -209,8 +209,4 @@ function joinBatches(batches: EventBatch[]): EventBatch | undefined {
       for (const batch of batches) batch.forEach(visit);
     },
   };
-}
-
-function megabytes(bytes: number): string {
-  return bytes < 1 << 20 ? `${bytes} bytes` : `${Math.round(bytes / (1 << 20))} MiB`;
 }

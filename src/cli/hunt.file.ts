@@ -14,6 +14,7 @@ import { type RuleSelection, type RuleSet, type SigmaEvent, loadRuleSet } from '
 import { correlationFieldNames, evaluateCorrelations, isReported, readFields } from '../engine/sigma/correlation';
 import { readCsvEvents } from './hunt.csv';
 import { type InputFormat, InputError, type InputProgress, readInputEvents } from './hunt.input';
+import { tooLongForText } from './hunt.input-error';
 import type { CommandIO } from './hunt.io';
 import { type EventOrigin, type HuntRecord, correlationRecord, detectionRecord, levelRank, matchRecord } from './hunt.output';
 
@@ -276,11 +277,6 @@ export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): P
   if (ctx.pool) return;
   correlateFile(ctx, file, correlationInputs);
   ctx.load?.clear();
-}
-
-/** V8's error for a string past its longest (about 512 MiB): a one-line input of that size. */
-export function tooLongForText(error: unknown): boolean {
-  return error instanceof Error && /string longer than/i.test(error.message);
 }
 
 export function tooLongInput(file: string): InputError {

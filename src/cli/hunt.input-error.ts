@@ -12,3 +12,13 @@ export function jsonStructure<T>(name: string, step: () => T): T {
     throw error;
   }
 }
+
+/** V8's error for a string past its longest (about 512 MiB): an input line or document of that size. */
+export function tooLongForText(error: unknown): boolean {
+  return error instanceof Error && /string longer than/i.test(error.message);
+}
+
+/** A size for an error message: under 1 MiB in `unit` (bytes, characters), else in whole MiB. */
+export function sizeText(size: number, unit: string): string {
+  return size < 1 << 20 ? `${size} ${unit}` : `${Math.round(size / (1 << 20))} MiB`;
+}

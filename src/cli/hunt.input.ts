@@ -15,7 +15,7 @@ import { cutWevtutilText } from '../engine/normalize/formats/wevtutil-text';
 import type { LineContext } from '../engine/normalize/types';
 import { JsonArraySplitter } from './hunt.json-array';
 import { DocumentReader, documentLimits } from './hunt.document-reader';
-import { InputError, jsonStructure } from './hunt.input-error';
+import { InputError, jsonStructure, sizeText } from './hunt.input-error';
 import { binaryInputProblem, utf8Chunks } from './hunt.text';
 
 export interface InputProgress {
@@ -442,15 +442,11 @@ class ArrayReader implements ShapeReader {
 /** A wevtutil text record held past this many characters is not one (no record is near it): an input error. Lowered by tests. */
 export const wevtutilLimits = { recordMax: 16 << 20 };
 
-function megabytesOf(characters: number): string {
-  return characters < 1 << 20 ? `${characters} characters` : `${characters >> 20} MiB`;
-}
-
 /** wevtutil's text export (`/f:text`): a record from each `Event[N]:` line to the next (wevtutil-text.ts), read as one log line. */
 class WevtutilReader implements ShapeReader {
   private readonly decoder = new StringDecoder('utf8');
-  /** The record under way (the last one begun), in the pieces it came in. */
-  private pending: string[] = [];
+  /** The record under way (the last one begun). */
+  private pending = '';
   /** The number the next record's header must have. */
   private next: number | undefined;
 
@@ -469,12 +465,12 @@ class WevtutilReader implements ShapeReader {
    * header cut by a chunk boundary began, is searched for the next header: a long record is not searched again.
    */
   private records(text: string, atEnd: boolean): string[] {
-    const held = this.pending.join('');
+    const held = this.pending;
     if (this.next === undefined) {
       // The input opens with its first record's header: the next record is numbered one more.
       const first = /^Event\[(\d+)\]:/.exec(held + text);
       if (first === null && !atEnd && held.length + text.length < 64) {
-        this.pending = [held + text];
+        this.pending = held + text;
         return [];
       }
       this.next = Number(first?.[1] ?? -1) + 1;
@@ -488,12 +484,12 @@ class WevtutilReader implements ShapeReader {
     if (records.length > 0) records[0] = held.slice(0, from) + records[0];
     const open = cut.records.length > 0 || cut.open > 0 ? tail.slice(cut.open) : held + text;
     if (atEnd) {
-      this.pending = [];
+      this.pending = '';
       if (open.trim() !== '') records.push(open);
       return records;
     }
-    if (open.length > wevtutilLimits.recordMax) throw new InputError(`${this.events.name}: a wevtutil text record of more than ${megabytesOf(wevtutilLimits.recordMax)} (no next Event[N]: line): not a wevtutil export`);
-    this.pending = [open];
+    if (open.length > wevtutilLimits.recordMax) throw new InputError(`${this.events.name}: a wevtutil text record of more than ${sizeText(wevtutilLimits.recordMax, 'characters')} (no next Event[N]: line): not a wevtutil export`);
+    this.pending = open;
     return records;
   }
 }

@@ -8,7 +8,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RuleRef } from '../engine/model';
 import type { RuleLoadError, RuleSelection, RuleSet, SigmaEvent } from '../engine/sigma';
-import { CorrelationLoad, type Counters, type CrossFilePool, correlationLoad, type HuntContext, type RecordSink, type TimeWindow, type VisitContext, correlateFile, describeError, eventVisitor, huntFile, loadHuntRules, ruleRefs, tooLongForText, tooLongInput, zeroCounters } from './hunt.file';
+import { CorrelationLoad, type Counters, type CrossFilePool, correlationLoad, type HuntContext, type RecordSink, type TimeWindow, type VisitContext, correlateFile, describeError, eventVisitor, huntFile, loadHuntRules, ruleRefs, tooLongInput, zeroCounters } from './hunt.file';
+import { tooLongForText } from './hunt.input-error';
 import { InputError, type InputFormat, type LineState, chunkEvents } from './hunt.input';
 import type { CommandIO } from './hunt.io';
 import { TURN, waitTurn } from './hunt.turn';
