@@ -3,7 +3,7 @@
 /**
  * npm run bench: every benchmark in turn, each in its own process (clean timings and peak memory).
  *   npm run bench                 all of them
- *   npm run bench -- hunt http    only those named (hunt, inputs, threads, load, analysis, http)
+ *   npm run bench -- hunt http    only those named (hunt, stages, inputs, threads, load, analysis, http)
  * Each benchmark documents its own options; the figures and commands are kept in bench/README.md.
  */
 const { spawnSync } = require('node:child_process');
@@ -11,6 +11,7 @@ const path = require('node:path');
 
 const BENCHES = {
   hunt: { file: 'hunt-bench.js', args: ['--runs', '3'], about: 'Sigma hunt: full SigmaHQ corpus over >= 200,000 events, one core, median of 3 runs' },
+  stages: { file: 'hunt-stages.js', args: ['--runs', '3'], about: 'Where the single-core hunt goes: the hunt-bench input through parse, normalise, prefilter and match, one stage more a process, beside the JSON.parse floor' },
   load: { file: 'load-bench.js', about: 'Sigma rule load: full SigmaHQ corpus, cold, first run and warm YAML cache, CPU and wall' },
   threads: { file: 'threads-bench.js', about: 'Hunt with --threads: a folder of input files, full SigmaHQ corpus, 1 thread against one per CPU, same output' },
   inputs: { file: 'input-bench.js', about: 'Hunt input shapes: JSON Lines, gzipped, one-line and pretty-printed JSON arrays, a pretty-printed request body streamed past 64 MiB; time, peak memory, same hits' },

@@ -46,6 +46,20 @@ describe('RuleSet', () => {
     expect(rs.matchEvent(ev({ Image: 'C:\\whoami.exe' }, linux), { ignoreLogsource: true })).toHaveLength(1);
   });
 
+  it('names the candidates the prefilter leaves: a rule whose literal is absent is not one, a rule that may match is', () => {
+    const notepad = RULE.replace('11111111-1111-4111-8111-111111111111', '44444444-4444-4444-8444-444444444444').replace('whoami_exec', 'notepad_exec').replace('Whoami', 'Notepad').replace('whoami.exe', 'notepad.exe');
+    const rs = ruleSetFromText([{ file: 'two.yml', text: `${RULE}\n---\n${notepad}` }]);
+    // Candidates only: the literal is in the value, but not where the rule wants it (endswith).
+    const candidates = rs.candidateRules(ev({ Image: 'C:\\Tools\\whoami.exe.bak' }));
+    expect(candidates.map((r) => r.ref.title)).toEqual(['Whoami']);
+    expect(rs.matchEvent(ev({ Image: 'C:\\Tools\\whoami.exe.bak' }))).toEqual([]);
+    expect(rs.candidateRules(ev({ Image: 'C:\\Windows\\explorer.exe' }))).toEqual([]);
+    expect(rs.candidateRules(ev({ Image: 'C:\\whoami.exe' }, { product: 'linux', category: 'process_creation' }))).toEqual([]);
+    // Without a prefilter every rule of the route is a candidate.
+    const unfiltered = ruleSetFromText([{ file: 'two.yml', text: `${RULE}\n---\n${notepad}` }], { prefilter: false });
+    expect(unfiltered.candidateRules(ev({ Image: 'C:\\Windows\\explorer.exe' })).map((r) => r.ref.title)).toEqual(['Whoami', 'Notepad']);
+  });
+
   it('reports invalid rules with file, id and reason, and still loads the others', () => {
     const bad = `
 title: Broken

@@ -125,6 +125,18 @@ export class RuleSet {
     return out;
   }
 
+  /**
+   * The rules matchingRules would test on the event, untested: its route's rules the prefilter leaves (all of
+   * them without a prefilter), in load order. What the prefilter costs and spares is measured with it
+   * (bench/hunt-stages.js).
+   */
+  candidateRules(event: SigmaEvent, opts: MatchOptions = {}): readonly DetectionRule[] {
+    const route = opts.ignoreLogsource ? this.everyRule() : this.route(event);
+    if (route.rules.length === 0 || route.prefilter === undefined) return route.rules;
+    const candidates = route.prefilter.candidates(this.ctx.reset(event.fields ?? {}));
+    return candidates.length === 0 ? NO_RULES : candidates.map((i) => route.rules[i]);
+  }
+
   /** Detections over all events, then the correlation rules over those hits. */
   evaluate(events: Iterable<SigmaEvent>, opts: EvaluateOptions = {}): EvaluateResult {
     const hits: Array<{ rule: RuleRef; event: SigmaEvent }> = [];
