@@ -48,6 +48,8 @@ export interface InternalHit {
   hit: CorrelationHit;
   order: number;
   tiebreak: number;
+  /** The hit's group (groupKeyOf): orders hits that fire at one instant. */
+  groupKey: string;
 }
 
 export function compareEntries(a: Entry, b: Entry): number {

@@ -49,6 +49,20 @@ describe('event_count', () => {
     });
   });
 
+  it('finds bursts anywhere in a long group, before and after the entries it has let go', () => {
+    // 3,000 quiet events ten minutes apart, with two bursts of three: past the 1,024 entries a group releases at once.
+    const batch = new Batch();
+    const bursts: number[][] = [];
+    for (let i = 0; i < 3000; i++) {
+      const first = batch.add('failed', { User: 'alice' }, T0 + i * 10 * MIN);
+      if (i === 1500 || i === 2500) bursts.push([first, batch.add('failed', { User: 'alice' }, T0 + i * 10 * MIN + SEC), batch.add('failed', { User: 'alice' }, T0 + i * 10 * MIN + 2 * SEC)]);
+    }
+    const hits = evaluateCorrelations([failedByUser({ gte: 3 })], batch.inputs);
+    expect(hits.map((hit) => hit.eventIndices)).toEqual(bursts);
+    // A window that holds the whole group still sees every entry.
+    expect(evaluateCorrelations([failedByUser({ gte: 3004 }, '30d')], batch.inputs).map((hit) => hit.value)).toEqual([3004]);
+  });
+
   it('counts each group separately (group-by is not ignored)', () => {
     const batch = new Batch();
     batch.add('failed', { User: 'alice' }, T0);

@@ -43,36 +43,21 @@ function effectiveTimes(inputs: CorrelationInput[]): Map<number, number> | undef
   return times;
 }
 
-/** Detection hits as occurrences, per referenced key (rule id or name), for the keys asked only. */
-function detectionOccurrences(inputs: CorrelationInput[], wanted: Set<string>): Map<string, Occurrence[]> {
+/** Detection hits of the wanted rules (ids or names) as occurrences, each hit of a rule on an event once. */
+function detectionOccurrences(inputs: CorrelationInput[], wanted: Set<string>): Occurrence[] {
   const relevant = inputs.filter(({ rule }) => wanted.has(rule.id) || (rule.name !== undefined && wanted.has(rule.name)));
   const times = effectiveTimes(relevant);
-  const byRef = new Map<string, Occurrence[]>();
   const seen = new Map<string, Set<number>>();
-  for (const { rule, event } of relevant) {
+  const occurrences: Occurrence[] = [];
+  for (const input of relevant) {
+    const { rule, event } = input;
     let indices = seen.get(rule.id);
     if (!indices) seen.set(rule.id, (indices = new Set()));
     if (indices.has(event.index)) continue;
     indices.add(event.index);
-    const sourceIds = rule.name && rule.name !== rule.id ? [rule.id, rule.name] : [rule.id];
-    const occurrence: Occurrence = {
-      key: event.index,
-      order: times ? (times.get(event.index) ?? 0) : (event.time as number),
-      tiebreak: event.index,
-      firstTime: event.time,
-      lastTime: event.time,
-      eventIndices: [event.index],
-      sourceIds,
-      fields: event.fields,
-    };
-    for (const id of sourceIds) {
-      if (!wanted.has(id)) continue;
-      const list = byRef.get(id);
-      if (list) list.push(occurrence);
-      else byRef.set(id, [occurrence]);
-    }
+    occurrences.push(detectionOccurrence(input, times ? (times.get(event.index) ?? 0) : (event.time as number)));
   }
-  return byRef;
+  return occurrences;
 }
 
 function correlationKeys(rule: CorrelationRule): string[] {
@@ -124,26 +109,23 @@ function conditionValue(rule: CorrelationRule, ref: number, occ: Occurrence): un
   return values.every(hasValue) ? values : undefined;
 }
 
-function buildGroups(rule: CorrelationRule, sources: Occurrence[][]): Map<string, Entry[]> {
-  const groups = new Map<string, Entry[]>();
-  sources.forEach((occurrences, ref) => {
-    for (const occ of occurrences) {
-      const groupValues = rule.groupBy.map((name) => occurrenceValue(occ, fieldFor(rule, name, ref, occ)));
-      if (!groupValues.every(hasValue)) continue;
-      const entry: Entry = { ref, occ, groupValues };
-      const value = conditionValue(rule, ref, occ);
-      if (hasValue(value)) {
-        entry.value = value;
-        entry.valueKey = valueKey(value);
-        entry.num = numericValue(value);
-      }
-      const key = groupValues.map(valueKey).join('\u0000');
-      const list = groups.get(key);
-      if (list) list.push(entry);
-      else groups.set(key, [entry]);
-    }
-  });
-  return groups;
+/** What `occ` counts for `rule` as its `ref`-th referenced rule; undefined when a group-by field is missing. */
+function entryFor(rule: CorrelationRule, ref: number, occ: Occurrence): Entry | undefined {
+  const groupValues = rule.groupBy.map((name) => occurrenceValue(occ, fieldFor(rule, name, ref, occ)));
+  if (!groupValues.every(hasValue)) return undefined;
+  const entry: Entry = { ref, occ, groupValues };
+  const value = conditionValue(rule, ref, occ);
+  if (hasValue(value)) {
+    entry.value = value;
+    entry.valueKey = valueKey(value);
+    entry.num = numericValue(value);
+  }
+  return entry;
+}
+
+/** The key of an entry's group: its group-by values. */
+export function groupKeyOf(groupValues: unknown[]): string {
+  return groupValues.map(valueKey).join('\u0000');
 }
 
 function uniqueOccurrences(window: Entry[]): Entry[] {
@@ -216,8 +198,25 @@ function measureWindow(rule: CorrelationRule, window: Entry[]): WindowResult[] {
   return [{ value, entries: window, triggerOrder: fired.occ.order, triggerTiebreak: fired.occ.tiebreak }];
 }
 
-function evaluateGroup(rule: CorrelationRule, entries: Entry[]): WindowResult[] {
-  entries.sort(compareEntries);
+/**
+ * The windows of one group whose condition holds. `next` gives the group's entries in compareEntries order, once
+ * each; only the entries from the current window's start on are held, so a group read from disk needs no more
+ * memory than its largest window.
+ */
+function evaluateSortedGroup(rule: CorrelationRule, next: () => Entry | undefined): WindowResult[] {
+  const held: Entry[] = [];
+  // Position (in the group) of held[0].
+  let base = 0;
+  let done = false;
+  const has = (i: number): boolean => {
+    while (!done && base + held.length <= i) {
+      const entry = next();
+      if (entry === undefined) done = true;
+      else held.push(entry);
+    }
+    return i < base + held.length;
+  };
+  const at = (i: number): Entry => held[i - base];
   const results: WindowResult[] = [];
   const incremental = isIncremental(rule);
   let aggregate = new RunningAggregate(rule);
@@ -225,28 +224,33 @@ function evaluateGroup(rule: CorrelationRule, entries: Entry[]): WindowResult[] 
   let end = -1;
   let previousEnd = -1;
   let start = 0;
-  while (start < entries.length) {
-    const limit = entries[start].occ.order + rule.timespanMs;
-    while (end + 1 < entries.length && entries[end + 1].occ.order <= limit) aggregate.add(entries[++end]);
+  while (has(start)) {
+    const limit = at(start).occ.order + rule.timespanMs;
+    while (has(end + 1) && at(end + 1).occ.order <= limit) aggregate.add(at(++end));
     const maximal = start === floor || end > previousEnd;
     const candidate = maximal && (!incremental || conditionHolds(rule.condition, aggregate.value()));
-    const found = candidate ? measureWindow(rule, entries.slice(start, end + 1)) : [];
+    const found = candidate ? measureWindow(rule, held.slice(start - base, end + 1 - base)) : [];
     if (found.length > 0) {
       results.push(...found);
       floor = end + 1;
       start = floor;
       previousEnd = end;
       aggregate = new RunningAggregate(rule);
-      continue;
+    } else {
+      previousEnd = end;
+      aggregate.remove(at(start));
+      start++;
     }
-    previousEnd = end;
-    aggregate.remove(entries[start]);
-    start++;
+    // Entries before the window's start are never read again.
+    if (start - base >= 1024 && start - base >= held.length >> 1) {
+      held.splice(0, Math.min(start - base, held.length));
+      base = start;
+    }
   }
   return results;
 }
 
-function toHit(rule: CorrelationRule, groupValues: unknown[], found: WindowResult): InternalHit {
+function toHit(rule: CorrelationRule, groupValues: unknown[], groupKey: string, found: WindowResult): InternalHit {
   const group: Record<string, unknown> = {};
   rule.groupBy.forEach((name, i) => {
     group[name] = groupValues[i];
@@ -270,10 +274,10 @@ function toHit(rule: CorrelationRule, groupValues: unknown[], found: WindowResul
   };
   if (firstTime !== undefined) hit.firstTime = firstTime;
   if (lastTime !== undefined) hit.lastTime = lastTime;
-  return { hit, order: found.triggerOrder, tiebreak: found.triggerTiebreak };
+  return { hit, order: found.triggerOrder, tiebreak: found.triggerTiebreak, groupKey };
 }
 
-function commonValue(events: Map<number, SigmaEvent>, indices: number[], field: string): unknown {
+function commonValue(events: EventLookup, indices: number[], field: string): unknown {
   let found: unknown;
   let key: string | undefined;
   for (const index of indices) {
@@ -294,7 +298,7 @@ function commonValue(events: Map<number, SigmaEvent>, indices: number[], field: 
  * A correlation hit seen by a correlation that references it: grouped by the inner hit's group
  * values, else by a value all of its events share (the outer rule groups by its own fields).
  */
-function chainedOccurrence(rule: CorrelationRule, internal: InternalHit, seq: number, events: Map<number, SigmaEvent>): Occurrence {
+function chainedOccurrence(rule: CorrelationRule, internal: InternalHit, seq: number, events: EventLookup): Occurrence {
   const { hit } = internal;
   return {
     key: -1 - seq,
@@ -306,15 +310,6 @@ function chainedOccurrence(rule: CorrelationRule, internal: InternalHit, seq: nu
     sourceIds: correlationKeys(rule),
     lookup: (field) => (hasValue(hit.group[field]) ? hit.group[field] : commonValue(events, hit.eventIndices, field)),
   };
-}
-
-function evaluateRule(rule: CorrelationRule, sources: Occurrence[][]): InternalHit[] {
-  const hits: InternalHit[] = [];
-  for (const entries of buildGroups(rule, sources).values()) {
-    const groupValues = entries[0].groupValues;
-    for (const found of evaluateGroup(rule, entries)) hits.push(toHit(rule, groupValues, found));
-  }
-  return hits;
 }
 
 /**
@@ -347,6 +342,123 @@ export function isReported(rule: Pick<RuleRef, 'id' | 'name'>, hidden: Set<strin
   return !hidden.has(rule.id) && !(rule.name !== undefined && hidden.has(rule.name));
 }
 
+/** Held events by index: chained correlations read fields of their inner hits' events. */
+export interface EventLookup {
+  get(index: number): SigmaEvent | undefined;
+}
+
+/** One group of a correlation rule's entries: `next` gives them in compareEntries order, each once, then undefined. */
+export interface EntryGroup {
+  key: string;
+  groupValues: unknown[];
+  next: () => Entry | undefined;
+}
+
+/**
+ * Where the entries of correlation rules wait to be evaluated, by the rule's position in the rules evaluated: in
+ * memory (MemoryEntryStore), or in a temporary database when a hunt holds more than memory should (the CLI's).
+ */
+export interface CorrelationEntryStore {
+  add(rule: number, entry: Entry): void;
+  /** The rule's groups, in an order of the store's own; called once a rule, after its last add. */
+  groups(rule: number): Iterable<EntryGroup>;
+  events: EventLookup;
+}
+
+export class MemoryEntryStore implements CorrelationEntryStore {
+  private readonly byRule = new Map<number, Map<string, Entry[]>>();
+
+  constructor(readonly events: EventLookup) {}
+
+  add(rule: number, entry: Entry): void {
+    let groups = this.byRule.get(rule);
+    if (!groups) this.byRule.set(rule, (groups = new Map()));
+    const key = groupKeyOf(entry.groupValues);
+    const list = groups.get(key);
+    if (list) list.push(entry);
+    else groups.set(key, [entry]);
+  }
+
+  *groups(rule: number): Iterable<EntryGroup> {
+    for (const [key, entries] of this.byRule.get(rule) ?? []) {
+      entries.sort(compareEntries);
+      let i = 0;
+      yield { key, groupValues: entries[0].groupValues, next: () => entries[i++] };
+    }
+    this.byRule.delete(rule);
+  }
+}
+
+/**
+ * Correlation rules prepared for evaluation: their order (referenced correlations first) and, for each rule a
+ * detection hit may come from, the (rule position, ref position) pairs its hits count for.
+ */
+export class CorrelationPlan {
+  readonly ordered: CorrelationRule[];
+  /** Keys (id, name) of the correlation rules: a reference to one is a chained correlation. */
+  readonly correlationKeys: Set<string>;
+  private readonly detectionRefs = new Map<string, Array<{ rule: number; ref: number }>>();
+  private readonly positions = new Map<CorrelationRule, number>();
+
+  constructor(readonly rules: CorrelationRule[]) {
+    this.ordered = correlationOrder(rules).ordered;
+    this.correlationKeys = new Set(rules.flatMap(correlationKeys));
+    rules.forEach((rule, position) => {
+      this.positions.set(rule, position);
+      rule.rules.forEach((key, ref) => {
+        if (this.correlationKeys.has(key)) return;
+        const list = this.detectionRefs.get(key);
+        if (list) list.push({ rule: position, ref });
+        else this.detectionRefs.set(key, [{ rule: position, ref }]);
+      });
+    });
+  }
+
+  /** Rule ids and names detection hits are wanted for. */
+  get wanted(): Set<string> {
+    return new Set(this.detectionRefs.keys());
+  }
+
+  /** Whether some rule chains another correlation's hits (their events must then be kept by index). */
+  get chains(): boolean {
+    return this.rules.some((rule) => rule.rules.some((ref) => this.correlationKeys.has(ref)));
+  }
+
+  position(rule: CorrelationRule): number {
+    return this.positions.get(rule) as number;
+  }
+
+  /** Adds what one detection occurrence counts for, in every rule that references the rule it came from. */
+  addDetection(store: CorrelationEntryStore, occ: Occurrence): void {
+    const seen = new Set<string>();
+    for (const id of occ.sourceIds) {
+      for (const { rule, ref } of this.detectionRefs.get(id) ?? []) {
+        // A rule listing both the id and the name of one detection rule counts its hit under each reference.
+        const slot = `${rule}:${ref}`;
+        if (seen.has(slot)) continue;
+        seen.add(slot);
+        const entry = entryFor(this.rules[rule], ref, occ);
+        if (entry) store.add(rule, entry);
+      }
+    }
+  }
+}
+
+/** A detection hit as an occurrence, counted at `order` (its event's time, or the time it takes when it has none). */
+export function detectionOccurrence(input: CorrelationInput, order: number): Occurrence {
+  const { rule, event } = input;
+  return {
+    key: event.index,
+    order,
+    tiebreak: event.index,
+    firstTime: event.time,
+    lastTime: event.time,
+    eventIndices: [event.index],
+    sourceIds: rule.name && rule.name !== rule.id ? [rule.id, rule.name] : [rule.id],
+    fields: event.fields,
+  };
+}
+
 /**
  * Evaluates correlation rules over detection hits (each with its event). Chained correlations see
  * the hits of the correlations they reference. Hits of a correlation consumed by a `generate: false`
@@ -357,23 +469,37 @@ export function evaluateCorrelations(
   hits: CorrelationInput[],
   options: EvaluateCorrelationOptions = {},
 ): CorrelationHit[] {
-  const detections = detectionOccurrences(hits, new Set(rules.flatMap((rule) => rule.rules)));
-  const correlationOutput = new Map<string, Occurrence[]>();
-  const correlationKeysSet = new Set(rules.flatMap(correlationKeys));
+  const plan = new CorrelationPlan(rules);
   // Events by index, for chained correlations that group on a field of the inner hit's events.
   const events = new Map<number, SigmaEvent>();
-  if (rules.some((rule) => rule.rules.some((ref) => correlationKeysSet.has(ref)))) {
-    for (const { event } of hits) events.set(event.index, event);
-  }
-  const hidden = hiddenRuleKeys(rules);
+  if (plan.chains) for (const { event } of hits) events.set(event.index, event);
+  const store = new MemoryEntryStore(events);
+  for (const occ of detectionOccurrences(hits, plan.wanted)) plan.addDetection(store, occ);
+  return evaluateStoredCorrelations(plan, store, options);
+}
+
+/** Evaluates the rules of `plan` over the detection entries in `store` (chained correlations' entries are added as they come). */
+export function evaluateStoredCorrelations(plan: CorrelationPlan, store: CorrelationEntryStore, options: EvaluateCorrelationOptions = {}): CorrelationHit[] {
+  const correlationOutput = new Map<string, Occurrence[]>();
+  const hidden = hiddenRuleKeys(plan.rules);
   const results: InternalHit[] = [];
   let seq = 0;
-  for (const rule of correlationOrder(rules).ordered) {
-    const sources = rule.rules.map((ref) =>
-      correlationKeysSet.has(ref) ? (correlationOutput.get(ref) ?? []) : (detections.get(ref) ?? []),
-    );
-    const found = evaluateRule(rule, sources);
-    const occurrences = found.map((internal) => chainedOccurrence(rule, internal, seq++, events));
+  for (const rule of plan.ordered) {
+    const position = plan.position(rule);
+    rule.rules.forEach((key, ref) => {
+      if (!plan.correlationKeys.has(key)) return;
+      for (const occ of correlationOutput.get(key) ?? []) {
+        const entry = entryFor(rule, ref, occ);
+        if (entry) store.add(position, entry);
+      }
+    });
+    const found: InternalHit[] = [];
+    for (const group of store.groups(position)) {
+      for (const window of evaluateSortedGroup(rule, group.next)) found.push(toHit(rule, group.groupValues, group.key, window));
+    }
+    // The store's group order is its own: hits are numbered for chaining in an order of their own.
+    found.sort(byTrigger);
+    const occurrences = found.map((internal) => chainedOccurrence(rule, internal, seq++, store.events));
     for (const key of correlationKeys(rule)) correlationOutput.set(key, occurrences);
     if (options.includeHidden || isReported(rule.ref, hidden)) results.push(...found);
   }
@@ -382,7 +508,16 @@ export function evaluateCorrelations(
       (a.hit.firstTime ?? a.order) - (b.hit.firstTime ?? b.order) ||
       a.order - b.order ||
       a.tiebreak - b.tiebreak ||
-      a.hit.rule.id.localeCompare(b.hit.rule.id),
+      a.hit.rule.id.localeCompare(b.hit.rule.id) ||
+      compareKeys(a.groupKey, b.groupKey),
   );
   return results.map((internal) => internal.hit);
+}
+
+function byTrigger(a: InternalHit, b: InternalHit): number {
+  return a.order - b.order || a.tiebreak - b.tiebreak || compareKeys(a.groupKey, b.groupKey);
+}
+
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
