@@ -59,6 +59,12 @@ describe('event_count', () => {
     }
     const hits = evaluateCorrelations([failedByUser({ gte: 3 })], batch.inputs);
     expect(hits.map((hit) => hit.eventIndices)).toEqual(bursts);
+    // Pairs ten minutes apart: a 15-minute window sees each pair, and only a pair, from first to last.
+    const quiet = new Batch();
+    for (let i = 0; i < 3000; i++) quiet.add('failed', { User: 'alice' }, T0 + i * 10 * MIN);
+    const pairs = evaluateCorrelations([failedByUser({ gte: 2 }, '15m')], quiet.inputs);
+    expect(pairs).toHaveLength(1500);
+    expect(pairs.every((hit, i) => hit.eventIndices.join() === `${2 * i},${2 * i + 1}`)).toBe(true);
     // A window that holds the whole group still sees every entry.
     expect(evaluateCorrelations([failedByUser({ gte: 3004 }, '30d')], batch.inputs).map((hit) => hit.value)).toEqual([3004]);
   });
