@@ -12,7 +12,8 @@
 import { StringDecoder } from 'node:string_decoder';
 import type { RuleRef } from '../engine/model';
 import { type HuntPool, type ParallelContext, merged } from './hunt.parallel';
-import { describeError, errorField, openInput } from './hunt.file';
+import { CorrelationHold } from './hunt.correlation-hold';
+import { describeError, errorField, openInput, spillNote } from './hunt.file';
 import { InputError, type LineState, initialLineState, opensJsonLines, stateAfter } from './hunt.input';
 import type { DetectionRecord } from './hunt.output';
 import { utf8Chunks } from './hunt.text';
@@ -146,7 +147,8 @@ export async function huntInChunks(file: string, pool: HuntPool, refs: RuleRef[]
   const { source, input, counted, referenceTime, close } = openInput(file);
   let state: LineState = initialLineState(referenceTime);
   const inFlight: InFlight[] = [];
-  const fileInputs: PooledInput[] = [];
+  // This file's hits for correlation rules (--correlate-across-files puts them in the hunt's pool instead).
+  const fileInputs = new CorrelationHold(undefined, (folder) => spillNote(file, folder, ctx));
   let offset = 0;
   let lineStart = 0;
   let decided = false;
@@ -211,15 +213,22 @@ export async function huntInChunks(file: string, pool: HuntPool, refs: RuleRef[]
       while (inFlight.length >= ahead) await accept(inFlight.shift() as InFlight);
     }
     while (inFlight.length > 0) await accept(inFlight.shift() as InFlight);
+  } catch (error) {
+    fileInputs.discard();
+    throw error;
   } finally {
     close();
   }
   if (readError !== undefined) {
+    fileInputs.discard();
     if (errorField(readError, 'code')?.startsWith('Z_')) throw new InputError(`${file}: not a valid gzip file (${describeError(readError)})`);
     throw readError;
   }
-  if (correlations && ctx.pool === undefined && fileInputs.length > 0) {
-    const reply = await pool.submit({ kind: 'correlate', file, inputs: fileInputs });
+  if (correlations && ctx.pool === undefined && fileInputs.size > 0) {
+    const handed = fileInputs.handOver();
+    const positions = new Map(refs.map((ref, i) => [ref, i]));
+    const job = 'database' in handed ? { database: handed.database } : { inputs: handed.inputs.map((input): PooledInput => ({ rule: positions.get(input.rule) as number, event: input.event })) };
+    const reply = await pool.submit({ kind: 'correlate', file, ...job });
     for (const record of reply.records) ctx.writer.record(record);
     ctx.writer.flush();
     merged(ctx, refs, reply.counters, reply.hits);
@@ -229,11 +238,11 @@ export async function huntInChunks(file: string, pool: HuntPool, refs: RuleRef[]
 }
 
 /** A chunk's correlation inputs, renumbered for the file (or, across files, in the pool's one sequence). */
-function keepInputs(reply: ChunkReply, offset: number, ctx: ParallelContext, refs: RuleRef[], fileInputs: PooledInput[], file: string): void {
+function keepInputs(reply: ChunkReply, offset: number, ctx: ParallelContext, refs: RuleRef[], fileInputs: CorrelationHold, file: string): void {
   const pool = ctx.pool;
   for (const input of reply.inputs) ctx.load?.add(refs[input.rule], pool === undefined ? file : 'all inputs');
   if (pool === undefined) {
-    for (const input of reply.inputs) fileInputs.push({ rule: input.rule, event: { ...input.event, index: input.event.index + offset } });
+    for (const input of reply.inputs) fileInputs.push({ rule: refs[input.rule], event: { ...input.event, index: input.event.index + offset } });
     return;
   }
   const base = pool.origins.length;

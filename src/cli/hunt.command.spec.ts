@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { chunking } from './hunt.chunks';
+import { correlationHold } from './hunt.correlation-hold';
 import { type HuntOptions, runHunt, threadCount } from './hunt.command';
 import { documentLimits, wevtutilLimits } from './hunt.input';
 import { correlationLoad } from './hunt.file';
@@ -957,6 +958,39 @@ describe('lantern hunt', () => {
     } finally {
       correlationLoad.warnAt = saved;
     }
+  }, 60_000);
+
+  it('keeps hits for correlation rules in a temporary database past its limit: the same output on any number of threads, told on stderr, nothing left', async () => {
+    // whoami hits a minute apart, in runs of three per user: the correlation (two in 5 minutes) fires again and again.
+    const events = (name: string, count: number): string =>
+      file(name, Array.from({ length: count }, (_, i) => JSON.stringify(sysmon(i, i % 6 < 3 ? 'CORP\\alice' : 'CORP\\bob', 'C:\\Windows\\System32\\whoami.exe', 'whoami'))).join('\n'));
+    const inputs = [events('a.jsonl', 60), events('b.jsonl', 30)];
+    const leftovers = (): string[] => readdirSync(tmpdir()).filter((name) => name.startsWith('lantern-correlations-'));
+    const before = leftovers();
+    const run = async (options: Partial<HuntOptions>, files = inputs): Promise<{ out: string; spilled: string[] }> => {
+      const { io, out, err } = capture();
+      expect(await runHunt(files, { rules: [rules], ...options }, io)).toBe(0);
+      return { out: out(), spilled: err().split('\n').filter((line) => line.includes('temporary database')) };
+    };
+    const cases: Array<[Partial<HuntOptions>, string[]?]> = [[{}], [{ threads: '2' }], [{ threads: '2' }, [inputs[0]]], [{ correlateAcrossFiles: true }], [{ correlateAcrossFiles: true, threads: '2' }]];
+    const saved = { spillAt: correlationHold.spillAt, bytes: chunking.bytes };
+    const inMemory = [];
+    for (const [options, files] of cases) inMemory.push(await run(options, files));
+    expect(inMemory.every(({ out, spilled }) => out.includes('"type":"correlation"') && spilled.length === 0)).toBe(true);
+    correlationHold.spillAt = 5;
+    chunking.bytes = 2000;
+    try {
+      for (const [i, [options, files]] of cases.entries()) {
+        const { out, spilled } = await run(options, files);
+        expect(out).toBe(inMemory[i].out);
+        expect(spilled.length).toBeGreaterThan(0);
+        expect(spilled[0]).toMatch(/^lantern hunt: .*([ab]\.jsonl|all inputs): more hits kept for correlation rules than memory should hold; the rest go to a temporary database in \S*lantern-correlations-\S+ \(removed at the end\)/);
+      }
+    } finally {
+      correlationHold.spillAt = saved.spillAt;
+      chunking.bytes = saved.bytes;
+    }
+    expect(leftovers()).toEqual(before);
   }, 60_000);
 
   it('waits for a slow reader of its output instead of holding the hits: no further input is read meanwhile', async () => {

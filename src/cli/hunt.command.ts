@@ -11,7 +11,8 @@ import type { RuleRef } from '../engine/model';
 import { parseTimestamp } from '../engine/normalize';
 import { RULE_STATUSES, type RuleLoadError, type RuleSelection, type RuleSet } from '../engine/sigma';
 import { evaluateCorrelations, isReported } from '../engine/sigma/correlation';
-import { CorrelationLoad, type Counters, type CrossFilePool, type HuntContext, type TimeWindow, correlationLoad, describeError, huntFile, loadHuntRules, ruleRefs, shownAt, tally, zeroCounters } from './hunt.file';
+import { CorrelationHold, correlationHold } from './hunt.correlation-hold';
+import { CorrelationLoad, type Counters, type CrossFilePool, type HuntContext, type TimeWindow, correlationLoad, describeError, huntFile, loadHuntRules, ruleRefs, shownAt, spillNote, tally, zeroCounters } from './hunt.file';
 import { INPUT_FORMATS, type InputFormat, InputError, type InputProgress } from './hunt.input';
 import { FORMATS, type HuntFormat, HuntWriter, LEVELS, type RecordOutput, TimeSortedWriter, crossFileCorrelationRecord, levelRank } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
@@ -140,10 +141,13 @@ export function statsLines(hitsByRule: Map<RuleRef, number>): string {
 
 
 /** The correlations over the events of every file, once all are read (--correlate-across-files). */
-function correlateAcrossFiles(ruleSet: RuleSet, pool: CrossFilePool, out: Pick<HuntContext, 'writer' | 'counters' | 'hitsByRule' | 'minRank'>): void {
-  if (ruleSet.correlationRules.length === 0) return;
+function correlateAcrossFiles(ruleSet: RuleSet, pool: CrossFilePool<CorrelationHold>, out: Pick<HuntContext, 'writer' | 'counters' | 'hitsByRule' | 'minRank'>): void {
+  if (ruleSet.correlationRules.length === 0) {
+    pool.inputs.discard();
+    return;
+  }
   const hidden = ruleSet.hiddenKeys();
-  for (const hit of evaluateCorrelations(ruleSet.correlationRules, pool.inputs)) {
+  for (const hit of pool.inputs.evaluate(ruleSet.correlationRules)) {
     if (!shownAt(hit.rule, out.minRank) || !isReported(hit.rule, hidden)) continue;
     out.counters.correlations++;
     tally(out.hitsByRule, hit.rule);
@@ -271,6 +275,7 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     inputFormat,
     select: select.selection,
     loadWarnAt: correlationLoad.warnAt,
+    spillAt: correlationHold.spillAt,
   };
   // Started first: the workers load their rules while this thread loads its own, when it needs them.
   const workers = parallel ? new HuntPool(inputFiles.length === 1 ? threads : Math.min(threads, inputFiles.length), settings) : undefined;
@@ -302,7 +307,10 @@ async function huntInputs(files: string[], settings: HuntWorkerSettings, run: Hu
   const writer: RecordOutput = run.byTime ? new TimeSortedWriter(written) : written;
   const progress = new Progress(io, io.now());
   const hitsByRule = settings.stats ? new Map<RuleRef, number>() : undefined;
-  const pool: CrossFilePool | undefined = settings.crossFile ? { inputs: [], origins: [] } : undefined;
+  const load = new CorrelationLoad((text) => progress.note(text));
+  const pool: CrossFilePool<CorrelationHold> | undefined = settings.crossFile
+    ? { inputs: new CorrelationHold(undefined, (folder) => spillNote('all inputs', folder, { progress, load })), origins: [] }
+    : undefined;
   let started = run.loadStart;
   let loaded: LoadedRules | undefined;
   try {
@@ -323,17 +331,17 @@ async function huntInputs(files: string[], settings: HuntWorkerSettings, run: Hu
     if (workers !== undefined) {
       const refs = ruleSet ? ruleRefs(ruleSet) : (fromWorkers as WorkerRules).refs;
       const correlations = (ruleSet?.correlationRules.length ?? (fromWorkers as WorkerRules).correlations) > 0;
-      const out = { writer, counters, hitsByRule, pool, progress, load: new CorrelationLoad((text) => progress.note(text)) };
+      const out = { writer, counters, hitsByRule, pool, progress, load };
       const chunked = files.length === 1 && (await huntInChunks(files[0], workers, refs, out, correlations));
       if (!chunked) await workers.run(files, refs, out);
     } else if (ruleSet !== undefined) {
       const { minRank, ignoreLogsource, explain, withEvent, window, inputFormat } = settings;
-      const load = new CorrelationLoad((text) => progress.note(text));
       const ctx: HuntContext = { ruleSet, writer, minRank, ignoreLogsource, explain, withEvent, window, counters, hitsByRule, progress, pool, inputFormat, load };
       for (const file of files) await huntFile(file, io, ctx);
     }
     if (pool && ruleSet) correlateAcrossFiles(ruleSet, pool, { writer, counters, hitsByRule, minRank: settings.minRank });
   } catch (error) {
+    pool?.inputs.discard();
     progress.clear();
     writer.finish();
     io.stderr(`lantern hunt: ${error instanceof InputError || error instanceof HuntWorkerError ? error.message : describeError(error)}\n`);

@@ -7,11 +7,12 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import type { RuleRef } from '../engine/model';
+import type { CorrelationHit, RuleRef } from '../engine/model';
 import { knownLogsources } from '../engine/normalize';
 import type { MatchableEvent } from '../engine/normalize/normalize';
 import { type RuleSelection, type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
-import { correlationFieldNames, evaluateCorrelations, isReported, readFields } from '../engine/sigma/correlation';
+import { type CorrelationInput, correlationFieldNames, evaluateCorrelations, isReported, readFields } from '../engine/sigma/correlation';
+import { CorrelationHold } from './hunt.correlation-hold';
 import { readCsvEvents } from './hunt.csv';
 import { type InputFormat, InputError, type InputProgress, readInputEvents } from './hunt.input';
 import { tooLongForText } from './hunt.input-error';
@@ -40,14 +41,22 @@ export const correlationLoad = { warnAt: 1_000_000 };
 /**
  * Counts the hits kept for correlation rules (held until the file's correlations are evaluated, or the hunt's with
  * --correlate-across-files) and says so on stderr past correlationLoad.warnAt and at every doubling after: memory
- * grows with them, and the user can leave a noisy base rule out before it runs short.
+ * grows with them until they move to disk (CorrelationHold), and then the disk and the evaluation's time do; the
+ * user can leave a noisy base rule out.
  */
 export class CorrelationLoad {
   private kept = 0;
   private next = correlationLoad.warnAt;
   private readonly byRule = new Map<string, { title: string; count: number }>();
 
+  /** Where the kept hits went once they outgrew memory (CorrelationHold): then the warning speaks of disk. */
+  private disk: string | undefined;
+
   constructor(private readonly note: (text: string) => void) {}
+
+  onDisk(folder: string): void {
+    this.disk = folder;
+  }
 
   add(rule: Pick<RuleRef, 'id' | 'title'>, where: string): void {
     const counted = this.byRule.get(rule.id);
@@ -57,10 +66,10 @@ export class CorrelationLoad {
     this.next *= 2;
     let most = { id: rule.id, title: rule.title, count: 0 };
     for (const [id, { title, count }] of this.byRule) if (count > most.count) most = { id, title, count };
-    // About 0.25 KB a kept hit, twice that while correlations are evaluated (bench/README.md, session 7).
-    const megabytes = Math.round((this.kept * 250) / 1e6);
+    // About 0.25 KB a kept hit in memory, twice that while correlations are evaluated (bench/README.md, session 7).
+    const held = this.disk === undefined ? `about ${Math.round((this.kept * 250) / 1e6)} MB, twice that while correlations are evaluated` : `in a temporary database in ${this.disk}`;
     this.note(
-      `lantern hunt: ${where}: ${this.kept.toLocaleString('en-US')} hits kept so far for correlation rules (about ${megabytes} MB, twice that while correlations are evaluated); most from "${most.title}" (${most.count.toLocaleString('en-US')}): --exclude-rule ${most.id} leaves it out\n`,
+      `lantern hunt: ${where}: ${this.kept.toLocaleString('en-US')} hits kept so far for correlation rules (${held}); most from "${most.title}" (${most.count.toLocaleString('en-US')}): --exclude-rule ${most.id} leaves it out\n`,
     );
   }
 
@@ -69,6 +78,7 @@ export class CorrelationLoad {
     this.kept = 0;
     this.next = correlationLoad.warnAt;
     this.byRule.clear();
+    this.disk = undefined;
   }
 }
 
@@ -121,12 +131,17 @@ function needsForCorrelation(rule: RuleRef, keys: Set<string>): boolean {
   return keys.has(rule.id) || (rule.name !== undefined && keys.has(rule.name));
 }
 
+/** Where the hits kept for correlation rules go: a CorrelationHold (to disk past its limit), or a worker's array. */
+export interface KeptInputs {
+  push(input: CorrelationInput): void;
+}
+
 /**
  * Correlation inputs of every file (--correlate-across-files): each kept event is renumbered in one
  * sequence for the evaluation, and `origins[i]` says which file and event the number `i` stands for.
  */
-export interface CrossFilePool {
-  inputs: Array<{ rule: RuleRef; event: SigmaEvent }>;
+export interface CrossFilePool<Inputs extends KeptInputs = KeptInputs> {
+  inputs: Inputs;
   origins: EventOrigin[];
 }
 
@@ -193,7 +208,7 @@ export type VisitContext = Pick<HuntContext, 'ruleSet' | 'writer' | 'minRank' | 
 export function eventVisitor(
   ctx: VisitContext,
   file: string,
-  correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }>,
+  correlationInputs: KeptInputs,
   origins: EventOrigin[] | undefined,
   load?: CorrelationLoad,
 ): (event: MatchableEvent) => void {
@@ -231,12 +246,21 @@ export function eventVisitor(
   };
 }
 
-/** The correlations of one file's hits, written after its detections. */
-export function correlateFile(ctx: VisitContext, file: string, correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }>): void {
+/** The correlations of one file's hits, written after its detections (the hits are let go). */
+export function correlateFile(ctx: VisitContext, file: string, held: CorrelationHold | CorrelationInput[]): void {
+  const { ruleSet } = ctx;
+  if (ruleSet.correlationRules.length === 0) {
+    if (!Array.isArray(held)) held.discard();
+    return;
+  }
+  writeCorrelations(ctx, file, Array.isArray(held) ? evaluateCorrelations(ruleSet.correlationRules, held) : held.evaluate(ruleSet.correlationRules));
+}
+
+/** A file's correlation hits, as correlateFile writes them. */
+export function writeCorrelations(ctx: VisitContext, file: string, hits: CorrelationHit[]): void {
   const { ruleSet, writer, minRank, counters } = ctx;
-  if (ruleSet.correlationRules.length === 0) return;
   const hidden = ruleSet.hiddenKeys();
-  for (const hit of evaluateCorrelations(ruleSet.correlationRules, correlationInputs)) {
+  for (const hit of hits) {
     if (!shownAt(hit.rule, minRank) || !isReported(hit.rule, hidden)) continue;
     counters.correlations++;
     tally(ctx.hitsByRule, hit.rule);
@@ -247,8 +271,8 @@ export function correlateFile(ctx: VisitContext, file: string, correlationInputs
 export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): Promise<void> {
   const { source, input, counted, referenceTime, close } = openInput(file, io);
   const { writer, counters } = ctx;
-  const correlationInputs: Array<{ rule: RuleRef; event: SigmaEvent }> = ctx.pool?.inputs ?? [];
-  const matchEvent = eventVisitor(ctx, file, correlationInputs, ctx.pool?.origins, ctx.load);
+  const held = ctx.pool === undefined ? fileHold(file, ctx) : undefined;
+  const matchEvent = eventVisitor(ctx, file, ctx.pool?.inputs ?? (held as CorrelationHold), ctx.pool?.origins, ctx.load);
   const visit = (event: MatchableEvent): void => {
     matchEvent(event);
     // A whole-document input (a request body, event XML) arrives as one batch: keep the display moving.
@@ -268,15 +292,29 @@ export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): P
       if (drained !== undefined) await drained;
     }
   } catch (error) {
+    // The hits before the error are not correlated: their temporary database, if any, goes now.
+    held?.discard();
     if (errorField(error, 'code')?.startsWith('Z_')) throw new InputError(`${file}: not a valid gzip file (${describeError(error)})`);
     if (tooLongForText(error)) throw tooLongInput(file);
     throw error;
   } finally {
     close();
   }
-  if (ctx.pool) return;
-  correlateFile(ctx, file, correlationInputs);
+  if (held === undefined) return;
+  correlateFile(ctx, file, held);
   ctx.load?.clear();
+}
+
+/** The hold of one file's hits for correlation rules; the user is told when it moves to disk. */
+export function fileHold(file: string, ctx: Pick<HuntContext, 'progress' | 'load'>): CorrelationHold {
+  return new CorrelationHold(undefined, (folder) => spillNote(file, folder, ctx));
+}
+
+export function spillNote(where: string, folder: string, ctx: Pick<HuntContext, 'progress' | 'load'>): void {
+  ctx.load?.onDisk(folder);
+  ctx.progress.note(
+    `lantern hunt: ${where}: more hits kept for correlation rules than memory should hold; the rest go to a temporary database in ${folder} (removed at the end), so memory stays bounded and the correlations take longer\n`,
+  );
 }
 
 export function tooLongInput(file: string): InputError {

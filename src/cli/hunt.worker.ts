@@ -8,7 +8,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RuleRef } from '../engine/model';
 import type { RuleLoadError, RuleSelection, RuleSet, SigmaEvent } from '../engine/sigma';
-import { CorrelationLoad, type Counters, type CrossFilePool, correlationLoad, type HuntContext, type RecordSink, type TimeWindow, type VisitContext, correlateFile, describeError, eventVisitor, huntFile, loadHuntRules, ruleRefs, tooLongInput, zeroCounters } from './hunt.file';
+import type { CorrelationInput } from '../engine/sigma/correlation';
+import { correlationHold, evaluateSpilledFile } from './hunt.correlation-hold';
+import { CorrelationLoad, type Counters, type CrossFilePool, correlationLoad, type HuntContext, type RecordSink, type TimeWindow, type VisitContext, correlateFile, describeError, eventVisitor, huntFile, loadHuntRules, ruleRefs, tooLongInput, writeCorrelations, zeroCounters } from './hunt.file';
 import { tooLongForText } from './hunt.input-error';
 import { InputError, type InputFormat, type LineState, chunkEvents } from './hunt.input';
 import type { CommandIO } from './hunt.io';
@@ -34,6 +36,8 @@ export interface HuntWorkerSettings {
   turn?: { control: SharedArrayBuffer; maxHeld: number };
   /** correlationLoad.warnAt of the main thread, so that workers warn alike. */
   loadWarnAt?: number;
+  /** correlationHold.spillAt of the main thread (tests lower it). */
+  spillAt?: number;
 }
 
 /** A whole input file. */
@@ -55,12 +59,16 @@ export interface ChunkJob {
   referenceTime: number;
 }
 
-/** One file's correlation inputs, gathered from its chunks: its correlations are evaluated by a worker, which has the rules. */
+/**
+ * One file's correlation inputs, gathered from its chunks: its correlations are evaluated by a worker, which has the
+ * rules. The inputs themselves, or the temporary database they outgrew memory into (the worker removes it).
+ */
 export interface CorrelateJob {
   kind: 'correlate';
   jobId: number;
   file: string;
-  inputs: PooledInput[];
+  inputs?: PooledInput[];
+  database?: string;
 }
 
 export type HuntJob = FileJob | ChunkJob | CorrelateJob;
@@ -68,7 +76,7 @@ export type HuntJob = FileJob | ChunkJob | CorrelateJob;
 /** A correlation input of one file: its rule by position (ruleRefs), its event numbered within the file's origins. */
 export interface PooledInput {
   rule: number;
-  event: CrossFilePool['inputs'][number]['event'];
+  event: SigmaEvent;
 }
 
 /** The rule set as a worker loaded it: enough for the main thread to report it without loading it too. */
@@ -198,14 +206,16 @@ function huntChunk(job: ChunkJob, loaded: Loaded, settings: HuntWorkerSettings):
 
 function correlate(job: CorrelateJob, loaded: Loaded, settings: HuntWorkerSettings): CorrelateReply {
   const { ctx, records, hits } = collecting(loaded, settings);
-  correlateFile(ctx, job.file, job.inputs.map((input) => ({ rule: loaded.refs[input.rule], event: input.event })));
+  if (job.database !== undefined) writeCorrelations(ctx, job.file, evaluateSpilledFile(job.database, loaded.ruleSet.correlationRules));
+  else correlateFile(ctx, job.file, (job.inputs ?? []).map((input) => ({ rule: loaded.refs[input.rule], event: input.event })));
   return { kind: 'correlated', jobId: job.jobId, records, counters: ctx.counters, hits: hits() };
 }
 
 async function huntJob(job: FileJob, ruleSet: RuleSet, positions: Map<RuleRef, number>, settings: HuntWorkerSettings, post: (reply: HuntWorkerReply) => void): Promise<void> {
   const counters = zeroCounters();
   const hitsByRule = settings.stats ? new Map<RuleRef, number>() : undefined;
-  const pool: CrossFilePool | undefined = settings.crossFile ? { inputs: [], origins: [] } : undefined;
+  // Sent to the main thread after the file (which holds every file's, to disk past its limit).
+  const pool: CrossFilePool<CorrelationInput[]> | undefined = settings.crossFile ? { inputs: [], origins: [] } : undefined;
   let batch: HuntRecord[] = [];
   let reported = 0;
   const turn = settings.turn;
@@ -264,6 +274,7 @@ if (parentPort && isHuntWorkerData(workerData)) {
   const port = parentPort;
   const settings = workerData;
   if (settings.loadWarnAt !== undefined) correlationLoad.warnAt = settings.loadWarnAt;
+  if (settings.spillAt !== undefined) correlationHold.spillAt = settings.spillAt;
   const ruleSet = loadHuntRules(settings.rules, settings.placeholders, settings.select);
   const refs = ruleRefs(ruleSet);
   const loaded: Loaded = { ruleSet, refs, positions: new Map(refs.map((ref, i) => [ref, i])) };

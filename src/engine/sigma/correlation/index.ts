@@ -1,5 +1,17 @@
 export { parseCorrelationRule, CORRELATION_TYPES } from './parse';
-export { evaluateCorrelations, correlationOrder, correlationFieldNames, hiddenRuleKeys, isReported } from './evaluate';
+export {
+  evaluateCorrelations,
+  evaluateStoredCorrelations,
+  correlationOrder,
+  correlationFieldNames,
+  hiddenRuleKeys,
+  isReported,
+  CorrelationPlan,
+  MemoryEntryStore,
+  detectionOccurrence,
+  groupKeyOf,
+} from './evaluate';
+export type { CorrelationEntryStore, EntryGroup, EventLookup } from './evaluate';
 export { readField, readFields } from './fields';
 export { parseTimespan } from './timespan';
 export { describeCondition, isUnsatisfiable } from './condition';
