@@ -150,7 +150,7 @@ interface EntryRow {
   ref: number;
   first: number | null;
   last: number | null;
-  indices: string;
+  indices: string | null;
   gvals: string;
   value: string | null;
 }
@@ -170,10 +170,10 @@ class SpilledHits {
     // Scratch data: nothing to recover after a crash, so no journal and no sync.
     this.db.pragma('journal_mode = OFF');
     this.db.pragma('synchronous = OFF');
-    this.db.pragma('cache_size = -32768');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS hits (rule_id TEXT NOT NULL, rule_name TEXT, idx INTEGER NOT NULL, time REAL, fields TEXT NOT NULL, UNIQUE (rule_id, idx));
-      CREATE INDEX IF NOT EXISTS hits_by_index ON hits (idx)`);
-    this.insertHit = this.db.prepare('INSERT OR IGNORE INTO hits (rule_id, rule_name, idx, time, fields) VALUES (?, ?, ?, ?, ?)');
+    this.db.pragma('cache_size = -65536');
+    // Indexed once, when evaluated: appending to an unindexed table is what the hunt waits on.
+    this.db.exec('CREATE TABLE IF NOT EXISTS hits (rule_id TEXT NOT NULL, rule_name TEXT, idx INTEGER NOT NULL, time REAL, fields TEXT NOT NULL)');
+    this.insertHit = this.db.prepare('INSERT INTO hits (rule_id, rule_name, idx, time, fields) VALUES (?, ?, ?, ?, ?)');
     removeAtExit(this);
   }
 
@@ -216,6 +216,7 @@ class SpilledHits {
   evaluate(rules: CorrelationRule[], options: EvaluateCorrelationOptions = {}): CorrelationHit[] {
     this.flush();
     if (rules.length === 0) return [];
+    this.db.exec('CREATE INDEX IF NOT EXISTS hits_by_event ON hits (idx, rule_id)');
     const plan = new CorrelationPlan(rules);
     const store = new DatabaseEntryStore(this.db);
     this.addDetections(plan, store);
@@ -239,24 +240,24 @@ class SpilledHits {
       break;
     }
     firstTimed.return?.();
-    // Keyset pages in event order (no statement may run while another is read).
-    const page = this.db.prepare('SELECT rowid AS rid, rule_id, rule_name, idx, time, fields FROM hits WHERE idx > ? OR (idx = ? AND rowid > ?) ORDER BY idx, rowid LIMIT ?');
-    let after = { idx: -1, rid: 0 };
+    // Keyset pages in event order (no statement may run while another is read); a rule's hit on an event counts once.
+    const page = this.db.prepare('SELECT rowid AS rid, rule_id, rule_name, idx, time, fields FROM hits WHERE (idx, rule_id, rowid) > (?, ?, ?) ORDER BY idx, rule_id, rowid LIMIT ?');
+    let after = { idx: -1, rule: '', rid: 0 };
     for (;;) {
-      const rows = page.all(after.idx, after.idx, after.rid, BATCH) as Array<HitRow & { rid: number }>;
+      const rows = page.all(after.idx, after.rule, after.rid, BATCH) as Array<HitRow & { rid: number }>;
       if (rows.length === 0) break;
       const entries: Array<{ rule: number; entry: Entry }> = [];
       const collect: CorrelationEntryStore = { add: (rule, entry) => entries.push({ rule, entry }), groups: () => [], events: store.events };
       for (const row of rows) {
-        if (!isWanted(row)) continue;
+        const repeated = row.idx === after.idx && row.rule_id === after.rule;
+        after = { idx: row.idx, rule: row.rule_id, rid: row.rid };
+        if (repeated || !isWanted(row)) continue;
         if (row.time !== null) lastTime = row.time;
         const event: SigmaEvent = { index: row.idx, fields: JSON.parse(row.fields) as Record<string, unknown>, logsource: {}, time: row.time ?? undefined };
         const rule = { id: row.rule_id, name: row.rule_name ?? undefined } as RuleRef;
         plan.addDetection(collect, detectionOccurrence({ rule, event }, lastTime));
       }
       store.addAll(entries);
-      const last = rows[rows.length - 1];
-      after = { idx: last.idx, rid: last.rid };
     }
   }
 
@@ -269,7 +270,7 @@ class DatabaseEntryStore implements CorrelationEntryStore {
 
   constructor(private readonly db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS entries (rule INTEGER NOT NULL, gkey TEXT NOT NULL, ord REAL NOT NULL, tiebreak INTEGER NOT NULL,
-      okey INTEGER NOT NULL, ref INTEGER NOT NULL, first REAL, last REAL, indices TEXT NOT NULL, gvals TEXT NOT NULL, value TEXT)`);
+      okey INTEGER NOT NULL, ref INTEGER NOT NULL, first REAL, last REAL, indices TEXT, gvals TEXT NOT NULL, value TEXT)`);
     this.insert = db.prepare('INSERT INTO entries (rule, gkey, ord, tiebreak, okey, ref, first, last, indices, gvals, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const byIndex = db.prepare('SELECT idx, time, fields FROM hits WHERE idx = ? LIMIT 1');
     this.events = {
@@ -298,7 +299,8 @@ class DatabaseEntryStore implements CorrelationEntryStore {
           entry.ref,
           occ.firstTime ?? null,
           occ.lastTime ?? null,
-          JSON.stringify(occ.eventIndices),
+          // A detection's one event is its key: only a chained hit's events are written out.
+          occ.eventIndices.length === 1 && occ.eventIndices[0] === occ.key ? null : JSON.stringify(occ.eventIndices),
           JSON.stringify(entry.groupValues),
           entry.value === undefined ? null : JSON.stringify(entry.value),
         );
@@ -312,7 +314,9 @@ class DatabaseEntryStore implements CorrelationEntryStore {
     try {
       while (!row.done) {
         const key = row.value.gkey;
-        const first = toEntry(row.value);
+        // One group, one set of group values: read once.
+        const groupValues = JSON.parse(row.value.gvals) as unknown[];
+        const first = toEntry(row.value, groupValues);
         let pending: Entry | undefined = first;
         const next = (): Entry | undefined => {
           if (pending !== undefined) {
@@ -322,9 +326,9 @@ class DatabaseEntryStore implements CorrelationEntryStore {
           }
           row = rows.next();
           if (row.done || row.value.gkey !== key) return undefined;
-          return toEntry(row.value);
+          return toEntry(row.value, groupValues);
         };
-        yield { key, groupValues: first.groupValues, next };
+        yield { key, groupValues, next };
         // The group's unread rows (an evaluation that stopped early) are passed over.
         while (!row.done && row.value.gkey === key) row = rows.next();
       }
@@ -335,17 +339,17 @@ class DatabaseEntryStore implements CorrelationEntryStore {
   }
 }
 
-function toEntry(row: EntryRow): Entry {
+function toEntry(row: EntryRow, groupValues: unknown[]): Entry {
   const occ: Occurrence = {
     key: row.okey,
     order: row.ord,
     tiebreak: row.tiebreak,
     firstTime: row.first ?? undefined,
     lastTime: row.last ?? undefined,
-    eventIndices: JSON.parse(row.indices) as number[],
+    eventIndices: row.indices === null ? [row.okey] : (JSON.parse(row.indices) as number[]),
     sourceIds: [],
   };
-  const entry: Entry = { ref: row.ref, occ, groupValues: JSON.parse(row.gvals) as unknown[] };
+  const entry: Entry = { ref: row.ref, occ, groupValues };
   if (row.value !== null) {
     const value: unknown = JSON.parse(row.value);
     entry.value = value;

@@ -199,11 +199,11 @@ function measureWindow(rule: CorrelationRule, window: Entry[]): WindowResult[] {
 }
 
 /**
- * The windows of one group whose condition holds. `next` gives the group's entries in compareEntries order, once
- * each; only the entries from the current window's start on are held, so a group read from disk needs no more
- * memory than its largest window.
+ * The windows of one group whose condition holds, handed to `emit` as found. `next` gives the group's entries in
+ * compareEntries order, once each; only the entries from the current window's start on are held, so a group read
+ * from disk needs no more memory than its largest window.
  */
-function evaluateSortedGroup(rule: CorrelationRule, next: () => Entry | undefined): WindowResult[] {
+function evaluateSortedGroup(rule: CorrelationRule, next: () => Entry | undefined, emit: (found: WindowResult) => void): void {
   const held: Entry[] = [];
   // Position (in the group) of held[0].
   let base = 0;
@@ -217,7 +217,6 @@ function evaluateSortedGroup(rule: CorrelationRule, next: () => Entry | undefine
     return i < base + held.length;
   };
   const at = (i: number): Entry => held[i - base];
-  const results: WindowResult[] = [];
   const incremental = isIncremental(rule);
   let aggregate = new RunningAggregate(rule);
   let floor = 0;
@@ -231,7 +230,7 @@ function evaluateSortedGroup(rule: CorrelationRule, next: () => Entry | undefine
     const candidate = maximal && (!incremental || conditionHolds(rule.condition, aggregate.value()));
     const found = candidate ? measureWindow(rule, held.slice(start - base, end + 1 - base)) : [];
     if (found.length > 0) {
-      results.push(...found);
+      for (const window of found) emit(window);
       floor = end + 1;
       start = floor;
       previousEnd = end;
@@ -247,7 +246,6 @@ function evaluateSortedGroup(rule: CorrelationRule, next: () => Entry | undefine
       base = start;
     }
   }
-  return results;
 }
 
 function toHit(rule: CorrelationRule, groupValues: unknown[], groupKey: string, found: WindowResult): InternalHit {
@@ -495,7 +493,8 @@ export function evaluateStoredCorrelations(plan: CorrelationPlan, store: Correla
     });
     const found: InternalHit[] = [];
     for (const group of store.groups(position)) {
-      for (const window of evaluateSortedGroup(rule, group.next)) found.push(toHit(rule, group.groupValues, group.key, window));
+      // Each window becomes a hit at once: its entries are let go with the window.
+      evaluateSortedGroup(rule, group.next, (window) => found.push(toHit(rule, group.groupValues, group.key, window)));
     }
     // The store's group order is its own: hits are numbered for chaining in an order of their own.
     found.sort(byTrigger);
