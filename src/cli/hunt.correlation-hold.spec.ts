@@ -1,8 +1,10 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { RuleRef } from '../engine/model';
 import { type CorrelationInput, type CorrelationRule, evaluateCorrelations, parseCorrelationRule } from '../engine/sigma/correlation';
-import { CorrelationHold, evaluateSpilledFile } from './hunt.correlation-hold';
+import { CorrelationHold, evaluateSpilledFile, sweepStale } from './hunt.correlation-hold';
 
 const T0 = Date.parse('2024-03-01T10:00:00Z');
 const MIN = 60_000;
@@ -132,5 +134,19 @@ describe('CorrelationHold', () => {
     const inputs = batch(5, 60);
     const doubled = [...inputs, ...inputs.slice(0, 20)];
     expect(held(doubled, 10).evaluate(RULES)).toEqual(evaluateCorrelations(RULES, doubled));
+  });
+
+  it('removes the databases of hunts whose process is gone, and only those', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'lantern-sweep-'));
+    try {
+      // A process number that was used and is free again: a child that has exited.
+      const gone = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).toString());
+      const names = [`lantern-correlations-${gone}-abc`, `lantern-correlations-${process.pid}-def`, `lantern-correlations-${process.ppid}-ghi`, 'lantern-correlations-x-1', 'other-folder'];
+      for (const name of names) mkdirSync(join(folder, name));
+      sweepStale(folder);
+      expect(readdirSync(folder).sort()).toEqual(names.slice(1).sort());
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 });

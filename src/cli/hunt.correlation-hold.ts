@@ -7,9 +7,10 @@
  * the in-memory evaluation does), the entries sorted by the database, and every group read in order, holding
  * only its current window (evaluateStoredCorrelations). The result is the in-memory evaluation's, hit for hit.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { isMainThread } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { CorrelationHit, RuleRef } from '../engine/model';
 import {
@@ -121,17 +122,54 @@ export function evaluateSpilledFile(database: string, rules: CorrelationRule[]):
   }
 }
 
-/** Temporary databases not yet removed: removed at exit whatever happens (an error, Ctrl-C handled by Node). */
+/** Temporary databases of this thread not yet removed: removed at exit, or on a signal that ends the process. */
 const open = new Set<SpilledHits>();
-let exitHook = false;
+let hooked = false;
+const FOLDER_PREFIX = 'lantern-correlations-';
 
 function removeAtExit(spilled: SpilledHits): void {
   open.add(spilled);
-  if (exitHook) return;
-  exitHook = true;
-  process.on('exit', () => {
+  if (hooked) return;
+  hooked = true;
+  const removeAll = (): void => {
     for (const held of open) held.remove();
-  });
+  };
+  process.on('exit', removeAll);
+  sweepStale();
+  // Signals reach the main thread only; a worker's databases are swept by the next hunt that spills.
+  if (!isMainThread) return;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      removeAll();
+      // Ended as the signal would have ended it without this handler.
+      process.kill(process.pid, signal);
+    });
+  }
+}
+
+/** Folders of earlier hunts whose process is gone (killed, crashed): removed, so that disk is not lost to them. */
+export function sweepStale(folder = tmpdir()): void {
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const pid = Number(/^lantern-correlations-(\d+)-/.exec(name)?.[1]);
+    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
+    rmSync(join(folder, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: a process of another user has the number, so it is alive.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 interface HitRow {
@@ -164,7 +202,7 @@ class SpilledHits {
   private removed = false;
 
   private constructor(path?: string) {
-    this.folder = path === undefined ? mkdtempSync(join(tmpdir(), 'lantern-correlations-')) : dirname(path);
+    this.folder = path === undefined ? mkdtempSync(join(tmpdir(), `${FOLDER_PREFIX}${process.pid}-`)) : dirname(path);
     this.path = path ?? join(this.folder, 'held.sqlite');
     this.db = new Database(this.path);
     // Scratch data: nothing to recover after a crash, so no journal and no sync.
