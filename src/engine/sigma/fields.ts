@@ -129,14 +129,17 @@ export class EventContext {
   private resolve(name: string): unknown {
     const f = this.fields;
     if (hasOwn.call(f, name)) return f[name];
-    const dotted = name.includes('.');
-    if (dotted) {
-      const v = walkPath(f, name.split('.'), false);
+    const segs = name.includes('.') ? segmentsOf(name) : undefined;
+    if (segs !== undefined) {
+      const v = walkPath(f, segs, 0, false);
       if (v !== undefined) return v;
     }
-    const key = this.lowerKeyMap().get(name.toLowerCase());
+    const key = this.lowerKeyMap().get(lowerName(name));
     if (key !== undefined) return f[key];
-    return dotted ? walkPath(f, name.split('.'), true) : undefined;
+    if (segs === undefined) return undefined;
+    // Case-insensitively: the first segment through the event's own lowercase keys (built once an event).
+    const first = hasOwn.call(f, segs[0]) ? segs[0] : this.lowerKeyMap().get(lowerName(segs[0]));
+    return first === undefined ? undefined : walkPath(f[first], segs, 1, true);
   }
 
   private lowerKeyMap(): Map<string, string> {
@@ -188,22 +191,55 @@ function childOf(obj: Record<string, unknown>, key: string, ci: boolean): unknow
   return undefined;
 }
 
-/** Follow a dotted path; arrays on the way fan out (any element may hold the rest of the path). */
-function walkPath(root: unknown, segs: string[], ci: boolean): unknown {
-  let cur: unknown[] = [root];
-  for (const seg of segs) {
+/** Follow a dotted path from segment `from`; arrays on the way fan out (any element may hold the rest of the path). */
+function walkPath(root: unknown, segs: string[], from: number, ci: boolean): unknown {
+  // Plain objects all the way (most events): no list of nodes.
+  let node = root;
+  let i = from;
+  for (; i < segs.length; i++) {
+    if (node === null || typeof node !== 'object' || isArray(node)) break;
+    const child = childOf(node as Record<string, unknown>, segs[i], ci);
+    if (child === undefined) return undefined;
+    node = child;
+  }
+  if (i === segs.length) return node;
+  let cur: unknown[] = [node];
+  for (; i < segs.length; i++) {
     const next: unknown[] = [];
-    for (const node of cur) {
-      for (const item of isArray(node) ? node : [node]) {
-        if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
-        const child = childOf(item as Record<string, unknown>, seg, ci);
-        if (child !== undefined) next.push(child);
-      }
+    for (const item of cur.flatMap((n) => (isArray(n) ? n : [n]))) {
+      if (item === null || typeof item !== 'object' || isArray(item)) continue;
+      const child = childOf(item as Record<string, unknown>, segs[i], ci);
+      if (child !== undefined) next.push(child);
     }
     if (next.length === 0) return undefined;
     cur = next;
   }
   return cur.length === 1 ? cur[0] : cur;
+}
+
+/** Field names repeat for every event: split and lowercased once each (bounded). */
+const NAME_MEMO_MAX = 10000;
+const segmentMemo = new Map<string, string[]>();
+const lowerMemo = new Map<string, string>();
+
+function segmentsOf(name: string): string[] {
+  let segs = segmentMemo.get(name);
+  if (segs === undefined) {
+    if (segmentMemo.size >= NAME_MEMO_MAX) segmentMemo.clear();
+    segs = name.split('.');
+    segmentMemo.set(name, segs);
+  }
+  return segs;
+}
+
+function lowerName(name: string): string {
+  let low = lowerMemo.get(name);
+  if (low === undefined) {
+    if (lowerMemo.size >= NAME_MEMO_MAX) lowerMemo.clear();
+    low = name.toLowerCase();
+    lowerMemo.set(name, low);
+  }
+  return low;
 }
 
 const MAX_DEPTH = 32;
