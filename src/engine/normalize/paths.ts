@@ -4,12 +4,25 @@ export function getPath(obj: Record<string, unknown>, path: string): unknown {
   if (direct !== undefined) return direct;
   if (path.indexOf('.') < 0) return undefined;
   let cur: unknown = obj;
-  for (const seg of path.split('.')) {
+  for (const seg of segmentsOf(path)) {
     if (cur === null || typeof cur !== 'object') return undefined;
     cur = Array.isArray(cur) ? cur[Number(seg)] : (cur as Record<string, unknown>)[seg];
     if (cur === undefined) return undefined;
   }
   return cur;
+}
+
+/** Paths are the normaliser's own, a few dozen: each split once. */
+const segmentMemo = new Map<string, string[]>();
+
+function segmentsOf(path: string): string[] {
+  let segs = segmentMemo.get(path);
+  if (segs === undefined) {
+    if (segmentMemo.size >= 10000) segmentMemo.clear();
+    segs = path.split('.');
+    segmentMemo.set(path, segs);
+  }
+  return segs;
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {

@@ -146,7 +146,7 @@ export class EventContext {
     if (this.lowerKeys === undefined) {
       const m = new Map<string, string>();
       for (const k of Object.keys(this.fields)) {
-        const lk = k.toLowerCase();
+        const lk = lowerName(k);
         if (!m.has(lk)) m.set(lk, k);
       }
       this.lowerKeys = m;
@@ -217,7 +217,7 @@ function walkPath(root: unknown, segs: string[], from: number, ci: boolean): unk
   return cur.length === 1 ? cur[0] : cur;
 }
 
-/** Field names repeat for every event: split and lowercased once each (bounded). */
+/** Field names and event keys repeat for every event: split and lowercased once each (bounded). */
 const NAME_MEMO_MAX = 10000;
 const segmentMemo = new Map<string, string[]>();
 const lowerMemo = new Map<string, string>();
