@@ -13,7 +13,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { RuleRef } from '../engine/model';
 import { type HuntPool, type ParallelContext, merged } from './hunt.parallel';
 import { CorrelationHold } from './hunt.correlation-hold';
-import { describeError, errorField, openInput, spillNote } from './hunt.file';
+import { describeError, errorField, holdNotes, openInput } from './hunt.file';
 import { InputError, type LineState, initialLineState, opensJsonLines, stateAfter } from './hunt.input';
 import type { DetectionRecord } from './hunt.output';
 import { utf8Chunks } from './hunt.text';
@@ -148,7 +148,7 @@ export async function huntInChunks(file: string, pool: HuntPool, refs: RuleRef[]
   let state: LineState = initialLineState(referenceTime);
   const inFlight: InFlight[] = [];
   // This file's hits for correlation rules (--correlate-across-files puts them in the hunt's pool instead).
-  const fileInputs = new CorrelationHold(undefined, (folder) => spillNote(file, folder, ctx));
+  const fileInputs = new CorrelationHold(undefined, holdNotes(file, ctx));
   let offset = 0;
   let lineStart = 0;
   let decided = false;

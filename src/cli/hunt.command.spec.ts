@@ -965,32 +965,49 @@ describe('lantern hunt', () => {
     const events = (name: string, count: number): string =>
       file(name, Array.from({ length: count }, (_, i) => JSON.stringify(sysmon(i, i % 6 < 3 ? 'CORP\\alice' : 'CORP\\bob', 'C:\\Windows\\System32\\whoami.exe', 'whoami'))).join('\n'));
     const inputs = [events('a.jsonl', 60), events('b.jsonl', 30)];
-    const leftovers = (): string[] => readdirSync(tmpdir()).filter((name) => name.startsWith('lantern-correlations-'));
-    const before = leftovers();
-    const run = async (options: Partial<HuntOptions>, files = inputs): Promise<{ out: string; spilled: string[] }> => {
+    const run = async (options: Partial<HuntOptions>, files = inputs): Promise<{ code: number; out: string; spilled: string[] }> => {
       const { io, out, err } = capture();
-      expect(await runHunt(files, { rules: [rules], ...options }, io)).toBe(0);
-      return { out: out(), spilled: err().split('\n').filter((line) => line.includes('temporary database')) };
+      const code = await runHunt(files, { rules: [rules], ...options }, io);
+      return { code, out: out(), spilled: err().split('\n').filter((line) => line.includes('temporary database')) };
     };
     const cases: Array<[Partial<HuntOptions>, string[]?]> = [[{}], [{ threads: '2' }], [{ threads: '2' }, [inputs[0]]], [{ correlateAcrossFiles: true }], [{ correlateAcrossFiles: true, threads: '2' }]];
-    const saved = { spillAt: correlationHold.spillAt, bytes: chunking.bytes };
     const inMemory = [];
     for (const [options, files] of cases) inMemory.push(await run(options, files));
-    expect(inMemory.every(({ out, spilled }) => out.includes('"type":"correlation"') && spilled.length === 0)).toBe(true);
+    expect(inMemory.every(({ code, out, spilled }) => code === 0 && out.includes('"type":"correlation"') && spilled.length === 0)).toBe(true);
+    // A temporary folder of the test's own (other tests spill meanwhile), watched for what is left in it.
+    const temp = join(dir, 'temp');
+    mkdirSync(temp);
+    const saved = { spillAt: correlationHold.spillAt, bytes: chunking.bytes };
     correlationHold.spillAt = 5;
+    correlationHold.dir = temp;
     chunking.bytes = 2000;
     try {
       for (const [i, [options, files]] of cases.entries()) {
-        const { out, spilled } = await run(options, files);
+        const { code, out, spilled } = await run(options, files);
+        expect(code).toBe(0);
         expect(out).toBe(inMemory[i].out);
         expect(spilled.length).toBeGreaterThan(0);
         expect(spilled[0]).toMatch(/^lantern hunt: .*([ab]\.jsonl|all inputs): more hits kept for correlation rules than memory should hold; the rest go to a temporary database in \S*lantern-correlations-\S+ \(removed at the end\)/);
+        expect(readdirSync(temp)).toEqual([]);
       }
+      // A hunt that stops at a broken input: workers stopped mid-file leave nothing behind either.
+      const broken = file('broken.jsonl.gz', 'not gzip');
+      for (const threads of ['1', '2']) {
+        const { code } = await run({ threads }, [inputs[0], broken, inputs[1]]);
+        expect(code).toBe(1);
+        expect(readdirSync(temp)).toEqual([]);
+      }
+      // No folder to write to: the hits stay in memory, the user is told, the output is the same.
+      correlationHold.dir = join(temp, 'missing');
+      const { io, out, err } = capture();
+      expect(await runHunt(inputs, { rules: [rules] }, io)).toBe(0);
+      expect(out()).toBe(inMemory[0].out);
+      expect(err()).toMatch(/a\.jsonl: no temporary database for the hits kept for correlation rules \(ENOENT[^)]*\); they stay in memory: set TMPDIR to a writable folder/);
     } finally {
       correlationHold.spillAt = saved.spillAt;
+      correlationHold.dir = undefined;
       chunking.bytes = saved.bytes;
     }
-    expect(leftovers()).toEqual(before);
   }, 60_000);
 
   it('waits for a slow reader of its output instead of holding the hits: no further input is read meanwhile', async () => {

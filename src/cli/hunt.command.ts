@@ -11,8 +11,8 @@ import type { RuleRef } from '../engine/model';
 import { parseTimestamp } from '../engine/normalize';
 import { RULE_STATUSES, type RuleLoadError, type RuleSelection, type RuleSet } from '../engine/sigma';
 import { evaluateCorrelations, isReported } from '../engine/sigma/correlation';
-import { CorrelationHold, correlationHold } from './hunt.correlation-hold';
-import { CorrelationLoad, type Counters, type CrossFilePool, type HuntContext, type TimeWindow, correlationLoad, describeError, huntFile, loadHuntRules, ruleRefs, shownAt, spillNote, tally, zeroCounters } from './hunt.file';
+import { CorrelationHold, correlationHold, sweepStale } from './hunt.correlation-hold';
+import { CorrelationLoad, type Counters, type CrossFilePool, type HuntContext, type TimeWindow, correlationLoad, describeError, huntFile, loadHuntRules, holdNotes, ruleRefs, shownAt, tally, zeroCounters } from './hunt.file';
 import { INPUT_FORMATS, type InputFormat, InputError, type InputProgress } from './hunt.input';
 import { FORMATS, type HuntFormat, HuntWriter, LEVELS, type RecordOutput, TimeSortedWriter, crossFileCorrelationRecord, levelRank } from './hunt.output';
 import { type CommandIO, USAGE_ERROR, processIO } from './hunt.io';
@@ -276,13 +276,15 @@ export async function runHunt(files: string[], options: HuntOptions, io: Command
     select: select.selection,
     loadWarnAt: correlationLoad.warnAt,
     spillAt: correlationHold.spillAt,
+    tempDir: correlationHold.dir,
   };
   // Started first: the workers load their rules while this thread loads its own, when it needs them.
   const workers = parallel ? new HuntPool(inputFiles.length === 1 ? threads : Math.min(threads, inputFiles.length), settings) : undefined;
   try {
     return await huntInputs(inputs.files, settings, { io, format, preloaded, workers, loadStart, byTime: sort === 'time' });
   } finally {
-    workers?.close();
+    // The workers stopped, what they kept on disk is removed before the command returns.
+    await workers?.close();
   }
 }
 
@@ -307,9 +309,11 @@ async function huntInputs(files: string[], settings: HuntWorkerSettings, run: Hu
   const writer: RecordOutput = run.byTime ? new TimeSortedWriter(written) : written;
   const progress = new Progress(io, io.now());
   const hitsByRule = settings.stats ? new Map<RuleRef, number>() : undefined;
+  // What killed hunts left in the temporary folder goes first (their process is gone).
+  sweepStale();
   const load = new CorrelationLoad((text) => progress.note(text));
   const pool: CrossFilePool<CorrelationHold> | undefined = settings.crossFile
-    ? { inputs: new CorrelationHold(undefined, (folder) => spillNote('all inputs', folder, { progress, load })), origins: [] }
+    ? { inputs: new CorrelationHold(undefined, holdNotes('all inputs', { progress, load })), origins: [] }
     : undefined;
   let started = run.loadStart;
   let loaded: LoadedRules | undefined;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RuleRef } from '../engine/model';
 import { type CorrelationInput, type CorrelationRule, evaluateCorrelations, parseCorrelationRule } from '../engine/sigma/correlation';
-import { CorrelationHold, evaluateSpilledFile, sweepStale } from './hunt.correlation-hold';
+import { CorrelationHold, correlationHold, evaluateSpilledFile, folderPrefix, sweepStale } from './hunt.correlation-hold';
 
 const T0 = Date.parse('2024-03-01T10:00:00Z');
 const MIN = 60_000;
@@ -72,13 +72,24 @@ function held(inputs: CorrelationInput[], spillAt: number): CorrelationHold {
   return hold;
 }
 
-function leftovers(): string[] {
-  return readdirSync(tmpdir()).filter((name) => name.startsWith('lantern-correlations-'));
+/** Inputs of one rule on events with the given group values, a minute apart (untimed where `times` says). */
+function grouped(values: unknown[], rule = 'failed', untimed: number[] = []): CorrelationInput[] {
+  return values.map((value, index) => ({ rule: detection(rule), event: { index, fields: { User: value, Host: `h${index % 2}` }, logsource: {}, time: untimed.includes(index) ? undefined : T0 + index * MIN } }));
 }
 
 describe('CorrelationHold', () => {
+  // A temporary folder of the test's own: other tests (other Jest workers) hunt and spill meanwhile.
+  let tmp: string;
+  beforeEach(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'lantern-hold-test-'));
+    correlationHold.dir = tmp;
+  });
+  afterEach(() => {
+    correlationHold.dir = undefined;
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
   it('gives, past its limit from a temporary database, the hits the in-memory evaluation gives', () => {
-    const before = leftovers();
     let total = 0;
     for (let seed = 1; seed <= 12; seed++) {
       const inputs = batch(seed, 300);
@@ -91,7 +102,7 @@ describe('CorrelationHold', () => {
     }
     // Every type above fired somewhere, and no database was left behind.
     expect(total).toBeGreaterThan(100);
-    expect(leftovers()).toEqual(before);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   it('covers every rule type in its comparison', () => {
@@ -100,21 +111,78 @@ describe('CorrelationHold', () => {
     expect([...fired].sort()).toEqual(RULES.map((rule) => rule.ref.id).sort());
   });
 
+  it('reads the database a page at a time: a large batch with repeated hits on page boundaries gives the same hits', () => {
+    // 30,000 inputs (three pages of 10,000) where every hit is pushed twice: a repeat falls on each boundary.
+    const inputs = batch(99, 15_000).flatMap((input) => [input, input]);
+    expect(inputs).toHaveLength(30_000 + (inputs.length - 30_000));
+    const expected = evaluateCorrelations(RULES, inputs);
+    expect(expected.length).toBeGreaterThan(1000);
+    expect(held(inputs, 100).evaluate(RULES)).toEqual(expected);
+  });
+
+  it('keeps values JSON cannot carry: -0, Infinity and lone surrogates group as in memory', () => {
+    const values = [-0, 0, Infinity, 1e400, '\ud800', '\udc00', '\ud800', 'x\u0000', 'x', -0];
+    const inputs = grouped(values);
+    const rule = correlation('pairs', { type: 'event_count', rules: ['failed'], 'group-by': ['User'], timespan: '1h', condition: { gte: 2 } });
+    const expected = evaluateCorrelations([rule], inputs);
+    expect(expected.map((hit) => hit.group.User)).toEqual([-0, Infinity, '\ud800']);
+    expect(held(inputs, 1).evaluate([rule])).toEqual(expected);
+  });
+
+  it('reports a group by its first value as the rules list them and the hits came, whatever the spelling (445 and "445")', () => {
+    const rule = correlation('ports', { type: 'event_count', rules: ['failed', 'success'], 'group-by': ['User'], timespan: '1h', condition: { gte: 3 } });
+    // The success hit comes first in time, but the rule lists failed first: the group reads as failed's first value.
+    const inputs: CorrelationInput[] = [
+      { rule: detection('success'), event: { index: 0, fields: { User: 445 }, logsource: {}, time: T0 } },
+      { rule: detection('failed'), event: { index: 1, fields: { User: '445' }, logsource: {}, time: T0 + MIN } },
+      { rule: detection('failed'), event: { index: 2, fields: { User: 445 }, logsource: {}, time: T0 + 2 * MIN } },
+    ];
+    const expected = evaluateCorrelations([rule], inputs);
+    expect(expected.map((hit) => hit.group)).toEqual([{ User: '445' }]);
+    expect(held(inputs, 1).evaluate([rule])).toEqual(expected);
+  });
+
+  it('times an untimed hit by the hits of every referenced name, a detection named like a correlation included', () => {
+    const inner = correlation('shared', { type: 'event_count', rules: ['failed'], 'group-by': ['User'], timespan: '1h', condition: { gte: 100 } });
+    const outer = correlation('outer', { type: 'temporal', rules: ['shared', 'success'], 'group-by': ['User'], timespan: '5m' });
+    // A detection rule named "shared" as well: its hit at T0 times the untimed success hit after it.
+    const inputs: CorrelationInput[] = [
+      { rule: detection('shared'), event: { index: 0, fields: { User: 'u' }, logsource: {}, time: T0 } },
+      { rule: detection('success'), event: { index: 1, fields: { User: 'u' }, logsource: {}, time: undefined } },
+      { rule: detection('success'), event: { index: 2, fields: { User: 'u' }, logsource: {}, time: T0 + 60 * MIN } },
+    ];
+    const expected = evaluateCorrelations([inner, outer], inputs);
+    expect(held(inputs, 1).evaluate([inner, outer])).toEqual(expected);
+  });
+
   it('stays in memory under its limit and tells when it moves to disk', () => {
     const inputs = batch(7, 100);
     const folders: string[] = [];
-    const hold = new CorrelationHold(inputs.length + 1, (folder) => folders.push(folder));
+    const notes = { spilled: (folder: string) => folders.push(folder), noDisk: () => undefined };
+    const hold = new CorrelationHold(inputs.length + 1, notes);
     for (const input of inputs) hold.push(input);
     expect(hold.folder).toBeUndefined();
     expect(folders).toEqual([]);
     expect(hold.size).toBe(inputs.length);
     expect(hold.evaluate(RULES)).toEqual(evaluateCorrelations(RULES, inputs));
-    const spilling = new CorrelationHold(10, (folder) => folders.push(folder));
+    const spilling = new CorrelationHold(10, notes);
     for (const input of inputs) spilling.push(input);
     expect(folders).toHaveLength(1);
+    expect(folders[0].startsWith(join(tmp, folderPrefix()))).toBe(true);
     expect(existsSync(folders[0])).toBe(true);
     spilling.discard();
     expect(existsSync(folders[0])).toBe(false);
+  });
+
+  it('stays in memory, and says why, when there is no temporary folder to write to', () => {
+    correlationHold.dir = join(tmp, 'missing');
+    const reasons: string[] = [];
+    const inputs = batch(8, 100);
+    const hold = new CorrelationHold(10, { spilled: () => undefined, noDisk: (reason) => reasons.push(reason) });
+    for (const input of inputs) hold.push(input);
+    expect(hold.folder).toBeUndefined();
+    expect(reasons).toEqual([expect.stringContaining('ENOENT')]);
+    expect(hold.evaluate(RULES)).toEqual(evaluateCorrelations(RULES, inputs));
   });
 
   it('hands a database over for another thread to evaluate, which removes it', () => {
@@ -126,6 +194,8 @@ describe('CorrelationHold', () => {
     expect(hold.size).toBe(0);
     expect(evaluateSpilledFile(handed.database, RULES)).toEqual(evaluateCorrelations(RULES, inputs));
     expect(existsSync(handed.database)).toBe(false);
+    // A database that is gone is an error, not an empty result.
+    expect(() => evaluateSpilledFile(handed.database, RULES)).toThrow();
     const small = held(inputs, inputs.length + 1).handOver();
     expect('inputs' in small && small.inputs).toHaveLength(inputs.length);
   });
@@ -136,17 +206,14 @@ describe('CorrelationHold', () => {
     expect(held(doubled, 10).evaluate(RULES)).toEqual(evaluateCorrelations(RULES, doubled));
   });
 
-  it('removes the databases of hunts whose process is gone, and only those', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'lantern-sweep-'));
-    try {
-      // A process number that was used and is free again: a child that has exited.
-      const gone = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).toString());
-      const names = [`lantern-correlations-${gone}-abc`, `lantern-correlations-${process.pid}-def`, `lantern-correlations-${process.ppid}-ghi`, 'lantern-correlations-x-1', 'other-folder'];
-      for (const name of names) mkdirSync(join(folder, name));
-      sweepStale(folder);
-      expect(readdirSync(folder).sort()).toEqual(names.slice(1).sort());
-    } finally {
-      rmSync(folder, { recursive: true, force: true });
-    }
+  it('removes the databases of hunts on this host whose process is gone, and only those', () => {
+    // A process number that was used and is free again: a child that has exited.
+    const gone = Number(execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).toString());
+    const names = [`${folderPrefix(gone)}abc`, `${folderPrefix()}def`, `${folderPrefix(process.ppid)}ghi`, `lantern-correlations-00000000-${gone}-jkl`, 'lantern-correlations-x-1', 'other-folder'];
+    for (const name of names) mkdirSync(join(tmp, name));
+    sweepStale(tmp);
+    expect(readdirSync(tmp).sort()).toEqual(names.slice(1).sort());
+    // A folder that cannot be read is passed over, not an error.
+    expect(() => sweepStale(join(tmp, 'missing'))).not.toThrow();
   });
 });

@@ -7,10 +7,11 @@
  * the in-memory evaluation does), the entries sorted by the database, and every group read in order, holding
  * only its current window (evaluateStoredCorrelations). The result is the in-memory evaluation's, hit for hit.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
+import { deserialize, serialize } from 'node:v8';
 import Database from 'better-sqlite3';
 import type { CorrelationHit, RuleRef } from '../engine/model';
 import {
@@ -29,8 +30,12 @@ import {
 import type { Entry, Occurrence } from '../engine/sigma/correlation/entries';
 import { numericValue, valueKey } from '../engine/sigma/correlation/fields';
 
-/** Kept hits past which a hold moves to disk (tests lower it). */
-export const correlationHold = { spillAt: 500_000 };
+/** Kept hits past which a hold moves to disk, and the folder it moves to (the system's temporary folder by default; tests set both). */
+export const correlationHold: { spillAt: number; dir: string | undefined } = { spillAt: 500_000, dir: undefined };
+
+function tempRoot(): string {
+  return correlationHold.dir ?? tmpdir();
+}
 
 /** Rows written or read a transaction / a query. */
 const BATCH = 10_000;
@@ -38,16 +43,24 @@ const BATCH = 10_000;
 export type HeldInput = CorrelationInput;
 
 /** Hits kept for correlation rules: in memory, then past `spillAt` in a temporary database. */
+/** What a hold tells as it goes: it moved to disk, or could not and stays in memory. */
+export interface HoldNotes {
+  spilled(folder: string): void;
+  noDisk(reason: string): void;
+}
+
 export class CorrelationHold {
   private inputs: HeldInput[] = [];
   private spilled: SpilledHits | undefined;
   private count = 0;
+  private limit: number;
 
   constructor(
-    private readonly spillAt = correlationHold.spillAt,
-    /** Told once, when the hold moves to disk (the folder it uses). */
-    private readonly onSpill?: (folder: string) => void,
-  ) {}
+    spillAt = correlationHold.spillAt,
+    private readonly notes?: HoldNotes,
+  ) {
+    this.limit = spillAt;
+  }
 
   get size(): number {
     return this.count;
@@ -65,11 +78,21 @@ export class CorrelationHold {
       return;
     }
     this.inputs.push(input);
-    if (this.inputs.length < this.spillAt) return;
-    this.spilled = SpilledHits.create();
+    if (this.inputs.length >= this.limit) this.spill();
+  }
+
+  private spill(): void {
+    try {
+      this.spilled = SpilledHits.create();
+    } catch (error) {
+      // No temporary folder to write to (missing, read-only, full): the hits stay in memory, as they used to.
+      this.limit = Infinity;
+      this.notes?.noDisk(reason(error));
+      return;
+    }
     for (const held of this.inputs) this.spilled.add(held);
     this.inputs = [];
-    this.onSpill?.(this.spilled.folder);
+    this.notes?.spilled(this.spilled.folder);
   }
 
   /**
@@ -112,6 +135,11 @@ export class CorrelationHold {
   }
 }
 
+function reason(error: unknown): string {
+  const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : String(error);
+}
+
 /** Evaluates a database handed over by CorrelationHold.handOver, then removes it. */
 export function evaluateSpilledFile(database: string, rules: CorrelationRule[]): CorrelationHit[] {
   const spilled = SpilledHits.open(database);
@@ -122,33 +150,51 @@ export function evaluateSpilledFile(database: string, rules: CorrelationRule[]):
   }
 }
 
-/** Temporary databases of this thread not yet removed: removed at exit, or on a signal that ends the process. */
+/**
+ * Temporary folders removed when this thread's process ends (exit, or a signal that ends it): this thread's
+ * databases, and those a worker thread or a handed-over evaluation made (a terminated worker runs no exit hook).
+ */
 const open = new Set<SpilledHits>();
+const others = new Set<string>();
 let hooked = false;
 const FOLDER_PREFIX = 'lantern-correlations-';
+/** Folders of this machine only: a temporary folder shared with other hosts or containers is not swept. */
+const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
 
-function removeAtExit(spilled: SpilledHits): void {
-  open.add(spilled);
-  if (hooked) return;
-  hooked = true;
-  const removeAll = (): void => {
-    for (const held of open) held.remove();
-  };
-  process.on('exit', removeAll);
-  sweepStale();
-  // Signals reach the main thread only; a worker's databases are swept by the next hunt that spills.
-  if (!isMainThread) return;
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.once(signal, () => {
-      removeAll();
-      // Ended as the signal would have ended it without this handler.
-      process.kill(process.pid, signal);
-    });
-  }
+/** The start of the name of a temporary folder of process `pid` on this host. */
+export function folderPrefix(pid = process.pid): string {
+  return `${FOLDER_PREFIX}${HOST}-${pid}-`;
 }
 
-/** Folders of earlier hunts whose process is gone (killed, crashed): removed, so that disk is not lost to them. */
-export function sweepStale(folder = tmpdir()): void {
+/** A folder this process must remove at the end (made by a worker thread, or handed to one). */
+export function removeAtEnd(folder: string): void {
+  others.add(folder);
+  hookExit();
+}
+
+/** Removes a folder given to removeAtEnd now (its worker has stopped). */
+export function removeNow(folder: string): void {
+  rmSync(folder, { recursive: true, force: true });
+  others.delete(folder);
+}
+
+function hookExit(): void {
+  if (hooked) return;
+  hooked = true;
+  // On exit (the end, an error, an uncaught exception): not on a signal, which ends the process at once as before
+  // (a listener would wait for a long evaluation to finish). What a killed hunt leaves, the next hunt sweeps.
+  process.on('exit', () => {
+    for (const held of open) held.remove();
+    for (const folder of others) rmSync(folder, { recursive: true, force: true });
+    others.clear();
+  });
+}
+
+/**
+ * Folders of earlier hunts on this host whose process is gone (killed, crashed): removed, so that disk is not lost
+ * to them. Best effort: a folder that cannot be read or removed is left. Called as a hunt starts.
+ */
+export function sweepStale(folder = tempRoot()): void {
   let names: string[];
   try {
     names = readdirSync(folder);
@@ -156,9 +202,15 @@ export function sweepStale(folder = tmpdir()): void {
     return;
   }
   for (const name of names) {
-    const pid = Number(/^lantern-correlations-(\d+)-/.exec(name)?.[1]);
-    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue;
-    rmSync(join(folder, name), { recursive: true, force: true });
+    const match = /^lantern-correlations-([0-9a-f]{8})-(\d+)-/.exec(name);
+    if (match === null || match[1] !== HOST) continue;
+    const pid = Number(match[2]);
+    if (pid === process.pid || alive(pid)) continue;
+    try {
+      rmSync(join(folder, name), { recursive: true, force: true });
+    } catch {
+      // Another user's folder (a shared temporary folder): theirs to remove.
+    }
   }
 }
 
@@ -173,46 +225,67 @@ function alive(pid: number): boolean {
 }
 
 interface HitRow {
+  rid: number;
   rule_id: string;
   rule_name: string | null;
   idx: number;
   time: number | null;
-  fields: string;
+  fields: Buffer;
 }
 
 interface EntryRow {
-  gkey: string;
   ord: number;
   tiebreak: number;
   okey: number;
   ref: number;
+  seq: number;
   first: number | null;
   last: number | null;
-  indices: string | null;
-  gvals: string;
-  value: string | null;
+  indices: Buffer | null;
+  gvals: Buffer;
+  value: Buffer | null;
+  gkey: Buffer;
+}
+
+/**
+ * Values are written as V8 serialises them (not JSON): -0, Infinity and lone surrogates come back as they went, so
+ * that the database groups and counts exactly as memory does.
+ */
+function encode(value: unknown): Buffer {
+  return serialize(value);
+}
+
+function decode<T>(buffer: Buffer): T {
+  return deserialize(buffer) as T;
 }
 
 class SpilledHits {
   readonly folder: string;
   readonly path: string;
-  private db: Database.Database;
+  private readonly db: Database.Database;
   private pending: HeldInput[] = [];
   private readonly insertHit: Database.Statement;
   private removed = false;
 
   private constructor(path?: string) {
-    this.folder = path === undefined ? mkdtempSync(join(tmpdir(), `${FOLDER_PREFIX}${process.pid}-`)) : dirname(path);
+    this.folder = path === undefined ? mkdtempSync(join(tempRoot(), folderPrefix())) : dirname(path);
     this.path = path ?? join(this.folder, 'held.sqlite');
-    this.db = new Database(this.path);
-    // Scratch data: nothing to recover after a crash, so no journal and no sync.
-    this.db.pragma('journal_mode = OFF');
-    this.db.pragma('synchronous = OFF');
-    this.db.pragma('cache_size = -65536');
-    // Indexed once, when evaluated: appending to an unindexed table is what the hunt waits on.
-    this.db.exec('CREATE TABLE IF NOT EXISTS hits (rule_id TEXT NOT NULL, rule_name TEXT, idx INTEGER NOT NULL, time REAL, fields TEXT NOT NULL)');
-    this.insertHit = this.db.prepare('INSERT INTO hits (rule_id, rule_name, idx, time, fields) VALUES (?, ?, ?, ?, ?)');
-    removeAtExit(this);
+    open.add(this);
+    hookExit();
+    try {
+      // An evaluation opens a database that must be there: a missing one is an error, not an empty result.
+      this.db = new Database(this.path, { fileMustExist: path !== undefined });
+      // Scratch data: nothing to recover after a crash, so no journal and no sync.
+      this.db.pragma('journal_mode = OFF');
+      this.db.pragma('synchronous = OFF');
+      this.db.pragma('cache_size = -65536');
+      // Indexed once, when evaluated: appending to an unindexed table is what the hunt waits on.
+      this.db.exec('CREATE TABLE IF NOT EXISTS hits (rule_id TEXT NOT NULL, rule_name TEXT, idx INTEGER NOT NULL, time REAL, fields BLOB NOT NULL)');
+      this.insertHit = this.db.prepare('INSERT INTO hits (rule_id, rule_name, idx, time, fields) VALUES (?, ?, ?, ?, ?)');
+    } catch (error) {
+      this.remove();
+      throw error;
+    }
   }
 
   static create(): SpilledHits {
@@ -228,147 +301,173 @@ class SpilledHits {
     if (this.pending.length >= BATCH) this.flush();
   }
 
+  /** Written out and closed, for another thread to open (the folder is then this process's to remove at its end). */
   close(): void {
     this.flush();
     this.db.close();
     open.delete(this);
+    removeAtEnd(this.folder);
   }
 
   remove(): void {
     if (this.removed) return;
     this.removed = true;
     open.delete(this);
-    if (this.db.open) this.db.close();
+    if (this.db?.open) this.db.close();
     rmSync(this.folder, { recursive: true, force: true });
+    others.delete(this.folder);
   }
 
   private flush(): void {
     if (this.pending.length === 0) return;
     const rows = this.pending;
-    this.pending = [];
     this.db.transaction(() => {
-      for (const { rule, event } of rows) this.insertHit.run(rule.id, rule.name ?? null, event.index, event.time ?? null, JSON.stringify(event.fields));
+      for (const { rule, event } of rows) this.insertHit.run(rule.id, rule.name ?? null, event.index, event.time ?? null, encode(event.fields));
     })();
+    this.pending = [];
   }
 
   evaluate(rules: CorrelationRule[], options: EvaluateCorrelationOptions = {}): CorrelationHit[] {
     this.flush();
     if (rules.length === 0) return [];
-    this.db.exec('CREATE INDEX IF NOT EXISTS hits_by_event ON hits (idx, rule_id)');
+    this.db.exec('CREATE INDEX IF NOT EXISTS hits_by_event ON hits (idx)');
     const plan = new CorrelationPlan(rules);
     const store = new DatabaseEntryStore(this.db);
     this.addDetections(plan, store);
+    store.indexed();
     return evaluateStoredCorrelations(plan, store, options);
   }
 
   /**
-   * Every held hit of a wanted rule, in event order, as the entries of the rules that count it: timed at its
-   * event's time or, untimed, at the closest earlier timed hit's (the first timed one's before any), as
-   * evaluateCorrelations times them.
+   * Every held hit of a referenced rule, in event order, as the entries of the rules that count it (a rule's hit
+   * on an event once): timed at its event's time or, untimed, at the closest earlier timed hit's (the first timed
+   * one's before any), as evaluateCorrelations times them.
    */
   private addDetections(plan: CorrelationPlan, store: DatabaseEntryStore): void {
-    const wanted = plan.wanted;
-    const isWanted = (row: HitRow): boolean => wanted.has(row.rule_id) || (row.rule_name !== null && wanted.has(row.rule_name));
-    const firstTimed = this.db.prepare('SELECT time, rule_id, rule_name FROM hits WHERE time IS NOT NULL ORDER BY idx').iterate() as IterableIterator<HitRow>;
+    const referenced = plan.referenced;
+    const isReferenced = (row: Pick<HitRow, 'rule_id' | 'rule_name'>): boolean => referenced.has(row.rule_id) || (row.rule_name !== null && referenced.has(row.rule_name));
+    const timed = this.db.prepare('SELECT rule_id, rule_name, time FROM hits WHERE time IS NOT NULL ORDER BY idx, rowid').iterate() as IterableIterator<HitRow>;
     // Untimed hits before the first timed one take its time (a batch without any time is one instant).
     let lastTime = 0;
-    for (const row of firstTimed) {
-      if (!isWanted(row)) continue;
+    for (const row of timed) {
+      if (!isReferenced(row)) continue;
       lastTime = row.time as number;
       break;
     }
-    firstTimed.return?.();
-    // Keyset pages in event order (no statement may run while another is read); a rule's hit on an event counts once.
-    const page = this.db.prepare('SELECT rowid AS rid, rule_id, rule_name, idx, time, fields FROM hits WHERE (idx, rule_id, rowid) > (?, ?, ?) ORDER BY idx, rule_id, rowid LIMIT ?');
-    let after = { idx: -1, rule: '', rid: 0 };
+    timed.return?.();
+    // Keyset pages in event order, then push order (no statement may run while another is read).
+    const page = this.db.prepare('SELECT rowid AS rid, rule_id, rule_name, idx, time, fields FROM hits WHERE (idx, rowid) > (?, ?) ORDER BY idx, rowid LIMIT ?');
+    let after = { idx: -1, rid: 0 };
+    let event: { idx: number; rules: Set<string> } = { idx: -1, rules: new Set() };
     for (;;) {
-      const rows = page.all(after.idx, after.rule, after.rid, BATCH) as Array<HitRow & { rid: number }>;
+      const rows = page.all(after.idx, after.rid, BATCH) as HitRow[];
       if (rows.length === 0) break;
-      const entries: Array<{ rule: number; entry: Entry }> = [];
-      const collect: CorrelationEntryStore = { add: (rule, entry) => entries.push({ rule, entry }), groups: () => [], events: store.events };
+      const last = rows[rows.length - 1];
+      after = { idx: last.idx, rid: last.rid };
       for (const row of rows) {
-        const repeated = row.idx === after.idx && row.rule_id === after.rule;
-        after = { idx: row.idx, rule: row.rule_id, rid: row.rid };
-        if (repeated || !isWanted(row)) continue;
+        if (!isReferenced(row)) continue;
         if (row.time !== null) lastTime = row.time;
-        const event: SigmaEvent = { index: row.idx, fields: JSON.parse(row.fields) as Record<string, unknown>, logsource: {}, time: row.time ?? undefined };
+        if (row.idx !== event.idx) event = { idx: row.idx, rules: new Set() };
+        if (event.rules.has(row.rule_id)) continue;
+        event.rules.add(row.rule_id);
+        const fields = decode<Record<string, unknown>>(row.fields);
         const rule = { id: row.rule_id, name: row.rule_name ?? undefined } as RuleRef;
-        plan.addDetection(collect, detectionOccurrence({ rule, event }, lastTime));
+        plan.addDetection(store, detectionOccurrence({ rule, event: { index: row.idx, fields, logsource: {}, time: row.time ?? undefined } }, lastTime));
       }
-      store.addAll(entries);
+      store.flush();
     }
   }
-
 }
 
-/** Correlation entries in the database: each rule's groups read back in group, then compareEntries, order. */
+/**
+ * Correlation entries in the database: each rule's groups read back in group order, then in compareEntries order
+ * (ties in the order entries were added, as a stable sort leaves them in memory).
+ */
 class DatabaseEntryStore implements CorrelationEntryStore {
   private readonly insert: Database.Statement;
+  private pending: Array<{ rule: number; entry: Entry }> = [];
+  private seq = 0;
   readonly events: { get(index: number): SigmaEvent | undefined };
 
   constructor(private readonly db: Database.Database) {
-    db.exec(`CREATE TABLE IF NOT EXISTS entries (rule INTEGER NOT NULL, gkey TEXT NOT NULL, ord REAL NOT NULL, tiebreak INTEGER NOT NULL,
-      okey INTEGER NOT NULL, ref INTEGER NOT NULL, first REAL, last REAL, indices TEXT, gvals TEXT NOT NULL, value TEXT)`);
-    this.insert = db.prepare('INSERT INTO entries (rule, gkey, ord, tiebreak, okey, ref, first, last, indices, gvals, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    const byIndex = db.prepare('SELECT idx, time, fields FROM hits WHERE idx = ? LIMIT 1');
+    db.exec(`CREATE TABLE IF NOT EXISTS entries (rule INTEGER NOT NULL, gkey BLOB NOT NULL, ord REAL NOT NULL, tiebreak INTEGER NOT NULL,
+      okey INTEGER NOT NULL, ref INTEGER NOT NULL, seq INTEGER NOT NULL, first REAL, last REAL, indices BLOB, gvals BLOB NOT NULL, value BLOB)`);
+    this.insert = db.prepare('INSERT INTO entries (rule, gkey, ord, tiebreak, okey, ref, seq, first, last, indices, gvals, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+    const byIndex = db.prepare('SELECT idx, time, fields FROM hits WHERE idx = ? ORDER BY rowid LIMIT 1');
     this.events = {
       get: (index: number): SigmaEvent | undefined => {
         const row = byIndex.get(index) as HitRow | undefined;
-        return row && { index: row.idx, fields: JSON.parse(row.fields) as Record<string, unknown>, logsource: {}, time: row.time ?? undefined };
+        return row && { index: row.idx, fields: decode<Record<string, unknown>>(row.fields), logsource: {}, time: row.time ?? undefined };
       },
     };
   }
 
   add(rule: number, entry: Entry): void {
-    this.addAll([{ rule, entry }]);
+    this.pending.push({ rule, entry });
+    if (this.pending.length >= BATCH) this.flush();
   }
 
-  addAll(entries: Array<{ rule: number; entry: Entry }>): void {
-    if (entries.length === 0) return;
+  /** The detections are in: the order the groups are read in is indexed once (later entries, chained hits, are few). */
+  indexed(): void {
+    this.flush();
+    this.db.exec('CREATE INDEX IF NOT EXISTS entries_in_order ON entries (rule, gkey, ord, tiebreak, okey, ref, seq)');
+  }
+
+  flush(): void {
+    if (this.pending.length === 0) return;
+    const entries = this.pending;
     this.db.transaction(() => {
       for (const { rule, entry } of entries) {
         const { occ } = entry;
         this.insert.run(
           rule,
-          groupKeyOf(entry.groupValues),
+          // UTF-16 code units as they are: a lone surrogate keeps its group (SQLite's text would make it U+FFFD).
+          Buffer.from(groupKeyOf(entry.groupValues), 'utf16le'),
           occ.order,
           occ.tiebreak,
           occ.key,
           entry.ref,
+          this.seq++,
           occ.firstTime ?? null,
           occ.lastTime ?? null,
           // A detection's one event is its key: only a chained hit's events are written out.
-          occ.eventIndices.length === 1 && occ.eventIndices[0] === occ.key ? null : JSON.stringify(occ.eventIndices),
-          JSON.stringify(entry.groupValues),
-          entry.value === undefined ? null : JSON.stringify(entry.value),
+          occ.eventIndices.length === 1 && occ.eventIndices[0] === occ.key ? null : encode(occ.eventIndices),
+          encode(entry.groupValues),
+          entry.value === undefined ? null : encode(entry.value),
         );
       }
     })();
+    this.pending = [];
   }
 
   *groups(rule: number): Iterable<EntryGroup> {
-    const rows = this.db.prepare('SELECT gkey, ord, tiebreak, okey, ref, first, last, indices, gvals, value FROM entries WHERE rule = ? ORDER BY gkey, ord, tiebreak, okey, ref').iterate(rule) as IterableIterator<EntryRow>;
+    this.flush();
+    const rows = this.db
+      .prepare('SELECT gkey, ord, tiebreak, okey, ref, seq, first, last, indices, gvals, value FROM entries WHERE rule = ? ORDER BY gkey, ord, tiebreak, okey, ref, seq')
+      .iterate(rule) as IterableIterator<EntryRow>;
     let row = rows.next();
     try {
       while (!row.done) {
         const key = row.value.gkey;
-        // One group, one set of group values: read once.
-        const groupValues = JSON.parse(row.value.gvals) as unknown[];
-        const first = toEntry(row.value, groupValues);
-        let pending: Entry | undefined = first;
+        const keyText = key.toString('utf16le');
+        // The group's values as its first entry in reference order, then in the order added, spells them.
+        let first = row.value;
+        let pending: EntryRow | undefined = row.value;
         const next = (): Entry | undefined => {
-          if (pending !== undefined) {
-            const entry = pending;
-            pending = undefined;
-            return entry;
+          if (pending === undefined) {
+            row = rows.next();
+            if (row.done || !row.value.gkey.equals(key)) return undefined;
+            pending = row.value;
           }
-          row = rows.next();
-          if (row.done || row.value.gkey !== key) return undefined;
-          return toEntry(row.value, groupValues);
+          const current = pending;
+          pending = undefined;
+          if (current.ref < first.ref || (current.ref === first.ref && current.seq < first.seq)) first = current;
+          return toEntry(current);
         };
-        yield { key, groupValues, next };
+        yield { key: keyText, next, groupValues: () => decode<unknown[]>(first.gvals) };
         // The group's unread rows (an evaluation that stopped early) are passed over.
-        while (!row.done && row.value.gkey === key) row = rows.next();
+        if (pending !== undefined) row = rows.next();
+        while (!row.done && row.value.gkey.equals(key)) row = rows.next();
       }
     } finally {
       rows.return?.();
@@ -377,19 +476,20 @@ class DatabaseEntryStore implements CorrelationEntryStore {
   }
 }
 
-function toEntry(row: EntryRow, groupValues: unknown[]): Entry {
+/** An entry as evaluation reads it (its group values are the group's: not read per entry). */
+function toEntry(row: EntryRow): Entry {
   const occ: Occurrence = {
     key: row.okey,
     order: row.ord,
     tiebreak: row.tiebreak,
     firstTime: row.first ?? undefined,
     lastTime: row.last ?? undefined,
-    eventIndices: row.indices === null ? [row.okey] : (JSON.parse(row.indices) as number[]),
+    eventIndices: row.indices === null ? [row.okey] : decode<number[]>(row.indices),
     sourceIds: [],
   };
-  const entry: Entry = { ref: row.ref, occ, groupValues };
+  const entry: Entry = { ref: row.ref, occ, groupValues: [] };
   if (row.value !== null) {
-    const value: unknown = JSON.parse(row.value);
+    const value = decode<unknown>(row.value);
     entry.value = value;
     entry.valueKey = valueKey(value);
     entry.num = numericValue(value);

@@ -12,7 +12,7 @@ import { knownLogsources } from '../engine/normalize';
 import type { MatchableEvent } from '../engine/normalize/normalize';
 import { type RuleSelection, type RuleSet, type SigmaEvent, loadRuleSet } from '../engine/sigma';
 import { type CorrelationInput, correlationFieldNames, evaluateCorrelations, isReported, readFields } from '../engine/sigma/correlation';
-import { CorrelationHold } from './hunt.correlation-hold';
+import { CorrelationHold, type HoldNotes } from './hunt.correlation-hold';
 import { readCsvEvents } from './hunt.csv';
 import { type InputFormat, InputError, type InputProgress, readInputEvents } from './hunt.input';
 import { tooLongForText } from './hunt.input-error';
@@ -33,6 +33,8 @@ export interface ProgressSink {
   update(file: string, events: number, input: InputProgress): void;
   /** A line for the user on stderr (the progress display cleared first). */
   note(text: string): void;
+  /** A worker's temporary folder, for the main thread to remove at the end (hunt.correlation-hold.ts). */
+  kept?(folder: string): void;
 }
 
 /** Hits kept for correlation rules past which the user is told, then at every doubling. */
@@ -307,14 +309,23 @@ export async function huntFile(file: string, io: CommandIO, ctx: HuntContext): P
 
 /** The hold of one file's hits for correlation rules; the user is told when it moves to disk. */
 export function fileHold(file: string, ctx: Pick<HuntContext, 'progress' | 'load'>): CorrelationHold {
-  return new CorrelationHold(undefined, (folder) => spillNote(file, folder, ctx));
+  return new CorrelationHold(undefined, holdNotes(file, ctx));
 }
 
-export function spillNote(where: string, folder: string, ctx: Pick<HuntContext, 'progress' | 'load'>): void {
-  ctx.load?.onDisk(folder);
-  ctx.progress.note(
-    `lantern hunt: ${where}: more hits kept for correlation rules than memory should hold; the rest go to a temporary database in ${folder} (removed at the end), so memory stays bounded and the correlations take longer\n`,
-  );
+/** What the user is told of a hold of hits for correlation rules (`where`: the file, or all inputs). */
+export function holdNotes(where: string, ctx: Pick<HuntContext, 'progress' | 'load'>): HoldNotes {
+  return {
+    spilled: (folder) => {
+      ctx.load?.onDisk(folder);
+      // A worker's folder is the main thread's to remove at the end (a terminated worker runs no exit hook).
+      ctx.progress.kept?.(folder);
+      ctx.progress.note(
+        `lantern hunt: ${where}: more hits kept for correlation rules than memory should hold; the rest go to a temporary database in ${folder} (removed at the end), so memory stays bounded and the correlations take longer\n`,
+      );
+    },
+    noDisk: (reason) =>
+      ctx.progress.note(`lantern hunt: ${where}: no temporary database for the hits kept for correlation rules (${reason}); they stay in memory: set TMPDIR to a writable folder\n`),
+  };
 }
 
 export function tooLongInput(file: string): InputError {

@@ -8,6 +8,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { workerEntry } from '../common/worker-entry';
+import { removeAtEnd, removeNow } from './hunt.correlation-hold';
 import { TURN, signal, turnControl } from './hunt.turn';
 import type { RuleRef } from '../engine/model';
 import type { Counters, HuntContext } from './hunt.file';
@@ -51,6 +52,8 @@ export class HuntPool {
   private onFailure: ((error: Error) => void) | undefined;
   private failure: Error | undefined;
   private closed = false;
+  /** Temporary folders the workers made: removed when they are stopped, and at exit whatever happens. */
+  private readonly kept = new Set<string>();
   /** Jobs sent with submit, by id, and how many each worker has yet to answer. */
   private readonly pending = new Map<number, { resolve: (reply: JobReply) => void; reject: (error: Error) => void; worker: Worker }>();
   private readonly outstanding = new Map<Worker, number>();
@@ -86,6 +89,12 @@ export class HuntPool {
       this.workers.push(worker);
       this.outstanding.set(worker, 0);
       worker.on('message', (reply: HuntWorkerReply) => {
+        // Taken whatever the state of the hunt: a worker stopped after a failure must not leave its folder behind.
+        if (reply.kind === 'kept') {
+          this.kept.add(reply.folder);
+          removeAtEnd(reply.folder);
+          return;
+        }
         if (reply.kind === 'chunk' || reply.kind === 'correlated') {
           this.answered(worker, reply);
           return;
@@ -210,7 +219,7 @@ export class HuntPool {
           (idle.pop() as Worker).postMessage(job);
         }
       };
-      this.onFileReply = (worker, reply) => {
+      const onReply = (worker: Worker, reply: FileReply): void => {
         if (reply.kind === 'note') {
           ctx.progress.note(reply.text);
           return;
@@ -232,6 +241,14 @@ export class HuntPool {
         signal(control);
         startIdle();
       };
+      // A failure here (the hits of a file kept on a full disk) ends the hunt with its message, not the process.
+      this.onFileReply = (worker, reply) => {
+        try {
+          onReply(worker, reply);
+        } catch (error) {
+          finish(error instanceof Error ? error : new Error(String(error)));
+        }
+      };
       this.onFailure = finish;
       if (this.failure !== undefined) return finish(this.failure);
       if (files.length === 0) return finish();
@@ -239,9 +256,12 @@ export class HuntPool {
     });
   }
 
-  close(): void {
+  /** Stops the workers, then removes the temporary folders they made (a stopped worker runs no exit hook). */
+  async close(): Promise<void> {
     this.closed = true;
-    for (const worker of this.workers) void worker.terminate();
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    for (const folder of this.kept) removeNow(folder);
+    this.kept.clear();
   }
 }
 

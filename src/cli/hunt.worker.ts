@@ -36,8 +36,9 @@ export interface HuntWorkerSettings {
   turn?: { control: SharedArrayBuffer; maxHeld: number };
   /** correlationLoad.warnAt of the main thread, so that workers warn alike. */
   loadWarnAt?: number;
-  /** correlationHold.spillAt of the main thread (tests lower it). */
+  /** correlationHold.spillAt and .dir of the main thread (tests set them). */
   spillAt?: number;
+  tempDir?: string;
 }
 
 /** A whole input file. */
@@ -98,6 +99,8 @@ export type HuntWorkerReply =
   | { kind: 'failed'; fileNo: number; message: string }
   /** A line for the user (stderr), such as the correlation load warning. */
   | { kind: 'note'; text: string }
+  /** A temporary folder this worker made: the main thread removes it at the end, whatever becomes of the worker. */
+  | { kind: 'kept'; folder: string }
   | ChunkReply
   | CorrelateReply;
 
@@ -247,7 +250,7 @@ async function huntJob(job: FileJob, ruleSet: RuleSet, positions: Map<RuleRef, n
     window: settings.window,
     counters,
     hitsByRule,
-    progress: { update: () => undefined, note: (text) => post({ kind: 'note', text }) },
+    progress: { update: () => undefined, note: (text) => post({ kind: 'note', text }), kept: (folder) => post({ kind: 'kept', folder }) },
     // Across files, the main thread holds (and counts) the kept hits of every file.
     load: settings.crossFile ? undefined : new CorrelationLoad((text) => post({ kind: 'note', text })),
     pool,
@@ -275,6 +278,7 @@ if (parentPort && isHuntWorkerData(workerData)) {
   const settings = workerData;
   if (settings.loadWarnAt !== undefined) correlationLoad.warnAt = settings.loadWarnAt;
   if (settings.spillAt !== undefined) correlationHold.spillAt = settings.spillAt;
+  correlationHold.dir = settings.tempDir;
   const ruleSet = loadHuntRules(settings.rules, settings.placeholders, settings.select);
   const refs = ruleRefs(ruleSet);
   const loaded: Loaded = { ruleSet, refs, positions: new Map(refs.map((ref, i) => [ref, i])) };

@@ -123,9 +123,9 @@ function entryFor(rule: CorrelationRule, ref: number, occ: Occurrence): Entry | 
   return entry;
 }
 
-/** The key of an entry's group: its group-by values. */
+/** The key of an entry's group: its group-by values (445 and "445" alike), as one string no other values give. */
 export function groupKeyOf(groupValues: unknown[]): string {
-  return groupValues.map(valueKey).join('\u0000');
+  return groupValues.length === 1 ? valueKey(groupValues[0]) : JSON.stringify(groupValues.map(valueKey));
 }
 
 function uniqueOccurrences(window: Entry[]): Entry[] {
@@ -248,12 +248,17 @@ function evaluateSortedGroup(rule: CorrelationRule, next: () => Entry | undefine
   }
 }
 
-function toHit(rule: CorrelationRule, groupValues: unknown[], groupKey: string, found: WindowResult): InternalHit {
+/** The group a hit reports: the group-by values, then what the window adds (a rare value). */
+function groupOf(rule: CorrelationRule, groupValues: unknown[], extraGroup: Record<string, unknown> | undefined): Record<string, unknown> {
   const group: Record<string, unknown> = {};
   rule.groupBy.forEach((name, i) => {
     group[name] = groupValues[i];
   });
-  Object.assign(group, found.extraGroup);
+  return Object.assign(group, extraGroup);
+}
+
+/** A window as a hit; its group is set when the group's values are known (groupOf). */
+function toHit(rule: CorrelationRule, groupKey: string, found: WindowResult): InternalHit {
   const indices = new Set<number>();
   let firstTime: number | undefined;
   let lastTime: number | undefined;
@@ -266,7 +271,7 @@ function toHit(rule: CorrelationRule, groupValues: unknown[], groupKey: string, 
   const hit: CorrelationHit = {
     rule: rule.ref,
     correlationType: rule.type,
-    group,
+    group: {},
     eventIndices: [...indices].sort((a, b) => a - b),
     value: found.value,
   };
@@ -345,11 +350,15 @@ export interface EventLookup {
   get(index: number): SigmaEvent | undefined;
 }
 
-/** One group of a correlation rule's entries: `next` gives them in compareEntries order, each once, then undefined. */
+/**
+ * One group of a correlation rule's entries: `next` gives them in compareEntries order, each once, then undefined.
+ * Entries of one group can differ in how they spell its values (445 and "445"): the group reports those of its
+ * first entry in reference order, then in the order entries were added, known once `next` has given undefined.
+ */
 export interface EntryGroup {
   key: string;
-  groupValues: unknown[];
   next: () => Entry | undefined;
+  groupValues: () => unknown[];
 }
 
 /**
@@ -357,6 +366,7 @@ export interface EntryGroup {
  * memory (MemoryEntryStore), or in a temporary database when a hunt holds more than memory should (the CLI's).
  */
 export interface CorrelationEntryStore {
+  /** Entries are added in event order (a rule's detections), then a referenced correlation's hits in their order. */
   add(rule: number, entry: Entry): void;
   /** The rule's groups, in an order of the store's own; called once a rule, after its last add. */
   groups(rule: number): Iterable<EntryGroup>;
@@ -364,7 +374,7 @@ export interface CorrelationEntryStore {
 }
 
 export class MemoryEntryStore implements CorrelationEntryStore {
-  private readonly byRule = new Map<number, Map<string, Entry[]>>();
+  private readonly byRule = new Map<number, Map<string, { entries: Entry[]; first: Entry }>>();
 
   constructor(readonly events: EventLookup) {}
 
@@ -372,16 +382,19 @@ export class MemoryEntryStore implements CorrelationEntryStore {
     let groups = this.byRule.get(rule);
     if (!groups) this.byRule.set(rule, (groups = new Map()));
     const key = groupKeyOf(entry.groupValues);
-    const list = groups.get(key);
-    if (list) list.push(entry);
-    else groups.set(key, [entry]);
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { entries: [entry], first: entry });
+    else {
+      group.entries.push(entry);
+      if (entry.ref < group.first.ref) group.first = entry;
+    }
   }
 
   *groups(rule: number): Iterable<EntryGroup> {
-    for (const [key, entries] of this.byRule.get(rule) ?? []) {
+    for (const [key, { entries, first }] of this.byRule.get(rule) ?? []) {
       entries.sort(compareEntries);
       let i = 0;
-      yield { key, groupValues: entries[0].groupValues, next: () => entries[i++] };
+      yield { key, next: () => entries[i++], groupValues: () => first.groupValues };
     }
     this.byRule.delete(rule);
   }
@@ -415,6 +428,14 @@ export class CorrelationPlan {
   /** Rule ids and names detection hits are wanted for. */
   get wanted(): Set<string> {
     return new Set(this.detectionRefs.keys());
+  }
+
+  /**
+   * Every key a rule references, correlation keys included: the hits that time untimed events (a detection rule
+   * may share its name with a correlation rule; its hits still give times).
+   */
+  get referenced(): Set<string> {
+    return new Set(this.rules.flatMap((rule) => rule.rules));
   }
 
   /** Whether some rule chains another correlation's hits (their events must then be kept by index). */
@@ -472,7 +493,7 @@ export function evaluateCorrelations(
   const events = new Map<number, SigmaEvent>();
   if (plan.chains) for (const { event } of hits) events.set(event.index, event);
   const store = new MemoryEntryStore(events);
-  for (const occ of detectionOccurrences(hits, plan.wanted)) plan.addDetection(store, occ);
+  for (const occ of detectionOccurrences(hits, plan.referenced)) plan.addDetection(store, occ);
   return evaluateStoredCorrelations(plan, store, options);
 }
 
@@ -493,8 +514,15 @@ export function evaluateStoredCorrelations(plan: CorrelationPlan, store: Correla
     });
     const found: InternalHit[] = [];
     for (const group of store.groups(position)) {
-      // Each window becomes a hit at once: its entries are let go with the window.
-      evaluateSortedGroup(rule, group.next, (window) => found.push(toHit(rule, group.groupValues, group.key, window)));
+      // Each window becomes a hit at once: its entries are let go with the window; its group is set at the group's end.
+      const hits: Array<{ internal: InternalHit; extra: Record<string, unknown> | undefined }> = [];
+      evaluateSortedGroup(rule, group.next, (window) => hits.push({ internal: toHit(rule, group.key, window), extra: window.extraGroup }));
+      if (hits.length === 0) continue;
+      const groupValues = group.groupValues();
+      for (const { internal, extra } of hits) {
+        internal.hit.group = groupOf(rule, groupValues, extra);
+        found.push(internal);
+      }
     }
     // The store's group order is its own: hits are numbered for chaining in an order of their own.
     found.sort(byTrigger);
