@@ -19,16 +19,19 @@ import {
   type CorrelationInput,
   CorrelationPlan,
   type CorrelationRule,
+  type Entry,
   type EntryGroup,
+  type EventLookup,
+  type Occurrence,
   type EvaluateCorrelationOptions,
   type SigmaEvent,
   detectionOccurrence,
   evaluateCorrelations,
   evaluateStoredCorrelations,
   groupKeyOf,
+  numericValue,
+  valueKey,
 } from '../engine/sigma/correlation';
-import type { Entry, Occurrence } from '../engine/sigma/correlation/entries';
-import { numericValue, valueKey } from '../engine/sigma/correlation/fields';
 
 /** Kept hits past which a hold moves to disk, and the folder it moves to (the system's temporary folder by default; tests set both). */
 export const correlationHold: { spillAt: number; dir: string | undefined } = { spillAt: 500_000, dir: undefined };
@@ -387,7 +390,7 @@ class DatabaseEntryStore implements CorrelationEntryStore {
   private readonly insert: Database.Statement;
   private pending: Array<{ rule: number; entry: Entry }> = [];
   private seq = 0;
-  readonly events: { get(index: number): SigmaEvent | undefined };
+  readonly events: EventLookup;
 
   constructor(private readonly db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS entries (rule INTEGER NOT NULL, gkey BLOB NOT NULL, ord REAL NOT NULL, tiebreak INTEGER NOT NULL,

@@ -12,7 +12,8 @@ export {
   groupKeyOf,
 } from './evaluate';
 export type { CorrelationEntryStore, EntryGroup, EventLookup } from './evaluate';
-export { readField, readFields } from './fields';
+export type { Entry, Occurrence } from './entries';
+export { readField, readFields, valueKey, numericValue } from './fields';
 export { parseTimespan } from './timespan';
 export { describeCondition, isUnsatisfiable } from './condition';
 export type {
