@@ -233,7 +233,7 @@ interface HitRow {
   rule_name: string | null;
   idx: number;
   time: number | null;
-  fields: Buffer;
+  fields: string | Buffer;
 }
 
 interface EntryRow {
@@ -244,22 +244,34 @@ interface EntryRow {
   seq: number;
   first: number | null;
   last: number | null;
-  indices: Buffer | null;
-  gvals: Buffer;
-  value: Buffer | null;
+  indices: string | Buffer | null;
+  gvals: string | Buffer;
+  value: string | Buffer | null;
   gkey: Buffer;
 }
 
 /**
- * Values are written as V8 serialises them (not JSON): -0, Infinity and lone surrogates come back as they went, so
- * that the database groups and counts exactly as memory does.
+ * Values are written as JSON (fast, and lone surrogates come back as they went), except values holding a number
+ * JSON cannot carry (-0, Infinity, NaN, a bigint), which V8 serialises: the database then groups and counts
+ * exactly as memory does.
  */
-function encode(value: unknown): Buffer {
-  return serialize(value);
+function encode(value: unknown): string | Buffer {
+  return needsV8(value, 0) ? serialize(value) : JSON.stringify(value);
 }
 
-function decode<T>(buffer: Buffer): T {
-  return deserialize(buffer) as T;
+function decode<T>(stored: string | Buffer): T {
+  return (typeof stored === 'string' ? JSON.parse(stored) : deserialize(stored)) as T;
+}
+
+function needsV8(value: unknown, depth: number): boolean {
+  if (typeof value === 'number') return !Number.isFinite(value) || Object.is(value, -0);
+  if (typeof value === 'bigint') return true;
+  if (value === null || typeof value !== 'object') return false;
+  // Deeper than any event: V8 takes it whole.
+  if (depth > 64) return true;
+  if (Array.isArray(value)) return value.some((item) => needsV8(item, depth + 1));
+  for (const key in value) if (needsV8((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
 }
 
 class SpilledHits {
@@ -283,7 +295,7 @@ class SpilledHits {
       this.db.pragma('synchronous = OFF');
       this.db.pragma('cache_size = -65536');
       // Indexed once, when evaluated: appending to an unindexed table is what the hunt waits on.
-      this.db.exec('CREATE TABLE IF NOT EXISTS hits (rule_id TEXT NOT NULL, rule_name TEXT, idx INTEGER NOT NULL, time REAL, fields BLOB NOT NULL)');
+      this.db.exec('CREATE TABLE IF NOT EXISTS hits (rule_id TEXT NOT NULL, rule_name TEXT, idx INTEGER NOT NULL, time REAL, fields NOT NULL)');
       this.insertHit = this.db.prepare('INSERT INTO hits (rule_id, rule_name, idx, time, fields) VALUES (?, ?, ?, ?, ?)');
     } catch (error) {
       this.remove();
@@ -394,7 +406,7 @@ class DatabaseEntryStore implements CorrelationEntryStore {
 
   constructor(private readonly db: Database.Database) {
     db.exec(`CREATE TABLE IF NOT EXISTS entries (rule INTEGER NOT NULL, gkey BLOB NOT NULL, ord REAL NOT NULL, tiebreak INTEGER NOT NULL,
-      okey INTEGER NOT NULL, ref INTEGER NOT NULL, seq INTEGER NOT NULL, first REAL, last REAL, indices BLOB, gvals BLOB NOT NULL, value BLOB)`);
+      okey INTEGER NOT NULL, ref INTEGER NOT NULL, seq INTEGER NOT NULL, first REAL, last REAL, indices, gvals NOT NULL, value)`);
     this.insert = db.prepare('INSERT INTO entries (rule, gkey, ord, tiebreak, okey, ref, seq, first, last, indices, gvals, value) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
     const byIndex = db.prepare('SELECT idx, time, fields FROM hits WHERE idx = ? ORDER BY rowid LIMIT 1');
     this.events = {
