@@ -60,10 +60,23 @@ function namesOf(names: readonly string[]): NameForms[] {
 function lowerKeys(own: Map<string, unknown>): Map<string, string> {
   const map = new Map<string, string>();
   for (const key of own.keys()) {
-    const lower = key.toLowerCase();
+    const lower = lowerKey(key);
     if (!map.has(lower)) map.set(lower, key);
   }
   return map;
+}
+
+/** Event keys repeat from event to event: each lowercased once (bounded). */
+const lowered = new Map<string, string>();
+
+function lowerKey(key: string): string {
+  let lower = lowered.get(key);
+  if (lower === undefined) {
+    if (lowered.size >= 10000) lowered.clear();
+    lower = key.toLowerCase();
+    lowered.set(key, lower);
+  }
+  return lower;
 }
 
 function walk(fields: Record<string, unknown>, path: string[]): unknown {
