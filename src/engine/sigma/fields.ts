@@ -186,8 +186,8 @@ function flatten(v: unknown, out: unknown[]): void {
 function childOf(obj: Record<string, unknown>, key: string, ci: boolean): unknown {
   if (hasOwn.call(obj, key)) return obj[key];
   if (!ci) return undefined;
-  const lk = key.toLowerCase();
-  for (const k of Object.keys(obj)) if (k.toLowerCase() === lk) return obj[k];
+  const lk = lowerName(key);
+  for (const k of Object.keys(obj)) if (lowerName(k) === lk) return obj[k];
   return undefined;
 }
 
