@@ -1,3 +1,5 @@
+import { segmentsOf } from './names';
+
 /** Reads `a.b.c` from an object: a literal dotted key wins (Zeek writes `id.orig_h` flat), else the nested path. */
 export function getPath(obj: Record<string, unknown>, path: string): unknown {
   const direct = obj[path];
@@ -10,19 +12,6 @@ export function getPath(obj: Record<string, unknown>, path: string): unknown {
     if (cur === undefined) return undefined;
   }
   return cur;
-}
-
-/** Paths are the normaliser's own, a few dozen: each split once. */
-const segmentMemo = new Map<string, string[]>();
-
-function segmentsOf(path: string): string[] {
-  let segs = segmentMemo.get(path);
-  if (segs === undefined) {
-    if (segmentMemo.size >= 10000) segmentMemo.clear();
-    segs = path.split('.');
-    segmentMemo.set(path, segs);
-  }
-  return segs;
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {

@@ -2,6 +2,7 @@
  * Field access over `event.fields`, cached per event: each field a rule names is resolved once
  * per event and each of its strings lowercased once, however many rules look at it.
  */
+import { lowerName, segmentsOf } from '../normalize/names';
 import { scalarString } from './values';
 
 /** One field of one event, as every matcher of that field sees it. */
@@ -192,7 +193,7 @@ function childOf(obj: Record<string, unknown>, key: string, ci: boolean): unknow
 }
 
 /** Follow a dotted path from segment `from`; arrays on the way fan out (any element may hold the rest of the path). */
-function walkPath(root: unknown, segs: string[], from: number, ci: boolean): unknown {
+function walkPath(root: unknown, segs: readonly string[], from: number, ci: boolean): unknown {
   // Plain objects all the way (most events): no list of nodes.
   let node = root;
   let i = from;
@@ -215,31 +216,6 @@ function walkPath(root: unknown, segs: string[], from: number, ci: boolean): unk
     cur = next;
   }
   return cur.length === 1 ? cur[0] : cur;
-}
-
-/** Field names and event keys repeat for every event: split and lowercased once each (bounded). */
-const NAME_MEMO_MAX = 10000;
-const segmentMemo = new Map<string, string[]>();
-const lowerMemo = new Map<string, string>();
-
-function segmentsOf(name: string): string[] {
-  let segs = segmentMemo.get(name);
-  if (segs === undefined) {
-    if (segmentMemo.size >= NAME_MEMO_MAX) segmentMemo.clear();
-    segs = name.split('.');
-    segmentMemo.set(name, segs);
-  }
-  return segs;
-}
-
-function lowerName(name: string): string {
-  let low = lowerMemo.get(name);
-  if (low === undefined) {
-    if (lowerMemo.size >= NAME_MEMO_MAX) lowerMemo.clear();
-    low = name.toLowerCase();
-    lowerMemo.set(name, low);
-  }
-  return low;
 }
 
 const MAX_DEPTH = 32;

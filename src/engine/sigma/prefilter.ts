@@ -12,6 +12,7 @@
 import type { Clause, Need } from './compiler';
 import type { EventContext } from './fields';
 import { type LiteralMatcher, literalMatcher, skipsFor } from './multimatch';
+import { lowerName } from '../normalize/names';
 import { numericValue } from './values';
 
 interface Entry {
@@ -216,8 +217,8 @@ export class Prefilter {
   private indexesOfKey(key: string): FieldIndex[] {
     let list = this.byKey.get(key);
     if (list === undefined) {
-      list = this.simple.get(lowerKey(key)) ?? NO_INDEXES;
-      if (this.byKey.size >= LOWER_MEMO_MAX) this.byKey.clear();
+      list = this.simple.get(lowerName(key)) ?? NO_INDEXES;
+      if (this.byKey.size >= BY_KEY_MAX) this.byKey.clear();
       this.byKey.set(key, list);
     }
     return list;
@@ -325,19 +326,8 @@ function memoises(fi: FieldIndex, raw: string): boolean {
   return fi.memo && raw.length >= MEMO_SHORTEST && raw.length <= MEMO_LONGEST;
 }
 const isArray = Array.isArray;
-const LOWER_MEMO_MAX = 50000;
-const lowerMemo = new Map<string, string>();
-
-/** Event keys repeat across events: lowercase each once. */
-function lowerKey(key: string): string {
-  let low = lowerMemo.get(key);
-  if (low === undefined) {
-    if (lowerMemo.size >= LOWER_MEMO_MAX) lowerMemo.clear();
-    low = key.toLowerCase();
-    lowerMemo.set(key, low);
-  }
-  return low;
-}
+/** Distinct event keys a prefilter remembers the field indexes of. */
+const BY_KEY_MAX = 50000;
 
 /** Matchers by their literal list: logsources meeting overlapping rule sets often index the same literals. */
 export type MatcherCache = Map<string, LiteralMatcher<number>>;

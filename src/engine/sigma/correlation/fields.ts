@@ -1,3 +1,5 @@
+import { lowerName } from '../../normalize/names';
+
 /**
  * Reads a field by exact name, else by dotted path through nested objects (`source.ip`), else by
  * name regardless of case (as the detection engine does: real logs vary in case).
@@ -60,24 +62,12 @@ function namesOf(names: readonly string[]): NameForms[] {
 function lowerKeys(own: Map<string, unknown>): Map<string, string> {
   const map = new Map<string, string>();
   for (const key of own.keys()) {
-    const lower = lowerKey(key);
+    const lower = lowerName(key);
     if (!map.has(lower)) map.set(lower, key);
   }
   return map;
 }
 
-/** Event keys repeat from event to event: each lowercased once (bounded). */
-const lowered = new Map<string, string>();
-
-function lowerKey(key: string): string {
-  let lower = lowered.get(key);
-  if (lower === undefined) {
-    if (lowered.size >= 10000) lowered.clear();
-    lower = key.toLowerCase();
-    lowered.set(key, lower);
-  }
-  return lower;
-}
 
 function walk(fields: Record<string, unknown>, path: string[]): unknown {
   let current: unknown = fields;
