@@ -74,6 +74,10 @@ export class CorrelationHold {
     return this.spilled?.folder;
   }
 
+  /**
+   * Hits come in event order (every hunt path numbers events as it visits them): the database reads them back in
+   * that order, and memory keeps them in the order pushed, which is then the same.
+   */
   push(input: HeldInput): void {
     this.count++;
     if (this.spilled !== undefined) {
@@ -177,8 +181,17 @@ export function removeAtEnd(folder: string): void {
 
 /** Removes a folder given to removeAtEnd now (its worker has stopped). */
 export function removeNow(folder: string): void {
-  rmSync(folder, { recursive: true, force: true });
+  removeFolder(folder);
   others.delete(folder);
+}
+
+/** Best effort: a folder that cannot be removed (permissions, a busy file) is left to the next hunt's sweep. */
+function removeFolder(folder: string): void {
+  try {
+    rmSync(folder, { recursive: true, force: true });
+  } catch {
+    // Left for sweepStale.
+  }
 }
 
 function hookExit(): void {
@@ -188,7 +201,7 @@ function hookExit(): void {
   // (a listener would wait for a long evaluation to finish). What a killed hunt leaves, the next hunt sweeps.
   process.on('exit', () => {
     for (const held of open) held.remove();
-    for (const folder of others) rmSync(folder, { recursive: true, force: true });
+    for (const folder of others) removeFolder(folder);
     others.clear();
   });
 }
@@ -209,11 +222,8 @@ export function sweepStale(folder = tempRoot()): void {
     if (match === null || match[1] !== HOST) continue;
     const pid = Number(match[2]);
     if (pid === process.pid || alive(pid)) continue;
-    try {
-      rmSync(join(folder, name), { recursive: true, force: true });
-    } catch {
-      // Another user's folder (a shared temporary folder): theirs to remove.
-    }
+    // Another user's folder (a shared temporary folder) cannot be removed: it is theirs.
+    removeFolder(join(folder, name));
   }
 }
 
@@ -329,7 +339,7 @@ class SpilledHits {
     this.removed = true;
     open.delete(this);
     if (this.db?.open) this.db.close();
-    rmSync(this.folder, { recursive: true, force: true });
+    removeFolder(this.folder);
     others.delete(this.folder);
   }
 
