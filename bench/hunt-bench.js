@@ -336,4 +336,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { writeInput };
+module.exports = { writeInput, CORPUS, cpuSeconds };

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import type { RuleRef } from '../engine/model';
 import { parseTimestamp } from '../engine/normalize';
 import { RULE_STATUSES, type RuleLoadError, type RuleSelection, type RuleSet } from '../engine/sigma';
-import { evaluateCorrelations, isReported } from '../engine/sigma/correlation';
+import { isReported } from '../engine/sigma/correlation';
 import { CorrelationHold, correlationHold, sweepStale } from './hunt.correlation-hold';
 import { CorrelationLoad, type Counters, type CrossFilePool, type HuntContext, type TimeWindow, correlationLoad, describeError, huntFile, loadHuntRules, holdNotes, ruleRefs, shownAt, tally, zeroCounters } from './hunt.file';
 import { INPUT_FORMATS, type InputFormat, InputError, type InputProgress } from './hunt.input';
